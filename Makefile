@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Entry points: make (build), make check (all tests), make demo (sample run).
+BUILD ?= build
+MESON_OPTS ?=
+
+.PHONY: all deps check demo asan clean install
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+deps:
+	@scripts/install-deps
+
+check: deps
+	$(MAKE) all
+	tests/run $(BUILD)
+
+demo: deps
+	$(MAKE) all
+	scripts/demo $(BUILD)
+
+# The test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	$(MAKE) BUILD=build-asan MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false" all
+	tests/run build-asan
+
+install: all
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* guestboot command line: a thin layer over libguestboot. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "inspect", cmd_inspect, "show the volumes of an image and their file systems" },
+	{ "ls", cmd_ls, "list a directory inside the image" },
+	{ "cat", cmd_cat, "write a file from inside the image to standard output" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: guestboot COMMAND [OPTIONS] IMAGE [ARGS]\n\n"
+		   "Read a virtual machine's disk image and find what it boots.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'guestboot COMMAND --help' for a command's options.\n"
+		   "Options: -h, --help; -V, --version.\n");
+}
+
+bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o)
+{
+	char *end;
+	switch (c) {
+	case 'O':
+		errno = 0;
+		o->img.offset = strtoull(arg, &end, 0);
+		if (errno || *end || !*arg || arg[0] == '-') {
+			cli_usage_error(NULL, "bad --offset '%s'", arg);
+			exit(2);
+		}
+		return true;
+	case 'S':
+		o->img.sector_size = (uint32_t)strtoul(arg, &end, 10);
+		if (*end || (o->img.sector_size != 512 && o->img.sector_size != 4096)) {
+			cli_usage_error(NULL, "--sector-size must be 512 or 4096");
+			exit(2);
+		}
+		return true;
+	}
+	return false;
+}
+
+int cli_fail(struct gb_ctx *ctx, int err)
+{
+	const char *msg = gb_ctx_message(ctx);
+	fprintf(stderr, "guestboot: %s\n", *msg ? msg : gb_strerror(err));
+	return gb_exit_code(err);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("guestboot: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, " (see 'guestboot %s --help')", cmd);
+	fputc('\n', stderr);
+	return 2;
+}
+
+int cli_open(struct gb_ctx *ctx, const char *path, const struct cli_image_opts *o,
+	     struct gb_image **img)
+{
+	return gb_image_open(ctx, path, &o->img, img);
+}
+
+int cli_mount_spec(struct gb_ctx *ctx, struct gb_image *img, const char *cmd,
+		   const char *spec, struct gb_fs **fs, const char **path)
+{
+	/* VOL:PATH, where PATH is absolute; "VOL:" alone is its root and a
+	 * bare "/PATH" means the only volume with a file system. */
+	char vol[256] = "";
+	const char *sep = strstr(spec, ":/");
+	size_t n = strlen(spec);
+	if (!sep && n && spec[n - 1] == ':')
+		sep = spec + n - 1;
+	if (sep) {
+		if ((size_t)(sep - spec) >= sizeof(vol))
+			return cli_usage_error(cmd, "volume name too long in '%s'", spec);
+		memcpy(vol, spec, (size_t)(sep - spec));
+		vol[sep - spec] = '\0';
+		*path = sep[1] ? sep + 1 : "/";
+	} else if (spec[0] == '/') {
+		*path = spec;
+	} else {
+		return cli_usage_error(cmd, "'%s' is not VOL:/PATH or /PATH", spec);
+	}
+	struct gb_volume *v;
+	int r = gb_image_find_volume(ctx, img, vol, &v);
+	if (!r)
+		r = gb_volume_mount(ctx, v, fs);
+	return r ? cli_fail(ctx, r) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		printf("guestboot %s\n", GB_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return cli_usage_error(NULL, "unknown command '%s' (see 'guestboot --help')", cmd);
+}

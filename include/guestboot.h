@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * guestboot: read a virtual machine's disk image and find what it boots.
+ *
+ * This is the library's only public header. Every function that can fail
+ * returns 0 or a negative GB_E_* code and records a one-line message in the
+ * caller's struct gb_ctx (the first error is kept until gb_ctx_clear()).
+ * Handles are opaque; the image owns its volumes and mounted file systems.
+ */
+#ifndef GUESTBOOT_H
+#define GUESTBOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GB_VERSION "0.1.0"
+
+enum gb_err {
+	GB_OK = 0,
+	GB_E_NOT_MINE = -1,    /* a probe found another format (never reported) */
+	GB_E_USAGE = -2,       /* bad argument from the caller */
+	GB_E_NOT_FOUND = -3,   /* no such volume, file or entry */
+	GB_E_UNSUPPORTED = -4, /* a valid format or feature we do not read */
+	GB_E_CORRUPT = -5,     /* on-disk data is inconsistent */
+	GB_E_IO = -6,          /* the image could not be read */
+	GB_E_LIMIT = -7,       /* a safety bound was exceeded */
+	GB_E_AMBIGUOUS = -8,   /* more than one candidate matches */
+	GB_E_SYNTAX = -9,      /* a configuration file does not parse */
+	GB_E_NOMEM = -10,      /* out of memory */
+};
+
+/* Process exit status for an error class (0 for GB_OK); see guestboot(1). */
+int gb_exit_code(int err);
+/* Short name of an error class ("corrupt", "not found", ...). */
+const char *gb_strerror(int err);
+
+/* ---- error context -------------------------------------------------- */
+struct gb_ctx;
+struct gb_ctx *gb_ctx_new(void);
+void gb_ctx_free(struct gb_ctx *ctx);
+/* The first recorded error: "disk.img: partition 2: ext4: reason". */
+const char *gb_ctx_message(const struct gb_ctx *ctx);
+int gb_ctx_code(const struct gb_ctx *ctx);
+void gb_ctx_clear(struct gb_ctx *ctx);
+
+/* ---- images and volumes --------------------------------------------- */
+struct gb_image;
+struct gb_volume;
+struct gb_fs;
+struct gb_file;
+
+struct gb_image_options {
+	uint64_t offset;      /* the disk (or file system) starts here */
+	uint32_t sector_size; /* 0: detect (GPT at 512 and 4096, else 512) */
+};
+
+int gb_image_open(struct gb_ctx *ctx, const char *path,
+		  const struct gb_image_options *opt, struct gb_image **out);
+/* An image over caller-owned bytes (tests, fuzzers); data must outlive it. */
+int gb_image_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
+		      size_t size, const struct gb_image_options *opt,
+		      struct gb_image **out);
+void gb_image_close(struct gb_image *img);
+
+struct gb_volume_info {
+	int number;            /* Linux numbering: 1-4 primary, 5+ logical; 0 whole disk */
+	const char *scheme;    /* "disk", "mbr", "gpt" */
+	uint64_t start, size;  /* bytes, relative to the image */
+	const char *type;      /* "0x83", GPT type GUID, "" for whole disk */
+	const char *name;      /* GPT partition name, or "" */
+	const char *partuuid;  /* GPT unique GUID, MBR "xxxxxxxx-NN", or "" */
+	int bootable;          /* MBR active flag / GPT legacy BIOS bootable */
+	int logical;           /* inside an MBR extended partition */
+	const char *fstype;    /* "ext4", ... or "" when nothing was recognised */
+	const char *fs_uuid;   /* "" when none */
+	const char *fs_label;  /* "" when none */
+};
+
+/* Partition table of the image: "dos", "gpt" or "" when none. */
+const char *gb_image_table(const struct gb_image *img);
+size_t gb_image_volume_count(const struct gb_image *img);
+struct gb_volume *gb_image_volume(struct gb_image *img, size_t i);
+const struct gb_volume_info *gb_volume_info(const struct gb_volume *vol);
+
+/*
+ * Find a volume by "N" (Linux partition number, 0 = whole disk),
+ * "UUID=…", "LABEL=…", "PARTUUID=…". NULL or "" picks the only volume
+ * that holds a file system (the whole disk if it has one).
+ */
+int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
+			 const char *spec, struct gb_volume **out);
+
+/* ---- file systems ----------------------------------------------------- */
+enum gb_ftype { GB_FT_OTHER = 0, GB_FT_REG, GB_FT_DIR, GB_FT_LNK };
+
+struct gb_stat {
+	enum gb_ftype type;
+	uint32_t mode;  /* permission bits as stored */
+	uint64_t size;
+	int64_t mtime;  /* seconds since the epoch */
+	uint64_t ino;
+};
+
+/* Mount (once; the image keeps it) the file system on a volume. */
+int gb_volume_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **out);
+const char *gb_fs_type(const struct gb_fs *fs);
+
+/* Paths are absolute inside the file system; symlinks are followed inside
+ * it only (absolute ones restart at its root). */
+int gb_fs_stat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+	       struct gb_stat *st);
+/* Like gb_fs_stat but a final symlink is not followed. */
+int gb_fs_lstat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		struct gb_stat *st);
+
+struct gb_dirent {
+	const char *name;
+	enum gb_ftype type;
+	uint64_t ino;
+};
+/* Calls fn for each entry except "." and ".."; fn returns non-zero to stop. */
+int gb_fs_readdir(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		  int (*fn)(void *arg, const struct gb_dirent *de), void *arg);
+int gb_fs_readlink(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		   char *buf, size_t cap);
+
+int gb_file_open(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		 struct gb_file **out);
+uint64_t gb_file_size(const struct gb_file *f);
+/* Reads up to len bytes at off; *got < len only at end of file. */
+int gb_file_pread(struct gb_ctx *ctx, struct gb_file *f, uint64_t off,
+		  void *buf, size_t len, size_t *got);
+void gb_file_close(struct gb_file *f);
+
+/* Whole small file into a malloc'd buffer (NUL-terminated); GB_E_LIMIT
+ * when larger than max. */
+int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		    size_t max, char **data, size_t *len);
+/* Stream a file to a descriptor in large chunks; GB_E_LIMIT past max
+ * bytes (0: no limit). */
+int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		     int fd, uint64_t max);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internal helpers shared by every layer: error context, checked arithmetic,
+ * little-endian decoding. */
+#ifndef GB_CORE_H
+#define GB_CORE_H
+
+#include "guestboot.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define GB_MSG_MAX 512
+#define GB_SCOPE_MAX 256
+
+struct gb_ctx {
+	int code;
+	char msg[GB_MSG_MAX];
+	/* "disk.img: partition 2: ext4" while working below that point */
+	char scope[GB_SCOPE_MAX];
+	size_t scope_len;
+};
+
+/* Record an error (the first one is kept) and return its code, so callers
+ * can write `return gb_error(ctx, GB_E_CORRUPT, "…")`. GB_E_NOT_MINE is
+ * returned without being recorded. */
+int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Push a scope element ("partition 2"); returns a mark for gb_scope_pop. */
+size_t gb_scope_push(struct gb_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void gb_scope_pop(struct gb_ctx *ctx, size_t mark);
+
+/* Overflow-checked arithmetic on on-disk sizes and offsets. */
+static inline bool gb_add_ok(uint64_t a, uint64_t b, uint64_t *r)
+{
+	return !__builtin_add_overflow(a, b, r);
+}
+static inline bool gb_mul_ok(uint64_t a, uint64_t b, uint64_t *r)
+{
+	return !__builtin_mul_overflow(a, b, r);
+}
+/* Is [off, off+len) inside [0, size)? */
+static inline bool gb_range_ok(uint64_t off, uint64_t len, uint64_t size)
+{
+	uint64_t end;
+	return gb_add_ok(off, len, &end) && end <= size;
+}
+
+static inline uint16_t gb_le16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+static inline uint32_t gb_le32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+static inline uint64_t gb_le64(const void *p)
+{
+	return gb_le32(p) | (uint64_t)gb_le32((const uint8_t *)p + 4) << 32;
+}
+static inline uint16_t gb_be16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+static inline uint32_t gb_be32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+	       (uint32_t)b[3];
+}
+static inline uint64_t gb_be64(const void *p)
+{
+	return (uint64_t)gb_be32(p) << 32 | gb_be32((const uint8_t *)p + 4);
+}
+
+/* Format a 16-byte GUID stored in mixed-endian (GPT/EFI) order. */
+void gb_guid_str(const uint8_t g[16], char out[37]);
+/* Format 16 bytes as a big-endian UUID (ext, xfs, btrfs). */
+void gb_uuid_str(const uint8_t u[16], char out[37]);
+/* Copy at most n bytes of possibly unterminated on-disk text, stopping at
+ * NUL, replacing control characters with '?' so that labels and names can
+ * never inject terminal escapes or newlines into our output. */
+void gb_copy_label(char *dst, size_t cap, const void *src, size_t n);
+
+uint32_t gb_crc32(uint32_t crc, const void *buf, size_t len);
+
+#endif

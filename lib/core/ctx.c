@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct gb_ctx *gb_ctx_new(void)
+{
+	return calloc(1, sizeof(struct gb_ctx));
+}
+
+void gb_ctx_free(struct gb_ctx *ctx)
+{
+	free(ctx);
+}
+
+const char *gb_ctx_message(const struct gb_ctx *ctx)
+{
+	return ctx->code ? ctx->msg : "";
+}
+
+int gb_ctx_code(const struct gb_ctx *ctx)
+{
+	return ctx->code;
+}
+
+void gb_ctx_clear(struct gb_ctx *ctx)
+{
+	ctx->code = 0;
+	ctx->msg[0] = '\0';
+}
+
+int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
+{
+	if (code == GB_E_NOT_MINE || code == GB_OK || !ctx || ctx->code)
+		return code;
+	ctx->code = code;
+	size_t n = 0;
+	if (ctx->scope_len) {
+		int w = snprintf(ctx->msg, sizeof(ctx->msg), "%s: ", ctx->scope);
+		n = w < 0 ? 0 : (size_t)w < sizeof(ctx->msg) ? (size_t)w : sizeof(ctx->msg) - 1;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx->msg + n, sizeof(ctx->msg) - n, fmt, ap);
+	va_end(ap);
+	/* Messages are one line whatever the data they quote. */
+	for (char *p = ctx->msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return code;
+}
+
+size_t gb_scope_push(struct gb_ctx *ctx, const char *fmt, ...)
+{
+	size_t mark = ctx->scope_len;
+	size_t n = mark;
+	if (n && n + 2 < sizeof(ctx->scope)) {
+		memcpy(ctx->scope + n, ": ", 3);
+		n += 2;
+	}
+	if (n < sizeof(ctx->scope)) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(ctx->scope + n, sizeof(ctx->scope) - n, fmt, ap);
+		va_end(ap);
+	}
+	ctx->scope_len = strlen(ctx->scope);
+	return mark;
+}
+
+void gb_scope_pop(struct gb_ctx *ctx, size_t mark)
+{
+	if (mark <= ctx->scope_len) {
+		ctx->scope_len = mark;
+		ctx->scope[mark] = '\0';
+	}
+}
+
+const char *gb_strerror(int err)
+{
+	switch (err) {
+	case GB_OK: return "success";
+	case GB_E_NOT_MINE: return "not recognised";
+	case GB_E_USAGE: return "usage";
+	case GB_E_NOT_FOUND: return "not found";
+	case GB_E_UNSUPPORTED: return "unsupported";
+	case GB_E_CORRUPT: return "corrupt";
+	case GB_E_IO: return "I/O error";
+	case GB_E_LIMIT: return "limit exceeded";
+	case GB_E_AMBIGUOUS: return "ambiguous";
+	case GB_E_SYNTAX: return "syntax error";
+	case GB_E_NOMEM: return "out of memory";
+	}
+	return "error";
+}
+
+int gb_exit_code(int err)
+{
+	switch (err) {
+	case GB_OK: return 0;
+	case GB_E_USAGE: return 2;
+	case GB_E_NOT_FOUND: return 3;
+	case GB_E_UNSUPPORTED: return 4;
+	case GB_E_NOT_MINE: /* nothing recognised where something was needed */
+	case GB_E_CORRUPT: return 5;
+	case GB_E_IO: return 6;
+	case GB_E_LIMIT: return 7;
+	case GB_E_AMBIGUOUS: return 8;
+	case GB_E_SYNTAX: return 9;
+	case GB_E_NOMEM: return 10;
+	}
+	return 1;
+}

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* File system registry, probing, and everything that is the same for every
+ * driver: path walking, "..", symlinks (inside the file system only, with a
+ * hop limit), whole-file reads and streaming copies. */
+#define _GNU_SOURCE
+#include "fs/fs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Probing runs every driver; two matches are reported as ambiguous rather
+ * than resolved by order. */
+static const struct gb_fs_driver *const fs_drivers[] = {
+	&gb_fs_ext,
+};
+
+int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol)
+{
+	const struct gb_fs_driver *found = NULL;
+	for (size_t i = 0; i < sizeof(fs_drivers) / sizeof(fs_drivers[0]); i++) {
+		struct gb_fs_probe p = { 0 };
+		/* A probe's I/O trouble means "not this one" for the others. */
+		struct gb_ctx quiet = { 0 };
+		int r = fs_drivers[i]->probe(&quiet, vol, &p);
+		if (r == GB_E_NOT_MINE)
+			continue;
+		if (r)
+			return gb_error(ctx, r, "%s", quiet.msg);
+		if (found)
+			return gb_error(ctx, GB_E_AMBIGUOUS,
+					"both %s and %s signatures found", vol->fstype, p.type);
+		found = fs_drivers[i];
+		snprintf(vol->fstype, sizeof(vol->fstype), "%s", p.type);
+		snprintf(vol->fs_uuid, sizeof(vol->fs_uuid), "%s", p.uuid);
+		snprintf(vol->fs_label, sizeof(vol->fs_label), "%s", p.label);
+	}
+	vol->fs_driver = found;
+	return 0;
+}
+
+/* Scope of a call on a mounted file system: "disk.img: partition 1: ext4". */
+static size_t fs_scope(struct gb_ctx *ctx, const struct gb_fs *fs)
+{
+	size_t mark = gb_vol_scope(ctx, fs->vol);
+	gb_scope_push(ctx, "%s", fs->type);
+	return mark;
+}
+
+int gb_volume_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **out)
+{
+	if (vol->fs) {
+		*out = vol->fs;
+		return 0;
+	}
+	size_t mark = gb_vol_scope(ctx, vol);
+	int r;
+	if (vol->container) {
+		r = gb_error(ctx, GB_E_NOT_FOUND,
+			     "extended partition (a container of logical partitions), no file system");
+	} else if (!vol->fs_driver) {
+		r = gb_error(ctx, GB_E_NOT_FOUND,
+			     "no file system found (unknown type or damaged superblock)");
+	} else {
+		gb_scope_push(ctx, "%s", vol->fstype);
+		struct gb_fs *fs = NULL;
+		r = vol->fs_driver->mount(ctx, vol, &fs);
+		if (r == 0) {
+			fs->drv = vol->fs_driver;
+			fs->vol = vol;
+			snprintf(fs->type, sizeof(fs->type), "%s", vol->fstype);
+			vol->fs = fs;
+			*out = fs;
+		}
+	}
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
+void gb_fs_umount(struct gb_fs *fs)
+{
+	if (fs)
+		fs->drv->umount(fs);
+}
+
+const char *gb_fs_type(const struct gb_fs *fs)
+{
+	return fs->type;
+}
+
+/* ---- path walking ----------------------------------------------------- */
+
+struct walk {
+	struct gb_fs *fs;
+	struct gb_node *stack[GB_PATH_MAX_DEPTH]; /* [0] is the root */
+	size_t depth;
+};
+
+static void walk_release(struct walk *w, size_t keep)
+{
+	while (w->depth > keep) {
+		w->depth--;
+		w->fs->drv->release(w->fs, w->stack[w->depth]);
+	}
+}
+
+/* Resolve `path` to a node the caller releases. With follow_last false a
+ * final symlink is returned itself. */
+static int resolve(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		   bool follow_last, struct gb_node **out)
+{
+	if (path[0] != '/')
+		return gb_error(ctx, GB_E_USAGE, "%s: path must be absolute", path);
+	size_t plen = strlen(path);
+	if (plen > GB_PATH_MAX)
+		return gb_error(ctx, GB_E_LIMIT, "path longer than %d bytes", GB_PATH_MAX);
+
+	/* pending holds what is left to walk; a symlink's target is put in
+	 * front of the rest. */
+	char *pending = malloc(2 * GB_PATH_MAX + 2);
+	char *target = malloc(GB_PATH_MAX + 1);
+	struct walk *w = calloc(1, sizeof(*w));
+	int r = 0, hops = 0;
+	if (!pending || !target || !w) {
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(pending, path, plen + 1);
+	w->fs = fs;
+	if ((r = fs->drv->root(ctx, fs, &w->stack[0])))
+		goto out;
+	w->depth = 1;
+
+	char *p = pending;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		char *end = strchrnul(p, '/');
+		size_t len = (size_t)(end - p);
+		char *rest = end;
+		while (*rest == '/')
+			rest++;
+		if (len == 1 && p[0] == '.') {
+			p = end;
+			continue;
+		}
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			/* ".." at the root stays at the root: never above it. */
+			if (w->depth > 1)
+				walk_release(w, w->depth - 1);
+			p = end;
+			continue;
+		}
+		struct gb_node *cur = w->stack[w->depth - 1];
+		if (cur->st.type != GB_FT_DIR) {
+			r = gb_error(ctx, GB_E_NOT_FOUND, "%s: not a directory", path);
+			goto out;
+		}
+		struct gb_node *child = NULL;
+		r = fs->drv->lookup(ctx, fs, cur, p, len, &child);
+		if (r == GB_E_NOT_FOUND) {
+			r = gb_error(ctx, GB_E_NOT_FOUND, "%s: no such file or directory", path);
+			goto out;
+		}
+		if (r)
+			goto out;
+		if (child->st.type == GB_FT_LNK && (*rest || follow_last || *end == '/')) {
+			size_t tlen = 0;
+			if (++hops > GB_SYMLINK_MAX_HOPS) {
+				fs->drv->release(fs, child);
+				r = gb_error(ctx, GB_E_LIMIT,
+					     "%s: more than %d levels of symbolic links",
+					     path, GB_SYMLINK_MAX_HOPS);
+				goto out;
+			}
+			r = fs->drv->readlink(ctx, fs, child, target, GB_PATH_MAX + 1, &tlen);
+			fs->drv->release(fs, child);
+			if (r)
+				goto out;
+			size_t rlen = strlen(rest);
+			if (tlen + 1 + rlen > 2 * GB_PATH_MAX) {
+				r = gb_error(ctx, GB_E_LIMIT, "%s: path through symbolic links too long", path);
+				goto out;
+			}
+			/* pending = target + '/' + rest */
+			memmove(pending + tlen + 1, rest, rlen + 1);
+			memcpy(pending, target, tlen);
+			pending[tlen] = '/';
+			if (target[0] == '/')
+				walk_release(w, 1); /* absolute: the guest's root */
+			p = pending;
+			continue;
+		}
+		if (w->depth == GB_PATH_MAX_DEPTH) {
+			fs->drv->release(fs, child);
+			r = gb_error(ctx, GB_E_LIMIT, "%s: more than %d directory levels",
+				     path, GB_PATH_MAX_DEPTH);
+			goto out;
+		}
+		w->stack[w->depth++] = child;
+		p = end;
+	}
+	*out = w->stack[w->depth - 1];
+	w->depth--; /* the result now belongs to the caller */
+out:
+	if (w)
+		walk_release(w, 0);
+	free(w);
+	free(pending);
+	free(target);
+	return r;
+}
+
+/* ---- public calls ----------------------------------------------------- */
+
+static int stat_common(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		       struct gb_stat *st, bool follow)
+{
+	size_t mark = fs_scope(ctx, fs);
+	struct gb_node *n;
+	int r = resolve(ctx, fs, path, follow, &n);
+	if (r == 0) {
+		*st = n->st;
+		fs->drv->release(fs, n);
+	}
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
+int gb_fs_stat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, struct gb_stat *st)
+{
+	return stat_common(ctx, fs, path, st, true);
+}
+
+int gb_fs_lstat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, struct gb_stat *st)
+{
+	return stat_common(ctx, fs, path, st, false);
+}
+
+int gb_fs_readdir(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		  int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
+{
+	size_t mark = fs_scope(ctx, fs);
+	struct gb_node *n;
+	int r = resolve(ctx, fs, path, true, &n);
+	if (r == 0) {
+		if (n->st.type != GB_FT_DIR)
+			r = gb_error(ctx, GB_E_NOT_FOUND, "%s: not a directory", path);
+		else
+			r = fs->drv->readdir(ctx, fs, n, fn, arg);
+		fs->drv->release(fs, n);
+	}
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
+int gb_fs_readlink(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		   char *buf, size_t cap)
+{
+	size_t mark = fs_scope(ctx, fs);
+	struct gb_node *n;
+	int r = resolve(ctx, fs, path, false, &n);
+	if (r == 0) {
+		size_t len;
+		if (n->st.type != GB_FT_LNK)
+			r = gb_error(ctx, GB_E_USAGE, "%s: not a symbolic link", path);
+		else
+			r = fs->drv->readlink(ctx, fs, n, buf, cap, &len);
+		fs->drv->release(fs, n);
+	}
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
+struct gb_file {
+	struct gb_fs *fs;
+	struct gb_node *node;
+};
+
+int gb_file_open(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		 struct gb_file **out)
+{
+	size_t mark = fs_scope(ctx, fs);
+	struct gb_node *n;
+	int r = resolve(ctx, fs, path, true, &n);
+	if (r == 0 && n->st.type != GB_FT_REG) {
+		r = gb_error(ctx, GB_E_NOT_FOUND, "%s: %s", path,
+			     n->st.type == GB_FT_DIR ? "is a directory" : "not a regular file");
+		fs->drv->release(fs, n);
+	}
+	if (r == 0) {
+		struct gb_file *f = malloc(sizeof(*f));
+		if (!f) {
+			fs->drv->release(fs, n);
+			r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+		} else {
+			f->fs = fs;
+			f->node = n;
+			*out = f;
+		}
+	}
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
+uint64_t gb_file_size(const struct gb_file *f)
+{
+	return f->node->st.size;
+}
+
+int gb_file_pread(struct gb_ctx *ctx, struct gb_file *f, uint64_t off,
+		  void *buf, size_t len, size_t *got)
+{
+	size_t mark = fs_scope(ctx, f->fs);
+	int r = f->fs->drv->pread(ctx, f->fs, f->node, off, buf, len, got);
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
+void gb_file_close(struct gb_file *f)
+{
+	if (f) {
+		f->fs->drv->release(f->fs, f->node);
+		free(f);
+	}
+}
+
+int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		    size_t max, char **data, size_t *len)
+{
+	struct gb_file *f;
+	int r = gb_file_open(ctx, fs, path, &f);
+	if (r)
+		return r;
+	uint64_t size = gb_file_size(f);
+	char *buf = NULL;
+	size_t got = 0;
+	if (size > max) {
+		size_t mark = fs_scope(ctx, fs);
+		r = gb_error(ctx, GB_E_LIMIT, "%s: %llu bytes, more than the limit of %zu",
+			     path, (unsigned long long)size, max);
+		gb_scope_pop(ctx, mark);
+	} else if (!(buf = malloc((size_t)size + 1))) {
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+	} else {
+		r = gb_file_pread(ctx, f, 0, buf, (size_t)size, &got);
+	}
+	gb_file_close(f);
+	if (r) {
+		free(buf);
+		return r;
+	}
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		     int fd, uint64_t max)
+{
+	struct gb_file *f;
+	int r = gb_file_open(ctx, fs, path, &f);
+	if (r)
+		return r;
+	uint64_t size = gb_file_size(f);
+	if (max && size > max) {
+		size_t mark = fs_scope(ctx, fs);
+		r = gb_error(ctx, GB_E_LIMIT, "%s: %llu bytes, more than the limit of %llu",
+			     path, (unsigned long long)size, (unsigned long long)max);
+		gb_scope_pop(ctx, mark);
+		gb_file_close(f);
+		return r;
+	}
+	/* TODO(zero-copy): when the source is raw and a run of the file is an
+	 * uncompressed extent, copy_file_range(src->fd, …, fd, …) moves it in
+	 * the kernel; drivers would expose their extent map for that. */
+	uint8_t *buf = malloc(GB_READ_CHUNK);
+	if (!buf) {
+		gb_file_close(f);
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	}
+	for (uint64_t off = 0; off < size && r == 0;) {
+		size_t want = size - off < GB_READ_CHUNK ? (size_t)(size - off) : GB_READ_CHUNK;
+		size_t got = 0;
+		r = gb_file_pread(ctx, f, off, buf, want, &got);
+		if (r)
+			break;
+		if (got == 0) {
+			size_t mark = fs_scope(ctx, fs);
+			r = gb_error(ctx, GB_E_CORRUPT, "%s: file ends before its size", path);
+			gb_scope_pop(ctx, mark);
+			break;
+		}
+		int w = write_all(fd, buf, got);
+		if (w)
+			r = gb_error(ctx, GB_E_IO, "write: %s", strerror(-w));
+		off += got;
+	}
+	free(buf);
+	gb_file_close(f);
+	return r;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* File systems: a driver mounts a volume once into a handle, then answers
+ * lookups, directory listings, symlink targets and positioned reads on
+ * nodes. Path walking, "..", and the symlink limit live once, in fs.c. */
+#ifndef GB_FS_H
+#define GB_FS_H
+
+#include "core/core.h"
+#include "volume/volume.h"
+
+#define GB_SYMLINK_MAX_HOPS 8     /* as GRUB: a loop is refused, not followed */
+#define GB_PATH_MAX 4096
+#define GB_PATH_MAX_DEPTH 256     /* components held while walking a path */
+#define GB_READ_CHUNK (1u << 20)  /* streaming copies move 1 MiB at a time */
+
+/* Drivers allocate nodes with this as their first member. */
+struct gb_node {
+	struct gb_stat st;
+};
+
+struct gb_fs {
+	const struct gb_fs_driver *drv;
+	struct gb_volume *vol;
+	char type[16]; /* "ext4", as probing named it */
+};
+
+struct gb_fs_probe {
+	char type[16];
+	char uuid[40];
+	char label[GB_FS_LABEL_MAX];
+};
+
+struct gb_fs_driver {
+	const char *name;
+	/* Identify without side effects: GB_E_NOT_MINE when not ours. */
+	int (*probe)(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs_probe *out);
+	/* Parse the superblock into a handle; refuse unknown incompatible
+	 * features with GB_E_UNSUPPORTED naming them. */
+	int (*mount)(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **out);
+	void (*umount)(struct gb_fs *fs);
+	int (*root)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node **out);
+	/* GB_E_NOT_FOUND (unrecorded is fine) when dir has no such name. */
+	int (*lookup)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *dir,
+		      const char *name, size_t len, struct gb_node **out);
+	int (*readdir)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *dir,
+		       int (*fn)(void *arg, const struct gb_dirent *de), void *arg);
+	int (*readlink)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+			char *buf, size_t cap, size_t *len);
+	int (*pread)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		     uint64_t off, void *buf, size_t len, size_t *got);
+	void (*release)(struct gb_fs *fs, struct gb_node *node);
+};
+
+extern const struct gb_fs_driver gb_fs_ext;
+
+/* An in-memory file system for tests: each entry is a file (data, len; len
+ * 0 means strlen), a symlink (link), or a directory (path ending in '/').
+ * Parents are created as needed. Free with gb_fs_umount. */
+struct gb_memfs_entry {
+	const char *path;
+	const char *data;
+	size_t len;
+	const char *link;
+};
+int gb_memfs_new(struct gb_ctx *ctx, const char *name,
+		 const struct gb_memfs_entry *entries, size_t n, struct gb_fs **out);
+
+/* Run every driver's probe on vol and fill vol's fs fields. */
+int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);
+void gb_fs_umount(struct gb_fs *fs);
+
+#endif
