@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Boot configurations: a parser per format (grub2, grub1, bls, syslinux,
+ * lilo) turns a config file into a menu. Parsers reach files only through
+ * the devices they are given (each a mounted struct gb_fs), so tests hand
+ * them in-memory file systems and real runs hand them the image's volumes. */
+#ifndef GB_CONFIG_H
+#define GB_CONFIG_H
+
+#include "core/core.h"
+#include "fs/fs.h"
+#include "menu/menu.h"
+
+#define GB_CONFIG_MAX_BYTES (1u << 20)  /* a config (or grubenv, BLS entry) file */
+
+/* A place a configuration can name: one volume of the image. */
+struct gb_cfg_device {
+	const char *grub_name; /* "hd0,msdos1", "hd0,gpt2", "hd0" (whole disk) */
+	int number;            /* Linux partition number; 0 = whole disk */
+	const char *fstype;    /* "ext4", ... ("" when none) */
+	const char *uuid;      /* file system UUID ("" when none) */
+	const char *label;     /* file system label ("" when none) */
+	const char *partuuid;  /* ("" when none) */
+	struct gb_fs *fs;      /* NULL: no readable file system */
+};
+
+struct gb_cfg_devices {
+	struct gb_cfg_device *dev;
+	size_t n;
+};
+
+struct gb_cfg_options {
+	/* GRUB 2 platform variables: grub_platform ("pc" by default; "xen"
+	 * for PV-GRUB2 emulation) and grub_cpu ("x86_64"/"i386"). */
+	const char *grub_platform;
+	const char *grub_cpu;
+};
+
+/* Each parser reads the config at `path` on device `dev` and fills `menu`
+ * (entries, default_spec, timeout, warnings). The caller has set
+ * menu->config_* already. Bad syntax: GB_E_SYNTAX with "file:line:col:". */
+struct gb_config_parser {
+	const char *name; /* "grub2", "grub1", "bls", "syslinux", "lilo" */
+	int (*parse)(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
+		     const char *path, const struct gb_cfg_options *opt,
+		     struct gb_menu *menu);
+};
+
+extern const struct gb_config_parser gb_cfg_grub2;
+extern const struct gb_config_parser gb_cfg_grub1;
+extern const struct gb_config_parser gb_cfg_bls;
+extern const struct gb_config_parser gb_cfg_syslinux;
+extern const struct gb_config_parser gb_cfg_lilo;
+
+/* Read a whole config-sized file from a device: GB_E_NOT_FOUND when the
+ * device has no fs or the file is missing; GB_E_LIMIT past
+ * GB_CONFIG_MAX_BYTES. */
+int gb_cfg_read(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
+		const char *path, char **data, size_t *len);
+/* Does path exist on dev (following symlinks)? Type in *type if non-NULL. */
+bool gb_cfg_exists(const struct gb_cfg_devices *devs, int dev, const char *path,
+		   enum gb_ftype *type);
+
+#endif

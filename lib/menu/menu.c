@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _GNU_SOURCE
+#include "menu/menu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct gb_entry *gb_menu_add(struct gb_ctx *ctx, struct gb_menu *m,
+			     struct gb_entry **list, size_t *n)
+{
+	if (m->total_entries >= GB_MENU_MAX_ENTRIES) {
+		gb_error(ctx, GB_E_LIMIT, "more than %d menu entries", GB_MENU_MAX_ENTRIES);
+		return NULL;
+	}
+	struct gb_entry *p = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!p) {
+		gb_error(ctx, GB_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	*list = p;
+	struct gb_entry *e = &p[(*n)++];
+	memset(e, 0, sizeof(*e));
+	e->kernel.device = -1;
+	e->devicetree.device = -1;
+	e->kind = GB_ENTRY_EMPTY;
+	m->total_entries++;
+	return e;
+}
+
+int gb_entry_add_file(struct gb_ctx *ctx, struct gb_boot_file **list, size_t *n,
+		      int device, const char *path, const char *args)
+{
+	if (*n >= GB_MENU_MAX_INITRDS)
+		return gb_error(ctx, GB_E_LIMIT, "more than %d files in one entry",
+				GB_MENU_MAX_INITRDS);
+	struct gb_boot_file *p = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!p)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	*list = p;
+	struct gb_boot_file *f = &p[*n];
+	f->device = device;
+	f->path = strdup(path);
+	f->args = args ? strdup(args) : NULL;
+	if (!f->path || (args && !f->args)) {
+		free(f->path);
+		free(f->args);
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	}
+	(*n)++;
+	return 0;
+}
+
+void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
+{
+	if (m->nwarnings >= GB_MENU_MAX_WARNINGS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) >= 0)
+		m->warnings[m->nwarnings++] = s;
+	va_end(ap);
+}
+
+/* One component of a GRUB default path: up to a single '>' (">>" stands
+ * for a literal '>'). Returns the unescaped component and advances *spec
+ * past its separator. */
+static char *next_component(const char **spec)
+{
+	const char *s = *spec;
+	size_t cap = strlen(s) + 1, o = 0;
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (s[0] == '>' && s[1] == '>') {
+			out[o++] = '>';
+			s += 2;
+			continue;
+		}
+		if (s[0] == '>') {
+			s++;
+			break;
+		}
+		out[o++] = *s++;
+	}
+	out[o] = '\0';
+	*spec = s;
+	return out;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static size_t find_in(const struct gb_entry *list, size_t n, const char *key)
+{
+	if (all_digits(key)) {
+		unsigned long i = strtoul(key, NULL, 10);
+		return i < n ? (size_t)i : 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((list[i].id && !strcmp(list[i].id, key)) ||
+		    (list[i].title && !strcmp(list[i].title, key)))
+			return i;
+	return SIZE_MAX;
+}
+
+void gb_menu_choose(struct gb_menu *m)
+{
+	m->chosen_depth = 0;
+	if (!m->nentries)
+		return;
+	const struct gb_entry *list = m->entries;
+	size_t n = m->nentries;
+	const char *spec = m->default_spec ? m->default_spec : "";
+	bool matched = true;
+	while (m->chosen_depth < GB_MENU_MAX_DEPTH) {
+		size_t idx = 0;
+		if (*spec && matched) {
+			char *key = next_component(&spec);
+			idx = key ? find_in(list, n, key) : 0;
+			free(key);
+			if (idx == SIZE_MAX) {
+				/* No match: GRUB boots entry 0 of the whole menu. */
+				if (m->chosen_depth) {
+					m->chosen_depth = 0;
+					list = m->entries;
+					n = m->nentries;
+				}
+				idx = 0;
+				matched = false;
+			}
+		}
+		m->chosen[m->chosen_depth++] = idx;
+		if (list[idx].kind != GB_ENTRY_SUBMENU || !list[idx].nchildren)
+			return;
+		/* Into a submenu: the rest of the path, else its first entry. */
+		n = list[idx].nchildren;
+		list = list[idx].children;
+	}
+}
+
+const struct gb_entry *gb_menu_chosen(const struct gb_menu *m)
+{
+	if (!m->chosen_depth)
+		return NULL;
+	const struct gb_entry *list = m->entries, *e = NULL;
+	for (size_t d = 0; d < m->chosen_depth; d++) {
+		e = &list[m->chosen[d]];
+		list = e->children;
+	}
+	return e;
+}
+
+/* ---- dump ------------------------------------------------------------- */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t cap = (b->cap + (size_t)n + 1) * 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			free(s);
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, (size_t)n + 1);
+	b->len += (size_t)n;
+	free(s);
+}
+
+static void put_quoted(struct buf *b, const char *s)
+{
+	put(b, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			put(b, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			put(b, "\\x%02x", c);
+		else
+			put(b, "%c", c);
+	}
+	put(b, "\"");
+}
+
+static void put_path(struct buf *b, const size_t *path, size_t depth)
+{
+	for (size_t i = 0; i < depth; i++)
+		put(b, i ? ">%zu" : "%zu", path[i]);
+}
+
+static void put_file(struct buf *b, int indent, const char *what, const struct gb_boot_file *f)
+{
+	put(b, "%*s%s %d:", indent, "", what, f->device);
+	put(b, "%s", f->path);
+	if (f->args) {
+		put(b, " ");
+		put_quoted(b, f->args);
+	}
+	put(b, "\n");
+}
+
+static const char *kind_name(enum gb_entry_kind k)
+{
+	switch (k) {
+	case GB_ENTRY_LINUX: return "linux";
+	case GB_ENTRY_MULTIBOOT: return "multiboot";
+	case GB_ENTRY_CHAIN: return "chainloader";
+	case GB_ENTRY_SUBMENU: return "submenu";
+	case GB_ENTRY_EMPTY: return "empty";
+	}
+	return "?";
+}
+
+static void dump_entries(struct buf *b, const struct gb_entry *list, size_t n,
+			 size_t *path, size_t depth)
+{
+	int ind = 2 * (int)depth;
+	for (size_t i = 0; i < n && depth < GB_MENU_MAX_DEPTH; i++) {
+		const struct gb_entry *e = &list[i];
+		path[depth] = i;
+		put(b, "%*s%s ", ind, "", e->kind == GB_ENTRY_SUBMENU ? "submenu" : "entry");
+		put_path(b, path, depth + 1);
+		put(b, " ");
+		put_quoted(b, e->title);
+		if (e->id)
+			put(b, " id=%s", e->id);
+		if (e->kind != GB_ENTRY_SUBMENU)
+			put(b, " kind=%s", kind_name(e->kind));
+		put(b, "\n");
+		if (e->kernel.path)
+			put_file(b, ind + 2, "kernel", &e->kernel);
+		for (size_t k = 0; k < e->ninitrds; k++)
+			put_file(b, ind + 2, "initrd", &e->initrds[k]);
+		for (size_t k = 0; k < e->nmodules; k++)
+			put_file(b, ind + 2, "module", &e->modules[k]);
+		if (e->devicetree.path)
+			put_file(b, ind + 2, "devicetree", &e->devicetree);
+		if (e->kind != GB_ENTRY_SUBMENU && e->kind != GB_ENTRY_EMPTY) {
+			put(b, "%*sargs ", ind + 2, "");
+			put_quoted(b, e->args ? e->args : "");
+			put(b, "\n");
+		}
+		dump_entries(b, e->children, e->nchildren, path, depth + 1);
+	}
+}
+
+char *gb_menu_dump(const struct gb_menu *m)
+{
+	struct buf b = { 0 };
+	size_t path[GB_MENU_MAX_DEPTH];
+	put(&b, "config %s %d:%s\n", m->config_kind ? m->config_kind : "?",
+	    m->config_device, m->config_path ? m->config_path : "?");
+	put(&b, "default ");
+	if (m->chosen_depth)
+		put_path(&b, m->chosen, m->chosen_depth);
+	else
+		put(&b, "none");
+	put(&b, "\n");
+	if (m->timeout >= 0)
+		put(&b, "timeout %d\n", m->timeout);
+	if (m->hidden)
+		put(&b, "hidden\n");
+	dump_entries(&b, m->entries, m->nentries, path, 0);
+	for (size_t i = 0; i < m->nwarnings; i++)
+		put(&b, "warning %s\n", m->warnings[i]);
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	if (!b.p)
+		return strdup("");
+	return b.p;
+}
+
+/* ---- freeing ---------------------------------------------------------- */
+
+static void free_files(struct gb_boot_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].path);
+		free(f[i].args);
+	}
+	free(f);
+}
+
+void gb_entry_free(struct gb_entry *e)
+{
+	free(e->title);
+	free(e->id);
+	free(e->kernel.path);
+	free(e->kernel.args);
+	free(e->args);
+	free_files(e->initrds, e->ninitrds);
+	free_files(e->modules, e->nmodules);
+	free(e->devicetree.path);
+	free(e->devicetree.args);
+	for (size_t i = 0; i < e->nchildren; i++)
+		gb_entry_free(&e->children[i]);
+	free(e->children);
+}
+
+void gb_menu_free(struct gb_menu *m)
+{
+	for (size_t i = 0; i < m->nentries; i++)
+		gb_entry_free(&m->entries[i]);
+	free(m->entries);
+	free(m->default_spec);
+	free(m->fallback_spec);
+	free(m->config_kind);
+	free(m->config_path);
+	for (size_t i = 0; i < m->nwarnings; i++)
+		free(m->warnings[i]);
+	memset(m, 0, sizeof(*m));
+	m->timeout = -1;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The menu every config parser produces: entries (nested for submenus),
+ * each with its kernel, initrds and command line resolved to a device and
+ * an absolute path, and the default as GRUB chooses it. */
+#ifndef GB_MENU_H
+#define GB_MENU_H
+
+#include "core/core.h"
+
+#define GB_MENU_MAX_ENTRIES 1024 /* all entries of a menu, submenus included */
+#define GB_MENU_MAX_DEPTH 8      /* submenu nesting */
+#define GB_MENU_MAX_INITRDS 64
+#define GB_MENU_MAX_WARNINGS 64
+
+enum gb_entry_kind {
+	GB_ENTRY_LINUX,     /* linux/linux16/linuxefi/kernel/KERNEL... */
+	GB_ENTRY_MULTIBOOT, /* multiboot(2): Xen or illumos; modules[] */
+	GB_ENTRY_CHAIN,     /* chainloader: recorded, not bootable here */
+	GB_ENTRY_SUBMENU,   /* children[] */
+	GB_ENTRY_EMPTY,     /* no boot command at all */
+};
+
+/* A file named by the config. */
+struct gb_boot_file {
+	int device;  /* index into the gb_cfg_devices given to the parser; -1 unknown */
+	char *path;  /* absolute inside that device's file system */
+	char *args;  /* multiboot module arguments; NULL otherwise */
+};
+
+struct gb_entry {
+	enum gb_entry_kind kind;
+	char *title;
+	char *id;            /* --id, BLS file id, syslinux LABEL; NULL when none */
+	struct gb_boot_file kernel;   /* path NULL when none */
+	char *args;          /* kernel command line ("" when none) */
+	struct gb_boot_file *initrds;
+	size_t ninitrds;
+	struct gb_boot_file *modules; /* multiboot modules, in order */
+	size_t nmodules;
+	struct gb_boot_file devicetree; /* path NULL when none */
+	struct gb_entry *children;    /* GB_ENTRY_SUBMENU */
+	size_t nchildren;
+	size_t line;         /* where the entry starts in its config file */
+};
+
+struct gb_menu {
+	struct gb_entry *entries;
+	size_t nentries;
+	/* The default as the config states it, resolved by gb_menu_choose:
+	 * a number, a title, an id, or a GRUB "a>b" path. NULL: entry 0. */
+	char *default_spec;
+	char *fallback_spec;
+	int timeout;          /* seconds; -1 = wait forever/unset */
+	bool hidden;          /* hiddenmenu / timeout_style=hidden */
+	/* where the configuration came from */
+	char *config_kind;    /* parser name */
+	char *config_path;
+	int config_device;
+	char *warnings[GB_MENU_MAX_WARNINGS];
+	size_t nwarnings;
+	size_t total_entries; /* for GB_MENU_MAX_ENTRIES */
+	/* Filled by gb_menu_choose: path of indices to the default entry. */
+	size_t chosen[GB_MENU_MAX_DEPTH];
+	size_t chosen_depth;  /* 0: nothing bootable */
+};
+
+/* Append a fresh entry to a list (menu top level or a submenu's children);
+ * counts against GB_MENU_MAX_ENTRIES. Returns NULL after recording an error. */
+struct gb_entry *gb_menu_add(struct gb_ctx *ctx, struct gb_menu *m,
+			     struct gb_entry **list, size_t *n);
+/* Append a boot file to an array (initrds, modules). */
+int gb_entry_add_file(struct gb_ctx *ctx, struct gb_boot_file **list, size_t *n,
+		      int device, const char *path, const char *args);
+/* Record a warning (a printf line); silently dropped past the cap. */
+void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Resolve default_spec as GRUB 2 does after the script ran: a number is an
+ * index among top-level entries (a submenu counts as one), otherwise it is
+ * matched against titles and ids, with "a>b" descending into submenus
+ * (">>" is a literal '>'); out of range or no match means entry 0. When the
+ * path ends at a submenu, its first entry is taken. */
+void gb_menu_choose(struct gb_menu *m);
+/* The chosen entry (after gb_menu_choose), or NULL. */
+const struct gb_entry *gb_menu_chosen(const struct gb_menu *m);
+
+/* A stable, line-oriented dump, used by the config tests' expectations:
+ *   default 1>0
+ *   timeout 5
+ *   entry 0 "Title" id=... kind=linux
+ *     kernel dev=0 /boot/vmlinuz
+ *     initrd dev=0 /boot/initrd.img
+ *     args "root=/dev/sda1 ro"
+ *   submenu 1 "Advanced"
+ *     entry 1>0 ...
+ */
+char *gb_menu_dump(const struct gb_menu *m);
+
+void gb_entry_free(struct gb_entry *e);
+void gb_menu_free(struct gb_menu *m);
+
+#endif

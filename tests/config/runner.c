@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Config test runner. Each tests/config/<parser>/<case>.t file holds:
+ *
+ *   # free text
+ *   --- device N [grub=hd0,msdos1] [number=1] [uuid=...] [label=...] [fstype=ext4] [nofs]
+ *   --- file N:/boot/grub/grub.cfg
+ *   ...contents, verbatim...
+ *   --- link N:/boot/vmlinuz vmlinuz-6.1
+ *   --- run PARSER N:/path/to/config [platform=xen]
+ *   --- expect
+ *   ...gb_menu_dump() output...
+ *   --- expect-error CODE text-the-message-contains
+ *
+ * Device 0 exists by default (grub=hd0,msdos1 number=1 fstype=ext4). Files
+ * go into an in-memory file system per device, served through the real fs
+ * interface. Prints one PASS/FAIL line per .t file, with a diff on failure.
+ */
+#define _GNU_SOURCE
+#include "config/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_DEV 8
+#define MAX_FILES 256
+
+struct tcase {
+	struct gb_cfg_device dev[MAX_DEV];
+	char grub[MAX_DEV][32], uuid[MAX_DEV][64], label[MAX_DEV][64], fstype[MAX_DEV][16];
+	bool nofs[MAX_DEV];
+	size_t ndev;
+	struct gb_memfs_entry files[MAX_DEV][MAX_FILES];
+	size_t nfiles[MAX_DEV];
+	char parser[32], platform[32];
+	int run_dev;
+	char run_path[512];
+	char *expect;
+	char err_code[32], err_text[512];
+	bool want_error;
+};
+
+static const struct gb_config_parser *parsers[] = {
+	&gb_cfg_grub2, &gb_cfg_grub1, &gb_cfg_bls, &gb_cfg_syslinux, &gb_cfg_lilo,
+};
+
+static int code_of(const char *name)
+{
+	static const struct { const char *n; int c; } codes[] = {
+		{ "USAGE", GB_E_USAGE }, { "NOT_FOUND", GB_E_NOT_FOUND },
+		{ "UNSUPPORTED", GB_E_UNSUPPORTED }, { "CORRUPT", GB_E_CORRUPT },
+		{ "IO", GB_E_IO }, { "LIMIT", GB_E_LIMIT }, { "AMBIGUOUS", GB_E_AMBIGUOUS },
+		{ "SYNTAX", GB_E_SYNTAX }, { "NOMEM", GB_E_NOMEM },
+	};
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (!strcmp(codes[i].n, name))
+			return codes[i].c;
+	return 1;
+}
+
+static int parse_devpath(const char *s, int *dev, const char **path)
+{
+	char *end;
+	long d = strtol(s, &end, 10);
+	if (end == s || *end != ':' || d < 0 || d >= MAX_DEV)
+		return -1;
+	*dev = (int)d;
+	*path = end + 1;
+	return 0;
+}
+
+static void ensure_dev(struct tcase *t, int d)
+{
+	while (t->ndev <= (size_t)d) {
+		size_t i = t->ndev++;
+		snprintf(t->grub[i], sizeof(t->grub[i]), "hd0,msdos%zu", i + 1);
+		snprintf(t->fstype[i], sizeof(t->fstype[i]), "ext4");
+		t->dev[i].number = (int)i + 1;
+	}
+}
+
+/* Split the file into sections; contents are kept verbatim. */
+static int load(const char *file, char *text, struct tcase *t, char *why, size_t whylen)
+{
+	ensure_dev(t, 0);
+	char *p = text;
+	char **body = NULL;    /* where the current section's text goes */
+	struct gb_memfs_entry *cur = NULL;
+	while (*p) {
+		char *nl = strchrnul(p, '\n');
+		bool header = !strncmp(p, "--- ", 4);
+		if (!header) {
+			if (cur || body) {
+				/* extend the current body: bodies are contiguous in text */
+			}
+			p = *nl ? nl + 1 : nl;
+			continue;
+		}
+		/* close the previous body at the start of this header */
+		if (cur) {
+			*p = '\0';
+			cur->len = strlen(cur->data);
+			if (!cur->len)
+				cur->data = "", cur->len = 0;
+			cur = NULL;
+		}
+		if (body) {
+			*p = '\0';
+			body = NULL;
+		}
+		*nl = '\0';
+		char *h = p + 4;
+		char *next = nl + 1;
+		char word[32], a[512], b[512];
+		a[0] = b[0] = '\0';
+		int nw = sscanf(h, "%31s %511s %511[^\n]", word, a, b);
+		int d;
+		const char *path;
+		if (!strcmp(word, "file") && nw >= 2 && !parse_devpath(a, &d, &path)) {
+			ensure_dev(t, d);
+			if (t->nfiles[d] == MAX_FILES)
+				return snprintf(why, whylen, "too many files"), -1;
+			cur = &t->files[d][t->nfiles[d]++];
+			cur->path = strdup(path);
+			cur->data = next;
+		} else if (!strcmp(word, "link") && nw == 3 && !parse_devpath(a, &d, &path)) {
+			ensure_dev(t, d);
+			struct gb_memfs_entry *e = &t->files[d][t->nfiles[d]++];
+			e->path = strdup(path);
+			e->link = strdup(b);
+		} else if (!strcmp(word, "device") && nw >= 2) {
+			d = atoi(a);
+			if (d < 0 || d >= MAX_DEV)
+				return snprintf(why, whylen, "bad device"), -1;
+			ensure_dev(t, d);
+			char *save, *tok;
+			for (tok = strtok_r(b, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+				if (!strncmp(tok, "grub=", 5))
+					snprintf(t->grub[d], sizeof(t->grub[d]), "%s", tok + 5);
+				else if (!strncmp(tok, "number=", 7))
+					t->dev[d].number = atoi(tok + 7);
+				else if (!strncmp(tok, "uuid=", 5))
+					snprintf(t->uuid[d], sizeof(t->uuid[d]), "%s", tok + 5);
+				else if (!strncmp(tok, "label=", 6))
+					snprintf(t->label[d], sizeof(t->label[d]), "%s", tok + 6);
+				else if (!strncmp(tok, "fstype=", 7))
+					snprintf(t->fstype[d], sizeof(t->fstype[d]), "%s", tok + 7);
+				else if (!strcmp(tok, "nofs"))
+					t->nofs[d] = true;
+				else
+					return snprintf(why, whylen, "bad device attribute '%s'", tok), -1;
+			}
+		} else if (!strcmp(word, "run") && nw >= 2) {
+			snprintf(t->parser, sizeof(t->parser), "%s", a);
+			char dp[512] = "", opt[512] = "";
+			sscanf(b, "%511s %511s", dp, opt);
+			if (parse_devpath(dp, &t->run_dev, &path))
+				return snprintf(why, whylen, "bad run line"), -1;
+			snprintf(t->run_path, sizeof(t->run_path), "%s", path);
+			if (!strncmp(opt, "platform=", 9))
+				snprintf(t->platform, sizeof(t->platform), "%s", opt + 9);
+		} else if (!strcmp(word, "expect") && nw == 1) {
+			t->expect = next;
+			body = &t->expect;
+		} else if (!strcmp(word, "expect-error") && nw >= 2) {
+			t->want_error = true;
+			snprintf(t->err_code, sizeof(t->err_code), "%s", a);
+			snprintf(t->err_text, sizeof(t->err_text), "%s", b);
+		} else {
+			return snprintf(why, whylen, "%s: bad section header '%s'", file, h), -1;
+		}
+		p = next;
+	}
+	if (!t->parser[0])
+		return snprintf(why, whylen, "no '--- run' line"), -1;
+	if (!t->expect && !t->want_error)
+		return snprintf(why, whylen, "no '--- expect' section"), -1;
+	return 0;
+}
+
+static void show_diff(const char *got, const char *want)
+{
+	/* line by line: the first lines that differ, then both in full */
+	fprintf(stderr, "  --- expected\n%s  --- got\n%s", want, got);
+}
+
+static int run_case(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "  %s: cannot open\n", file);
+		return 1;
+	}
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t n = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	if (n < 0) {
+		free(text);
+		return 1;
+	}
+	struct tcase *t = calloc(1, sizeof(*t));
+	char why[512] = "";
+	struct gb_ctx *ctx = gb_ctx_new();
+	int fail = 0;
+	if (load(file, text, t, why, sizeof(why))) {
+		fprintf(stderr, "  %s: %s\n", file, why);
+		fail = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < t->ndev; i++) {
+		t->dev[i].grub_name = t->grub[i];
+		t->dev[i].uuid = t->uuid[i];
+		t->dev[i].label = t->label[i];
+		t->dev[i].fstype = t->fstype[i];
+		t->dev[i].partuuid = "";
+		if (!t->nofs[i] && gb_memfs_new(ctx, "mem", t->files[i], t->nfiles[i], &t->dev[i].fs)) {
+			fprintf(stderr, "  %s: %s\n", file, gb_ctx_message(ctx));
+			fail = 1;
+			goto out;
+		}
+	}
+	const struct gb_config_parser *parser = NULL;
+	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
+		if (!strcmp(parsers[i]->name, t->parser))
+			parser = parsers[i];
+	if (!parser) {
+		fprintf(stderr, "  %s: no parser '%s'\n", file, t->parser);
+		fail = 1;
+		goto out;
+	}
+	struct gb_cfg_devices devs = { t->dev, t->ndev };
+	struct gb_cfg_options opt = { .grub_platform = t->platform[0] ? t->platform : "pc",
+				      .grub_cpu = "x86_64" };
+	struct gb_menu menu = { .timeout = -1 };
+	menu.config_kind = strdup(parser->name);
+	menu.config_path = strdup(t->run_path);
+	menu.config_device = t->run_dev;
+	int r = parser->parse(ctx, &devs, t->run_dev, t->run_path, &opt, &menu);
+	if (t->want_error) {
+		if (r != code_of(t->err_code) || !strstr(gb_ctx_message(ctx), t->err_text)) {
+			fprintf(stderr, "  %s: expected error %s containing '%s', got %d '%s'\n",
+				file, t->err_code, t->err_text, r, gb_ctx_message(ctx));
+			fail = 1;
+		}
+	} else if (r) {
+		fprintf(stderr, "  %s: parse failed: %s\n", file, gb_ctx_message(ctx));
+		fail = 1;
+	} else {
+		gb_menu_choose(&menu);
+		char *got = gb_menu_dump(&menu);
+		if (!got || strcmp(got, t->expect)) {
+			show_diff(got ? got : "(null)\n", t->expect);
+			fail = 1;
+		}
+		free(got);
+	}
+	gb_menu_free(&menu);
+out:
+	for (size_t i = 0; i < t->ndev; i++)
+		gb_fs_umount(t->dev[i].fs);
+	for (size_t d = 0; d < MAX_DEV; d++)
+		for (size_t i = 0; i < t->nfiles[d]; i++) {
+			free((char *)t->files[d][i].path);
+			free((char *)t->files[d][i].link);
+		}
+	free(t);
+	free(text);
+	gb_ctx_free(ctx);
+	return fail;
+}
+
+int main(int argc, char **argv)
+{
+	int failed = 0;
+	for (int i = 1; i < argc; i++) {
+		int r = run_case(argv[i]);
+		const char *name = strstr(argv[i], "tests/config/");
+		printf("%s config/%s\n", r ? "FAIL" : "PASS", name ? name + 13 : argv[i]);
+		fflush(stdout);
+		failed += r;
+	}
+	return failed ? 1 : 0;
+}
