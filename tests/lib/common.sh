@@ -1,0 +1,127 @@
+# Shared helpers for integration scripts (sourced). Each case prints exactly
+# one "PASS name" or "FAIL name" line; details of a failure go to stderr.
+set -u
+GUESTBOOT=${GUESTBOOT:-$GB_BUILD/guestboot}
+GB_FILTER=${GB_FILTER:-}
+
+pass() { echo "PASS $1"; }
+fail() {
+	local name=$1
+	shift
+	echo "FAIL $name"
+	[ $# -gt 0 ] && printf '  %s\n' "$@" >&2
+	return 0
+}
+
+# wanted NAME: is this case selected by the filter?
+wanted() { [ -z "$GB_FILTER" ] || [[ "$1" == *"$GB_FILTER"* ]]; }
+
+# check NAME CMD...: pass when CMD succeeds.
+check() {
+	local name=$1
+	shift
+	wanted "$name" || return 0
+	local out
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "command: $*" "$out"; fi
+}
+
+# expect_error NAME EXIT SUBSTRING CMD...: CMD must exit with EXIT, print
+# exactly one line on stderr containing SUBSTRING, and nothing on stdout.
+expect_error() {
+	local name=$1 want=$2 text=$3
+	shift 3
+	wanted "$name" || return 0
+	local out err rc
+	out=$("$@" 2>"$GB_WORK/stderr.$$")
+	rc=$?
+	err=$(cat "$GB_WORK/stderr.$$")
+	if [ "$rc" -ne "$want" ]; then
+		fail "$name" "exit $rc, expected $want" "stderr: $err"
+	elif [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ "$err" != *"$text"* ]]; then
+		fail "$name" "stderr should be one line containing '$text'" "got: $err"
+	elif [ -n "$out" ]; then
+		fail "$name" "stdout should be empty" "got: $(printf '%s' "$out" | head -c 200)"
+	else
+		pass "$name"
+	fi
+}
+
+# A source tree with the shapes a /boot holds: a kernel-sized file, sizes
+# around block boundaries, an empty file, nested dirs, symlinks (relative,
+# absolute, through a directory), names with spaces.
+make_tree() {
+	local d=$1
+	rm -rf "$d"
+	mkdir -p "$d/boot/grub/i386-pc" "$d/etc" "$d/deep/a/b/c/d/e"
+	head -c 3145739 /dev/urandom >"$d/boot/vmlinuz-6.1.0-test"
+	head -c 1048589 /dev/urandom >"$d/boot/initrd.img-6.1.0-test"
+	head -c 4095 /dev/urandom >"$d/boot/grub/i386-pc/a.mod"
+	head -c 4097 /dev/urandom >"$d/boot/grub/i386-pc/b.mod"
+	head -c 1 /dev/urandom >"$d/boot/one-byte"
+	: >"$d/boot/empty"
+	printf 'set default=0\nmenuentry "x" { linux /vmlinuz }\n' >"$d/boot/grub/grub.cfg"
+	echo "deep" >"$d/deep/a/b/c/d/e/file"
+	echo "spaced" >"$d/etc/name with spaces"
+	ln -s vmlinuz-6.1.0-test "$d/boot/vmlinuz"
+	ln -s /boot/initrd.img-6.1.0-test "$d/initrd.img"
+	ln -s ../boot/grub "$d/etc/grubdir"
+	# a symlink target longer than 60 bytes is stored in a block, not the inode
+	ln -s "/boot/././././././././././././././././././././././vmlinuz-6.1.0-test" "$d/longlink"
+}
+
+# Files of a tree, relative paths, sorted.
+tree_files() { (cd "$1" && find . -type f | sed 's|^\./|/|' | LC_ALL=C sort); }
+
+# compare_tree NAME IMAGE VOL SRC: every file of SRC reads back identical.
+compare_tree() {
+	local name=$1 img=$2 vol=$3 src=$4 f bad=""
+	wanted "$name" || return 0
+	while IFS= read -r f; do
+		if ! "$GUESTBOOT" cat "$img" "$vol:$f" 2>>"$GB_WORK/cmp.err" | cmp -s - "$src$f"; then
+			bad="$bad $f"
+		fi
+	done < <(tree_files "$src")
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "differ:$bad" "$(tail -3 "$GB_WORK/cmp.err")"; fi
+}
+
+# compare_ls NAME IMAGE VOL DIR SRC: ls lists exactly the entries of SRC/DIR.
+compare_ls() {
+	local name=$1 img=$2 vol=$3 dir=$4 src=$5
+	wanted "$name" || return 0
+	local want got
+	want=$(ls -A "$src$dir" | LC_ALL=C sort)
+	got=$("$GUESTBOOT" ls "$img" "$vol:$dir" 2>&1)
+	if [ "$got" = "$want" ]; then pass "$name"; else fail "$name" "want: $want" "got: $got"; fi
+}
+
+# compare_blkid NAME IMAGE NUMBER: inspect --json agrees with blkid and
+# sfdisk about partition NUMBER (0: whole disk) of IMAGE.
+compare_blkid() {
+	local name=$1 img=$2 num=$3
+	wanted "$name" || return 0
+	local json start size
+	json=$("$GUESTBOOT" inspect --json "$img") || { fail "$name" "inspect failed"; return; }
+	start=$(jq -r ".volumes[] | select(.number == $num) | .start" <<<"$json")
+	size=$(jq -r ".volumes[] | select(.number == $num) | .size" <<<"$json")
+	if [ "$num" -ne 0 ]; then
+		local ss pstart psize
+		ss=$(sfdisk -J "$img" | jq -r '.partitiontable.sectorsize // 512')
+		pstart=$(sfdisk -J "$img" | jq -r ".partitiontable.partitions[] | select(.node | test(\"[^0-9]$num\$\")) | .start")
+		psize=$(sfdisk -J "$img" | jq -r ".partitiontable.partitions[] | select(.node | test(\"[^0-9]$num\$\")) | .size")
+		if [ "$start" != "$((pstart * ss))" ] || [ "$size" != "$((psize * ss))" ]; then
+			fail "$name" "partition $num: start/size $start/$size, sfdisk says $((pstart * ss))/$((psize * ss))"
+			return
+		fi
+	fi
+	local TYPE="" UUID="" LABEL=""
+	eval "$(blkid -p -o export -O "$start" -S "$size" "$img" | grep -E '^(TYPE|UUID|LABEL)=')"
+	local got_type got_uuid got_label
+	got_type=$(jq -r ".volumes[] | select(.number == $num) | .fs.type // \"\"" <<<"$json")
+	got_uuid=$(jq -r ".volumes[] | select(.number == $num) | .fs.uuid // \"\"" <<<"$json")
+	got_label=$(jq -r ".volumes[] | select(.number == $num) | .fs.label // \"\"" <<<"$json")
+	if [ "$got_type/$got_uuid/$got_label" = "$TYPE/$UUID/$LABEL" ]; then
+		pass "$name"
+	else
+		fail "$name" "guestboot: $got_type/$got_uuid/$got_label" "blkid:     $TYPE/$UUID/$LABEL"
+	fi
+}
