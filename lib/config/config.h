@@ -60,4 +60,33 @@ int gb_cfg_read(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 bool gb_cfg_exists(const struct gb_cfg_devices *devs, int dev, const char *path,
 		   enum gb_ftype *type);
 
+/* ---- BLS Type 1 entries (bls.c), shared by the bls parser and GRUB 2's
+ * blscfg command ---------------------------------------------------------- */
+#define GB_BLS_MAX_ENTRIES 256
+
+struct gb_bls_entry {
+	char *id;           /* file name without ".conf" (and without a boot-counting "+N[-M]" suffix) */
+	char *filename;     /* as found in the directory */
+	char *title, *version, *machine_id, *sort_key, *architecture;
+	char *linux, *efi, *devicetree;
+	char **initrds;     /* in order */
+	size_t ninitrds;
+	char *options;      /* all "options" lines joined with single spaces, unexpanded */
+	int tries_left, tries_done; /* boot counting from the file name; -1 when absent */
+};
+
+/* Read every "*.conf" in dir on device dev (at most GB_BLS_MAX_ENTRIES;
+ * unreadable or malformed files become warnings in menu, not errors). */
+int gb_bls_scan(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
+		const char *dir, struct gb_menu *menu, struct gb_bls_entry **out, size_t *n);
+void gb_bls_free(struct gb_bls_entry *e, size_t n);
+/* UAPI order: sort-key, machine-id, version (descending, version compare),
+ * then file name; entries with tries_left == 0 last. */
+void gb_bls_sort_uapi(struct gb_bls_entry *e, size_t n);
+/* GRUB blscfg order (Fedora/RHEL): newest first by rpm version compare of
+ * the file name (id). */
+void gb_bls_sort_grub(struct gb_bls_entry *e, size_t n);
+/* rpm's rpmvercmp: <0, 0, >0. */
+int gb_rpmvercmp(const char *a, const char *b);
+
 #endif
