@@ -34,6 +34,7 @@ int cli_mount_spec(struct gb_ctx *ctx, struct gb_image *img, const char *cmd,
 		   const char *spec, struct gb_fs **fs, const char **path);
 
 int cmd_inspect(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 

@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "inspect", cmd_inspect, "show the volumes of an image and their file systems" },
+	{ "list", cmd_list, "show the guest's boot menu and the entry it boots" },
 	{ "ls", cmd_ls, "list a directory inside the image" },
 	{ "cat", cmd_cat, "write a file from inside the image to standard output" },
 };

@@ -10,6 +10,7 @@
 #ifndef GUESTBOOT_H
 #define GUESTBOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -81,6 +82,8 @@ struct gb_volume_info {
 	const char *fs_label;  /* "" when none */
 };
 
+/* The image's name as given (for messages). */
+const char *gb_image_name(const struct gb_image *img);
 /* Partition table of the image: "dos", "gpt" or "" when none. */
 const char *gb_image_table(const struct gb_image *img);
 size_t gb_image_volume_count(const struct gb_image *img);
@@ -145,6 +148,77 @@ int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
  * bytes (0: no limit). */
 int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		     int fd, uint64_t max);
+
+/* ---- boot menus ---------------------------------------------------------- */
+
+enum gb_entry_kind {
+	GB_ENTRY_LINUX,     /* linux/linux16/linuxefi/kernel/KERNEL... */
+	GB_ENTRY_MULTIBOOT, /* multiboot(2): Xen or illumos; modules[] */
+	GB_ENTRY_CHAIN,     /* chainloader: recorded, not bootable here */
+	GB_ENTRY_SUBMENU,   /* children[] */
+	GB_ENTRY_EMPTY,     /* no boot command at all */
+};
+
+/* A file named by the config. */
+struct gb_boot_file {
+	int device;  /* index into the gb_cfg_devices given to the parser; -1 unknown */
+	char *path;  /* absolute inside that device's file system */
+	char *args;  /* multiboot module arguments; NULL otherwise */
+};
+
+struct gb_entry {
+	enum gb_entry_kind kind;
+	char *title;
+	char *id;            /* --id, BLS file id, syslinux LABEL; NULL when none */
+	struct gb_boot_file kernel;   /* path NULL when none */
+	char *args;          /* kernel command line ("" when none) */
+	struct gb_boot_file *initrds;
+	size_t ninitrds;
+	struct gb_boot_file *modules; /* multiboot modules, in order */
+	size_t nmodules;
+	struct gb_boot_file devicetree; /* path NULL when none */
+	struct gb_entry *children;    /* GB_ENTRY_SUBMENU */
+	size_t nchildren;
+	size_t line;         /* where the entry starts in its config file */
+};
+
+struct gb_menu;
+
+struct gb_menu_options {
+	/* "VOL:PATH" of the configuration to run; NULL: search (see
+	 * guestboot(1) for the order). */
+	const char *config;
+	/* Parser for `config`: "grub2", "grub1", "bls", "syslinux", "lilo";
+	 * NULL: from the file name. */
+	const char *kind;
+	/* EC2 PV-GRUB emulation: "hd0", "hd00" (PV-GRUB 1.03 and earlier,
+	 * one place each) or "1.04" (the whole list); NULL: off. */
+	const char *pvgrub;
+	/* GRUB 2's $grub_platform: "pc" (default) or "xen" (PV-GRUB2). */
+	const char *grub_platform;
+};
+
+/* Find the guest's boot configuration, run it as its bootloader would, and
+ * choose the default entry. */
+int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
+		 const struct gb_menu_options *opt, struct gb_menu **out);
+void gb_menu_close(struct gb_menu *menu);
+
+const struct gb_entry *gb_menu_entries(const struct gb_menu *menu, size_t *n);
+/* The entry the bootloader would boot, or NULL; its path of indices
+ * (submenu, then entry) in path[0..*depth). */
+const struct gb_entry *gb_menu_default(const struct gb_menu *menu,
+				       const size_t **path, size_t *depth);
+int gb_menu_timeout(const struct gb_menu *menu); /* seconds; -1 none */
+bool gb_menu_hidden(const struct gb_menu *menu);
+const char *gb_menu_kind(const struct gb_menu *menu);  /* "grub2", ... */
+const char *gb_menu_path(const struct gb_menu *menu);  /* of the config */
+struct gb_volume *gb_menu_volume(const struct gb_menu *menu); /* holding it */
+/* The volume a file of an entry lives on, or NULL when unresolved. */
+struct gb_volume *gb_menu_file_volume(const struct gb_menu *menu,
+				      const struct gb_boot_file *f);
+size_t gb_menu_warning_count(const struct gb_menu *menu);
+const char *gb_menu_warning(const struct gb_menu *menu, size_t i);
 
 #ifdef __cplusplus
 }

@@ -162,6 +162,11 @@ void gb_image_close(struct gb_image *img)
 	free(img);
 }
 
+const char *gb_image_name(const struct gb_image *img)
+{
+	return img->name;
+}
+
 const char *gb_image_table(const struct gb_image *img)
 {
 	return img->table ? img->table->name : "";

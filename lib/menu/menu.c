@@ -338,6 +338,7 @@ void gb_menu_free(struct gb_menu *m)
 	free(m->config_path);
 	for (size_t i = 0; i < m->nwarnings; i++)
 		free(m->warnings[i]);
+	free(m->dev_volumes);
 	memset(m, 0, sizeof(*m));
 	m->timeout = -1;
 }

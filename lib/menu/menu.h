@@ -12,36 +12,8 @@
 #define GB_MENU_MAX_INITRDS 64
 #define GB_MENU_MAX_WARNINGS 64
 
-enum gb_entry_kind {
-	GB_ENTRY_LINUX,     /* linux/linux16/linuxefi/kernel/KERNEL... */
-	GB_ENTRY_MULTIBOOT, /* multiboot(2): Xen or illumos; modules[] */
-	GB_ENTRY_CHAIN,     /* chainloader: recorded, not bootable here */
-	GB_ENTRY_SUBMENU,   /* children[] */
-	GB_ENTRY_EMPTY,     /* no boot command at all */
-};
-
-/* A file named by the config. */
-struct gb_boot_file {
-	int device;  /* index into the gb_cfg_devices given to the parser; -1 unknown */
-	char *path;  /* absolute inside that device's file system */
-	char *args;  /* multiboot module arguments; NULL otherwise */
-};
-
-struct gb_entry {
-	enum gb_entry_kind kind;
-	char *title;
-	char *id;            /* --id, BLS file id, syslinux LABEL; NULL when none */
-	struct gb_boot_file kernel;   /* path NULL when none */
-	char *args;          /* kernel command line ("" when none) */
-	struct gb_boot_file *initrds;
-	size_t ninitrds;
-	struct gb_boot_file *modules; /* multiboot modules, in order */
-	size_t nmodules;
-	struct gb_boot_file devicetree; /* path NULL when none */
-	struct gb_entry *children;    /* GB_ENTRY_SUBMENU */
-	size_t nchildren;
-	size_t line;         /* where the entry starts in its config file */
-};
+/* enum gb_entry_kind, struct gb_boot_file and struct gb_entry are public:
+ * see include/guestboot.h. */
 
 struct gb_menu {
 	struct gb_entry *entries;
@@ -62,6 +34,9 @@ struct gb_menu {
 	/* Filled by gb_menu_choose: path of indices to the default entry. */
 	size_t chosen[GB_MENU_MAX_DEPTH];
 	size_t chosen_depth;  /* 0: nothing bootable */
+	/* gb_menu_load: the volume behind each device index */
+	struct gb_volume **dev_volumes;
+	size_t ndev;
 };
 
 /* Append a fresh entry to a list (menu top level or a submenu's children);

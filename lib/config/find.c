@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Finding the guest's boot configuration on an image and running it:
+ * the devices GRUB would see, the search order, PV-GRUB emulation. */
+#define _GNU_SOURCE
+#include "config/config.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct candidate {
+	const struct gb_config_parser *parser;
+	int dev;
+	char path[256];
+};
+
+static const char *const grub2_paths[] = {
+	"/boot/grub/grub.cfg", "/grub/grub.cfg", "/boot/grub2/grub.cfg", "/grub2/grub.cfg",
+};
+static const char *const grub1_paths[] = {
+	"/boot/grub/menu.lst", "/boot/grub/grub.conf", "/grub/menu.lst", "/grub/grub.conf",
+};
+static const char *const syslinux_dirs[] = {
+	"/boot/extlinux", "/boot/syslinux", "/extlinux", "/syslinux", "/isolinux",
+	"/boot/isolinux", "/boot", "/",
+};
+static const char *const syslinux_files[] = {
+	"extlinux.conf", "syslinux.cfg", "isolinux.cfg",
+};
+static const char *const bls_dirs[] = { "/loader/entries", "/boot/loader/entries" };
+
+static bool is_file(const struct gb_cfg_devices *devs, int dev, const char *path)
+{
+	enum gb_ftype t;
+	return gb_cfg_exists(devs, dev, path, &t) && t == GB_FT_REG;
+}
+
+static bool found(struct candidate *c, const struct gb_config_parser *p, int dev,
+		  const char *path)
+{
+	c->parser = p;
+	c->dev = dev;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	return true;
+}
+
+struct esp_scan {
+	const struct gb_cfg_devices *devs;
+	int dev;
+	char hit[256];
+};
+
+static int esp_dir(void *arg, const struct gb_dirent *de)
+{
+	struct esp_scan *s = arg;
+	char path[300];
+	if (de->type != GB_FT_DIR && de->type != GB_FT_OTHER)
+		return 0;
+	snprintf(path, sizeof(path), "/EFI/%s/grub.cfg", de->name);
+	if (strlen(path) < sizeof(s->hit) && is_file(s->devs, s->dev, path)) {
+		snprintf(s->hit, sizeof(s->hit), "%s", path);
+		return 1;
+	}
+	return 0;
+}
+
+static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir);
+
+/*
+ * The search order (documented in guestboot(1) and the README): each pass
+ * goes over the volumes in partition order, and the first hit wins.
+ *   1. GRUB 2 grub.cfg at its BIOS-install places;
+ *   2. GRUB legacy menu.lst / grub.conf;
+ *   3. syslinux, extlinux, isolinux;
+ *   4. GRUB 2 on an EFI system partition, /EFI/<vendor>/grub.cfg;
+ *   5. BLS Type 1 entries without any grub.cfg (systemd-boot);
+ *   6. LILO's /etc/lilo.conf.
+ * A grub.cfg wins over a menu.lst left behind by an upgrade, as the GRUB 2
+ * that the upgrade installed reads grub.cfg.
+ */
+static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
+{
+	for (size_t d = 0; d < devs->n; d++)
+		for (size_t i = 0; i < sizeof(grub2_paths) / sizeof(*grub2_paths); i++)
+			if (is_file(devs, (int)d, grub2_paths[i]))
+				return found(c, &gb_cfg_grub2, (int)d, grub2_paths[i]);
+	for (size_t d = 0; d < devs->n; d++)
+		for (size_t i = 0; i < sizeof(grub1_paths) / sizeof(*grub1_paths); i++)
+			if (is_file(devs, (int)d, grub1_paths[i]))
+				return found(c, &gb_cfg_grub1, (int)d, grub1_paths[i]);
+	for (size_t d = 0; d < devs->n; d++)
+		for (size_t i = 0; i < sizeof(syslinux_dirs) / sizeof(*syslinux_dirs); i++)
+			for (size_t f = 0; f < sizeof(syslinux_files) / sizeof(*syslinux_files); f++) {
+				char path[128];
+				snprintf(path, sizeof(path), "%s%s%s", syslinux_dirs[i],
+					 strcmp(syslinux_dirs[i], "/") ? "/" : "", syslinux_files[f]);
+				if (is_file(devs, (int)d, path))
+					return found(c, &gb_cfg_syslinux, (int)d, path);
+			}
+	for (size_t d = 0; d < devs->n; d++) {
+		struct esp_scan s = { devs, (int)d, "" };
+		struct gb_ctx quiet = { 0 };
+		if (devs->dev[d].fs &&
+		    gb_fs_readdir(&quiet, devs->dev[d].fs, "/EFI", esp_dir, &s) == 0 && s.hit[0])
+			return found(c, &gb_cfg_grub2, (int)d, s.hit);
+	}
+	for (size_t d = 0; d < devs->n; d++)
+		for (size_t i = 0; i < sizeof(bls_dirs) / sizeof(*bls_dirs); i++)
+			if (has_bls_entries(devs, (int)d, bls_dirs[i]))
+				return found(c, &gb_cfg_bls, (int)d, bls_dirs[i]);
+	for (size_t d = 0; d < devs->n; d++)
+		if (is_file(devs, (int)d, "/etc/lilo.conf"))
+			return found(c, &gb_cfg_lilo, (int)d, "/etc/lilo.conf");
+	return false;
+}
+
+static int any_conf(void *arg, const struct gb_dirent *de)
+{
+	size_t n = strlen(de->name);
+	if (n > 5 && !strcmp(de->name + n - 5, ".conf"))
+		*(bool *)arg = true;
+	return *(bool *)arg;
+}
+
+static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir)
+{
+	bool any = false;
+	struct gb_ctx quiet = { 0 };
+	if (!devs->dev[dev].fs)
+		return false;
+	gb_fs_readdir(&quiet, devs->dev[dev].fs, dir, any_conf, &any);
+	return any;
+}
+
+/*
+ * EC2 PV-GRUB (GRUB 0.97): menu.lst only. Versions up to 1.03 look in one
+ * place, (hd0)/boot/grub for the "hd0" kernels and (hd0,0)/boot/grub for
+ * "hd00"; 1.04 and later try (hd0)/boot/grub, then /boot/grub and /grub
+ * of (hd0,0) to (hd0,3), and the first menu.lst found wins.
+ */
+static int pvgrub_search(struct gb_ctx *ctx, const struct gb_cfg_devices *devs,
+			 const char *mode, struct candidate *c)
+{
+	struct place { int part; const char *dir; } places[9];
+	size_t n = 0;
+	if (!strcmp(mode, "hd0")) {
+		places[n++] = (struct place){ -1, "/boot/grub" };
+	} else if (!strcmp(mode, "hd00")) {
+		places[n++] = (struct place){ 0, "/boot/grub" };
+	} else if (!strcmp(mode, "1.04")) {
+		places[n++] = (struct place){ -1, "/boot/grub" };
+		for (int p = 0; p < 4; p++) {
+			places[n++] = (struct place){ p, "/boot/grub" };
+			places[n++] = (struct place){ p, "/grub" };
+		}
+	} else {
+		return gb_error(ctx, GB_E_USAGE, "PV-GRUB mode must be hd0, hd00 or 1.04, not '%s'", mode);
+	}
+	char tried[600] = "";
+	for (size_t i = 0; i < n; i++) {
+		/* (hd0) is the whole disk; (hd0,N) GRUB legacy's 0-based partition. */
+		int want = places[i].part < 0 ? 0 : places[i].part + 1;
+		char path[64];
+		snprintf(path, sizeof(path), "%s/menu.lst", places[i].dir);
+		size_t len = strlen(tried);
+		if (places[i].part < 0)
+			snprintf(tried + len, sizeof(tried) - len, "%s(hd0)%s", len ? ", " : "", path);
+		else
+			snprintf(tried + len, sizeof(tried) - len, "%s(hd0,%d)%s", len ? ", " : "",
+				 places[i].part, path);
+		for (size_t d = 0; d < devs->n; d++)
+			if (devs->dev[d].number == want && is_file(devs, (int)d, path)) {
+				found(c, &gb_cfg_grub1, (int)d, path);
+				return 0;
+			}
+	}
+	return gb_error(ctx, GB_E_NOT_FOUND, "PV-GRUB (%s) finds no menu.lst: it looks at %s",
+			mode, tried);
+}
+
+static const struct gb_config_parser *const parsers[] = {
+	&gb_cfg_grub2, &gb_cfg_grub1, &gb_cfg_bls, &gb_cfg_syslinux, &gb_cfg_lilo,
+};
+
+/* Which parser reads a file the user named, from its name. */
+static const struct gb_config_parser *parser_for(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "grub.cfg"))
+		return &gb_cfg_grub2;
+	if (!strcmp(base, "menu.lst") || !strcmp(base, "grub.conf"))
+		return &gb_cfg_grub1;
+	if (!fnmatch("*linux.c[of][gn]*", base, 0) || !strcmp(base, "extlinux.conf"))
+		return &gb_cfg_syslinux;
+	if (!strcmp(base, "lilo.conf"))
+		return &gb_cfg_lilo;
+	if (!strcmp(base, "entries"))
+		return &gb_cfg_bls;
+	return NULL;
+}
+
+/* ---- the image's devices ---------------------------------------------------- */
+
+static int make_devices(struct gb_ctx *ctx, struct gb_image *img, struct gb_menu *m,
+			struct gb_cfg_devices *devs, char (**names)[24])
+{
+	size_t n = gb_image_volume_count(img);
+	devs->dev = calloc(n ? n : 1, sizeof(*devs->dev));
+	*names = calloc(n ? n : 1, sizeof(**names));
+	m->dev_volumes = calloc(n ? n : 1, sizeof(*m->dev_volumes));
+	if (!devs->dev || !*names || !m->dev_volumes)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	devs->n = n;
+	m->ndev = n;
+	for (size_t i = 0; i < n; i++) {
+		struct gb_volume *v = gb_image_volume(img, i);
+		const struct gb_volume_info *vi = gb_volume_info(v);
+		struct gb_cfg_device *d = &devs->dev[i];
+		if (!strcmp(vi->scheme, "disk"))
+			snprintf((*names)[i], sizeof((*names)[i]), "hd0");
+		else
+			snprintf((*names)[i], sizeof((*names)[i]), "hd0,%s%d",
+				 !strcmp(vi->scheme, "gpt") ? "gpt" : "msdos", vi->number);
+		d->grub_name = (*names)[i];
+		d->number = vi->number;
+		d->fstype = vi->fstype;
+		d->uuid = vi->fs_uuid;
+		d->label = vi->fs_label;
+		d->partuuid = vi->partuuid;
+		m->dev_volumes[i] = v;
+		if (!vi->fstype[0])
+			continue;
+		/* A volume we cannot mount is one GRUB could not read either:
+		 * the search goes on without it. */
+		struct gb_ctx quiet = { 0 };
+		if (gb_volume_mount(&quiet, v, &d->fs))
+			gb_menu_warn(m, "%s", gb_ctx_message(&quiet));
+	}
+	return 0;
+}
+
+static int spec_device(struct gb_ctx *ctx, struct gb_image *img,
+		       const struct gb_cfg_devices *devs, const char *spec,
+		       int *dev, const char **path)
+{
+	char vol[256] = "";
+	const char *sep = strstr(spec, ":/");
+	if (sep) {
+		if ((size_t)(sep - spec) >= sizeof(vol))
+			return gb_error(ctx, GB_E_USAGE, "bad configuration '%s'", spec);
+		memcpy(vol, spec, (size_t)(sep - spec));
+		*path = sep + 1;
+	} else if (spec[0] == '/') {
+		*path = spec;
+	} else {
+		return gb_error(ctx, GB_E_USAGE, "configuration '%s' is not VOL:/PATH or /PATH", spec);
+	}
+	struct gb_volume *v;
+	int r = gb_image_find_volume(ctx, img, vol, &v);
+	if (r)
+		return r;
+	for (size_t i = 0; i < devs->n; i++)
+		if (gb_image_volume(img, i) == v)
+			*dev = (int)i;
+	return 0;
+}
+
+int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
+		 const struct gb_menu_options *opt, struct gb_menu **out)
+{
+	static const struct gb_menu_options none;
+	if (!opt)
+		opt = &none;
+	struct gb_menu *m = calloc(1, sizeof(*m));
+	if (!m)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	m->timeout = -1;
+	struct gb_cfg_devices devs = { 0 };
+	char (*names)[24] = NULL;
+	struct candidate c = { 0 };
+	size_t mark = gb_scope_push(ctx, "%s", gb_image_name(img));
+	int r = make_devices(ctx, img, m, &devs, &names);
+	if (r)
+		goto out;
+	if (opt->config) {
+		const char *path = NULL;
+		r = spec_device(ctx, img, &devs, opt->config, &c.dev, &path);
+		if (r)
+			goto out;
+		snprintf(c.path, sizeof(c.path), "%s", path);
+		c.parser = NULL;
+		for (size_t i = 0; opt->kind && i < sizeof(parsers) / sizeof(*parsers); i++)
+			if (!strcmp(parsers[i]->name, opt->kind))
+				c.parser = parsers[i];
+		if (opt->kind && !c.parser) {
+			r = gb_error(ctx, GB_E_USAGE, "unknown configuration kind '%s'", opt->kind);
+			goto out;
+		}
+		if (!c.parser && !(c.parser = parser_for(path))) {
+			r = gb_error(ctx, GB_E_USAGE,
+				     "%s: cannot tell the configuration kind from its name: give one", path);
+			goto out;
+		}
+	} else if (opt->pvgrub) {
+		if ((r = pvgrub_search(ctx, &devs, opt->pvgrub, &c)))
+			goto out;
+	} else if (!search(&devs, &c)) {
+		r = gb_error(ctx, GB_E_NOT_FOUND,
+			     "no boot configuration found (no grub.cfg, menu.lst, extlinux/syslinux/isolinux config, BLS entries or lilo.conf on any volume)");
+		goto out;
+	}
+	m->config_kind = strdup(c.parser->name);
+	m->config_path = strdup(c.path);
+	m->config_device = c.dev;
+	if (!m->config_kind || !m->config_path) {
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+		goto out;
+	}
+	struct gb_cfg_options copt = {
+		.grub_platform = opt->grub_platform ? opt->grub_platform : "pc",
+		.grub_cpu = "x86_64",
+	};
+	if (devs.dev[c.dev].number > 0)
+		gb_scope_push(ctx, "partition %d", devs.dev[c.dev].number);
+	r = c.parser->parse(ctx, &devs, c.dev, c.path, &copt, m);
+	if (r)
+		goto out;
+	gb_menu_choose(m);
+out:
+	gb_scope_pop(ctx, mark);
+	free(devs.dev);
+	free(names);
+	if (r) {
+		gb_menu_close(m);
+		return r;
+	}
+	*out = m;
+	return 0;
+}
+
+void gb_menu_close(struct gb_menu *m)
+{
+	if (m) {
+		gb_menu_free(m);
+		free(m);
+	}
+}
+
+const struct gb_entry *gb_menu_entries(const struct gb_menu *m, size_t *n)
+{
+	*n = m->nentries;
+	return m->entries;
+}
+
+const struct gb_entry *gb_menu_default(const struct gb_menu *m, const size_t **path,
+				       size_t *depth)
+{
+	if (path)
+		*path = m->chosen;
+	if (depth)
+		*depth = m->chosen_depth;
+	return gb_menu_chosen(m);
+}
+
+int gb_menu_timeout(const struct gb_menu *m) { return m->timeout; }
+bool gb_menu_hidden(const struct gb_menu *m) { return m->hidden; }
+const char *gb_menu_kind(const struct gb_menu *m) { return m->config_kind; }
+const char *gb_menu_path(const struct gb_menu *m) { return m->config_path; }
+
+struct gb_volume *gb_menu_volume(const struct gb_menu *m)
+{
+	return m->config_device >= 0 && (size_t)m->config_device < m->ndev ?
+	       m->dev_volumes[m->config_device] : NULL;
+}
+
+struct gb_volume *gb_menu_file_volume(const struct gb_menu *m, const struct gb_boot_file *f)
+{
+	return f->device >= 0 && (size_t)f->device < m->ndev ? m->dev_volumes[f->device] : NULL;
+}
+
+size_t gb_menu_warning_count(const struct gb_menu *m) { return m->nwarnings; }
+
+const char *gb_menu_warning(const struct gb_menu *m, size_t i)
+{
+	return i < m->nwarnings ? m->warnings[i] : NULL;
+}
