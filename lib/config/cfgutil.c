@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config/cfgutil.h"
+
+#include <stdlib.h>
+
+void gb_lines_init(struct gb_lines *it, char *data, size_t len)
+{
+	it->p = data;
+	it->end = data + len;
+	it->lineno = 0;
+}
+
+char *gb_lines_next(struct gb_lines *it)
+{
+	if (it->p >= it->end)
+		return NULL;
+	char *line = it->p;
+	char *nl = memchr(line, '\n', (size_t)(it->end - line));
+	if (nl) {
+		*nl = '\0';
+		it->p = nl + 1;
+	} else {
+		it->p = it->end;
+	}
+	it->lineno++;
+	size_t n = strlen(line);
+	if (n && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	return line;
+}
+
+char *gb_trim(char *s)
+{
+	while (gb_is_space(*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && gb_is_space(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+char *gb_next_word(char **s)
+{
+	char *p = *s;
+	while (gb_is_space(*p))
+		p++;
+	if (!*p) {
+		*s = p;
+		return NULL;
+	}
+	char *w = p;
+	while (*p && !gb_is_space(*p))
+		p++;
+	if (*p)
+		*p++ = '\0';
+	while (gb_is_space(*p))
+		p++;
+	*s = p;
+	return w;
+}
+
+void gb_squeeze_spaces(char *s)
+{
+	char *o = s;
+	const char *i = s;
+	while (gb_is_space(*i))
+		i++;
+	while (*i) {
+		if (gb_is_space(*i)) {
+			while (gb_is_space(*i))
+				i++;
+			if (*i)
+				*o++ = ' ';
+			continue;
+		}
+		*o++ = *i++;
+	}
+	*o = '\0';
+}
+
+void gb_sbuf_add(struct gb_sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void gb_sbuf_add_word(struct gb_sbuf *b, const char *w)
+{
+	if (!*w)
+		return;
+	if (b->len)
+		gb_sbuf_add(b, " ", 1);
+	gb_sbuf_add(b, w, strlen(w));
+}
+
+char *gb_sbuf_take(struct gb_sbuf *b)
+{
+	char *p = b->p;
+	bool oom = b->oom;
+	memset(b, 0, sizeof(*b));
+	if (oom) {
+		free(p);
+		return NULL;
+	}
+	return p ? p : strdup("");
+}
+
+int gb_set_str(struct gb_ctx *ctx, char **dst, const char *src)
+{
+	char *c = NULL;
+	if (src && !(c = strdup(src)))
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+/* Append one path component (already free of slashes) to b. */
+static void add_component(struct gb_sbuf *b, const char *c, size_t n)
+{
+	if (!n || (n == 1 && c[0] == '.'))
+		return;
+	gb_sbuf_add(b, "/", 1);
+	gb_sbuf_add(b, c, n);
+}
+
+static void add_components(struct gb_sbuf *b, const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "/");
+		add_component(b, s, n);
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+}
+
+char *gb_path_join(const char *dir, const char *rel)
+{
+	struct gb_sbuf b = { 0 };
+	if (rel[0] != '/' && dir)
+		add_components(&b, dir);
+	add_components(&b, rel);
+	if (!b.len)
+		gb_sbuf_add(&b, "/", 1);
+	return gb_sbuf_take(&b);
+}
+
+char *gb_path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}

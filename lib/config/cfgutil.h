@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small text helpers shared by the line-oriented config parsers (bls,
+ * grub1, syslinux, lilo): in-place line splitting, words, a growable
+ * string, and path joining. Internal to lib/config. */
+#ifndef GB_CFGUTIL_H
+#define GB_CFGUTIL_H
+
+#include "config/config.h"
+
+/* Longest line we interpret; bootloaders have fixed line buffers too
+ * (GRUB legacy 1500 bytes, syslinux 4096), so longer ones are dropped
+ * with a warning rather than read in part. */
+#define GB_CFG_MAX_LINE 4096
+
+/* Walks a NUL-terminated, writable buffer line by line. */
+struct gb_lines {
+	char *p, *end;
+	size_t lineno; /* number of the line last returned (1-based) */
+};
+
+void gb_lines_init(struct gb_lines *it, char *data, size_t len);
+/* The next line, NUL-terminated in place, "\r\n" and "\n" both ending a
+ * line; NULL at the end. */
+char *gb_lines_next(struct gb_lines *it);
+
+static inline bool gb_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+/* Skip leading blanks and cut trailing ones, in place. */
+char *gb_trim(char *s);
+/* Cut the next blank-separated word out of *s (NUL-terminating it) and
+ * advance *s past the following blanks; NULL when none is left. */
+char *gb_next_word(char **s);
+/* Collapse runs of blanks to one space and trim, in place. */
+void gb_squeeze_spaces(char *s);
+
+/* A growable string; `oom` sticks once an allocation failed. */
+struct gb_sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void gb_sbuf_add(struct gb_sbuf *b, const char *s, size_t n);
+/* Append a word, separated from what is there by one space. */
+void gb_sbuf_add_word(struct gb_sbuf *b, const char *w);
+/* Hand the text over ("" when empty); NULL when out of memory. */
+char *gb_sbuf_take(struct gb_sbuf *b);
+
+/* Replace *dst by a copy of src (NULL allowed): GB_E_NOMEM on failure. */
+int gb_set_str(struct gb_ctx *ctx, char **dst, const char *src);
+
+/* An absolute, slash-normalized path: rel as is when it starts with '/',
+ * else dir/rel ("." components dropped, repeated slashes collapsed;
+ * ".." kept for the file system to resolve). NULL when out of memory. */
+char *gb_path_join(const char *dir, const char *rel);
+/* The directory part of an absolute path ("/" for "/x"). */
+char *gb_path_dir(const char *path);
+
+#endif
