@@ -171,3 +171,14 @@ check "cli/version" bash -c "'$GUESTBOOT' --version | grep -qx 'guestboot [0-9.]
 for c in inspect ls cat; do
 	check "cli/help-$c" bash -c "'$GUESTBOOT' $c --help | grep -q '^Usage: guestboot $c'"
 done
+
+# a block device as the image (a loop device over the MBR image; root)
+if wanted ext/block-device; then
+	if loopdev=$(losetup -f --show -r mbr.img 2>/dev/null); then
+		"$GUESTBOOT" cat "$loopdev" 6:/boot/vmlinuz | cmp -s - src/boot/vmlinuz-6.1.0-test &&
+			pass ext/block-device || fail ext/block-device "cat from $loopdev differs"
+		losetup -d "$loopdev"
+	else
+		fail ext/block-device "losetup failed (the tests need root)"
+	fi
+fi
