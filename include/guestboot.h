@@ -217,8 +217,40 @@ struct gb_volume *gb_menu_volume(const struct gb_menu *menu); /* holding it */
 /* The volume a file of an entry lives on, or NULL when unresolved. */
 struct gb_volume *gb_menu_file_volume(const struct gb_menu *menu,
 				      const struct gb_boot_file *f);
+/* The entry a user names: a GRUB path "1>0", an index, an id or a title,
+ * matched strictly; NULL when nothing matches. path may be NULL. */
+const struct gb_entry *gb_menu_find(const struct gb_menu *menu, const char *spec,
+				    size_t *path, size_t *depth);
 size_t gb_menu_warning_count(const struct gb_menu *menu);
 const char *gb_menu_warning(const struct gb_menu *menu, size_t i);
+
+/* ---- payload: the chosen entry's files ------------------------------------ */
+
+#define GB_DEFAULT_KERNEL_MAX (256ull << 20)  /* UKIs reach 100 MiB */
+#define GB_DEFAULT_INITRD_MAX (1ull << 30)    /* libxc's decompression cap */
+
+struct gb_boot_limits {
+	uint64_t kernel_max; /* bytes; 0 = no limit */
+	uint64_t initrd_max; /* all initrds together */
+};
+
+/* Is the entry a Linux kernel we can hand over, and do its files exist
+ * within the limits? */
+int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *menu,
+			 const struct gb_entry *e, const struct gb_boot_limits *lim);
+int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *menu,
+			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
+/* All initrds, concatenated in order as GRUB passes them. */
+int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *menu,
+			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
+
+/* ---- output: pygrub's formats ---------------------------------------------- */
+
+enum gb_pygrub_format { GB_PYGRUB_SXP, GB_PYGRUB_SIMPLE, GB_PYGRUB_SIMPLE0 };
+/* kernel NULL prints as None (pygrub -n); empty ramdisk/args are left out.
+ * *data is malloc'd, *len its length (simple0 holds NULs). */
+int gb_pygrub_format(struct gb_ctx *ctx, int format, const char *kernel,
+		     const char *ramdisk, const char *args, char **data, size_t *len);
 
 #ifdef __cplusplus
 }

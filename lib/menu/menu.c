@@ -99,11 +99,13 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/* Index of key in list: a number, else an id or title; SIZE_MAX when
+ * nothing matches (a number out of range included). */
 static size_t find_in(const struct gb_entry *list, size_t n, const char *key)
 {
 	if (all_digits(key)) {
 		unsigned long i = strtoul(key, NULL, 10);
-		return i < n ? (size_t)i : 0;
+		return i < n ? (size_t)i : SIZE_MAX;
 	}
 	for (size_t i = 0; i < n; i++)
 		if ((list[i].id && !strcmp(list[i].id, key)) ||
@@ -112,39 +114,65 @@ static size_t find_in(const struct gb_entry *list, size_t n, const char *key)
 	return SIZE_MAX;
 }
 
-void gb_menu_choose(struct gb_menu *m)
+/* Follow spec down the menu. Strict: every component must match. Else
+ * GRUB's rules: a component that matches nothing (or is out of range) means
+ * entry 0 at that level (a submenu gets the rest of the path as its own
+ * default), and a path ending at a submenu goes on to its first entry. */
+static bool walk(const struct gb_menu *m, const char *spec, bool strict,
+		 size_t *path, size_t *depth)
 {
-	m->chosen_depth = 0;
+	*depth = 0;
 	if (!m->nentries)
-		return;
+		return false;
 	const struct gb_entry *list = m->entries;
 	size_t n = m->nentries;
-	const char *spec = m->default_spec ? m->default_spec : "";
 	bool matched = true;
-	while (m->chosen_depth < GB_MENU_MAX_DEPTH) {
+	while (*depth < GB_MENU_MAX_DEPTH) {
 		size_t idx = 0;
 		if (*spec && matched) {
 			char *key = next_component(&spec);
-			idx = key ? find_in(list, n, key) : 0;
+			idx = key ? find_in(list, n, key) : SIZE_MAX;
 			free(key);
 			if (idx == SIZE_MAX) {
-				/* No match: GRUB boots entry 0 of the whole menu. */
-				if (m->chosen_depth) {
-					m->chosen_depth = 0;
-					list = m->entries;
-					n = m->nentries;
-				}
+				if (strict)
+					return false;
 				idx = 0;
 				matched = false;
 			}
+		} else if (strict && !*spec) {
+			return list[path[*depth - 1]].kind != GB_ENTRY_SUBMENU;
 		}
-		m->chosen[m->chosen_depth++] = idx;
+		path[(*depth)++] = idx;
 		if (list[idx].kind != GB_ENTRY_SUBMENU || !list[idx].nchildren)
-			return;
-		/* Into a submenu: the rest of the path, else its first entry. */
+			return !*spec || !strict;
 		n = list[idx].nchildren;
 		list = list[idx].children;
 	}
+	return false;
+}
+
+void gb_menu_choose(struct gb_menu *m)
+{
+	if (!walk(m, m->default_spec ? m->default_spec : "", false, m->chosen, &m->chosen_depth))
+		m->chosen_depth = m->nentries ? m->chosen_depth : 0;
+}
+
+const struct gb_entry *gb_menu_find(const struct gb_menu *m, const char *spec,
+				    size_t *path, size_t *depth)
+{
+	size_t p[GB_MENU_MAX_DEPTH], d;
+	if (!walk(m, spec, true, p, &d))
+		return NULL;
+	const struct gb_entry *list = m->entries, *e = NULL;
+	for (size_t i = 0; i < d; i++) {
+		e = &list[p[i]];
+		list = e->children;
+		if (path)
+			path[i] = p[i];
+	}
+	if (depth)
+		*depth = d;
+	return e;
 }
 
 const struct gb_entry *gb_menu_chosen(const struct gb_menu *m)

@@ -53,8 +53,8 @@ void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
 /* Resolve default_spec as GRUB 2 does after the script ran: a number is an
  * index among top-level entries (a submenu counts as one), otherwise it is
  * matched against titles and ids, with "a>b" descending into submenus
- * (">>" is a literal '>'); out of range or no match means entry 0. When the
- * path ends at a submenu, its first entry is taken. */
+ * (">>" is a literal '>'); out of range or no match means entry 0 at that
+ * level. When the path ends at a submenu, its first entry is taken. */
 void gb_menu_choose(struct gb_menu *m);
 /* The chosen entry (after gb_menu_choose), or NULL. */
 const struct gb_entry *gb_menu_chosen(const struct gb_menu *m);

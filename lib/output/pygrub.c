@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* pygrub's three output formats, byte for byte. sxp quotes values the way
+ * Python's repr() does (the XSA-198 fix); simple and simple0 cannot quote,
+ * so a value containing the separator is refused, as pygrub refuses it. */
+#include "core/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct out {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void put_bytes(struct out *o, const void *s, size_t n)
+{
+	if (o->oom)
+		return;
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = (o->cap + n + 1) * 2;
+		char *p = realloc(o->p, cap);
+		if (!p) {
+			o->oom = true;
+			return;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put_bytes(o, s, strlen(s));
+}
+
+/* Decode one UTF-8 sequence; returns its length, 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	if (!n || (n == 3 && s[0] >= 0xf0))
+		return 0;
+	uint32_t c = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Python's str.isprintable() for the code points a boot config can carry:
+ * controls, the Latin-1 no-break space and soft hyphen, separators and
+ * format characters are escaped. */
+static bool py_printable(uint32_t c)
+{
+	if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad)
+		return false;
+	if ((c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
+	    (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff ||
+	    c == 0x1680 || c == 0x180e || (c >= 0xfff9 && c <= 0xfffb) ||
+	    (c >= 0xe000 && c <= 0xf8ff) || (c & 0xfffe) == 0xfffe)
+		return false;
+	return true;
+}
+
+/* repr() of a str, quote choice included: single quotes unless the value
+ * holds a ' and no ". Bytes that are not UTF-8 are shown as \xNN. */
+static void py_repr(struct out *o, const char *s)
+{
+	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	put_bytes(o, &q, 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		uint32_t c;
+		size_t n = utf8_decode(p, &c);
+		char esc[16];
+		if (!n) {
+			snprintf(esc, sizeof(esc), "\\x%02x", *p);
+			put_str(o, esc);
+			p++;
+			continue;
+		}
+		if (c == (uint32_t)q || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put_bytes(o, esc, 2);
+		} else if (c == '\n') {
+			put_str(o, "\\n");
+		} else if (c == '\r') {
+			put_str(o, "\\r");
+		} else if (c == '\t') {
+			put_str(o, "\\t");
+		} else if (py_printable(c)) {
+			put_bytes(o, p, n);
+		} else {
+			snprintf(esc, sizeof(esc), c < 0x100 ? "\\x%02x" : c < 0x10000 ? "\\u%04x" : "\\U%08x", c);
+			put_str(o, esc);
+		}
+		p += n;
+	}
+	put_bytes(o, &q, 1);
+}
+
+int gb_pygrub_format(struct gb_ctx *ctx, int format, const char *kernel,
+		     const char *ramdisk, const char *args, char **data, size_t *len)
+{
+	struct out o = { 0 };
+	if (format == GB_PYGRUB_SXP) {
+		put_str(&o, "linux (kernel ");
+		if (kernel)
+			py_repr(&o, kernel);
+		else
+			put_str(&o, "None");
+		put_str(&o, ")");
+		if (ramdisk && *ramdisk) {
+			put_str(&o, "(ramdisk ");
+			py_repr(&o, ramdisk);
+			put_str(&o, ")");
+		}
+		if (args && *args) {
+			put_str(&o, "(args ");
+			py_repr(&o, args);
+			put_str(&o, ")");
+		}
+	} else if (format == GB_PYGRUB_SIMPLE || format == GB_PYGRUB_SIMPLE0) {
+		char sep = format == GB_PYGRUB_SIMPLE ? '\n' : '\0';
+		/* NUL cannot occur inside a C string: the newline check is the one
+		 * that can fire, and for simple0 any value is representable. */
+		const char *vals[] = { kernel, ramdisk, args };
+		for (size_t i = 0; i < 3; i++)
+			if (sep == '\n' && vals[i] && strchr(vals[i], '\n'))
+				return gb_error(ctx, GB_E_USAGE,
+						"the simple format cannot represent a value containing a newline");
+		put_str(&o, "kernel ");
+		put_str(&o, kernel ? kernel : "None");
+		put_bytes(&o, &sep, 1);
+		if (ramdisk && *ramdisk) {
+			put_str(&o, "ramdisk ");
+			put_str(&o, ramdisk);
+			put_bytes(&o, &sep, 1);
+		}
+		if (args && *args) {
+			put_str(&o, "args ");
+			put_str(&o, args);
+			put_bytes(&o, &sep, 1);
+		}
+		put_bytes(&o, &sep, 1);
+	} else {
+		return gb_error(ctx, GB_E_USAGE, "unknown output format");
+	}
+	if (o.oom) {
+		free(o.p);
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	}
+	*data = o.p;
+	*len = o.len;
+	return 0;
+}

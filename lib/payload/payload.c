@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Payload: the chosen entry's kernel and initrds, read from the guest with
+ * size limits checked before and during the copy. */
+#include "fs/fs.h"
+#include "menu/menu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int open_file_fs(struct gb_ctx *ctx, const struct gb_menu *m,
+			const struct gb_boot_file *f, struct gb_fs **fs)
+{
+	struct gb_volume *v = gb_menu_file_volume(m, f);
+	if (!v)
+		return gb_error(ctx, GB_E_NOT_FOUND, "%s: the configuration names no device this image has",
+				f->path);
+	return gb_volume_mount(ctx, v, fs);
+}
+
+static int file_size(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
+		     uint64_t *size)
+{
+	struct gb_fs *fs;
+	int r = open_file_fs(ctx, m, f, &fs);
+	if (r)
+		return r;
+	struct gb_stat st;
+	r = gb_fs_stat(ctx, fs, f->path, &st);
+	if (r)
+		return r;
+	if (st.type != GB_FT_REG) {
+		size_t mark = gb_vol_scope(ctx, fs->vol);
+		r = gb_error(ctx, GB_E_NOT_FOUND, "%s: not a regular file", f->path);
+		gb_scope_pop(ctx, mark);
+		return r;
+	}
+	*size = st.size;
+	return 0;
+}
+
+static int limit_error(struct gb_ctx *ctx, const char *what, uint64_t size, uint64_t max)
+{
+	return gb_error(ctx, GB_E_LIMIT,
+			"%s is %llu bytes, more than the limit of %llu (raise it with --max-%s-size)",
+			what, (unsigned long long)size, (unsigned long long)max,
+			!strcmp(what, "kernel") ? "kernel" : "ramdisk");
+}
+
+static int bootable(struct gb_ctx *ctx, const struct gb_entry *e)
+{
+	if (e->kind == GB_ENTRY_LINUX && e->kernel.path)
+		return 0;
+	const char *why = e->kind == GB_ENTRY_MULTIBOOT ? "a multiboot entry (a hypervisor or another OS)" :
+			  e->kind == GB_ENTRY_CHAIN ? "a chainloader entry" :
+			  e->kind == GB_ENTRY_SUBMENU ? "a submenu" : "an entry with no kernel";
+	return gb_error(ctx, GB_E_UNSUPPORTED, "'%s' is %s, not a Linux kernel to boot directly",
+			e->title ? e->title : "(untitled)", why);
+}
+
+int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			 const struct gb_boot_limits *lim)
+{
+	int r = bootable(ctx, e);
+	if (r)
+		return r;
+	uint64_t size, total = 0;
+	if ((r = file_size(ctx, m, &e->kernel, &size)))
+		return r;
+	if (lim && lim->kernel_max && size > lim->kernel_max)
+		return limit_error(ctx, "kernel", size, lim->kernel_max);
+	for (size_t i = 0; i < e->ninitrds; i++) {
+		if ((r = file_size(ctx, m, &e->initrds[i], &size)))
+			return r;
+		if (!gb_add_ok(total, size, &total) ||
+		    (lim && lim->initrd_max && total > lim->initrd_max))
+			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
+	}
+	return 0;
+}
+
+int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			  int fd, const struct gb_boot_limits *lim)
+{
+	int r = gb_entry_check_files(ctx, m, e, lim);
+	struct gb_fs *fs;
+	if (r || (r = open_file_fs(ctx, m, &e->kernel, &fs)))
+		return r;
+	return gb_fs_copy_to_fd(ctx, fs, e->kernel.path, fd, lim ? lim->kernel_max : 0);
+}
+
+/* Several initrds are concatenated in order, which is what GRUB hands the
+ * kernel and what the kernel unpacks (each a cpio archive). */
+int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			  int fd, const struct gb_boot_limits *lim)
+{
+	int r = gb_entry_check_files(ctx, m, e, lim);
+	for (size_t i = 0; !r && i < e->ninitrds; i++) {
+		struct gb_fs *fs;
+		if (!(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
+			r = gb_fs_copy_to_fd(ctx, fs, e->initrds[i].path, fd,
+					     lim ? lim->initrd_max : 0);
+	}
+	return r;
+}
