@@ -35,6 +35,8 @@ int cli_mount_spec(struct gb_ctx *ctx, struct gb_image *img, const char *cmd,
 
 int cmd_inspect(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_pygrub(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 

@@ -15,6 +15,8 @@ static const struct {
 } commands[] = {
 	{ "inspect", cmd_inspect, "show the volumes of an image and their file systems" },
 	{ "list", cmd_list, "show the guest's boot menu and the entry it boots" },
+	{ "extract", cmd_extract, "write the chosen kernel and initrd, print how to boot them" },
+	{ "pygrub", cmd_pygrub, "Xen's pygrub, drop-in (see 'guestboot pygrub --help')" },
 	{ "ls", cmd_ls, "list a directory inside the image" },
 	{ "cat", cmd_cat, "write a file from inside the image to standard output" },
 };
@@ -109,6 +111,11 @@ int cli_mount_spec(struct gb_ctx *ctx, struct gb_image *img, const char *cmd,
 
 int main(int argc, char **argv)
 {
+	/* Installed as "pygrub" (a symlink), guestboot is pygrub. */
+	const char *base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	if (!strcmp(base, "pygrub"))
+		return cmd_pygrub(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

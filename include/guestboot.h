@@ -170,6 +170,8 @@ struct gb_entry {
 	enum gb_entry_kind kind;
 	char *title;
 	char *id;            /* --id, BLS file id, syslinux LABEL; NULL when none */
+	char *root;          /* the root device the entry sets, as written without
+				parentheses or quotes ("hd0,0", "hd0,msdos1"); NULL if none */
 	struct gb_boot_file kernel;   /* path NULL when none */
 	char *args;          /* kernel command line ("" when none) */
 	struct gb_boot_file *initrds;
@@ -251,6 +253,23 @@ enum gb_pygrub_format { GB_PYGRUB_SXP, GB_PYGRUB_SIMPLE, GB_PYGRUB_SIMPLE0 };
  * *data is malloc'd, *len its length (simple0 holds NULs). */
 int gb_pygrub_format(struct gb_ctx *ctx, int format, const char *kernel,
 		     const char *ramdisk, const char *args, char **data, size_t *len);
+
+/* ---- output: what `extract` prints ---------------------------------------- */
+
+enum gb_out_format { GB_OUT_JSON, GB_OUT_SHELL, GB_OUT_QEMU, GB_OUT_FIRECRACKER };
+
+struct gb_boot_output {
+	int format;           /* enum gb_out_format */
+	const char *kernel;   /* host path of the kernel copy */
+	const char *initrd;   /* host path, or NULL */
+	const char *args;     /* kernel command line */
+	const char *entry_path, *title, *id; /* the entry booted */
+	int volume;           /* where the kernel came from; -1 unknown */
+};
+/* JSON {kernel, initrd, args, entry, volume}; KERNEL=... shell assignments;
+ * "-kernel ... -initrd ... -append ..." for qemu-system-*; a Firecracker
+ * {"boot-source": ...} object. *out is malloc'd text. */
+int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out);
 
 #ifdef __cplusplus
 }

@@ -343,6 +343,7 @@ void gb_entry_free(struct gb_entry *e)
 {
 	free(e->title);
 	free(e->id);
+	free(e->root);
 	free(e->kernel.path);
 	free(e->kernel.args);
 	free(e->args);

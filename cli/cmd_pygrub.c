@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pygrub: a drop-in for Xen's pygrub, so that xl's bootloader= and libvirt's
+ * <bootloader> can point at guestboot. Same options, same output formats
+ * byte for byte; where pygrub is wrong, guestboot is not: it follows GRUB's
+ * semantics, exits non-zero on any failure and removes every partial copy.
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PYGRUB_DEFAULT_DIR "/var/run/xen/pygrub/"
+
+struct pygrub {
+	const char *prog;
+	bool interactive, list, not_really, isconfig, debug;
+	const char *output, *output_dir, *kernel, *ramdisk, *args, *entry;
+	int format;
+	long runas;
+	struct cli_image_opts img;
+	struct gb_boot_limits lim;
+	/* state */
+	char *path_kernel, *path_ramdisk;
+	int fd_kernel, fd_ramdisk, fd_out;
+};
+
+static void usage(const char *prog)
+{
+	fprintf(stderr, "Usage: %s [-q|--quiet] [-i|--interactive] [-l|--list-entries] [-n|--not-really] [--output=] [--kernel=] [--ramdisk=] [--args=] [--entry=] [--output-directory=] [--output-format=sxp|simple|simple0] [--runas=] [--offset=] <image>\n"
+			"guestboot extensions: [--max-kernel-size=BYTES] [--max-ramdisk-size=BYTES] (suffixes K, M, G)\n",
+		prog);
+}
+
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+/* Remove the copies made so far: a failed run leaves nothing behind. */
+static void discard(struct pygrub *p)
+{
+	if (p->path_kernel)
+		unlink(p->path_kernel);
+	if (p->path_ramdisk)
+		unlink(p->path_ramdisk);
+}
+
+static int fail(struct pygrub *p, struct gb_ctx *ctx, int err)
+{
+	discard(p);
+	return cli_fail(ctx, err);
+}
+
+static int fail_msg(struct pygrub *p, const char *fmt, const char *arg)
+{
+	discard(p);
+	fprintf(stderr, "guestboot: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* Python's os.path.abspath: absolute, with "//", "." and ".." folded
+ * lexically (symlinks are not resolved). */
+static char *abspath(const char *path)
+{
+	char *cwd = path[0] == '/' ? strdup("") : getcwd(NULL, 0);
+	char *joined = NULL;
+	if (!cwd || asprintf(&joined, "%s/%s", cwd, path) < 0) {
+		free(cwd);
+		return NULL;
+	}
+	free(cwd);
+	char *out = malloc(strlen(joined) + 2);
+	size_t o = 0;
+	if (!out) {
+		free(joined);
+		return NULL;
+	}
+	for (char *save, *c = strtok_r(joined, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			while (o > 0 && out[--o] != '/')
+				;
+			continue;
+		}
+		out[o++] = '/';
+		size_t n = strlen(c);
+		memcpy(out + o, c, n);
+		o += n;
+	}
+	if (!o)
+		out[o++] = '/';
+	out[o] = '\0';
+	free(joined);
+	return out;
+}
+
+/* mkstemp in the output directory, named as pygrub names its copies (an
+ * absolute path, as Python's tempfile returns it). */
+static int make_temp(struct pygrub *p, const char *prefix, char **path, int *fd)
+{
+	char *dir = abspath(p->output_dir ? p->output_dir : PYGRUB_DEFAULT_DIR);
+	if (!dir || asprintf(path, "%s%s%sXXXXXX", dir, strcmp(dir, "/") ? "/" : "", prefix) < 0) {
+		free(dir);
+		*path = NULL;
+		return -1;
+	}
+	free(dir);
+	*fd = mkostemp(*path, O_CLOEXEC);
+	if (*fd < 0) {
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* pygrub's notation for a root device: (hd0,msdos1) is "d0p1". */
+static void print_root(const char *root)
+{
+	if (!root) {
+		printf("  root: None\n");
+		return;
+	}
+	const char *s = root;
+	while (*s == '(')
+		s++;
+	int disk = -1, part = -1;
+	if (!strncmp(s, "hd", 2))
+		disk = atoi(s + 2);
+	const char *comma = strchr(s, ',');
+	if (comma) {
+		comma++;
+		if (!strncmp(comma, "msdos", 5))
+			comma += 5;
+		else if (!strncmp(comma, "gpt", 3))
+			comma += 3;
+		part = atoi(comma);
+	}
+	if (part >= 0)
+		printf("  root: d%dp%d\n", disk, part);
+	else
+		printf("  root: d%d\n", disk);
+}
+
+/* pygrub flattens submenus: its entries are every non-submenu entry in
+ * order. Visit them, stopping when fn returns true. */
+static const struct gb_entry *flat_walk(const struct gb_entry *list, size_t n, size_t *index,
+					bool (*fn)(const struct gb_entry *, size_t, void *),
+					void *arg, int depth)
+{
+	for (size_t i = 0; i < n && depth < 8; i++) {
+		const struct gb_entry *e = &list[i];
+		if (e->kind == GB_ENTRY_SUBMENU) {
+			const struct gb_entry *hit =
+				flat_walk(e->children, e->nchildren, index, fn, arg, depth + 1);
+			if (hit)
+				return hit;
+			continue;
+		}
+		if (fn(e, (*index)++, arg))
+			return e;
+	}
+	return NULL;
+}
+
+static bool list_one(const struct gb_entry *e, size_t i, void *arg)
+{
+	(void)i, (void)arg;
+	printf("title: %s\n", e->title ? e->title : "");
+	print_root(e->root);
+	printf("  kernel: %s\n", e->kernel.path ? e->kernel.path : "None");
+	printf("  args: %s\n", e->args && *e->args ? e->args : "None");
+	printf("  initrd: %s\n", e->ninitrds ? e->initrds[0].path : "None");
+	return false;
+}
+
+struct find {
+	const char *spec;
+	long index;
+};
+
+static bool match_index(const struct gb_entry *e, size_t i, void *arg)
+{
+	(void)e;
+	return (long)i == ((struct find *)arg)->index;
+}
+
+static bool match_title(const struct gb_entry *e, size_t i, void *arg)
+{
+	(void)i;
+	return e->title && !strcmp(e->title, ((struct find *)arg)->spec);
+}
+
+/* --entry as pygrub reads it: an index into its flattened list, or an
+ * exact title; then, as guestboot extensions, an id or a GRUB path "1>2".
+ * pygrub ignores an entry that matches nothing and boots the default. */
+static const struct gb_entry *pick_entry(const struct gb_menu *m, const char *spec)
+{
+	size_t n, idx = 0;
+	const struct gb_entry *list = gb_menu_entries(m, &n);
+	const struct gb_entry *e = NULL;
+	if (spec) {
+		char *end;
+		struct find f = { spec, strtol(spec, &end, 10) };
+		if (*spec && !*end)
+			e = flat_walk(list, n, &idx, match_index, &f, 0);
+		idx = 0;
+		if (!e)
+			e = flat_walk(list, n, &idx, match_title, &f, 0);
+		if (!e)
+			e = gb_menu_find(m, spec, NULL, NULL);
+	}
+	return e ? e : gb_menu_default(m, NULL, NULL);
+}
+
+/* --kernel: the named file from the first volume that has it. */
+static int find_named(struct gb_image *img, const char *path, struct gb_fs **out)
+{
+	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
+		struct gb_volume *v = gb_image_volume(img, i);
+		struct gb_fs *fs;
+		struct gb_stat st;
+		struct gb_ctx *q = gb_ctx_new();
+		if (!q)
+			return GB_E_NOMEM;
+		int ok = gb_volume_info(v)->fstype[0] && !gb_volume_mount(q, v, &fs) &&
+			 !gb_fs_stat(q, fs, path, &st) && st.type == GB_FT_REG;
+		gb_ctx_free(q);
+		if (ok) {
+			*out = fs;
+			return 0;
+		}
+	}
+	return GB_E_NOT_FOUND;
+}
+
+static int copy_named(struct gb_ctx *ctx, struct gb_image *img, const char *path, int fd,
+		      uint64_t max, const char *what)
+{
+	struct gb_fs *fs;
+	if (find_named(img, path, &fs)) {
+		fprintf(stderr, "guestboot: %s: %s %s not found on any volume\n",
+			gb_image_name(img), what, path);
+		return 3;
+	}
+	if (fd < 0) /* -n: existence is all that is checked */
+		return 0;
+	int r = gb_fs_copy_to_fd(ctx, fs, path, fd, max);
+	return r ? cli_fail(ctx, r) : 0;
+}
+
+static int drop_privileges(long uid)
+{
+	gid_t gid = (gid_t)uid; /* pygrub uses the uid as the gid too */
+	if (setgroups(0, NULL) || setgid(gid) || setuid((uid_t)uid))
+		return -1;
+	if (setuid(0) == 0) /* must not be able to regain root */
+		return -1;
+	return 0;
+}
+
+static int run(struct pygrub *p, const char *image)
+{
+	struct gb_ctx *ctx = gb_ctx_new();
+	struct gb_image *img = NULL;
+	struct gb_menu *menu = NULL;
+	char *out = NULL;
+	size_t outlen = 0;
+	int r = 0;
+	const char *kernel_src = p->kernel, *ramdisk_src = p->ramdisk;
+	char *args = NULL;
+	const struct gb_entry *e = NULL;
+
+	if ((r = cli_open(ctx, image, &p->img, &img))) {
+		r = fail(p, ctx, r);
+		goto out;
+	}
+	if (p->runas > 0 && drop_privileges(p->runas)) {
+		r = fail_msg(p, "cannot drop privileges to uid %s", "--runas");
+		goto out;
+	}
+	if (!kernel_src) {
+		struct gb_menu_options mo = { 0 };
+		if ((r = gb_menu_load(ctx, img, &mo, &menu))) {
+			r = fail(p, ctx, r);
+			goto out;
+		}
+		if (p->list) {
+			size_t n, idx = 0;
+			const struct gb_entry *list = gb_menu_entries(menu, &n);
+			flat_walk(list, n, &idx, list_one, NULL, 0);
+			r = fflush(stdout) ? 6 : 0;
+			discard(p);
+			goto out;
+		}
+		e = pick_entry(menu, p->entry);
+		if (!e) {
+			r = fail_msg(p, "%s: No kernel image selected!", image);
+			goto out;
+		}
+		if ((r = gb_entry_check_files(ctx, menu, e, &p->lim))) {
+			r = fail(p, ctx, r);
+			goto out;
+		}
+		if (asprintf(&args, "%s%s%s", e->args ? e->args : "",
+			     p->args && *p->args ? " " : "", p->args ? p->args : "") < 0)
+			args = NULL;
+	} else {
+		args = strdup(p->args ? p->args : "");
+		if (p->list) {
+			discard(p);
+			goto out;
+		}
+	}
+
+	/* Copy the files (or, with -n, only check them). */
+	if (e && !p->not_really) {
+		if ((r = gb_entry_write_kernel(ctx, menu, e, p->fd_kernel, &p->lim)) ||
+		    (e->ninitrds && (r = gb_entry_write_initrd(ctx, menu, e, p->fd_ramdisk, &p->lim)))) {
+			r = fail(p, ctx, r);
+			goto out;
+		}
+	} else if (!e) {
+		if ((r = copy_named(ctx, img, kernel_src, p->not_really ? -1 : p->fd_kernel,
+				    p->lim.kernel_max, "kernel")) ||
+		    (ramdisk_src && (r = copy_named(ctx, img, ramdisk_src,
+						    p->not_really ? -1 : p->fd_ramdisk,
+						    p->lim.initrd_max, "ramdisk")))) {
+			discard(p);
+			goto out;
+		}
+	}
+	bool has_ramdisk = e ? e->ninitrds > 0 : ramdisk_src != NULL;
+	if (!has_ramdisk && p->path_ramdisk) {
+		unlink(p->path_ramdisk);
+		free(p->path_ramdisk);
+		p->path_ramdisk = NULL;
+	}
+	if ((r = gb_pygrub_format(ctx, p->format, p->path_kernel,
+				  has_ramdisk ? p->path_ramdisk : NULL, args, &out, &outlen))) {
+		r = fail(p, ctx, r);
+		goto out;
+	}
+	fflush(stdout);
+	if (write_all(p->fd_out, out, outlen)) {
+		r = fail_msg(p, "cannot write the result: %s", strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	free(out);
+	free(args);
+	gb_menu_close(menu);
+	gb_image_close(img);
+	gb_ctx_free(ctx);
+	return r;
+}
+
+int cmd_pygrub(int argc, char **argv)
+{
+	enum { O_OUTPUT = 256, O_FORMAT, O_DIR, O_OFFSET, O_RUNAS, O_ENTRY, O_KERNEL,
+	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR };
+	static const struct option longopts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "list-entries", no_argument, NULL, 'l' },
+		{ "not-really", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "output-format", required_argument, NULL, O_FORMAT },
+		{ "output-directory", required_argument, NULL, O_DIR },
+		{ "offset", required_argument, NULL, O_OFFSET },
+		{ "runas", required_argument, NULL, O_RUNAS },
+		{ "entry", required_argument, NULL, O_ENTRY },
+		{ "kernel", required_argument, NULL, O_KERNEL },
+		{ "ramdisk", required_argument, NULL, O_RAMDISK },
+		{ "args", required_argument, NULL, O_ARGS },
+		{ "isconfig", no_argument, NULL, O_ISCONFIG },
+		{ "debug", no_argument, NULL, O_DEBUG },
+		{ "max-kernel-size", required_argument, NULL, O_MAXK },
+		{ "max-ramdisk-size", required_argument, NULL, O_MAXR },
+		{ 0 },
+	};
+	struct pygrub p = { .prog = argv[0], .interactive = true, .format = GB_PYGRUB_SXP,
+			    .fd_kernel = -1, .fd_ramdisk = -1, .fd_out = STDOUT_FILENO,
+			    .lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } };
+	bool help = false;
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "qilnh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'q': p.interactive = false; break;
+		case 'i': p.interactive = true; break;
+		case 'l': p.list = true; break;
+		case 'n': p.not_really = true; break;
+		case 'h': help = true; break;
+		case O_OUTPUT: p.output = strcmp(optarg, "-") ? optarg : NULL; break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "sxp"))
+				p.format = GB_PYGRUB_SXP;
+			else if (!strcmp(optarg, "simple"))
+				p.format = GB_PYGRUB_SIMPLE;
+			else if (!strcmp(optarg, "simple0"))
+				p.format = GB_PYGRUB_SIMPLE0;
+			else {
+				fprintf(stderr, "unknown output format %s\n", optarg);
+				usage(p.prog);
+				return 1;
+			}
+			break;
+		case O_DIR: p.output_dir = optarg; break;
+		case O_OFFSET:
+			errno = 0;
+			p.img.img.offset = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-') {
+				fprintf(stderr, "offset value must be an integer\n");
+				usage(p.prog);
+				return 1;
+			}
+			break;
+		case O_RUNAS:
+			errno = 0;
+			p.runas = strtol(optarg, &end, 10);
+			if (errno || *end || !*optarg || p.runas < 0) {
+				fprintf(stderr, "runas value must be an integer user id\n");
+				usage(p.prog);
+				return 1;
+			}
+			break;
+		case O_ENTRY: p.entry = optarg; p.interactive = false; break;
+		case O_KERNEL: p.kernel = optarg; break;
+		case O_RAMDISK: p.ramdisk = optarg; break;
+		case O_ARGS: p.args = optarg; break;
+		case O_ISCONFIG: p.isconfig = true; break;
+		case O_DEBUG: p.debug = true; break;
+		case O_MAXK:
+		case O_MAXR:
+			if (!parse_size(optarg, c == O_MAXK ? &p.lim.kernel_max : &p.lim.initrd_max)) {
+				fprintf(stderr, "bad size '%s'\n", optarg);
+				usage(p.prog);
+				return 1;
+			}
+			break;
+		default:
+			usage(p.prog);
+			return 1;
+		}
+	}
+	/* As pygrub: the image is required even with --help. */
+	if (optind >= argc) {
+		usage(p.prog);
+		return 1;
+	}
+	if (help) {
+		usage(p.prog);
+		return 0;
+	}
+	const char *image = argv[optind];
+	if (p.interactive && p.runas) {
+		fprintf(stderr, "In order to use --runas, you must also set --entry or -q\n");
+		return 1;
+	}
+	if (p.isconfig) {
+		fprintf(stderr, "guestboot: --isconfig is not supported: use 'guestboot list --config'\n");
+		return 4;
+	}
+	if (p.interactive && !p.list) {
+		/* The menu is not there yet: boot the default, as -q does. */
+		p.interactive = false;
+	}
+	if (p.output_dir) {
+		struct stat st;
+		if (stat(p.output_dir, &st) || !S_ISDIR(st.st_mode)) {
+			printf("%s is not an existing directory\n", p.output_dir);
+			return 1;
+		}
+	} else if (mkdir(PYGRUB_DEFAULT_DIR, 0700) && errno != EEXIST) {
+		fprintf(stderr, "guestboot: cannot create %s: %s\n", PYGRUB_DEFAULT_DIR, strerror(errno));
+		return 6;
+	}
+	if (!p.not_really && !p.list &&
+	    (make_temp(&p, "boot_kernel.", &p.path_kernel, &p.fd_kernel) ||
+	     make_temp(&p, "boot_ramdisk.", &p.path_ramdisk, &p.fd_ramdisk))) {
+		int e = errno;
+		discard(&p);
+		fprintf(stderr, "guestboot: cannot create a file in %s: %s\n",
+			p.output_dir ? p.output_dir : PYGRUB_DEFAULT_DIR, strerror(e));
+		return 6;
+	}
+	/* libxl creates the output file; pygrub opens it without O_CREAT. */
+	if (p.output && (p.fd_out = open(p.output, O_WRONLY | O_CLOEXEC)) < 0) {
+		int e = errno;
+		discard(&p);
+		fprintf(stderr, "guestboot: cannot open %s: %s\n", p.output, strerror(e));
+		return e == ENOENT ? 3 : 6;
+	}
+	int r = run(&p, image);
+	if (p.fd_kernel >= 0)
+		close(p.fd_kernel);
+	if (p.fd_ramdisk >= 0)
+		close(p.fd_ramdisk);
+	if (p.output && p.fd_out >= 0 && close(p.fd_out) && !r) {
+		discard(&p);
+		r = 6;
+	}
+	free(p.path_kernel);
+	free(p.path_ramdisk);
+	return r;
+}

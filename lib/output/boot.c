@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What `extract` prints for each hypervisor: JSON, shell assignments, QEMU
+ * arguments, a Firecracker boot-source. Guest strings are quoted for the
+ * target (JSON escaping, POSIX single quotes), never pasted raw. */
+#include "core/core.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct text {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void add(struct text *t, const char *s, size_t n)
+{
+	if (t->oom)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = (t->cap + n + 1) * 2;
+		char *p = realloc(t->p, cap);
+		if (!p) {
+			t->oom = true;
+			return;
+		}
+		t->p = p;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+static void adds(struct text *t, const char *s)
+{
+	add(t, s, strlen(s));
+}
+
+/* POSIX shell single quoting: 'it'\''s'. */
+static void add_quoted(struct text *t, const char *s)
+{
+	adds(t, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			adds(t, "'\\''");
+		else
+			add(t, s, 1);
+	}
+	adds(t, "'");
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : json_object_new_null();
+}
+
+static char *json_text(json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							      JSON_C_TO_STRING_SPACED |
+							      JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *r = s ? malloc(strlen(s) + 2) : NULL;
+	if (r)
+		sprintf(r, "%s\n", s);
+	json_object_put(o);
+	return r;
+}
+
+int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out)
+{
+	struct text t = { 0 };
+	char *r = NULL;
+	switch (b->format) {
+	case GB_OUT_JSON: {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "kernel", jstr(b->kernel));
+		json_object_object_add(o, "initrd", jstr(b->initrd));
+		json_object_object_add(o, "args", jstr(b->args ? b->args : ""));
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "path", jstr(b->entry_path));
+		json_object_object_add(e, "title", jstr(b->title));
+		json_object_object_add(e, "id", jstr(b->id));
+		json_object_object_add(o, "entry", e);
+		json_object_object_add(o, "volume", b->volume >= 0 ? json_object_new_int(b->volume)
+								   : json_object_new_null());
+		r = json_text(o);
+		break;
+	}
+	case GB_OUT_FIRECRACKER: {
+		json_object *o = json_object_new_object();
+		json_object *bs = json_object_new_object();
+		json_object_object_add(bs, "kernel_image_path", jstr(b->kernel));
+		if (b->initrd)
+			json_object_object_add(bs, "initrd_path", jstr(b->initrd));
+		json_object_object_add(bs, "boot_args", jstr(b->args ? b->args : ""));
+		json_object_object_add(o, "boot-source", bs);
+		r = json_text(o);
+		break;
+	}
+	case GB_OUT_SHELL: {
+		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE" };
+		const char *vals[] = { b->kernel, b->initrd, b->args, b->entry_path, b->title };
+		for (size_t i = 0; i < 5; i++) {
+			adds(&t, names[i]);
+			adds(&t, "=");
+			add_quoted(&t, vals[i] ? vals[i] : "");
+			adds(&t, "\n");
+		}
+		r = t.p;
+		break;
+	}
+	case GB_OUT_QEMU:
+		adds(&t, "-kernel ");
+		add_quoted(&t, b->kernel ? b->kernel : "");
+		if (b->initrd) {
+			adds(&t, " -initrd ");
+			add_quoted(&t, b->initrd);
+		}
+		adds(&t, " -append ");
+		add_quoted(&t, b->args ? b->args : "");
+		adds(&t, "\n");
+		r = t.p;
+		break;
+	default:
+		return gb_error(ctx, GB_E_USAGE, "unknown output format");
+	}
+	if (!r || t.oom) {
+		free(r);
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	}
+	*out = r;
+	return 0;
+}
