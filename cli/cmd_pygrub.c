@@ -32,11 +32,18 @@ struct pygrub {
 	int fd_kernel, fd_ramdisk, fd_out;
 };
 
+/* pygrub's usage line, to the byte; --help adds guestboot's extensions. */
 static void usage(const char *prog)
 {
-	fprintf(stderr, "Usage: %s [-q|--quiet] [-i|--interactive] [-l|--list-entries] [-n|--not-really] [--output=] [--kernel=] [--ramdisk=] [--args=] [--entry=] [--output-directory=] [--output-format=sxp|simple|simple0] [--runas=] [--offset=] <image>\n"
-			"guestboot extensions: [--max-kernel-size=BYTES] [--max-ramdisk-size=BYTES] (suffixes K, M, G)\n",
+	fprintf(stderr, "Usage: %s [-q|--quiet] [-i|--interactive] [-l|--list-entries] [-n|--not-really] [--output=] [--kernel=] [--ramdisk=] [--args=] [--entry=] [--output-directory=] [--output-format=sxp|simple|simple0] [--runas=] [--offset=] <image>\n",
 		prog);
+}
+
+static void help(const char *prog)
+{
+	usage(prog);
+	fprintf(stderr, "guestboot extensions: [--max-kernel-size=BYTES] [--max-ramdisk-size=BYTES]\n"
+			"(suffixes K, M, G; defaults 256M and 1G). See guestboot(1).\n");
 }
 
 static bool parse_size(const char *s, uint64_t *out)
@@ -423,7 +430,7 @@ int cmd_pygrub(int argc, char **argv)
 	struct pygrub p = { .prog = argv[0], .interactive = true, .format = GB_PYGRUB_SXP,
 			    .fd_kernel = -1, .fd_ramdisk = -1, .fd_out = STDOUT_FILENO,
 			    .lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } };
-	bool help = false;
+	bool want_help = false;
 	int c;
 	char *end;
 	while ((c = getopt_long(argc, argv, "qilnh", longopts, NULL)) != -1) {
@@ -432,7 +439,7 @@ int cmd_pygrub(int argc, char **argv)
 		case 'i': p.interactive = true; break;
 		case 'l': p.list = true; break;
 		case 'n': p.not_really = true; break;
-		case 'h': help = true; break;
+		case 'h': want_help = true; break;
 		case O_OUTPUT: p.output = strcmp(optarg, "-") ? optarg : NULL; break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "sxp"))
@@ -490,8 +497,8 @@ int cmd_pygrub(int argc, char **argv)
 		usage(p.prog);
 		return 1;
 	}
-	if (help) {
-		usage(p.prog);
+	if (want_help) {
+		help(p.prog);
 		return 0;
 	}
 	const char *image = argv[optind];

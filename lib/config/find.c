@@ -376,7 +376,14 @@ struct gb_volume *gb_menu_volume(const struct gb_menu *m)
 
 struct gb_volume *gb_menu_file_volume(const struct gb_menu *m, const struct gb_boot_file *f)
 {
-	return f->device >= 0 && (size_t)f->device < m->ndev ? m->dev_volumes[f->device] : NULL;
+	if (f->device >= 0 && (size_t)f->device < m->ndev)
+		return m->dev_volumes[f->device];
+	/* An image that is one file system (a partition handed to the guest
+	 * as a whole disk, or --offset) is what the guest's (hd0,0) means:
+	 * PV-GRUB shows such a disk as (hd0) and configs keep saying (hd0,0). */
+	if (m->ndev == 1 && gb_volume_info(m->dev_volumes[0])->number == 0)
+		return m->dev_volumes[0];
+	return NULL;
 }
 
 size_t gb_menu_warning_count(const struct gb_menu *m) { return m->nwarnings; }

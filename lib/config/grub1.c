@@ -254,6 +254,9 @@ static void cmd_root(struct g1 *g, char *rest)
 	}
 	*strchr(w, ')') = '\0';
 	g->root = resolve_grub_device(g, w + 1);
+	/* kept as written, for pygrub's listing */
+	if (g->entry && gb_set_str(g->ctx, &g->entry->root, w + 1))
+		gb_menu_warn(g->menu, "%s:%zu: out of memory", g->path, g->lineno);
 }
 
 static void warn_password(struct g1 *g)

@@ -1,0 +1,195 @@
+# guestboot as Xen's pygrub: differential tests against the real pygrub
+# (Debian xen-utils-4.17) on layouts pygrub reads, byte-level tests of the
+# output formats, and the places where pygrub is wrong and guestboot is not.
+. "$GB_TOP/tests/lib/common.sh"
+
+PYGRUB=/usr/lib/xen-4.17/bin/pygrub
+have_pygrub=false
+[ -x "$PYGRUB" ] && have_pygrub=true
+
+mkdir -p root/boot/grub
+head -c 200003 /dev/urandom >root/boot/vmlinuz-1
+head -c 150001 /dev/urandom >root/boot/vmlinuz-2
+head -c 90007 /dev/urandom >root/boot/initrd-1
+head -c 70001 /dev/urandom >root/boot/initrd-2
+cat >root/boot/grub/menu.lst <<'EOF'
+default 1
+timeout 5
+hiddenmenu
+
+title Debian GNU/Linux, kernel 1
+	root (hd0,0)
+	kernel /boot/vmlinuz-1 root=/dev/xvda1 ro console=hvc0
+	initrd /boot/initrd-1
+
+title It's "quoted" \ back')(kernel '/etc/shadow')
+	root (hd0,0)
+	kernel /boot/vmlinuz-2 root=/dev/xvda1 ro it's "quoted" \ back')(kernel '/etc/shadow')(x
+	initrd /boot/initrd-2
+
+title Third, no initrd
+	root (hd0,0)
+	kernel /boot/vmlinuz-1 root=/dev/xvda1 single
+	initrd /boot/initrd-1
+EOF
+truncate -s 64M mbr.img
+printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q mbr.img
+mke2fs -q -F -t ext4 -d root -E offset=1048576 mbr.img 60000k
+truncate -s 64M whole.img
+sed 's/(hd0,0)/(hd0)/' root/boot/grub/menu.lst >menu.whole
+cp -r root rootw && cp menu.whole rootw/boot/grub/menu.lst
+mke2fs -q -F -t ext4 -d rootw whole.img >/dev/null
+
+# run_both NAME FORMAT ARGS...: run pygrub and guestboot with the same
+# arguments, each with its own output directory; compare the output bytes
+# with the temp file names masked, and the copies they made.
+run_both() {
+	local name=$1 fmt=$2
+	shift 2
+	wanted "$name" || return 0
+	if ! $have_pygrub; then
+		fail "$name" "pygrub ($PYGRUB) is not installed"
+		return
+	fi
+	rm -rf p g && mkdir p g
+	: >p.out && : >g.out
+	"$PYGRUB" --output-format="$fmt" --output-directory=p --output=p.out "$@" 2>p.err
+	local prc=$?
+	"$GUESTBOOT" pygrub --output-format="$fmt" --output-directory=g --output=g.out "$@" 2>g.err
+	local grc=$?
+	local pm gm
+	pm=$(sed "s#$PWD/p/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g" p.out | od -c)
+	gm=$(sed "s#$PWD/g/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g" g.out | od -c)
+	if [ "$prc" -ne 0 ] || [ "$grc" -ne 0 ]; then
+		fail "$name" "exit pygrub=$prc guestboot=$grc" "$(tail -2 p.err)" "$(cat g.err)"
+	elif [ "$pm" != "$gm" ]; then
+		fail "$name" "pygrub:   $(cat p.out | tr '\0' '@')" "guestboot: $(cat g.out | tr '\0' '@')"
+	elif [ -n "$(ls p)" ] && ! cmp -s p/boot_kernel.* g/boot_kernel.*; then
+		fail "$name" "kernel copies differ"
+	elif [ -n "$(ls p | grep ramdisk)" ] && ! cmp -s p/boot_ramdisk.* g/boot_ramdisk.*; then
+		fail "$name" "ramdisk copies differ"
+	elif [ "$(ls p | sed 's/\..*//' | sort)" != "$(ls g | sed 's/\..*//' | sort)" ]; then
+		fail "$name" "files left: pygrub: $(ls p) guestboot: $(ls g)"
+	else
+		pass "$name"
+	fi
+}
+
+for fmt in sxp simple simple0; do
+	run_both "pygrub/diff/mbr-default-$fmt" "$fmt" -q mbr.img
+	run_both "pygrub/diff/whole-default-$fmt" "$fmt" -q whole.img
+done
+run_both "pygrub/diff/entry-index" sxp --entry=0 mbr.img
+run_both "pygrub/diff/entry-title" sxp "--entry=Third, no initrd" mbr.img
+run_both "pygrub/diff/entry-nomatch" sxp --entry=nonesuch mbr.img
+run_both "pygrub/diff/extra-args" sxp -q "--args=extra 'x' \"y\"" mbr.img
+run_both "pygrub/diff/kernel-option" sxp -q --kernel=/boot/vmlinuz-2 --ramdisk=/boot/initrd-1 --args=a=b mbr.img
+run_both "pygrub/diff/offset" sxp -q --offset=1048576 mbr.img
+run_both "pygrub/diff/not-really" sxp -q -n mbr.img
+
+if wanted pygrub/diff/list && $have_pygrub; then
+	"$PYGRUB" -l mbr.img >p.list 2>/dev/null
+	"$GUESTBOOT" pygrub -l mbr.img >g.list 2>g.err
+	if cmp -s p.list g.list; then pass pygrub/diff/list; else fail pygrub/diff/list "$(diff p.list g.list)"; fi
+fi
+
+# Python's repr() is the sxp quoting: compare with Python itself.
+if wanted pygrub/repr; then
+	bad=""
+	while IFS= read -r s; do
+		s=$(printf '%b' "$s")
+		want=$(python3 -c 'import sys; print("(args %s)" % repr(sys.argv[1]), end="")' "$s")
+		got=$("$GUESTBOOT" pygrub -q -n --kernel=/boot/vmlinuz-1 "--args=$s" mbr.img 2>&1)
+		got=${got#linux (kernel None)}
+		[ "$got" = "$want" ] || bad="$bad|$s: want $want got $got"
+	done <<'EOF'
+plain
+it's
+say "hi"
+both ' and "
+back\\slash
+tab\there
+new\nline
+cr\rreturn
+bell\a esc\033[2J
+caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80
+nbsp\xc2\xa0shy\xc2\xad
+line\xe2\x80\xa8sep zw\xe2\x80\x8bsp bom\xef\xbb\xbf
+del\x7f c1\xc2\x85
+')(kernel '/etc/shadow')(args '
+EOF
+	[ -z "$bad" ] && pass pygrub/repr || fail pygrub/repr "$bad"
+fi
+
+# XSA-198: a title or args that tries to add an output field stays one value.
+if wanted pygrub/xsa198/sxp; then
+	rm -rf g && mkdir g
+	out=$("$GUESTBOOT" pygrub -q --entry=1 --output-directory=g mbr.img)
+	fields=$(python3 "$GB_TOP/tests/lib/sxp_fields.py" "$out")
+	want="kernel ramdisk args
+root=/dev/xvda1 ro it's \"quoted\" \\ back')(kernel '/etc/shadow')(x"
+	[ "$fields" = "$want" ] && pass pygrub/xsa198/sxp || fail pygrub/xsa198/sxp "got: $fields"
+fi
+if wanted pygrub/xsa198/simple0; then
+	rm -rf g && mkdir g
+	"$GUESTBOOT" pygrub -q --entry=1 --output-format=simple0 --output-directory=g mbr.img >s0.out
+	n=$(tr -cd '\0' <s0.out | wc -c)
+	# after kernel, ramdisk and args, and the terminating empty field: 4 NULs
+	[ "$n" = 4 ] && pass pygrub/xsa198/simple0 || fail pygrub/xsa198/simple0 "$n NUL bytes"
+fi
+# simple cannot carry a newline: refused, and no copy is left behind
+if wanted pygrub/simple-newline; then
+	rm -rf g && mkdir g
+	"$GUESTBOOT" pygrub -q --output-format=simple --output-directory=g "--args=$(printf 'a\nkernel /etc/shadow')" mbr.img >nl.out 2>nl.err
+	rc=$?
+	if [ $rc -ne 0 ] && [ -z "$(ls g)" ] && [ ! -s nl.out ] && grep -q newline nl.err; then
+		pass pygrub/simple-newline
+	else
+		fail pygrub/simple-newline "rc=$rc files: $(ls g) out: $(cat nl.out)"
+	fi
+fi
+
+# Where pygrub is wrong: a failure exits non-zero and leaves nothing.
+mkdir -p broken/boot/grub
+printf 'default 0\ntitle x\n\troot (hd0,0)\n\tkernel /boot/missing root=/dev/xvda1\n' >broken/boot/grub/menu.lst
+truncate -s 32M broken.img
+printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q broken.img
+mke2fs -q -F -t ext4 -d broken -E offset=1048576 broken.img 30000k
+if wanted pygrub/missing-kernel-cleans-up; then
+	rm -rf g && mkdir g && : >g.out
+	"$GUESTBOOT" pygrub -q --output-directory=g --output=g.out broken.img 2>err
+	rc=$?
+	if [ $rc -ne 0 ] && [ -z "$(ls g)" ] && [ ! -s g.out ] && [ "$(wc -l <err)" = 1 ]; then
+		pass pygrub/missing-kernel-cleans-up
+	else
+		fail pygrub/missing-kernel-cleans-up "rc=$rc left: $(ls g)" "$(cat err)"
+	fi
+fi
+expect_error "pygrub/output-not-created" 3 "cannot open" \
+	"$GUESTBOOT" pygrub -q --output-directory=. --output=does-not-exist mbr.img
+if wanted pygrub/output-not-created-no-files; then
+	ls boot_* >/dev/null 2>&1 && fail pygrub/output-not-created-no-files "copies left: $(ls boot_*)" ||
+		pass pygrub/output-not-created-no-files
+fi
+if wanted pygrub/kernel-limit; then
+	rm -rf g && mkdir g
+	"$GUESTBOOT" pygrub -q --max-kernel-size=1000 --output-directory=g mbr.img >/dev/null 2>err
+	rc=$?
+	[ $rc -eq 7 ] && [ -z "$(ls g)" ] && grep -q "more than the limit" err &&
+		pass pygrub/kernel-limit || fail pygrub/kernel-limit "rc=$rc $(cat err) left: $(ls g)"
+fi
+if wanted pygrub/ramdisk-limit; then
+	rm -rf g && mkdir g
+	"$GUESTBOOT" pygrub -q --max-ramdisk-size=90006 --output-directory=g --entry=0 mbr.img >/dev/null 2>err
+	rc=$?
+	[ $rc -eq 7 ] && [ -z "$(ls g)" ] && pass pygrub/ramdisk-limit || fail pygrub/ramdisk-limit "rc=$rc left: $(ls g)"
+fi
+if wanted pygrub/copies-mode; then
+	rm -rf g && mkdir g
+	"$GUESTBOOT" pygrub -q --output-directory=g mbr.img >/dev/null
+	modes=$(stat -c %a g/* | sort -u)
+	[ "$modes" = 600 ] && pass pygrub/copies-mode || fail pygrub/copies-mode "modes $modes"
+fi
+check "pygrub/as-argv0" bash -c "ln -sf '$GUESTBOOT' pygrub && ./pygrub -q -n mbr.img | grep -q '^linux (kernel None)'"
+expect_error "pygrub/no-image" 1 "Usage:" "$GUESTBOOT" pygrub
+expect_error "pygrub/runas-needs-q" 1 "--runas" "$GUESTBOOT" pygrub --runas=1000 mbr.img
