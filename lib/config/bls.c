@@ -416,7 +416,8 @@ int gb_bls_scan(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 	}
 	if (l.truncated)
 		gb_menu_warn(menu, "%s: more than %d entries, the rest ignored", dir, GB_BLS_MAX_ENTRIES);
-	qsort(l.names, l.n, sizeof(*l.names), cmp_str);
+	if (l.n > 1)
+		qsort(l.names, l.n, sizeof(*l.names), cmp_str);
 	struct gb_bls_entry *e = l.n ? calloc(l.n, sizeof(*e)) : NULL;
 	if (l.n && !e) {
 		free_names(&l);
