@@ -326,7 +326,7 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 	r = c.parser->parse(ctx, &devs, c.dev, c.path, &copt, m);
 	if (r)
 		goto out;
-	gb_menu_choose(m);
+	gb_menu_finish(m);
 out:
 	gb_scope_pop(ctx, mark);
 	free(devs.dev);

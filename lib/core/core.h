@@ -89,6 +89,10 @@ void gb_uuid_str(const uint8_t u[16], char out[37]);
  * never inject terminal escapes or newlines into our output. */
 void gb_copy_label(char *dst, size_t cap, const void *src, size_t n);
 
+/* Fold "//", "." and ".." of an absolute path in place, lexically (".."
+ * at the root stays there). */
+void gb_path_clean(char *path);
+
 uint32_t gb_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif

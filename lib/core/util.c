@@ -36,3 +36,35 @@ uint32_t gb_crc32(uint32_t crc, const void *buf, size_t len)
 {
 	return (uint32_t)crc32_z(crc, buf, len);
 }
+
+void gb_path_clean(char *path)
+{
+	if (path[0] != '/')
+		return;
+	size_t o = 0; /* output length; path[0..o) is clean and starts with '/' */
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *end = p;
+		while (*end && *end != '/')
+			end++;
+		size_t len = (size_t)(end - p);
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && path[--o] != '/')
+				;
+		} else {
+			path[o++] = '/';
+			memmove(path + o, p, len);
+			o += len;
+		}
+		p = end;
+	}
+	if (o == 0)
+		path[o++] = '/';
+	path[o] = '\0';
+}

@@ -157,6 +157,28 @@ void gb_menu_choose(struct gb_menu *m)
 		m->chosen_depth = m->nentries ? m->chosen_depth : 0;
 }
 
+static void clean_entries(struct gb_entry *list, size_t n, int depth)
+{
+	for (size_t i = 0; i < n && depth < GB_MENU_MAX_DEPTH; i++) {
+		struct gb_entry *e = &list[i];
+		if (e->kernel.path)
+			gb_path_clean(e->kernel.path);
+		if (e->devicetree.path)
+			gb_path_clean(e->devicetree.path);
+		for (size_t k = 0; k < e->ninitrds; k++)
+			gb_path_clean(e->initrds[k].path);
+		for (size_t k = 0; k < e->nmodules; k++)
+			gb_path_clean(e->modules[k].path);
+		clean_entries(e->children, e->nchildren, depth + 1);
+	}
+}
+
+void gb_menu_finish(struct gb_menu *m)
+{
+	clean_entries(m->entries, m->nentries, 0);
+	gb_menu_choose(m);
+}
+
 const struct gb_entry *gb_menu_find(const struct gb_menu *m, const char *spec,
 				    size_t *path, size_t *depth)
 {

@@ -50,6 +50,10 @@ int gb_entry_add_file(struct gb_ctx *ctx, struct gb_boot_file **list, size_t *n,
 void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* After parsing: clean every file path ("/boot/extlinux/../vmlinuz" is
+ * "/boot/vmlinuz") and choose the default (gb_menu_choose). */
+void gb_menu_finish(struct gb_menu *m);
+
 /* Resolve default_spec as GRUB 2 does after the script ran: a number is an
  * index among top-level entries (a submenu counts as one), otherwise it is
  * matched against titles and ids, with "a>b" descending into submenus

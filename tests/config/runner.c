@@ -247,7 +247,7 @@ static int run_case(const char *file)
 		fprintf(stderr, "  %s: parse failed: %s\n", file, gb_ctx_message(ctx));
 		fail = 1;
 	} else {
-		gb_menu_choose(&menu);
+		gb_menu_finish(&menu);
 		char *got = gb_menu_dump(&menu);
 		if (!got || strcmp(got, t->expect)) {
 			show_diff(got ? got : "(null)\n", t->expect);

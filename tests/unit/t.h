@@ -59,6 +59,7 @@ extern int t_failures;
 extern const struct t_case mbr_cases[];
 extern const struct t_case gpt_cases[];
 extern const struct t_case fs_cases[];
+extern const struct t_case path_cases[];
 extern const struct t_case bls_cases[];
 
 #endif

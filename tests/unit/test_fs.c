@@ -164,3 +164,27 @@ const struct t_case fs_cases[] = {
 	{ "fs/listing", listing },
 	{ NULL, NULL },
 };
+
+static void path_clean(void)
+{
+	static const char *const cases[][2] = {
+		{ "/boot/extlinux/../vmlinuz", "/boot/vmlinuz" },
+		{ "//boot///./x", "/boot/x" },
+		{ "/../../x", "/x" },
+		{ "/a/b/..", "/a" },
+		{ "/", "/" },
+		{ "/..", "/" },
+		{ "/a/./b/../../c/", "/c" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		strcpy(buf, cases[i][0]);
+		gb_path_clean(buf);
+		CHECK_STR(buf, cases[i][1]);
+	}
+}
+
+const struct t_case path_cases[] = {
+	{ "fs/path-clean", path_clean },
+	{ NULL, NULL },
+};

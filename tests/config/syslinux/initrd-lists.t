@@ -14,7 +14,7 @@ LABEL two-words
 config syslinux 0:/boot/syslinux/syslinux.cfg
 default 0
 entry 0 "both" id=both kind=linux
-  kernel 0:/boot/syslinux/../vmlinuz.img
+  kernel 0:/boot/vmlinuz.img
   initrd 0:/boot/ucode.img
   initrd 0:/boot/syslinux/initramfs.img
   args "quiet"

@@ -1,0 +1,213 @@
+# guestboot list on real images: where the configuration is found (the
+# search order, PV-GRUB's hd0/hd00 places, --config), and the entry chosen
+# with its files resolved to volumes. Expected values come from the configs
+# written here, read by hand.
+. "$GB_TOP/tests/lib/common.sh"
+
+# part_image IMG SIZE_MB TABLE: a disk with the partitions read from stdin
+# (sfdisk script); then fill partition N from DIR with fill N DIR [mkfs args].
+part_image() {
+	truncate -s "$2M" "$1"
+	sfdisk -q "$1"
+}
+fill() {
+	local img=$1 n=$2 dir=$3
+	shift 3
+	local start size
+	start=$(sfdisk -J "$img" | jq ".partitiontable.partitions[] | select(.node | test(\"[^0-9]$n\$\")) | .start")
+	size=$(sfdisk -J "$img" | jq ".partitiontable.partitions[] | select(.node | test(\"[^0-9]$n\$\")) | .size")
+	mke2fs -q -F -t ext4 "$@" -d "$dir" -E offset=$((start * 512)) "$img" $((size / 2))k >/dev/null
+}
+# field IMG JQ [list options]: one value from list --json
+field() {
+	local img=$1 q=$2
+	shift 2
+	"$GUESTBOOT" list --json "$@" "$img" | jq -r "$q"
+}
+expect_field() {
+	local name=$1 want=$2
+	shift 2
+	wanted "$name" || return 0
+	local got
+	got=$(field "$@" 2>&1)
+	[ "$got" = "$want" ] && pass "$name" || fail "$name" "want: $want" "got:  $got"
+}
+
+kernel() { head -c 4096 /dev/urandom >"$1"; }
+
+# --- EC2 hd00 layout: /boot partition holding boot/grub/menu.lst (seed 001)
+mkdir -p hd00boot/boot/grub hd00root/etc
+kernel hd00boot/boot/vmlinuz-2.6.18-194.8.1.el5xen
+kernel hd00boot/boot/initrd-2.6.18-194.8.1.el5xen.img
+cat >hd00boot/boot/grub/menu.lst <<'EOF'
+default 0
+timeout 1
+title CentOS5.5
+     root (hd0,0)
+     kernel /boot/vmlinuz-2.6.18-194.8.1.el5xen root=/dev/sda2
+     initrd /boot/initrd-2.6.18-194.8.1.el5xen.img
+EOF
+part_image hd00.img 48 <<'P'
+label: dos
+start=2048, size=20480, type=83
+start=22528, type=83
+P
+fill hd00.img 1 hd00boot
+fill hd00.img 2 hd00root
+expect_field "list/hd00/config" "grub1 1 /boot/grub/menu.lst" hd00.img '"\(.config.kind) \(.config.volume) \(.config.path)"'
+expect_field "list/hd00/kernel" "1 /boot/vmlinuz-2.6.18-194.8.1.el5xen" hd00.img '.entries[0] | "\(.volume) \(.kernel)"'
+expect_field "list/hd00/initrd" "/boot/initrd-2.6.18-194.8.1.el5xen.img" hd00.img '.entries[0].initrd[0]'
+expect_field "list/hd00/args" "root=/dev/sda2" hd00.img '.entries[0].args'
+expect_field "list/hd00/pvgrub-hd00" "1 /boot/grub/menu.lst" hd00.img '"\(.config.volume) \(.config.path)"' --pvgrub hd00
+expect_field "list/hd00/pvgrub-1.04" "1 /boot/grub/menu.lst" hd00.img '"\(.config.volume) \(.config.path)"' --pvgrub 1.04
+expect_error "list/hd00/pvgrub-hd0" 3 "PV-GRUB (hd0) finds no menu.lst: it looks at (hd0)/boot/grub/menu.lst" \
+	"$GUESTBOOT" list --pvgrub hd0 hd00.img
+
+# --- EC2 hd0 layout: one unpartitioned file system (seed 000)
+mkdir -p hd0root/boot/grub
+kernel hd0root/boot/vmlinuz-2.6.18-308.11.1.el5xen
+kernel hd0root/boot/initrd-2.6.18-308.11.1.el5xen.img
+cat >hd0root/boot/grub/menu.lst <<'EOF'
+default 0
+timeout 1
+
+title EC2
+     root (hd0)
+     kernel /boot/vmlinuz-2.6.18-308.11.1.el5xen root=/dev/sda1
+     initrd /boot/initrd-2.6.18-308.11.1.el5xen.img
+EOF
+truncate -s 32M hd0.img
+mke2fs -q -F -t ext3 -d hd0root hd0.img >/dev/null
+expect_field "list/hd0/kernel" "0 /boot/vmlinuz-2.6.18-308.11.1.el5xen" hd0.img '.entries[0] | "\(.volume) \(.kernel)"'
+expect_field "list/hd0/pvgrub-hd0" "0 /boot/grub/menu.lst" hd0.img '"\(.config.volume) \(.config.path)"' --pvgrub hd0
+expect_error "list/hd0/pvgrub-hd00" 3 "it looks at (hd0,0)/boot/grub/menu.lst" \
+	"$GUESTBOOT" list --pvgrub hd00 hd0.img
+
+# --- menu.lst at the root of a /boot partition (/grub/menu.lst): PV-GRUB
+# 1.03 hd00 misses it, 1.04 finds it at (hd0,0)/grub
+mkdir -p bootpart/grub
+kernel bootpart/vmlinuz-5
+cat >bootpart/grub/menu.lst <<'EOF'
+default 1
+title one
+	root (hd0,0)
+	kernel /vmlinuz-5 root=/dev/xvda2 one
+title two
+	root (hd0,0)
+	kernel /vmlinuz-5 root=/dev/xvda2 two
+EOF
+part_image bootpart.img 40 <<'P'
+label: dos
+start=2048, size=20480, type=83
+start=22528, type=83
+P
+fill bootpart.img 1 bootpart
+expect_error "list/grubdir/pvgrub-hd00" 3 "(hd0,0)/boot/grub/menu.lst" "$GUESTBOOT" list --pvgrub hd00 bootpart.img
+expect_field "list/grubdir/pvgrub-1.04" "1 /grub/menu.lst" bootpart.img '"\(.config.volume) \(.config.path)"' --pvgrub 1.04
+expect_field "list/grubdir/default" "1 two" bootpart.img '"\(.default) \(.entries[1].title)"'
+expect_field "list/grubdir/default-args" "root=/dev/xvda2 two" bootpart.img '.entries[1].args'
+
+# --- logical partition: /boot in partition 5 (pygrub never looks there)
+mkdir -p logical/boot/grub
+kernel logical/boot/vmlinuz-6.1
+cat >logical/boot/grub/menu.lst <<'EOF'
+title logical
+	root (hd0,4)
+	kernel /boot/vmlinuz-6.1 root=/dev/xvda6 ro
+EOF
+part_image logical.img 64 <<'P'
+label: dos
+start=2048, size=8192, type=82
+start=10240, type=5
+start=12288, size=40960, type=83
+P
+fill logical.img 5 logical
+expect_field "list/logical/kernel" "5 /boot/vmlinuz-6.1" logical.img '.entries[0] | "\(.volume) \(.kernel)"'
+
+# --- Alpine-style extlinux with relative paths, in /boot/extlinux
+mkdir -p alpine/boot/extlinux
+kernel alpine/boot/vmlinuz-virt
+kernel alpine/boot/initramfs-virt
+cat >alpine/boot/extlinux/extlinux.conf <<'EOF'
+DEFAULT menu.c32
+PROMPT 0
+MENU TITLE Alpine/Linux Boot Menu
+MENU AUTOBOOT Alpine will be booted automatically in # seconds.
+TIMEOUT 30
+LABEL virt
+  MENU DEFAULT
+  MENU LABEL Linux virt
+  LINUX ../vmlinuz-virt
+  INITRD ../initramfs-virt
+  APPEND root=UUID=1234 modules=sd-mod,usb-storage,ext4 quiet rootfstype=ext4
+MENU SEPARATOR
+EOF
+truncate -s 32M alpine.img
+mke2fs -q -F -t ext4 -d alpine alpine.img >/dev/null
+expect_field "list/extlinux/config" "syslinux /boot/extlinux/extlinux.conf" alpine.img '"\(.config.kind) \(.config.path)"'
+expect_field "list/extlinux/relative-kernel" "/boot/vmlinuz-virt /boot/initramfs-virt" alpine.img \
+	'.entries[.default | tonumber] | "\(.kernel) \(.initrd[0])"'
+expect_field "list/extlinux/timeout" "3" alpine.img '.timeout'
+
+# --- BLS entries only (systemd-boot style), on an ext4 /boot
+mkdir -p bls/loader/entries
+kernel bls/vmlinuz-6.5.6-300.fc39.x86_64
+kernel bls/initramfs-6.5.6-300.fc39.x86_64.img
+kernel bls/vmlinuz-6.6.2-201.fc39.x86_64
+kernel bls/initramfs-6.6.2-201.fc39.x86_64.img
+for v in 6.5.6-300.fc39.x86_64 6.6.2-201.fc39.x86_64; do
+	cat >bls/loader/entries/abc-$v.conf <<EOF
+title Fedora Linux ($v) 39
+version $v
+machine-id abc
+linux /vmlinuz-$v
+initrd /initramfs-$v.img
+options root=UUID=1111 ro rhgb quiet
+EOF
+done
+truncate -s 32M bls.img
+mke2fs -q -F -t ext4 -d bls bls.img >/dev/null
+expect_field "list/bls/config" "bls /loader/entries" bls.img '"\(.config.kind) \(.config.path)"'
+expect_field "list/bls/newest-first" "/vmlinuz-6.6.2-201.fc39.x86_64" bls.img '.entries[.default | tonumber].kernel'
+
+# --- LILO
+mkdir -p lilo/etc lilo/boot
+kernel lilo/boot/vmlinuz
+cat >lilo/etc/lilo.conf <<'EOF'
+boot=/dev/sda
+default=linux
+image=/boot/vmlinuz
+	label=linux
+	root=/dev/sda1
+	read-only
+	append="console=ttyS0"
+EOF
+truncate -s 32M lilo.img
+mke2fs -q -F -t ext4 -d lilo lilo.img >/dev/null
+# LILO puts "ro" and root= before the append line ("BOOT_IMAGE=linux ro
+# root=801 console=..." on a LILO-booted Slackware)
+expect_field "list/lilo/args" "lilo ro root=/dev/sda1 console=ttyS0" lilo.img '"\(.config.kind) \(.entries[0].args)"'
+
+# --- search order: a GRUB legacy menu.lst wins over an extlinux.conf
+mkdir -p both/boot/grub both/boot/extlinux
+cp hd00boot/boot/grub/menu.lst both/boot/grub/menu.lst
+cp alpine/boot/extlinux/extlinux.conf both/boot/extlinux/
+truncate -s 32M both.img
+mke2fs -q -F -t ext4 -d both both.img >/dev/null
+expect_field "list/order/grub1-before-syslinux" "grub1" both.img '.config.kind'
+expect_field "list/order/config-option" "syslinux" both.img '.config.kind' --config 0:/boot/extlinux/extlinux.conf
+expect_field "list/order/kind-option" "grub1" both.img '.config.kind' --config /boot/grub/menu.lst --kind grub1
+
+# --- nothing to boot
+mkdir -p empty/etc
+truncate -s 16M empty.img
+mke2fs -q -F -t ext4 -d empty empty.img >/dev/null
+expect_error "list/none" 3 "empty.img: no boot configuration found" "$GUESTBOOT" list empty.img
+expect_error "list/bad-kind" 2 "unknown configuration kind" "$GUESTBOOT" list --config /etc/x --kind nope empty.img
+expect_error "list/bad-pvgrub" 2 "PV-GRUB mode must be" "$GUESTBOOT" list --pvgrub hd1 empty.img
+if wanted list/text; then
+	out=$("$GUESTBOOT" list bootpart.img)
+	grep -q '^\* 1     two$' <<<"$out" && grep -q 'kernel  1:/vmlinuz-5$' <<<"$out" &&
+		grep -q 'args    root=/dev/xvda2 two$' <<<"$out" &&
+		pass list/text || fail list/text "$out"
+fi
