@@ -128,11 +128,21 @@ int gb_set_str(struct gb_ctx *ctx, char **dst, const char *src)
 	return 0;
 }
 
-/* Append one path component (already free of slashes) to b. */
+/* Append one path component (already free of slashes) to b; ".." drops
+ * the last one (at the root it stays there, as in any file system). */
 static void add_component(struct gb_sbuf *b, const char *c, size_t n)
 {
 	if (!n || (n == 1 && c[0] == '.'))
 		return;
+	if (n == 2 && c[0] == '.' && c[1] == '.') {
+		while (b->len && b->p[b->len - 1] != '/')
+			b->len--;
+		if (b->len)
+			b->len--; /* the slash before it */
+		if (b->p)
+			b->p[b->len] = '\0';
+		return;
+	}
 	gb_sbuf_add(b, "/", 1);
 	gb_sbuf_add(b, c, n);
 }

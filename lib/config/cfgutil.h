@@ -51,8 +51,10 @@ char *gb_sbuf_take(struct gb_sbuf *b);
 int gb_set_str(struct gb_ctx *ctx, char **dst, const char *src);
 
 /* An absolute, slash-normalized path: rel as is when it starts with '/',
- * else dir/rel ("." components dropped, repeated slashes collapsed;
- * ".." kept for the file system to resolve). NULL when out of memory. */
+ * else dir/rel ("." components dropped, ".." applied lexically, repeated
+ * slashes collapsed). Lexical ".." differs from the file system's only
+ * across symlinked directories, which boot directories rarely are. NULL
+ * when out of memory. */
 char *gb_path_join(const char *dir, const char *rel);
 /* The directory part of an absolute path ("/" for "/x"). */
 char *gb_path_dir(const char *path);
