@@ -334,6 +334,8 @@ char *gb_menu_dump(const struct gb_menu *m)
 	else
 		put(&b, "none");
 	put(&b, "\n");
+	if (m->fallback_spec)
+		put(&b, "fallback %s\n", m->fallback_spec);
 	if (m->timeout >= 0)
 		put(&b, "timeout %d\n", m->timeout);
 	if (m->hidden)

@@ -18,6 +18,7 @@ title CentOS (2.6.18-398.el5)
 --- expect
 config grub1 0:/grub/menu.lst
 default 1
+fallback 0
 timeout 5
 entry 0 "CentOS (2.6.18-398.el5xen)" kind=multiboot
   kernel 0:/xen.gz-2.6.18-398.el5
