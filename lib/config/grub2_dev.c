@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* GRUB device names and file names: "(hd0,msdos1)/boot/vmlinuz",
+ * "(hd0,1)" (partition 1 of any table), "/path" on $root. Names GRUB
+ * builds from other drivers -- (lvm/...), (md/...), (loop) -- match no
+ * device here and resolve to -1 with a warning. */
+#include "config/grub2.h"
+
+#include <stdlib.h>
+
+bool gb_grub2_strtoul(const char *s, unsigned long *out, const char **end)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	unsigned base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	unsigned long v = 0;
+	size_t digits = 0;
+	for (;; s++, digits++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		if (d >= base)
+			break;
+		if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, d, &v))
+			return false;
+	}
+	if (end)
+		*end = s;
+	*out = v;
+	return digits > 0;
+}
+
+/* Partition number of a "disk,part" name whose part is a bare number. */
+static bool bare_partition(const char *name, size_t *disk_len, unsigned long *num)
+{
+	const char *comma = strchr(name, ',');
+	const char *end;
+	if (!comma || comma[1] < '0' || comma[1] > '9')
+		return false;
+	if (!gb_grub2_strtoul(comma + 1, num, &end) || *end)
+		return false;
+	*disk_len = (size_t)(comma - name);
+	return true;
+}
+
+/* "hd0,msdos1" -> disk "hd0", partition 1 (one level of partitions). */
+static bool split_device(const char *name, size_t *disk_len, unsigned long *num)
+{
+	const char *comma = strchr(name, ',');
+	if (!comma || strchr(comma + 1, ','))
+		return false;
+	const char *p = comma + 1, *end;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+		p++;
+	if (!gb_grub2_strtoul(p, num, &end) || *end)
+		return false;
+	*disk_len = (size_t)(comma - name);
+	return true;
+}
+
+int gb_grub2_find_device(const struct gb_cfg_devices *devs, const char *name)
+{
+	size_t dl, ddl;
+	unsigned long num, dnum;
+	for (size_t i = 0; i < devs->n; i++)
+		if (devs->dev[i].grub_name && !strcmp(devs->dev[i].grub_name, name))
+			return (int)i;
+	if (!bare_partition(name, &dl, &num))
+		return -1;
+	for (size_t i = 0; i < devs->n; i++) {
+		const char *d = devs->dev[i].grub_name;
+		if (d && split_device(d, &ddl, &dnum) && ddl == dl && !strncmp(d, name, dl) &&
+		    dnum == num)
+			return (int)i;
+	}
+	return -1;
+}
+
+char *gb_grub2_device_of(struct gb_grub2 *g, const char *name)
+{
+	if (name[0] == '(') {
+		const char *close = strchr(name, ')');
+		return close ? strndup(name + 1, (size_t)(close - name - 1)) : NULL;
+	}
+	const char *root = gb_grub2_env_get(g->env, "root");
+	return root ? strdup(root) : NULL;
+}
+
+int gb_grub2_resolve(struct gb_grub2 *g, const char *name, int *dev, char **path, bool warn)
+{
+	const char *rest = name;
+	char *devname = NULL;
+	*dev = -1;
+	*path = NULL;
+	if (name[0] == '(') {
+		const char *close = strchr(name, ')');
+		if (!close) {
+			if (warn)
+				gb_grub2_warn(g, "missing ')' in '%.80s'", name);
+			return GB_GRUB2_ERR_ARG;
+		}
+		devname = strndup(name + 1, (size_t)(close - name - 1));
+		rest = close + 1;
+	} else {
+		const char *root = gb_grub2_env_get(g->env, "root");
+		devname = strdup(root ? root : "");
+	}
+	if (!devname)
+		return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
+	if (!*devname) {
+		if (warn)
+			gb_grub2_warn(g, "no root device set for '%.80s'", name);
+	} else {
+		*dev = gb_grub2_find_device(g->devs, devname);
+		if (*dev < 0 && warn)
+			gb_grub2_warn(g, "device (%.60s) not found for '%.80s'", devname, name);
+	}
+	free(devname);
+	bool absolute = rest[0] == '/' || rest[0] == '+';
+	size_t n = strlen(rest);
+	*path = malloc(n + 2);
+	if (!*path)
+		return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
+	(*path)[0] = '/';
+	memcpy(*path + !absolute, rest, n + 1);
+	return 0;
+}
