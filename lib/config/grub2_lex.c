@@ -199,7 +199,8 @@ static const char *lex_word_parts(struct build *b, bool *plain)
 		if (c == '\\') {
 			int n = peek(lx, 1);
 			*plain = false;
-			if (n < 0)
+			/* a continuation needs a next line, as GRUB asks for one */
+			if (n < 0 || (n == '\n' && lx->pos + 2 >= lx->len))
 				return "unexpected end of file after '\\'";
 			if (n != '\n') {
 				text_add(&b->buf, '\\');
