@@ -106,6 +106,110 @@ static char *vol_path(const struct gb_menu *m, const struct gb_boot_file *f)
 	return s;
 }
 
+struct extract {
+	const char *image, *entry;
+	struct cli_image_opts img;
+	struct gb_menu_options menu;
+	struct gb_boot_limits lim;
+	bool kernel_only, print_only;
+	struct staged k, i;
+};
+
+/* The child's result: NUL-separated fields, in this order. */
+enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, NFIELDS };
+
+/* Several initrds for --print: their VOL:PATHs, space-separated. */
+static char *initrd_paths(const struct gb_menu *m, const struct gb_entry *e)
+{
+	char *all = strdup("");
+	for (size_t n = 0; all && n < e->ninitrds; n++) {
+		char *one = vol_path(m, &e->initrds[n]), *joined = NULL;
+		if (!one || asprintf(&joined, "%s%s%s", all, *all ? " " : "", one) < 0)
+			joined = NULL;
+		free(one);
+		free(all);
+		all = joined;
+	}
+	return all;
+}
+
+/* The sandboxed half: parse, choose, write into the staged descriptors,
+ * and send back what the parent prints. */
+static int extract_child(void *arg)
+{
+	struct extract *x = arg;
+	struct gb_ctx *ctx = gb_ctx_new();
+	struct gb_image *img = NULL;
+	struct gb_menu *menu = NULL;
+	const struct gb_entry *e = NULL;
+	char label[64] = "", volume[16], *kpath = NULL, *ipath = NULL;
+	size_t path[8], depth = 0;
+	struct gb_boot_limits lim = x->lim;
+	if (x->kernel_only)
+		lim.initrd_max = 0;
+	int r = cli_open(ctx, x->image, &x->img, &img);
+	if (!r)
+		r = gb_menu_load(ctx, img, &x->menu, &menu);
+	if (r)
+		goto fail;
+	if (x->entry) {
+		e = gb_menu_find(menu, x->entry, path, &depth);
+		if (!e) {
+			fprintf(stderr, "guestboot: %s: no entry '%s' (see 'guestboot list')\n",
+				x->image, x->entry);
+			r = 3;
+			goto done;
+		}
+	} else {
+		const size_t *p;
+		e = gb_menu_default(menu, &p, &depth);
+		if (!e) {
+			fprintf(stderr, "guestboot: %s: the menu has no entries\n", x->image);
+			r = 3;
+			goto done;
+		}
+		memcpy(path, p, depth * sizeof(*p));
+	}
+	for (size_t d = 0, n = 0; d < depth; d++)
+		n += (size_t)snprintf(label + n, sizeof(label) - n, d ? ">%zu" : "%zu", path[d]);
+	bool with_initrd = e->ninitrds && !x->kernel_only;
+	if ((r = gb_entry_check_files(ctx, menu, e, &lim)))
+		goto fail;
+	if (x->print_only) {
+		kpath = vol_path(menu, &e->kernel);
+		ipath = with_initrd ? initrd_paths(menu, e) : strdup("");
+	} else {
+		if ((r = gb_entry_write_kernel(ctx, menu, e, x->k.fd, &lim)) ||
+		    (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, x->i.fd, &lim))))
+			goto fail;
+		/* the parent knows the paths; these only say which exist */
+		kpath = strdup("k");
+		ipath = strdup(with_initrd ? "i" : "");
+	}
+	if (!kpath || !ipath) {
+		r = GB_E_NOMEM;
+		goto fail;
+	}
+	struct gb_volume *kv = gb_menu_file_volume(menu, &e->kernel);
+	snprintf(volume, sizeof(volume), "%d", kv ? gb_volume_info(kv)->number : -1);
+	const char *f[NFIELDS] = {
+		[F_KERNEL] = kpath, [F_INITRD] = ipath, [F_ARGS] = e->args ? e->args : "",
+		[F_PATH] = label, [F_TITLE] = e->title ? e->title : "",
+		[F_ID] = e->id ? e->id : "", [F_HAS_ID] = e->id ? "1" : "0", [F_VOLUME] = volume,
+	};
+	r = cli_result_fields(f, NFIELDS) ? 6 : 0;
+	goto done;
+fail:
+	r = cli_fail(ctx, r);
+done:
+	free(kpath);
+	free(ipath);
+	gb_menu_close(menu);
+	gb_image_close(img);
+	gb_ctx_free(ctx);
+	return r;
+}
+
 int cmd_extract(int argc, char **argv)
 {
 	enum { O_KONLY = 256, O_PRINT, O_MAXK, O_MAXR, O_CONFIG, O_KIND, O_PVGRUB, O_PLATFORM };
@@ -169,92 +273,59 @@ int cmd_extract(int argc, char **argv)
 	if (!print_only && (stat(dir, &st) || !S_ISDIR(st.st_mode)))
 		return cli_usage_error("extract", "%s is not an existing directory", dir);
 
-	struct gb_ctx *ctx = gb_ctx_new();
-	struct gb_image *img = NULL;
-	struct gb_menu *menu = NULL;
-	struct staged k = { .fd = -1 }, i = { .fd = -1 };
-	char *out = NULL, *kpath = NULL, *ipath = NULL, label[64] = "";
-	const struct gb_entry *e = NULL;
-	size_t path[8], depth = 0;
-	int r = cli_open(ctx, argv[optind], &o, &img);
-	if (!r)
-		r = gb_menu_load(ctx, img, &mo, &menu);
+	/* The output files are opened here, before the image is; the
+	 * sandboxed child fills them, and they are renamed into place only
+	 * when everything succeeded. */
+	struct extract x = { .image = argv[optind], .img = o, .menu = mo, .lim = lim,
+			     .entry = entry, .kernel_only = kernel_only, .print_only = print_only,
+			     .k = { .fd = -1 }, .i = { .fd = -1 } };
+	int r;
+	if (!print_only &&
+	    (stage(dir, "vmlinuz", &x.k) || (!kernel_only && stage(dir, "initrd", &x.i)))) {
+		fprintf(stderr, "guestboot: cannot create a file in %s: %s\n", dir, strerror(errno));
+		unstage(&x.k);
+		unstage(&x.i);
+		return 6;
+	}
+	char result[GB_RESULT_MAX];
+	size_t len;
+	const char *f[NFIELDS];
+	r = cli_supervise(x.image, extract_child, &x, result, sizeof(result), &len);
+	if (!r && cli_result_parse(result, len, f, NFIELDS)) {
+		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", x.image);
+		r = 1;
+	}
 	if (r)
-		goto fail;
-	if (entry) {
-		e = gb_menu_find(menu, entry, path, &depth);
-		if (!e) {
-			fprintf(stderr, "guestboot: %s: no entry '%s' (see 'guestboot list')\n",
-				argv[optind], entry);
-			r = 3;
-			goto done;
-		}
-	} else {
-		const size_t *p;
-		e = gb_menu_default(menu, &p, &depth);
-		if (!e) {
-			fprintf(stderr, "guestboot: %s: the menu has no entries\n", argv[optind]);
-			r = 3;
-			goto done;
-		}
-		memcpy(path, p, depth * sizeof(*p));
+		goto done;
+	bool with_initrd = f[F_INITRD][0] != '\0';
+	if (!with_initrd)
+		unstage(&x.i);
+	if (!print_only && (commit(&x.k) || (with_initrd && commit(&x.i)))) {
+		fprintf(stderr, "guestboot: cannot write into %s: %s\n", dir, strerror(errno));
+		unlink(x.k.final);
+		r = 6;
+		goto done;
 	}
-	for (size_t d = 0, n = 0; d < depth; d++)
-		n += (size_t)snprintf(label + n, sizeof(label) - n, d ? ">%zu" : "%zu", path[d]);
-	if ((r = gb_entry_check_files(ctx, menu, e, kernel_only ? &(struct gb_boot_limits){ lim.kernel_max, 0 } : &lim)))
-		goto fail;
-	bool with_initrd = e->ninitrds && !kernel_only;
-	if (print_only) {
-		kpath = vol_path(menu, &e->kernel);
-		if (with_initrd) {
-			/* several initrds: list them, space-separated */
-			for (size_t n = 0; n < e->ninitrds; n++) {
-				char *one = vol_path(menu, &e->initrds[n]), *joined = NULL;
-				if (asprintf(&joined, "%s%s%s", ipath ? ipath : "", ipath ? " " : "",
-					     one ? one : "") >= 0) {
-					free(ipath);
-					ipath = joined;
-				}
-				free(one);
-			}
-		}
-	} else {
-		if (stage(dir, "vmlinuz", &k) || (with_initrd && stage(dir, "initrd", &i))) {
-			fprintf(stderr, "guestboot: cannot create a file in %s: %s\n", dir, strerror(errno));
-			r = 6;
-			goto done;
-		}
-		if ((r = gb_entry_write_kernel(ctx, menu, e, k.fd, &lim)) ||
-		    (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, i.fd, &lim))))
-			goto fail;
-		kpath = strdup(k.final);
-		ipath = with_initrd ? strdup(i.final) : NULL;
-		if (commit(&k) || (with_initrd && commit(&i))) {
-			fprintf(stderr, "guestboot: cannot write into %s: %s\n", dir, strerror(errno));
-			unlink(k.final);
-			r = 6;
-			goto done;
-		}
-	}
-	struct gb_volume *kv = gb_menu_file_volume(menu, &e->kernel);
-	struct gb_boot_output b = { .format = format, .kernel = kpath, .initrd = ipath,
-				    .args = e->args, .entry_path = label, .title = e->title,
-				    .id = e->id, .volume = kv ? gb_volume_info(kv)->number : -1 };
+	struct gb_ctx *ctx = gb_ctx_new();
+	char *out = NULL;
+	struct gb_boot_output b = {
+		.format = format,
+		.kernel = print_only ? f[F_KERNEL] : x.k.final,
+		.initrd = !with_initrd ? NULL : print_only ? f[F_INITRD] : x.i.final,
+		.args = f[F_ARGS], .entry_path = f[F_PATH], .title = f[F_TITLE],
+		.id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL,
+		.volume = atoi(f[F_VOLUME]),
+	};
 	if ((r = gb_format_boot(ctx, &b, &out)))
-		goto fail;
-	fputs(out, stdout);
-	r = fflush(stdout) ? 6 : 0;
-	goto done;
-fail:
-	r = cli_fail(ctx, r);
-done:
-	unstage(&k);
-	unstage(&i);
+		r = cli_fail(ctx, r);
+	else {
+		fputs(out, stdout);
+		r = fflush(stdout) ? 6 : 0;
+	}
 	free(out);
-	free(kpath);
-	free(ipath);
-	gb_menu_close(menu);
-	gb_image_close(img);
 	gb_ctx_free(ctx);
+done:
+	unstage(&x.k);
+	unstage(&x.i);
 	return r;
 }

@@ -20,7 +20,7 @@
 #define PYGRUB_DEFAULT_DIR "/var/run/xen/pygrub/"
 
 struct pygrub {
-	const char *prog;
+	const char *prog, *image;
 	bool interactive, list, not_really, isconfig, debug;
 	const char *output, *output_dir, *kernel, *ramdisk, *args, *entry;
 	int format;
@@ -295,40 +295,43 @@ static int copy_named(struct gb_ctx *ctx, struct gb_image *img, const char *path
 	return r ? cli_fail(ctx, r) : 0;
 }
 
-static int drop_privileges(long uid)
+/*
+ * The sandboxed half: parse the image, choose the entry, write the kernel
+ * and ramdisk into the descriptors the parent opened, and send back only
+ * what the parent cannot know: whether there is a ramdisk, and the command
+ * line. The parent formats the output with its own file names, so nothing
+ * from the guest can name a host file (XSA-198). With -l, the listing goes
+ * to stdout from here.
+ */
+static int child(void *arg)
 {
-	gid_t gid = (gid_t)uid; /* pygrub uses the uid as the gid too */
-	if (setgroups(0, NULL) || setgid(gid) || setuid((uid_t)uid))
-		return -1;
-	if (setuid(0) == 0) /* must not be able to regain root */
-		return -1;
-	return 0;
-}
-
-static int run(struct pygrub *p, const char *image)
-{
+	struct pygrub *p = arg;
 	struct gb_ctx *ctx = gb_ctx_new();
 	struct gb_image *img = NULL;
 	struct gb_menu *menu = NULL;
-	char *out = NULL;
-	size_t outlen = 0;
-	int r = 0;
-	const char *kernel_src = p->kernel, *ramdisk_src = p->ramdisk;
-	char *args = NULL;
 	const struct gb_entry *e = NULL;
+	char *args = NULL;
+	int r;
 
-	if ((r = cli_open(ctx, image, &p->img, &img))) {
-		r = fail(p, ctx, r);
+	if ((r = cli_open(ctx, p->image, &p->img, &img))) {
+		r = cli_fail(ctx, r);
 		goto out;
 	}
-	if (p->runas > 0 && drop_privileges(p->runas)) {
-		r = fail_msg(p, "cannot drop privileges to uid %s", "--runas");
-		goto out;
-	}
-	if (!kernel_src) {
+	if (p->kernel) {
+		r = 0;
+		if (p->list)
+			goto out;
+		args = strdup(p->args ? p->args : "");
+		if ((r = copy_named(ctx, img, p->kernel, p->not_really ? -1 : p->fd_kernel,
+				    p->lim.kernel_max, "kernel")) ||
+		    (p->ramdisk && (r = copy_named(ctx, img, p->ramdisk,
+						   p->not_really ? -1 : p->fd_ramdisk,
+						   p->lim.initrd_max, "ramdisk"))))
+			goto out;
+	} else {
 		struct gb_menu_options mo = { 0 };
 		if ((r = gb_menu_load(ctx, img, &mo, &menu))) {
-			r = fail(p, ctx, r);
+			r = cli_fail(ctx, r);
 			goto out;
 		}
 		if (p->list) {
@@ -336,68 +339,77 @@ static int run(struct pygrub *p, const char *image)
 			const struct gb_entry *list = gb_menu_entries(menu, &n);
 			flat_walk(list, n, &idx, list_one, NULL, 0);
 			r = fflush(stdout) ? 6 : 0;
-			discard(p);
 			goto out;
 		}
 		e = pick_entry(menu, p->entry);
 		if (!e) {
-			r = fail_msg(p, "%s: No kernel image selected!", image);
+			fprintf(stderr, "guestboot: %s: No kernel image selected!\n", p->image);
+			r = 3;
 			goto out;
 		}
-		if ((r = gb_entry_check_files(ctx, menu, e, &p->lim))) {
-			r = fail(p, ctx, r);
+		if ((r = gb_entry_check_files(ctx, menu, e, &p->lim)) ||
+		    (!p->not_really &&
+		     ((r = gb_entry_write_kernel(ctx, menu, e, p->fd_kernel, &p->lim)) ||
+		      (e->ninitrds &&
+		       (r = gb_entry_write_initrd(ctx, menu, e, p->fd_ramdisk, &p->lim)))))) {
+			r = cli_fail(ctx, r);
 			goto out;
 		}
 		if (asprintf(&args, "%s%s%s", e->args ? e->args : "",
 			     p->args && *p->args ? " " : "", p->args ? p->args : "") < 0)
 			args = NULL;
-	} else {
-		args = strdup(p->args ? p->args : "");
-		if (p->list) {
-			discard(p);
-			goto out;
-		}
 	}
+	if (!args) {
+		r = cli_fail(ctx, GB_E_NOMEM);
+		goto out;
+	}
+	const char *fields[] = { (e ? e->ninitrds > 0 : p->ramdisk != NULL) ? "1" : "0", args };
+	r = cli_result_fields(fields, 2) ? 6 : 0;
+out:
+	free(args);
+	gb_menu_close(menu);
+	gb_image_close(img);
+	gb_ctx_free(ctx);
+	return r;
+}
 
-	/* Copy the files (or, with -n, only check them). */
-	if (e && !p->not_really) {
-		if ((r = gb_entry_write_kernel(ctx, menu, e, p->fd_kernel, &p->lim)) ||
-		    (e->ninitrds && (r = gb_entry_write_initrd(ctx, menu, e, p->fd_ramdisk, &p->lim)))) {
-			r = fail(p, ctx, r);
-			goto out;
-		}
-	} else if (!e) {
-		if ((r = copy_named(ctx, img, kernel_src, p->not_really ? -1 : p->fd_kernel,
-				    p->lim.kernel_max, "kernel")) ||
-		    (ramdisk_src && (r = copy_named(ctx, img, ramdisk_src,
-						    p->not_really ? -1 : p->fd_ramdisk,
-						    p->lim.initrd_max, "ramdisk")))) {
-			discard(p);
-			goto out;
-		}
+/* The parent's half: trust only the child's two fields, format the result
+ * with the copies' names, write it, or remove the copies. */
+static int run(struct pygrub *p)
+{
+	char result[GB_RESULT_MAX];
+	size_t len;
+	int r = cli_supervise(p->image, child, p, result, sizeof(result), &len);
+	if (r || p->list) {
+		discard(p);
+		return r;
 	}
-	bool has_ramdisk = e ? e->ninitrds > 0 : ramdisk_src != NULL;
+	const char *fields[2];
+	if (cli_result_parse(result, len, fields, 2) ||
+	    (strcmp(fields[0], "0") && strcmp(fields[0], "1"))) {
+		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", p->image);
+		discard(p);
+		return 1;
+	}
+	bool has_ramdisk = fields[0][0] == '1';
 	if (!has_ramdisk && p->path_ramdisk) {
 		unlink(p->path_ramdisk);
 		free(p->path_ramdisk);
 		p->path_ramdisk = NULL;
 	}
-	if ((r = gb_pygrub_format(ctx, p->format, p->path_kernel,
-				  has_ramdisk ? p->path_ramdisk : NULL, args, &out, &outlen))) {
+	struct gb_ctx *ctx = gb_ctx_new();
+	char *out = NULL;
+	size_t outlen = 0;
+	r = gb_pygrub_format(ctx, p->format, p->path_kernel, has_ramdisk ? p->path_ramdisk : NULL,
+			     fields[1], &out, &outlen);
+	if (r) {
 		r = fail(p, ctx, r);
-		goto out;
+	} else {
+		fflush(stdout);
+		if (write_all(p->fd_out, out, outlen))
+			r = fail_msg(p, "cannot write the result: %s", strerror(errno));
 	}
-	fflush(stdout);
-	if (write_all(p->fd_out, out, outlen)) {
-		r = fail_msg(p, "cannot write the result: %s", strerror(errno));
-		goto out;
-	}
-	r = 0;
-out:
 	free(out);
-	free(args);
-	gb_menu_close(menu);
-	gb_image_close(img);
 	gb_ctx_free(ctx);
 	return r;
 }
@@ -540,7 +552,9 @@ int cmd_pygrub(int argc, char **argv)
 		fprintf(stderr, "guestboot: cannot open %s: %s\n", p.output, strerror(e));
 		return e == ENOENT ? 3 : 6;
 	}
-	int r = run(&p, image);
+	p.image = image;
+	cli_sandbox.runas = p.runas;
+	int r = run(&p);
 	if (p.fd_kernel >= 0)
 		close(p.fd_kernel);
 	if (p.fd_ramdisk >= 0)

@@ -7,18 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static const struct {
+static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
+	bool supervises; /* runs its own sandboxed child */
 } commands[] = {
-	{ "inspect", cmd_inspect, "show the volumes of an image and their file systems" },
-	{ "list", cmd_list, "show the guest's boot menu and the entry it boots" },
-	{ "extract", cmd_extract, "write the chosen kernel and initrd, print how to boot them" },
-	{ "pygrub", cmd_pygrub, "Xen's pygrub, drop-in (see 'guestboot pygrub --help')" },
-	{ "ls", cmd_ls, "list a directory inside the image" },
-	{ "cat", cmd_cat, "write a file from inside the image to standard output" },
+	{ "inspect", cmd_inspect, "show the volumes of an image and their file systems", false },
+	{ "list", cmd_list, "show the guest's boot menu and the entry it boots", false },
+	{ "extract", cmd_extract, "write the chosen kernel and initrd, print how to boot them", true },
+	{ "pygrub", cmd_pygrub, "Xen's pygrub, drop-in (see 'guestboot pygrub --help')", true },
+	{ "ls", cmd_ls, "list a directory inside the image", false },
+	{ "cat", cmd_cat, "write a file from inside the image to standard output", false },
 };
 
 static void usage(FILE *f)
@@ -29,7 +31,9 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'guestboot COMMAND --help' for a command's options.\n"
-		   "Options: -h, --help; -V, --version.\n");
+		   "Options before COMMAND: -h, --help; -V, --version;\n"
+		   "  --no-sandbox      parse in this process, unconfined (debugging only)\n"
+		   "  --timeout=SECS    the watchdog's limit for the sandboxed parser (default 120)\n");
 }
 
 bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o)
@@ -78,7 +82,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_open(struct gb_ctx *ctx, const char *path, const struct cli_image_opts *o,
 	     struct gb_image **img)
 {
-	return gb_image_open(ctx, path, &o->img, img);
+	struct gb_image_options opt = o->img;
+	cli_sandbox_hook(ctx, &opt);
+	return gb_image_open(ctx, path, &opt, img);
 }
 
 int cli_mount_spec(struct gb_ctx *ctx, struct gb_image *img, const char *cmd,
@@ -109,6 +115,53 @@ int cli_mount_spec(struct gb_ctx *ctx, struct gb_image *img, const char *cmd,
 	return r ? cli_fail(ctx, r) : 0;
 }
 
+struct call {
+	const struct command *cmd;
+	int argc;
+	char **argv;
+};
+
+static int call_command(void *arg)
+{
+	struct call *c = arg;
+	return c->cmd->run(c->argc, c->argv);
+}
+
+static int run_command(const struct command *cmd, int argc, char **argv)
+{
+	if (cmd->supervises)
+		return cmd->run(argc, argv);
+	struct call c = { cmd, argc, argv };
+	return cli_supervise(argv[0], call_command, &c, NULL, 0, NULL);
+}
+
+/* Global options come before the command, so that a command's own argv
+ * (pygrub's in particular) stays exactly what it was. */
+static int global_options(int *argc, char ***argv)
+{
+	const char *env = getenv("GUESTBOOT_NO_SANDBOX");
+	if (env && *env && strcmp(env, "0"))
+		cli_sandbox.enabled = false;
+	while (*argc > 1 && !strncmp((*argv)[1], "--", 2)) {
+		const char *a = (*argv)[1];
+		if (!strcmp(a, "--no-sandbox")) {
+			cli_sandbox.enabled = false;
+		} else if (!strncmp(a, "--timeout=", 10)) {
+			char *end;
+			long t = strtol(a + 10, &end, 10);
+			if (*end || t <= 0 || t > 86400)
+				return cli_usage_error(NULL, "bad --timeout '%s'", a + 10);
+			cli_sandbox.timeout = (unsigned)t;
+			cli_sandbox.lim.cpu_seconds = (uint64_t)t;
+		} else {
+			break;
+		}
+		(*argc)--;
+		(*argv)++;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Installed as "pygrub" (a symlink), guestboot is pygrub. */
@@ -116,21 +169,29 @@ int main(int argc, char **argv)
 	base = base ? base + 1 : argv[0];
 	if (!strcmp(base, "pygrub"))
 		return cmd_pygrub(argc, argv);
+	/* strftime would open /etc/localtime later, inside the sandbox. */
+	tzset();
+	int r = global_options(&argc, &argv);
+	if (r)
+		return r;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	const char *cmd = argv[1];
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+	if (!strcmp(name, "-V") || !strcmp(name, "--version")) {
 		printf("guestboot %s\n", GB_VERSION);
 		return 0;
 	}
+	/* Not in the list: a diagnostic for the test suite (SECURITY.md). */
+	if (!strcmp(name, "sandbox-test"))
+		return cmd_sandbox_test(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(cmd, commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
-	return cli_usage_error(NULL, "unknown command '%s' (see 'guestboot --help')", cmd);
+		if (!strcmp(name, commands[i].name))
+			return run_command(&commands[i], argc - 1, argv + 1);
+	return cli_usage_error(NULL, "unknown command '%s' (see 'guestboot --help')", name);
 }

@@ -58,6 +58,11 @@ struct gb_file;
 struct gb_image_options {
 	uint64_t offset;      /* the disk (or file system) starts here */
 	uint32_t sector_size; /* 0: detect (GPT at 512 and 4096, else 512) */
+	/* Called once the image's files are open and before any byte of it
+	 * is parsed: the place to enter a sandbox (gb_sandbox_enter). A
+	 * non-zero return aborts the open with that code. */
+	int (*before_parse)(void *arg);
+	void *before_parse_arg;
 };
 
 int gb_image_open(struct gb_ctx *ctx, const char *path,
@@ -148,6 +153,22 @@ int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
  * bytes (0: no limit). */
 int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		     int fd, uint64_t max);
+
+/* ---- sandbox ---------------------------------------------------------------- */
+
+struct gb_sandbox_limits {
+	uint64_t memory;      /* RLIMIT_AS, bytes; 0 = unchanged */
+	uint64_t cpu_seconds; /* RLIMIT_CPU; 0 = unchanged */
+	uint64_t file_size;   /* RLIMIT_FSIZE: the largest file written; 0 = unchanged */
+};
+
+/* Confine the calling process for parsing untrusted images: the limits,
+ * no new privileges, no core dumps, and a seccomp allowlist of reading and
+ * writing descriptors that are already open, memory management and exit.
+ * Opening files, sockets, exec and fork are killed (SIGSYS). Irreversible. */
+int gb_sandbox_enter(struct gb_ctx *ctx, const struct gb_sandbox_limits *lim);
+/* False in sanitizer builds, whose runtime needs /proc: limits only. */
+bool gb_sandbox_filtered(void);
 
 /* ---- boot menus ---------------------------------------------------------- */
 

@@ -113,7 +113,11 @@ static int image_open(struct gb_ctx *ctx, struct gb_source *src,
 	}
 	src->name = img->name;
 	size_t mark = gb_scope_push(ctx, "%s", img->name);
-	int r = image_init(ctx, img, opt);
+	int r = 0;
+	if (opt && opt->before_parse && (r = opt->before_parse(opt->before_parse_arg)))
+		r = gb_error(ctx, r < 0 ? r : GB_E_IO, "cannot enter the sandbox");
+	if (!r)
+		r = image_init(ctx, img, opt);
 	gb_scope_pop(ctx, mark);
 	if (r) {
 		gb_image_close(img);

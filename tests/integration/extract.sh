@@ -1,0 +1,94 @@
+# guestboot extract: files byte-identical to the guest's, several initrds
+# concatenated in order, each output format, and nothing left on failure.
+. "$GB_TOP/tests/lib/common.sh"
+
+mkdir -p root/boot/extlinux
+head -c 300001 /dev/urandom >root/boot/vmlinuz-lts
+head -c 5003 /dev/urandom >root/boot/intel-ucode.img
+head -c 200003 /dev/urandom >root/boot/initramfs-lts
+cat >root/boot/extlinux/extlinux.conf <<'EOF2'
+DEFAULT lts
+TIMEOUT 20
+LABEL lts
+  MENU LABEL Linux lts
+  LINUX /boot/vmlinuz-lts
+  INITRD /boot/intel-ucode.img,/boot/initramfs-lts
+  APPEND root=UUID=42 modules=ext4 quiet it's
+LABEL single
+  LINUX /boot/vmlinuz-lts
+  APPEND root=UUID=42 single
+LABEL broken
+  LINUX /boot/vmlinuz-lts
+  INITRD /boot/missing.img
+  APPEND root=UUID=42
+EOF2
+truncate -s 48M disk.img
+printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q disk.img
+mke2fs -q -F -t ext4 -d root -E offset=1048576 disk.img 40000k
+cat root/boot/intel-ucode.img root/boot/initramfs-lts >want-initrd
+
+mkdir -p out
+if wanted extract/json; then
+	json=$("$GUESTBOOT" extract -o out disk.img)
+	k=$(jq -r .kernel <<<"$json") i=$(jq -r .initrd <<<"$json")
+	if [ "$k" = "$PWD/out/vmlinuz" ] && [ "$i" = "$PWD/out/initrd" ] &&
+		cmp -s out/vmlinuz root/boot/vmlinuz-lts && cmp -s out/initrd want-initrd &&
+		[ "$(jq -r '"\(.args)|\(.entry.path)|\(.entry.title)|\(.entry.id)|\(.volume)"' <<<"$json")" = \
+			"root=UUID=42 modules=ext4 quiet it's|0|Linux lts|lts|1" ]; then
+		pass extract/json
+	else
+		fail extract/json "$json"
+	fi
+fi
+check extract/initrd-concatenated cmp out/initrd want-initrd
+if wanted extract/shell; then
+	rm -rf out && mkdir out
+	vars=$("$GUESTBOOT" extract -o out -f shell --entry single disk.img)
+	( eval "$vars"; [ "$KERNEL" = "$PWD/out/vmlinuz" ] && [ -z "$INITRD" ] &&
+		[ "$ARGS" = "root=UUID=42 single" ] && [ "$ENTRY" = 1 ] ) &&
+		[ ! -e out/initrd ] && pass extract/shell || fail extract/shell "$vars" "$(ls out)"
+fi
+if wanted extract/qemu; then
+	rm -rf out && mkdir out
+	line=$("$GUESTBOOT" extract -o out -f qemu disk.img)
+	eval "set -- $line"
+	[ "$1 $2 $3 $4 $5" = "-kernel $PWD/out/vmlinuz -initrd $PWD/out/initrd -append" ] &&
+		[ "$6" = "root=UUID=42 modules=ext4 quiet it's" ] && [ $# -eq 6 ] &&
+		pass extract/qemu || fail extract/qemu "$line"
+fi
+if wanted extract/firecracker; then
+	rm -rf out && mkdir out
+	fc=$("$GUESTBOOT" extract -o out -f firecracker disk.img)
+	[ "$(jq -r '."boot-source" | "\(.kernel_image_path) \(.initrd_path) \(.boot_args)"' <<<"$fc")" = \
+		"$PWD/out/vmlinuz $PWD/out/initrd root=UUID=42 modules=ext4 quiet it's" ] &&
+		pass extract/firecracker || fail extract/firecracker "$fc"
+fi
+if wanted extract/kernel-only; then
+	rm -rf out && mkdir out
+	json=$("$GUESTBOOT" extract -o out --kernel-only disk.img)
+	[ "$(jq -r .initrd <<<"$json")" = null ] && [ ! -e out/initrd ] && cmp -s out/vmlinuz root/boot/vmlinuz-lts &&
+		pass extract/kernel-only || fail extract/kernel-only "$json"
+fi
+if wanted extract/print; then
+	rm -rf out && mkdir out
+	json=$("$GUESTBOOT" extract --print disk.img)
+	[ "$(jq -r '"\(.kernel) \(.initrd)"' <<<"$json")" = "1:/boot/vmlinuz-lts 1:/boot/intel-ucode.img 1:/boot/initramfs-lts" ] &&
+		[ -z "$(ls out)" ] && pass extract/print || fail extract/print "$json"
+fi
+# a missing initrd: an error, and neither file appears
+if wanted extract/missing-initrd; then
+	rm -rf out && mkdir out
+	"$GUESTBOOT" extract -o out --entry broken disk.img >o 2>e
+	rc=$?
+	[ $rc -eq 3 ] && [ -z "$(ls -A out)" ] && [ ! -s o ] && grep -q "missing.img: no such file" e &&
+		pass extract/missing-initrd || fail extract/missing-initrd "rc=$rc $(ls -A out) $(cat e)"
+fi
+if wanted extract/limit; then
+	rm -rf out && mkdir out
+	"$GUESTBOOT" extract -o out --max-ramdisk-size 100K disk.img >o 2>e
+	rc=$?
+	[ $rc -eq 7 ] && [ -z "$(ls -A out)" ] && pass extract/limit || fail extract/limit "rc=$rc $(ls -A out) $(cat e)"
+fi
+expect_error extract/no-entry 3 "no entry 'nope'" "$GUESTBOOT" extract -o out --entry nope disk.img
+expect_error extract/bad-dir 2 "not an existing directory" "$GUESTBOOT" extract -o /nonexistent disk.img
+expect_error extract/bad-format 2 "unknown format" "$GUESTBOOT" extract -f xml disk.img
