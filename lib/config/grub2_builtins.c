@@ -263,8 +263,11 @@ static bool test_three(struct gb_grub2 *g, char **a, struct tctx *t)
 		size_t i = 0;
 		while (a[0][i] && a[0][i] == a[2][i])
 			i++;
-		while (i > 0 && a[0][i - 1] >= '0' && a[0][i - 1] <= '9')
-			i--;
+		/* back over the digits, but as GRUB never to index 0 */
+		long k = (long)i - 1;
+		while (k > 0 && a[0][k] >= '0' && a[0][k] <= '9')
+			k--;
+		i = (size_t)(k + 1);
 		unsigned long x = 0, y = 0;
 		gb_grub2_strtoul(a[0] + i, &x, NULL);
 		gb_grub2_strtoul(a[2] + i, &y, NULL);

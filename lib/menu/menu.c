@@ -126,18 +126,17 @@ static bool walk(const struct gb_menu *m, const char *spec, bool strict,
 		return false;
 	const struct gb_entry *list = m->entries;
 	size_t n = m->nentries;
-	bool matched = true;
 	while (*depth < GB_MENU_MAX_DEPTH) {
 		size_t idx = 0;
-		if (*spec && matched) {
+		if (*spec) {
 			char *key = next_component(&spec);
 			idx = key ? find_in(list, n, key) : SIZE_MAX;
 			free(key);
 			if (idx == SIZE_MAX) {
 				if (strict)
 					return false;
+				/* as GRUB: the rest of the path still applies below */
 				idx = 0;
-				matched = false;
 			}
 		} else if (strict && !*spec) {
 			return list[path[*depth - 1]].kind != GB_ENTRY_SUBMENU;
