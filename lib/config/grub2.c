@@ -130,7 +130,7 @@ int gb_grub2_run_file(struct gb_grub2 *g, const char *name, bool *found)
 		return r;
 	struct gb_ctx quiet = { 0 };
 	if (dev < 0 || gb_cfg_read(&quiet, g->devs, dev, path, &text, &len)) {
-		gb_grub2_warn(g, "cannot read %.120s%s%s", name, quiet.msg[0] ? ": " : "", quiet.msg);
+		gb_grub2_warn(g, "cannot read %.120s: %s", name, gb_grub2_read_error(&quiet));
 		free(path);
 		return GB_GRUB2_ERR_FILE;
 	}

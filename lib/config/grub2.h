@@ -260,6 +260,8 @@ int gb_grub2_find_device(const struct gb_cfg_devices *devs, const char *name);
  * absolute path (malloc'd). Unknown devices give -1 and a warning.
  * Returns 0, or a GRUB status when the name is malformed. */
 int gb_grub2_resolve(struct gb_grub2 *g, const char *name, int *dev, char **path, bool warn);
+/* Why a quiet gb_cfg_read failed, in a few words. */
+const char *gb_grub2_read_error(const struct gb_ctx *quiet);
 /* The device part of a name, without parens (malloc'd), or NULL. */
 char *gb_grub2_device_of(struct gb_grub2 *g, const char *name);
 

@@ -480,8 +480,7 @@ static int read_named(struct gb_grub2 *g, const char *cmd, const char *name, cha
 		return r;
 	struct gb_ctx quiet = { 0 };
 	if (dev < 0 || gb_cfg_read(&quiet, g->devs, dev, path, data, len)) {
-		gb_grub2_warn(g, "%s: cannot read %.120s%s%s", cmd, name, quiet.msg[0] ? ": " : "",
-			      quiet.msg);
+		gb_grub2_warn(g, "%s: cannot read %.120s: %s", cmd, name, gb_grub2_read_error(&quiet));
 		free(path);
 		return GB_GRUB2_ERR_FILE;
 	}

@@ -87,6 +87,16 @@ int gb_grub2_find_device(const struct gb_cfg_devices *devs, const char *name)
 	return -1;
 }
 
+const char *gb_grub2_read_error(const struct gb_ctx *quiet)
+{
+	switch (quiet->code) {
+	case 0: return "no such device";
+	case GB_E_NOT_FOUND: return "file not found";
+	case GB_E_LIMIT: return "file too large";
+	default: return quiet->msg;
+	}
+}
+
 char *gb_grub2_device_of(struct gb_grub2 *g, const char *name)
 {
 	if (name[0] == '(') {
