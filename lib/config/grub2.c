@@ -193,9 +193,27 @@ static int menu_timeout(const char *v)
 	return neg ? -1 : (int)t;
 }
 
+/* Fedora's GRUB (the only one with blscfg) matches an id or title before
+ * reading a number: BLS ids often start with a machine-id digit. */
+static bool names_top_entry(const struct gb_menu *m, const char *spec)
+{
+	if (strchr(spec, '>'))
+		return false;
+	for (size_t i = 0; i < m->nentries; i++)
+		if ((m->entries[i].id && !strcmp(m->entries[i].id, spec)) ||
+		    (m->entries[i].title && !strcmp(m->entries[i].title, spec)))
+			return true;
+	return false;
+}
+
 static int menu_settings(struct gb_grub2 *g)
 {
 	const char *def = gb_grub2_env_get(g->env, "default");
+	if (def && g->blscfg_used && names_top_entry(g->menu, def)) {
+		if (!(g->menu->default_spec = strdup(def)))
+			return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
+		def = NULL;
+	}
 	const char *fb = gb_grub2_env_get(g->env, "fallback");
 	const char *style = gb_grub2_env_get(g->env, "timeout_style");
 	if (def && !(g->menu->default_spec = normalize_default(def)))
@@ -319,14 +337,12 @@ static int run(struct gb_grub2 *g, int dev, const char *path, char *text, size_t
 	if (g->fatal)
 		return g->fatal;
 	reset_flow(g);
-	if (menu_settings(g))
-		return g->fatal;
 	struct gb_grub2_items *items = g->items;
 	g->items = NULL;
 	struct gb_grub2_env *final = g->env;
 	build_entries(g, items, final, &g->menu->entries, &g->menu->nentries, 0);
 	g->items = items;
-	if (g->fatal)
+	if (g->fatal || menu_settings(g))
 		return g->fatal;
 	if (!g->menu->nentries && g->syntax[0])
 		return gb_error(g->ctx, GB_E_SYNTAX, "%s", g->syntax);

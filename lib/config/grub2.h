@@ -206,6 +206,7 @@ struct gb_grub2 {
 	unsigned long active_loops, active_breaks;
 	bool is_continue, func_return;
 	bool replaced;                /* configfile took over: stop the old script */
+	bool blscfg_used;             /* Fedora's GRUB: default matching by name first */
 	int fatal;                    /* a limit or allocation failure: stop everything */
 	char syntax[256];             /* the first syntax error, "file:line:col: ..." */
 };

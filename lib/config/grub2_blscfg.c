@@ -147,6 +147,7 @@ int gb_grub2_cmd_blscfg(struct gb_grub2 *g, int argc, char **argv, const struct 
 	if (r)
 		return r;
 	gb_bls_sort_grub(ents, count);
+	g->blscfg_used = true;
 	for (size_t i = 0; i < count && !r; i++) {
 		if (!ents[i].linux) {
 			gb_grub2_warn(g, "blscfg: %s has no linux line", ents[i].filename);
