@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo asan clean install
+.PHONY: all deps check demo asan fuzz clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -27,8 +27,16 @@ asan: deps
 	$(MAKE) BUILD=build-asan MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false" all
 	tests/run build-asan
 
+# libFuzzer targets, each run for FUZZ_SECONDS (findings in /var/tmp/guestboot-fuzz).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@[ -f build-fuzz/build.ninja ] || CC=clang CFLAGS=-fsanitize=fuzzer-no-link \
+		meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-fuzz
+	fuzz/run build-fuzz $(FUZZ_SECONDS)
+
 install: all
 	meson install -C $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

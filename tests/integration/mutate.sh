@@ -1,0 +1,32 @@
+# Thousands of random byte flips and truncations in the metadata regions of
+# real images (partition tables, superblocks, group descriptors, inode
+# tables, directories): guestboot never crashes or hangs, every failure is
+# one line with a documented exit status, no partial output files.
+# GB_MUTANTS sets the count per image (default 300).
+. "$GB_TOP/tests/lib/common.sh"
+wanted mutate/ || exit 0
+n=${GB_MUTANTS:-300}
+mkdir -p root/boot/grub
+head -c 70000 /dev/urandom >root/boot/vmlinuz-1
+head -c 30000 /dev/urandom >root/boot/initrd-1
+ln -s vmlinuz-1 root/boot/vmlinuz
+printf 'set default=0\nmenuentry "x" {\n linux /boot/vmlinuz-1 root=/dev/vda1\n initrd /boot/initrd-1\n}\n' >root/boot/grub/grub.cfg
+printf 'default 0\ntitle y\n\tkernel /boot/vmlinuz-1 ro\n' >root/boot/grub/menu.lst
+
+# whole-disk ext4 (1k blocks keep metadata dense)
+truncate -s 2M ext4.img
+mke2fs -q -F -t ext4 -b 1024 -N 64 -d root ext4.img >/dev/null
+python3 "$GB_TOP/tests/lib/mutate.py" ext4-whole ext4.img "$n" 1 0:65536
+
+# MBR with a logical partition holding ext2
+truncate -s 4M mbr.img
+printf 'label: dos\nstart=2048, size=1024, type=83\nstart=3072, type=5\nstart=4096, size=3000, type=83\n' | sfdisk -q mbr.img
+mke2fs -q -F -t ext2 -b 1024 -N 64 -d root -E offset=$((4096 * 512)) mbr.img 1500k >/dev/null
+python3 "$GB_TOP/tests/lib/mutate.py" mbr-logical mbr.img "$n" 2 0:512 $((3072 * 512)):512 $((4096 * 512)):65536
+
+# GPT with ext4 in partition 1
+truncate -s 4M gpt.img
+printf 'label: gpt\nstart=2048, size=5000, type=L\n' | sfdisk -q gpt.img
+mke2fs -q -F -t ext4 -b 1024 -N 64 -d root -E offset=$((2048 * 512)) gpt.img 2500k >/dev/null
+# primary header and entries, the file system, the backup entries and header
+python3 "$GB_TOP/tests/lib/mutate.py" gpt gpt.img "$n" 3 512:16896 $((2048 * 512)):65536 $((8159 * 512)):16896
