@@ -268,6 +268,8 @@ static int eval_item(struct gb_grub2 *g, const struct gb_grub2_item *it,
 {
 	struct gb_grub2_scope sc = { .argv = it->args, .argc = it->nargs };
 	struct gb_grub2_env *saved = g->env;
+	if (!gb_grub2_charge(g, base->bytes))
+		return g->fatal;
 	g->env = gb_grub2_env_copy(base, false);
 	if (!g->env) {
 		g->env = saved;

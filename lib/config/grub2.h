@@ -221,6 +221,9 @@ int gb_grub2_define_function(struct gb_grub2 *g, const char *name, const char *b
 			     size_t len, size_t body_line);
 /* Count one step; false (and g->fatal set) once the budget is spent. */
 bool gb_grub2_step(struct gb_grub2 *g);
+/* Charge work proportional to bytes (copies, matching) to the same
+ * budget, so that quadratic scripts (a string grown in a loop) stop. */
+bool gb_grub2_charge(struct gb_grub2 *g, size_t bytes);
 void gb_grub2_warn(struct gb_grub2 *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A fatal condition (limit, memory): recorded once, stops the run. */
 int gb_grub2_fatal(struct gb_grub2 *g, int code, const char *fmt, ...)

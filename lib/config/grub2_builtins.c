@@ -770,8 +770,11 @@ static int cmd_regexp(struct gb_grub2 *g, int argc, char **argv, const struct gb
 	if (npos != 2)
 		return usage(g, "regexp", "two arguments expected");
 	/* glibc backtracks on back-references: refuse them, bound the sizes */
-	if (has_backref(pos[0]) || strlen(pos[0]) > 1024 || strlen(pos[1]) > 65536)
+	size_t rl = strlen(pos[0]), sl = strlen(pos[1]);
+	if (has_backref(pos[0]) || rl > 256 || sl > 4096)
 		return usage(g, "regexp", "expression not supported here");
+	if (!gb_grub2_charge(g, (rl + 1) * (sl + 1) / 16))
+		return g->fatal;
 	regex_t re;
 	if (regcomp(&re, pos[0], REG_EXTENDED))
 		return usage(g, "regexp", "invalid regular expression");

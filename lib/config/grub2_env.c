@@ -110,6 +110,8 @@ int gb_grub2_env_set(struct gb_grub2 *g, const char *name, const char *value)
 	if (len > GB_GRUB2_MAX_VALUE)
 		return gb_grub2_fatal(g, GB_E_LIMIT, "variable '%.40s' longer than %u bytes", name,
 				      GB_GRUB2_MAX_VALUE);
+	if (!gb_grub2_charge(g, len))
+		return g->fatal;
 	struct gb_grub2_var *v = find(env, name);
 	if (!v) {
 		if (env->n >= GB_GRUB2_MAX_VARS)

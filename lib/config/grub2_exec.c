@@ -21,6 +21,12 @@ bool gb_grub2_step(struct gb_grub2 *g)
 	return true;
 }
 
+bool gb_grub2_charge(struct gb_grub2 *g, size_t bytes)
+{
+	g->steps += bytes / 64;
+	return g->steps < GB_GRUB2_MAX_STEPS || gb_grub2_step(g);
+}
+
 void gb_grub2_warn(struct gb_grub2 *g, const char *fmt, ...)
 {
 	char msg[384];
@@ -94,6 +100,8 @@ static bool argv_append(struct argv *a, const char *s, size_t n, bool escape)
 		for (size_t i = 0; i < n; i++)
 			extra += s[i] == '\\';
 	size_t cur = a->len[a->n - 1];
+	if (!gb_grub2_charge(a->g, cur + extra))
+		return false;
 	if (cur + extra > GB_GRUB2_MAX_ARG_BYTES) {
 		gb_grub2_fatal(a->g, GB_E_LIMIT, "%s:%zu: an argument longer than %u bytes",
 			       a->g->file, a->g->line, GB_GRUB2_MAX_ARG_BYTES);
