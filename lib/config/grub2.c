@@ -388,7 +388,12 @@ int gb_grub2_syntax_check(const char *file, const char *text, size_t len, char *
 	struct gb_grub2_arena arena = { 0 };
 	struct gb_grub2_parser p;
 	int r = 0;
-	gb_grub2_parser_init(&p, NULL, file, text, len, 1, &arena, NULL);
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return GB_E_NOMEM;
+	memcpy(copy, text, len);
+	len = drop_cr(copy, len);
+	gb_grub2_parser_init(&p, NULL, file, copy, len, 1, &arena, NULL);
 	for (;;) {
 		struct gb_grub2_node *list;
 		enum gb_grub2_chunk_result c = gb_grub2_parse_chunk(&p, &list);
@@ -401,6 +406,7 @@ int gb_grub2_syntax_check(const char *file, const char *text, size_t len, char *
 			break;
 	}
 	gb_grub2_arena_free(&arena);
+	free(copy);
 	return p.lx.oom ? GB_E_NOMEM : r;
 }
 

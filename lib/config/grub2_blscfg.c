@@ -56,9 +56,11 @@ static void add_path(struct gb_sbuf *b, const char *p)
 static void add_early_initrds(struct gb_grub2 *g, struct gb_sbuf *b, const char *linux)
 {
 	const char *list = gb_grub2_env_get(g->env, "early_initrd");
-	char *copy = list ? strdup(list) : NULL, *s = copy, *w;
+	if (!list)
+		return;
+	char *copy = strdup(list), *s = copy, *w;
 	char *dir = gb_path_dir(linux[0] == '/' ? linux : "/");
-	while (dir && (w = gb_next_word(&s))) {
+	while (copy && dir && (w = gb_next_word(&s))) {
 		char *p = gb_path_join(dir, w);
 		if (p)
 			add_path(b, p);
