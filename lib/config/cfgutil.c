@@ -78,25 +78,6 @@ void gb_squeeze_spaces(char *s)
 	*o = '\0';
 }
 
-void gb_sbuf_add(struct gb_sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 void gb_sbuf_add_word(struct gb_sbuf *b, const char *w)
 {
 	if (!*w)
@@ -104,18 +85,6 @@ void gb_sbuf_add_word(struct gb_sbuf *b, const char *w)
 	if (b->len)
 		gb_sbuf_add(b, " ", 1);
 	gb_sbuf_add(b, w, strlen(w));
-}
-
-char *gb_sbuf_take(struct gb_sbuf *b)
-{
-	char *p = b->p;
-	bool oom = b->oom;
-	memset(b, 0, sizeof(*b));
-	if (oom) {
-		free(p);
-		return NULL;
-	}
-	return p ? p : strdup("");
 }
 
 int gb_set_str(struct gb_ctx *ctx, char **dst, const char *src)

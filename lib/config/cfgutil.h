@@ -35,17 +35,9 @@ char *gb_next_word(char **s);
 /* Collapse runs of blanks to one space and trim, in place. */
 void gb_squeeze_spaces(char *s);
 
-/* A growable string; `oom` sticks once an allocation failed. */
-struct gb_sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-void gb_sbuf_add(struct gb_sbuf *b, const char *s, size_t n);
+/* struct gb_sbuf (a growable string) lives in core/core.h. */
 /* Append a word, separated from what is there by one space. */
 void gb_sbuf_add_word(struct gb_sbuf *b, const char *w);
-/* Hand the text over ("" when empty); NULL when out of memory. */
-char *gb_sbuf_take(struct gb_sbuf *b);
 
 /* Replace *dst by a copy of src (NULL allowed): GB_E_NOMEM on failure. */
 int gb_set_str(struct gb_ctx *ctx, char **dst, const char *src);

@@ -93,6 +93,19 @@ void gb_copy_label(char *dst, size_t cap, const void *src, size_t n);
  * at the root stays there). */
 void gb_path_clean(char *path);
 
+/* A growable string; `oom` sticks once an allocation failed, so callers
+ * check once at the end. */
+struct gb_sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void gb_sbuf_add(struct gb_sbuf *b, const void *s, size_t n);
+void gb_sbuf_adds(struct gb_sbuf *b, const char *s);
+void gb_sbuf_addf(struct gb_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the text over ("" when empty); NULL when out of memory. */
+char *gb_sbuf_take(struct gb_sbuf *b);
+
 uint32_t gb_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif

@@ -210,70 +210,36 @@ const struct gb_entry *gb_menu_chosen(const struct gb_menu *m)
 
 /* ---- dump ------------------------------------------------------------- */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct buf *b, const char *fmt, ...)
+static void put_quoted(struct gb_sbuf *b, const char *s)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = (b->cap + (size_t)n + 1) * 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			free(s);
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, (size_t)n + 1);
-	b->len += (size_t)n;
-	free(s);
-}
-
-static void put_quoted(struct buf *b, const char *s)
-{
-	put(b, "\"");
+	gb_sbuf_addf(b, "\"");
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
-			put(b, "\\%c", c);
+			gb_sbuf_addf(b, "\\%c", c);
 		else if (c < 0x20 || c == 0x7f)
-			put(b, "\\x%02x", c);
+			gb_sbuf_addf(b, "\\x%02x", c);
 		else
-			put(b, "%c", c);
+			gb_sbuf_addf(b, "%c", c);
 	}
-	put(b, "\"");
+	gb_sbuf_addf(b, "\"");
 }
 
-static void put_path(struct buf *b, const size_t *path, size_t depth)
+static void put_path(struct gb_sbuf *b, const size_t *path, size_t depth)
 {
 	for (size_t i = 0; i < depth; i++)
-		put(b, i ? ">%zu" : "%zu", path[i]);
+		gb_sbuf_addf(b, i ? ">%zu" : "%zu", path[i]);
 }
 
-static void put_file(struct buf *b, int indent, const char *what, const struct gb_boot_file *f)
+static void put_file(struct gb_sbuf *b, int indent, const char *what, const struct gb_boot_file *f)
 {
-	put(b, "%*s%s %d:", indent, "", what, f->device);
-	put(b, "%s", f->path);
+	gb_sbuf_addf(b, "%*s%s %d:", indent, "", what, f->device);
+	gb_sbuf_addf(b, "%s", f->path);
 	if (f->args) {
-		put(b, " ");
+		gb_sbuf_addf(b, " ");
 		put_quoted(b, f->args);
 	}
-	put(b, "\n");
+	gb_sbuf_addf(b, "\n");
 }
 
 static const char *kind_name(enum gb_entry_kind k)
@@ -288,22 +254,22 @@ static const char *kind_name(enum gb_entry_kind k)
 	return "?";
 }
 
-static void dump_entries(struct buf *b, const struct gb_entry *list, size_t n,
+static void dump_entries(struct gb_sbuf *b, const struct gb_entry *list, size_t n,
 			 size_t *path, size_t depth)
 {
 	int ind = 2 * (int)depth;
 	for (size_t i = 0; i < n && depth < GB_MENU_MAX_DEPTH; i++) {
 		const struct gb_entry *e = &list[i];
 		path[depth] = i;
-		put(b, "%*s%s ", ind, "", e->kind == GB_ENTRY_SUBMENU ? "submenu" : "entry");
+		gb_sbuf_addf(b, "%*s%s ", ind, "", e->kind == GB_ENTRY_SUBMENU ? "submenu" : "entry");
 		put_path(b, path, depth + 1);
-		put(b, " ");
+		gb_sbuf_addf(b, " ");
 		put_quoted(b, e->title);
 		if (e->id)
-			put(b, " id=%s", e->id);
+			gb_sbuf_addf(b, " id=%s", e->id);
 		if (e->kind != GB_ENTRY_SUBMENU)
-			put(b, " kind=%s", kind_name(e->kind));
-		put(b, "\n");
+			gb_sbuf_addf(b, " kind=%s", kind_name(e->kind));
+		gb_sbuf_addf(b, "\n");
 		if (e->kernel.path)
 			put_file(b, ind + 2, "kernel", &e->kernel);
 		for (size_t k = 0; k < e->ninitrds; k++)
@@ -313,9 +279,9 @@ static void dump_entries(struct buf *b, const struct gb_entry *list, size_t n,
 		if (e->devicetree.path)
 			put_file(b, ind + 2, "devicetree", &e->devicetree);
 		if (e->kind != GB_ENTRY_SUBMENU && e->kind != GB_ENTRY_EMPTY) {
-			put(b, "%*sargs ", ind + 2, "");
+			gb_sbuf_addf(b, "%*sargs ", ind + 2, "");
 			put_quoted(b, e->args ? e->args : "");
-			put(b, "\n");
+			gb_sbuf_addf(b, "\n");
 		}
 		dump_entries(b, e->children, e->nchildren, path, depth + 1);
 	}
@@ -323,25 +289,25 @@ static void dump_entries(struct buf *b, const struct gb_entry *list, size_t n,
 
 char *gb_menu_dump(const struct gb_menu *m)
 {
-	struct buf b = { 0 };
+	struct gb_sbuf b = { 0 };
 	size_t path[GB_MENU_MAX_DEPTH];
-	put(&b, "config %s %d:%s\n", m->config_kind ? m->config_kind : "?",
+	gb_sbuf_addf(&b, "config %s %d:%s\n", m->config_kind ? m->config_kind : "?",
 	    m->config_device, m->config_path ? m->config_path : "?");
-	put(&b, "default ");
+	gb_sbuf_addf(&b, "default ");
 	if (m->chosen_depth)
 		put_path(&b, m->chosen, m->chosen_depth);
 	else
-		put(&b, "none");
-	put(&b, "\n");
+		gb_sbuf_addf(&b, "none");
+	gb_sbuf_addf(&b, "\n");
 	if (m->fallback_spec)
-		put(&b, "fallback %s\n", m->fallback_spec);
+		gb_sbuf_addf(&b, "fallback %s\n", m->fallback_spec);
 	if (m->timeout >= 0)
-		put(&b, "timeout %d\n", m->timeout);
+		gb_sbuf_addf(&b, "timeout %d\n", m->timeout);
 	if (m->hidden)
-		put(&b, "hidden\n");
+		gb_sbuf_addf(&b, "hidden\n");
 	dump_entries(&b, m->entries, m->nentries, path, 0);
 	for (size_t i = 0; i < m->nwarnings; i++)
-		put(&b, "warning %s\n", m->warnings[i]);
+		gb_sbuf_addf(&b, "warning %s\n", m->warnings[i]);
 	if (b.oom) {
 		free(b.p);
 		return NULL;

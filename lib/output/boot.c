@@ -8,47 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-struct text {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void add(struct text *t, const char *s, size_t n)
-{
-	if (t->oom)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->cap + n + 1) * 2;
-		char *p = realloc(t->p, cap);
-		if (!p) {
-			t->oom = true;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
-static void adds(struct text *t, const char *s)
-{
-	add(t, s, strlen(s));
-}
-
 /* POSIX shell single quoting: 'it'\''s'. */
-static void add_quoted(struct text *t, const char *s)
+static void add_quoted(struct gb_sbuf *t, const char *s)
 {
-	adds(t, "'");
+	gb_sbuf_adds(t, "'");
 	for (; *s; s++) {
 		if (*s == '\'')
-			adds(t, "'\\''");
+			gb_sbuf_adds(t, "'\\''");
 		else
-			add(t, s, 1);
+			gb_sbuf_add(t, s, 1);
 	}
-	adds(t, "'");
+	gb_sbuf_adds(t, "'");
 }
 
 static json_object *jstr(const char *s)
@@ -70,7 +40,7 @@ static char *json_text(json_object *o)
 
 int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out)
 {
-	struct text t = { 0 };
+	struct gb_sbuf t = { 0 };
 	char *r = NULL;
 	switch (b->format) {
 	case GB_OUT_JSON: {
@@ -103,24 +73,24 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **ou
 		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE" };
 		const char *vals[] = { b->kernel, b->initrd, b->args, b->entry_path, b->title };
 		for (size_t i = 0; i < 5; i++) {
-			adds(&t, names[i]);
-			adds(&t, "=");
+			gb_sbuf_adds(&t, names[i]);
+			gb_sbuf_adds(&t, "=");
 			add_quoted(&t, vals[i] ? vals[i] : "");
-			adds(&t, "\n");
+			gb_sbuf_adds(&t, "\n");
 		}
 		r = t.p;
 		break;
 	}
 	case GB_OUT_QEMU:
-		adds(&t, "-kernel ");
+		gb_sbuf_adds(&t, "-kernel ");
 		add_quoted(&t, b->kernel ? b->kernel : "");
 		if (b->initrd) {
-			adds(&t, " -initrd ");
+			gb_sbuf_adds(&t, " -initrd ");
 			add_quoted(&t, b->initrd);
 		}
-		adds(&t, " -append ");
+		gb_sbuf_adds(&t, " -append ");
 		add_quoted(&t, b->args ? b->args : "");
-		adds(&t, "\n");
+		gb_sbuf_adds(&t, "\n");
 		r = t.p;
 		break;
 	default:

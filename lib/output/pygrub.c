@@ -7,36 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-struct out {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put_bytes(struct out *o, const void *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = (o->cap + n + 1) * 2;
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->oom = true;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-static void put_str(struct out *o, const char *s)
-{
-	put_bytes(o, s, strlen(s));
-}
-
 /* Decode one UTF-8 sequence; returns its length, 0 when invalid. */
 static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 {
@@ -77,61 +47,61 @@ static bool py_printable(uint32_t c)
 
 /* repr() of a str, quote choice included: single quotes unless the value
  * holds a ' and no ". Bytes that are not UTF-8 are shown as \xNN. */
-static void py_repr(struct out *o, const char *s)
+static void py_repr(struct gb_sbuf *o, const char *s)
 {
 	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-	put_bytes(o, &q, 1);
+	gb_sbuf_add(o, &q, 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		uint32_t c;
 		size_t n = utf8_decode(p, &c);
 		char esc[16];
 		if (!n) {
 			snprintf(esc, sizeof(esc), "\\x%02x", *p);
-			put_str(o, esc);
+			gb_sbuf_adds(o, esc);
 			p++;
 			continue;
 		}
 		if (c == (uint32_t)q || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
-			put_bytes(o, esc, 2);
+			gb_sbuf_add(o, esc, 2);
 		} else if (c == '\n') {
-			put_str(o, "\\n");
+			gb_sbuf_adds(o, "\\n");
 		} else if (c == '\r') {
-			put_str(o, "\\r");
+			gb_sbuf_adds(o, "\\r");
 		} else if (c == '\t') {
-			put_str(o, "\\t");
+			gb_sbuf_adds(o, "\\t");
 		} else if (py_printable(c)) {
-			put_bytes(o, p, n);
+			gb_sbuf_add(o, p, n);
 		} else {
 			snprintf(esc, sizeof(esc), c < 0x100 ? "\\x%02x" : c < 0x10000 ? "\\u%04x" : "\\U%08x", c);
-			put_str(o, esc);
+			gb_sbuf_adds(o, esc);
 		}
 		p += n;
 	}
-	put_bytes(o, &q, 1);
+	gb_sbuf_add(o, &q, 1);
 }
 
 int gb_pygrub_format(struct gb_ctx *ctx, int format, const char *kernel,
 		     const char *ramdisk, const char *args, char **data, size_t *len)
 {
-	struct out o = { 0 };
+	struct gb_sbuf o = { 0 };
 	if (format == GB_PYGRUB_SXP) {
-		put_str(&o, "linux (kernel ");
+		gb_sbuf_adds(&o, "linux (kernel ");
 		if (kernel)
 			py_repr(&o, kernel);
 		else
-			put_str(&o, "None");
-		put_str(&o, ")");
+			gb_sbuf_adds(&o, "None");
+		gb_sbuf_adds(&o, ")");
 		if (ramdisk && *ramdisk) {
-			put_str(&o, "(ramdisk ");
+			gb_sbuf_adds(&o, "(ramdisk ");
 			py_repr(&o, ramdisk);
-			put_str(&o, ")");
+			gb_sbuf_adds(&o, ")");
 		}
 		if (args && *args) {
-			put_str(&o, "(args ");
+			gb_sbuf_adds(&o, "(args ");
 			py_repr(&o, args);
-			put_str(&o, ")");
+			gb_sbuf_adds(&o, ")");
 		}
 	} else if (format == GB_PYGRUB_SIMPLE || format == GB_PYGRUB_SIMPLE0) {
 		char sep = format == GB_PYGRUB_SIMPLE ? '\n' : '\0';
@@ -142,20 +112,20 @@ int gb_pygrub_format(struct gb_ctx *ctx, int format, const char *kernel,
 			if (sep == '\n' && vals[i] && strchr(vals[i], '\n'))
 				return gb_error(ctx, GB_E_USAGE,
 						"the simple format cannot represent a value containing a newline");
-		put_str(&o, "kernel ");
-		put_str(&o, kernel ? kernel : "None");
-		put_bytes(&o, &sep, 1);
+		gb_sbuf_adds(&o, "kernel ");
+		gb_sbuf_adds(&o, kernel ? kernel : "None");
+		gb_sbuf_add(&o, &sep, 1);
 		if (ramdisk && *ramdisk) {
-			put_str(&o, "ramdisk ");
-			put_str(&o, ramdisk);
-			put_bytes(&o, &sep, 1);
+			gb_sbuf_adds(&o, "ramdisk ");
+			gb_sbuf_adds(&o, ramdisk);
+			gb_sbuf_add(&o, &sep, 1);
 		}
 		if (args && *args) {
-			put_str(&o, "args ");
-			put_str(&o, args);
-			put_bytes(&o, &sep, 1);
+			gb_sbuf_adds(&o, "args ");
+			gb_sbuf_adds(&o, args);
+			gb_sbuf_add(&o, &sep, 1);
 		}
-		put_bytes(&o, &sep, 1);
+		gb_sbuf_add(&o, &sep, 1);
 	} else {
 		return gb_error(ctx, GB_E_USAGE, "unknown output format");
 	}
