@@ -256,6 +256,22 @@ gb_grub2_cmd_fn gb_grub2_builtin(const char *name);
 bool gb_grub2_fallback_noop(const char *name);
 int gb_grub2_cmd_blscfg(struct gb_grub2 *g, int argc, char **argv,
 			const struct gb_grub2_node *cmd);
+int gb_grub2_cmd_test(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_search(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_probe(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_regexp(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_menuentry(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_linux(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_initrd(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_module(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_devicetree(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+/* Shared by the command files: a warning plus GRUB's bad-argument status;
+ * a fatal out-of-memory; "--name=value" or "--name value" (NULL and
+ * *matched false when argv[*i] is not --name). */
+int gb_grub2_usage(struct gb_grub2 *g, const char *cmd, const char *what);
+int gb_grub2_nomem(struct gb_grub2 *g);
+const char *gb_grub2_long_opt(int argc, char **argv, int *i, const char *name, bool has_arg,
+			      bool *matched);
 
 /* ---- devices and file names ---------------------------------------------- */
 /* Index of a GRUB device name ("hd0,msdos1", "hd0,1", "hd0"), or -1. */
@@ -266,8 +282,6 @@ int gb_grub2_find_device(const struct gb_cfg_devices *devs, const char *name);
 int gb_grub2_resolve(struct gb_grub2 *g, const char *name, int *dev, char **path, bool warn);
 /* Why a quiet gb_cfg_read failed, in a few words. */
 const char *gb_grub2_read_error(const struct gb_ctx *quiet);
-/* The device part of a name, without parens (malloc'd), or NULL. */
-char *gb_grub2_device_of(struct gb_grub2 *g, const char *name);
 
 /* GRUB's strtoul: base 0, leading blanks, at least one digit. */
 bool gb_grub2_strtoul(const char *s, unsigned long *out, const char **end);

@@ -97,16 +97,6 @@ const char *gb_grub2_read_error(const struct gb_ctx *quiet)
 	}
 }
 
-char *gb_grub2_device_of(struct gb_grub2 *g, const char *name)
-{
-	if (name[0] == '(') {
-		const char *close = strchr(name, ')');
-		return close ? strndup(name + 1, (size_t)(close - name - 1)) : NULL;
-	}
-	const char *root = gb_grub2_env_get(g->env, "root");
-	return root ? strdup(root) : NULL;
-}
-
 int gb_grub2_resolve(struct gb_grub2 *g, const char *name, int *dev, char **path, bool warn)
 {
 	const char *rest = name;
