@@ -30,7 +30,9 @@ static int setup_env(struct gb_grub2 *g, int dev, const char *path)
 {
 	const char *devname = g->devs->dev[dev].grub_name;
 	const char *plat = g->opt && g->opt->grub_platform ? g->opt->grub_platform : "pc";
-	const char *cpu = g->opt && g->opt->grub_cpu ? g->opt->grub_cpu : "x86_64";
+	/* BIOS GRUB is an i386 program even on 64-bit machines */
+	const char *cpu = g->opt && g->opt->grub_cpu ? g->opt->grub_cpu
+			  : !strcmp(plat, "pc") ? "i386" : "x86_64";
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) : 0;
 	size_t disklen = strcspn(devname, ",");
@@ -255,6 +257,8 @@ static int eval_submenu(struct gb_grub2 *g, const struct gb_grub2_item *it, stru
 		return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
 	g->items = children;
 	gb_grub2_run_source(g, it->body, strlen(it->body), it->file, it->body_line);
+	/* a configfile in the body may have replaced the list */
+	children = g->items;
 	g->items = NULL;
 	reset_flow(g);
 	if (!g->fatal)
