@@ -282,7 +282,12 @@ static int eval_item(struct gb_grub2 *g, const struct gb_grub2_item *it,
 	/* setparams may replace the arguments: give the scope its own copy */
 	sc.argv = calloc(it->nargs + 1, sizeof(char *));
 	for (size_t i = 0; sc.argv && i < it->nargs; i++)
-		sc.argv[i] = strdup(it->args[i]);
+		if (!(sc.argv[i] = strdup(it->args[i]))) {
+			sc.argc = i;
+			break;
+		}
+	if (!sc.argv)
+		sc.argc = 0;
 	g->scope = &sc;
 	if (it->submenu) {
 		eval_submenu(g, it, e, depth);

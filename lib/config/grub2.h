@@ -14,7 +14,8 @@
 #define GB_GRUB2_MAX_STEPS 1000000u   /* commands run + tokens lexed */
 #define GB_GRUB2_MAX_CALL_DEPTH 64    /* function calls, as GRUB */
 #define GB_GRUB2_MAX_SOURCE_DEPTH 16  /* source/configfile/eval nesting */
-#define GB_GRUB2_MAX_PARSE_DEPTH 128  /* nested if/for/while/{ } */
+#define GB_GRUB2_MAX_PARSE_DEPTH 32   /* nested if/for/while/{ } in one chunk */
+#define GB_GRUB2_MAX_EXEC_DEPTH 512   /* nested commands being run, all kinds: bounds the C stack */
 #define GB_GRUB2_MAX_VARS 1024
 #define GB_GRUB2_MAX_VALUE (64u * 1024)       /* one variable's value */
 #define GB_GRUB2_MAX_ENV_BYTES (1024u * 1024) /* all variables together */
@@ -202,7 +203,7 @@ struct gb_grub2 {
 	const char *file;             /* file of the command being run */
 	size_t line;
 	unsigned long steps;
-	unsigned call_depth, source_depth;
+	unsigned call_depth, source_depth, exec_depth;
 	unsigned long active_loops, active_breaks;
 	bool is_continue, func_return;
 	bool replaced;                /* configfile took over: stop the old script */

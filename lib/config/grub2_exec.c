@@ -415,7 +415,13 @@ static int exec_cmd(struct gb_grub2 *g, const struct gb_grub2_node *n)
 {
 	if (!gb_grub2_step(g))
 		return g->fatal;
-	return set_status(g, exec_node(g, n));
+	if (g->exec_depth >= GB_GRUB2_MAX_EXEC_DEPTH)
+		return gb_grub2_fatal(g, GB_E_LIMIT, "%s:%zu: commands nested deeper than %d",
+				      g->file, n->line, GB_GRUB2_MAX_EXEC_DEPTH);
+	g->exec_depth++;
+	int r = exec_node(g, n);
+	g->exec_depth--;
+	return set_status(g, r);
 }
 
 int gb_grub2_exec_list(struct gb_grub2 *g, struct gb_grub2_node *list)
