@@ -4,6 +4,7 @@
  * file tests against the devices' file systems. */
 #include "config/grub2.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 struct finfo {
@@ -34,15 +35,20 @@ static void file_info(struct gb_grub2 *g, const char *name, struct finfo *fi)
 	free(path);
 }
 
+/* GRUB's signed reading, saturated instead of wrapping. */
 static long strtosl(const char *s)
 {
 	unsigned long v = 0;
-	if (s[0] == '-') {
-		gb_grub2_strtoul(s + 1, &v, NULL);
-		return -(long)v;
-	}
-	gb_grub2_strtoul(s, &v, NULL);
-	return (long)v;
+	bool neg = s[0] == '-';
+	gb_grub2_strtoul(s + neg, &v, NULL);
+	long x = v > LONG_MAX ? LONG_MAX : (long)v;
+	return neg ? -x : x;
+}
+
+static int64_t add_bias(int64_t t, long bias)
+{
+	int64_t r;
+	return __builtin_add_overflow(t, (int64_t)bias, &r) ? (bias < 0 ? INT64_MIN : INT64_MAX) : r;
 }
 
 struct tctx {
@@ -104,10 +110,10 @@ static bool test_three(struct gb_grub2 *g, char **a, struct tctx *t)
 		long bias = op[3] ? strtosl(op + 3) : 0;
 		if (op[1] == 'n')
 			update(t, (f1.exists && !f2.exists) ||
-				  (f1.mtimeset && f2.mtimeset && f1.mtime + bias > f2.mtime));
+				  (f1.mtimeset && f2.mtimeset && add_bias(f1.mtime, bias) > f2.mtime));
 		else
 			update(t, (!f1.exists && f2.exists) ||
-				  (f1.mtimeset && f2.mtimeset && f1.mtime + bias < f2.mtime));
+				  (f1.mtimeset && f2.mtimeset && add_bias(f1.mtime, bias) < f2.mtime));
 	} else
 		return false;
 	return true;
