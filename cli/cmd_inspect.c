@@ -40,6 +40,15 @@ static void print_json(struct gb_image *img, const char *path)
 		json_object_object_add(o, "partuuid", jstr(v->partuuid));
 		json_object_object_add(o, "bootable", json_object_new_boolean(v->bootable));
 		json_object_object_add(o, "logical", json_object_new_boolean(v->logical));
+		json_object_object_add(o, "id", json_object_new_string(v->id));
+		json_object_object_add(o, "parent", v->parent >= 0 ?
+				       json_object_new_string(gb_volume_info(gb_image_volume(img, (size_t)v->parent))->id) :
+				       json_object_new_null());
+		json_object_object_add(o, "stack", json_object_new_string(v->stack));
+		json_object_object_add(o, "container", jstr(v->container ? v->container_kind : NULL));
+		json_object_object_add(o, "error", jstr(v->error));
+		if (v->slice >= 0)
+			json_object_object_add(o, "slice", json_object_new_int(v->slice));
 		if (v->fstype[0]) {
 			json_object *fs = json_object_new_object();
 			json_object_object_add(fs, "type", json_object_new_string(v->fstype));
@@ -75,10 +84,16 @@ static void print_text(struct gb_image *img, const char *path)
 			snprintf(shortype, sizeof(shortype), "%.8s", type);
 			type = shortype;
 		}
-		printf("%-4d %14llu %14llu  %-8s %-7s %-36s %s\n", v->number,
+		printf("%-4s %14llu %14llu  %-8s %-7s %-36s %s\n", v->id,
 		       (unsigned long long)v->start, (unsigned long long)v->size, type,
 		       v->fstype[0] ? v->fstype : "-", v->fs_uuid[0] ? v->fs_uuid : "-",
 		       v->fs_label[0] ? v->fs_label : "-");
+		/* Nested volumes and containers get a second line: the stack
+		 * (partition > PV > LV) and what holds or stops them. */
+		if (v->parent >= 0 || v->container || v->error[0])
+			printf("     %s%s%s%s%s\n", v->stack, v->container ? ": " : "",
+			       v->container ? v->container_kind : "", v->error[0] ? ": " : "",
+			       v->error);
 	}
 }
 
