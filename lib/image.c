@@ -122,7 +122,8 @@ static int add_partition(void *arg, const struct gb_part *p)
 	v->size = p->size;
 	v->container = p->container;
 	if (p->container)
-		snprintf(v->container_kind, sizeof(v->container_kind), "extended partition");
+		snprintf(v->container_kind, sizeof(v->container_kind),
+			 "extended partition (a container of logical partitions)");
 	v->info.number = p->number;
 	copy_part(v, p);
 	snprintf(v->id, sizeof(v->id), "%d", p->number);
@@ -183,8 +184,6 @@ static int scan_slices(struct gb_ctx *ctx, struct gb_image *img, struct nest *ne
 		int r = drv->enumerate(&quiet, v, add_slice, &a);
 		if (r == GB_E_NOT_MINE)
 			continue;
-		if (r == GB_E_LIMIT)
-			return gb_error(ctx, r, "%s", quiet.msg);
 		if (r && (r = container_note(ctx, v, drv->label, &quiet, r)))
 			return r;
 		if (img->nvols > before || !v->container) {
@@ -224,7 +223,11 @@ static int probe_container(struct gb_ctx *ctx, struct gb_volume *v, struct nest 
 	}
 	nest->npv++;
 	v->container = true;
-	snprintf(v->container_kind, sizeof(v->container_kind), "LVM physical volume");
+	if (pv->meta_err[0])
+		snprintf(v->container_kind, sizeof(v->container_kind), "LVM physical volume (%s)",
+			 pv->meta_err);
+	else
+		snprintf(v->container_kind, sizeof(v->container_kind), "LVM physical volume");
 	return 0;
 }
 
@@ -246,7 +249,9 @@ static int assemble_md(struct gb_ctx *ctx, struct gb_image *img, struct nest *ne
 		v->info.number = -1;
 		v->scheme = "md";
 		snprintf(v->id, sizeof(v->id), "md/%s", f->m.name);
-		snprintf(v->name, sizeof(v->name), "%s", f->m.name);
+		/* /dev/md0 for 0.90 (GRUB: md/md0), the set name for 1.x. */
+		snprintf(v->name, sizeof(v->name), "%s%s",
+			 strcmp(f->m.version, "0.90") ? "" : "md", f->m.name);
 		snprintf(v->type, sizeof(v->type), "raid%d", f->m.level);
 		snprintf(v->stack, sizeof(v->stack), "%s > %s", f->vol->stack, v->id);
 		if (f->m.level != 1) {
@@ -310,7 +315,7 @@ static int add_lv(void *arg, struct gb_lvm_lv *lv)
 	v->nsegs = lv->nsegs;
 	v->size = lv->size;
 	v->err_code = lv->err_code;
-	snprintf(v->err, sizeof(v->err), "%s/%s: %s", lv->vg, lv->lv, lv->err);
+	snprintf(v->err, sizeof(v->err), "%s", lv->err);
 	if (!v->err_code)
 		v->err[0] = '\0';
 	snprintf(v->id, sizeof(v->id), "lvm/%s/%s", lv->vg, lv->lv);
@@ -339,11 +344,7 @@ static int assemble_lvm(struct gb_ctx *ctx, struct gb_image *img, struct nest *n
 			continue;
 		struct lv_ctx a = { ctx, img, nest->pv[i].vol };
 		struct gb_ctx quiet = { 0 };
-		size_t mark = gb_vol_scope(&quiet, nest->pv[i].vol);
 		int r = gb_lvm_assemble(&quiet, nest->pv, nest->npv, i, add_lv, &a);
-		gb_scope_pop(&quiet, mark);
-		if (r == GB_E_LIMIT)
-			return gb_error(ctx, r, "%s", quiet.msg);
 		if (r && (r = container_note(ctx, nest->pv[i].vol, "LVM physical volume whose metadata cannot be used",
 					     &quiet, r)))
 			return r;

@@ -219,7 +219,8 @@ static size_t append_dm(char *out, size_t cap, size_t len, const char *s)
 
 /* The device GRUB would name: (hd0), (hd0,gpt2), (hd0,msdos5),
  * (hd0,msdos1,bsd1) and (hd0,msdos1,sunpc1) for slices, (lvm/VG-LV),
- * (md/NAME). */
+ * (md/NAME) for 1.x arrays and (md/mdN) for 0.90 ones, as GRUB 2.06 lists
+ * them. */
 static void grub_name(struct gb_image *img, const struct gb_volume_info *vi, char *out,
 		      size_t cap)
 {
@@ -239,7 +240,7 @@ static void grub_name(struct gb_image *img, const struct gb_volume_info *vi, cha
 		}
 		append_dm(out, cap, len, slash ? slash + 1 : "");
 	} else if (!strcmp(vi->scheme, "md")) {
-		snprintf(out, cap, "%s", vi->id);
+		snprintf(out, cap, "md/%s", vi->name);
 	} else if ((!strcmp(vi->scheme, "bsd") || !strcmp(vi->scheme, "vtoc")) && pi) {
 		snprintf(out, cap, "hd0,msdos%d,%s%d", pi->number,
 			 !strcmp(vi->scheme, "bsd") ? "bsd" : "sunpc", vi->slice + 1);

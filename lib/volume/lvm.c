@@ -402,9 +402,15 @@ int gb_lvm_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_lvm_pv *pv
 				return 0;
 			continue;
 		}
-		if (list == 1 && !pv->meta) {
-			if ((r = read_metadata(ctx, vol, off, size, pv)))
-				return r;
+		if (list == 1 && !pv->meta && !pv->meta_err[0]) {
+			/* A damaged metadata copy leaves the PV usable: the VG
+			 * may be described by another PV's copy. */
+			struct gb_ctx why = { 0 };
+			r = read_metadata(&why, vol, off, size, pv);
+			if (r == GB_E_NOMEM)
+				return gb_error(ctx, r, "out of memory");
+			if (r)
+				snprintf(pv->meta_err, sizeof(pv->meta_err), "%s", why.msg);
 		}
 	}
 	return gb_error(ctx, GB_E_CORRUPT, "PV header area lists are not terminated");

@@ -122,6 +122,8 @@ struct gb_lvm_pv {
 	char id[33];            /* PV UUID without dashes */
 	char *meta;             /* metadata text (malloc'd, NUL-terminated), or NULL */
 	size_t meta_len;
+	char meta_err[200];     /* why its metadata copy is unusable ("" if not):
+				   the PV still holds data for its VG */
 	bool used;              /* its VG has been assembled */
 };
 int gb_lvm_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_lvm_pv *pv);
