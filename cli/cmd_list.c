@@ -110,7 +110,7 @@ static void print_entries(const struct gb_menu *m, const struct gb_entry *list, 
 static void print_text(const struct gb_menu *m)
 {
 	struct gb_volume *cv = gb_menu_volume(m);
-	printf("config: %s %d:%s\n", gb_menu_kind(m), cv ? gb_volume_info(cv)->number : -1,
+	printf("config: %s %s:%s\n", gb_menu_kind(m), cv ? gb_volume_info(cv)->id : "-1",
 	       gb_menu_path(m));
 	if (gb_menu_timeout(m) >= 0)
 		printf("timeout: %d%s\n", gb_menu_timeout(m), gb_menu_hidden(m) ? " (hidden)" : "");

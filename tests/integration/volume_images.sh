@@ -161,7 +161,8 @@ mke2fs -q -F -t ext4 -L lvroot -d menu -E offset=$E0 lvm-menu.img 8M
 if wanted lvm/grub-device-names; then
 	got=$("$GUESTBOOT" list --json lvm-menu.img 2>&1 | jq -c '[.config.volume, (.entries[0] | .kernel, .initrd)]' 2>&1)
 	out=$("$GUESTBOOT" list lvm-menu.img 2>&1)
-	if [[ "$out" == *"lvm/tvg/boot-lv:/boot/vmlinuz-6.1.0-test"* && "$out" == *"lvm/tvg/data:/boot/initrd.img-6.1.0-test"* ]]; then
+	if [[ "$out" == *"config: grub2 lvm/tvg/root:/boot/grub/grub.cfg"* &&
+	      "$out" == *"lvm/tvg/boot-lv:/boot/vmlinuz-6.1.0-test"* && "$out" == *"lvm/tvg/data:/boot/initrd.img-6.1.0-test"* ]]; then
 		pass lvm/grub-device-names
 	else
 		fail lvm/grub-device-names "list: $out" "json: $got"
@@ -214,6 +215,58 @@ cp lvm.img magic.img
 printf 'XXXX' | dd of=magic.img bs=1 seek=$((P0 + 4096 + 5)) conv=notrunc status=none
 expect_json "lvm/bad-mda-magic" magic.img '.volumes[0].container' '"LVM physical volume (metadata area header has no LVM2 magic)"'
 compare_tree "lvm/bad-mda-magic/other-copy-reads" magic.img lvm/tvg/root src
+
+# A PV on the whole disk (no partition table); the VG's second PV (made
+# without a metadata copy) is another disk, not in this image.
+truncate -s 24M wpv.img
+truncate -s 24M wpv2.img
+attach W0 wpv.img 0 $((24 * MiB)) && attach W1 wpv2.img 0 $((24 * MiB))
+LD="--devices $W0,$W1"
+pvcreate -q -y $LD "$W0" >/dev/null 2>&1
+pvcreate -q -y $LD --metadatacopies 0 "$W1" >/dev/null 2>&1
+vgcreate -q -s 1M $LD wvg "$W0" "$W1" >/dev/null 2>&1
+vgcfgbackup -q $LD -f wvg.txt wvg >/dev/null 2>&1
+python3 - wvg.txt <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+i = s.rindex('}')
+s = s[:i] + '''	logical_volumes {
+		whole {
+			id = "wwwwww-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"
+			status = ["READ", "WRITE", "VISIBLE"]
+			segment_count = 1
+			segment1 {
+				start_extent = 0
+				extent_count = 8
+				type = "striped"
+				stripe_count = 1
+				stripes = ["pv0", 0]
+			}
+		}
+		other {
+			id = "oooooo-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"
+			status = ["READ", "WRITE", "VISIBLE"]
+			segment_count = 1
+			segment1 {
+				start_extent = 0
+				extent_count = 8
+				type = "striped"
+				stripe_count = 1
+				stripes = ["pv1", 0]
+			}
+		}
+	}
+''' + s[i:]
+open(sys.argv[1], 'w').write(s)
+PY
+vgcfgrestore -q $LD -f wvg.txt wvg >/dev/null 2>&1
+detach_all
+mke2fs -q -F -t ext4 -L whole -d src -E offset=$MiB wpv.img 8M
+compare_tree "lvm/whole-disk-pv/cat" wpv.img lvm/wvg/whole src
+# (the second PV is not in this image: its LV says so)
+expect_json "lvm/whole-disk-pv/inspect" wpv.img '[.volumes[] | [.id, .stack, .container, (.error // "" | .[0:15])]]' \
+	'[["0","disk","LVM physical volume",""],["lvm/wvg/whole","disk > lvm/wvg/whole",null,""],["lvm/wvg/other","disk > lvm/wvg/other",null,"missing PV: pv1"]]'
+grub_ls "lvm/whole-disk-pv/grub-ls" wpv.img lvm/wvg-whole lvm/wvg/whole /boot
 
 # ---- MD RAID1: one member of each metadata version, partitions 1-4
 truncate -s 80M md.img
