@@ -561,16 +561,15 @@ static int map_stripes(const struct vg *vg, int seg, const char *segname,
 	    count > GB_VOL_MAX_STRIPES)
 		return lv_fail(lv, GB_E_UNSUPPORTED, "%s: stripe_count must be 1 to %d",
 			       segname, GB_VOL_MAX_STRIPES);
-	if (count > 1) {
-		uint64_t ext_chunks;
-		if (!gb_lvm_int(t, seg, "stripe_size", &ssize) || ssize < 1 ||
-		    ssize > (int64_t)(vg->extent / LVM_SECTOR) ||
-		    (vg->extent / LVM_SECTOR) % (uint64_t)ssize || extents % (uint64_t)count)
-			return lv_fail(lv, GB_E_CORRUPT,
-				       "%s: stripe_size must divide the extent size, and stripe_count the extent count",
-				       segname);
-		(void)ext_chunks;
-	}
+	/* Each stripe then holds extents/count whole extents, and chunks
+	 * never straddle an extent: the mapping stays inside each area. */
+	if (count > 1 &&
+	    (!gb_lvm_int(t, seg, "stripe_size", &ssize) || ssize < 1 ||
+	     ssize > (int64_t)(vg->extent / LVM_SECTOR) ||
+	     (vg->extent / LVM_SECTOR) % (uint64_t)ssize || extents % (uint64_t)count))
+		return lv_fail(lv, GB_E_CORRUPT,
+			       "%s: stripe_size must divide the extent size, and stripe_count the extent count",
+			       segname);
 	out->nstripes = (uint32_t)count;
 	out->stripe_size = (uint64_t)ssize * LVM_SECTOR;
 	uint64_t per = extents / (uint64_t)count, per_bytes = per * vg->extent;
