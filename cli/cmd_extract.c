@@ -101,7 +101,8 @@ static char *vol_path(const struct gb_menu *m, const struct gb_boot_file *f)
 {
 	struct gb_volume *v = gb_menu_file_volume(m, f);
 	char *s = NULL;
-	if (asprintf(&s, "%d:%s", v ? gb_volume_info(v)->number : -1, f->path) < 0)
+	/* The VOL spec, so that LVs and arrays ("lvm/vg0/root") work too. */
+	if (asprintf(&s, "%s:%s", v ? gb_volume_info(v)->id : "-1", f->path) < 0)
 		return NULL;
 	return s;
 }

@@ -40,6 +40,15 @@ static void print_json(struct gb_image *img, const char *path)
 		json_object_object_add(o, "partuuid", jstr(v->partuuid));
 		json_object_object_add(o, "bootable", json_object_new_boolean(v->bootable));
 		json_object_object_add(o, "logical", json_object_new_boolean(v->logical));
+		json_object_object_add(o, "id", json_object_new_string(v->id));
+		json_object_object_add(o, "parent", v->parent >= 0 ?
+				       json_object_new_string(gb_volume_info(gb_image_volume(img, (size_t)v->parent))->id) :
+				       json_object_new_null());
+		json_object_object_add(o, "stack", json_object_new_string(v->stack));
+		json_object_object_add(o, "container", jstr(v->container ? v->container_kind : NULL));
+		json_object_object_add(o, "error", jstr(v->error));
+		if (v->slice >= 0)
+			json_object_object_add(o, "slice", json_object_new_int(v->slice));
 		if (v->fstype[0]) {
 			json_object *fs = json_object_new_object();
 			json_object_object_add(fs, "type", json_object_new_string(v->fstype));
@@ -64,7 +73,14 @@ static void print_text(struct gb_image *img, const char *path)
 	printf("%s: %s\n", path,
 	       !*table ? "no partition table" :
 	       !strcmp(table, "gpt") ? "GPT partition table" : "MBR partition table");
-	printf("%-4s %14s %14s  %-8s %-7s %-36s %s\n", "VOL", "START", "SIZE", "TYPE",
+	/* The VOL column is as wide as the longest id ("lvm/vg0/root"). */
+	int w = 4;
+	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
+		size_t n = strlen(gb_volume_info(gb_image_volume(img, i))->id);
+		if (n > (size_t)w && n < 200)
+			w = (int)n;
+	}
+	printf("%-*s %14s %14s  %-8s %-7s %-36s %s\n", w, "VOL", "START", "SIZE", "TYPE",
 	       "FSTYPE", "UUID", "LABEL");
 	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
 		const struct gb_volume_info *v = gb_volume_info(gb_image_volume(img, i));
@@ -75,10 +91,16 @@ static void print_text(struct gb_image *img, const char *path)
 			snprintf(shortype, sizeof(shortype), "%.8s", type);
 			type = shortype;
 		}
-		printf("%-4d %14llu %14llu  %-8s %-7s %-36s %s\n", v->number,
+		printf("%-*s %14llu %14llu  %-8s %-7s %-36s %s\n", w, v->id,
 		       (unsigned long long)v->start, (unsigned long long)v->size, type,
 		       v->fstype[0] ? v->fstype : "-", v->fs_uuid[0] ? v->fs_uuid : "-",
 		       v->fs_label[0] ? v->fs_label : "-");
+		/* Nested volumes and containers get a second line: the stack
+		 * (partition > PV > LV) and what holds or stops them. */
+		if (v->parent >= 0 || v->container || v->error[0])
+			printf("     %s%s%s%s%s\n", v->stack, v->container ? ": " : "",
+			       v->container ? v->container_kind : "", v->error[0] ? ": " : "",
+			       v->error);
 	}
 }
 

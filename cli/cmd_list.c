@@ -58,12 +58,10 @@ static void put_text(const char *s)
 static void put_file(const struct gb_menu *m, const char *what, const struct gb_boot_file *f,
 		     int indent)
 {
-	int n = vol_number(m, f);
+	struct gb_volume *v = gb_menu_file_volume(m, f);
 	printf("%*s%-7s ", indent, "", what);
-	if (n >= 0)
-		printf("%d:", n);
-	else
-		printf("?:");
+	/* The VOL spec: a partition number, or "lvm/vg0/root", "md/0". */
+	printf("%s:", v ? gb_volume_info(v)->id : "?");
 	put_text(f->path);
 	if (f->args && *f->args) {
 		putchar(' ');
@@ -112,7 +110,7 @@ static void print_entries(const struct gb_menu *m, const struct gb_entry *list, 
 static void print_text(const struct gb_menu *m)
 {
 	struct gb_volume *cv = gb_menu_volume(m);
-	printf("config: %s %d:%s\n", gb_menu_kind(m), cv ? gb_volume_info(cv)->number : -1,
+	printf("config: %s %s:%s\n", gb_menu_kind(m), cv ? gb_volume_info(cv)->id : "-1",
 	       gb_menu_path(m));
 	if (gb_menu_timeout(m) >= 0)
 		printf("timeout: %d%s\n", gb_menu_timeout(m), gb_menu_hidden(m) ? " (hidden)" : "");

@@ -21,6 +21,28 @@ printf 'label: dos\nstart=1, size=400, type=83\nstart=401, type=5\nstart=402, si
 	sfdisk -q "$out/image/mbr.img" >/dev/null 2>&1 || true
 truncate -s 600K "$out/image/gpt.img"
 printf 'label: gpt\nfirst-lba=34\nstart=40, size=500, type=L\n' | sfdisk -q "$out/image/gpt.img" >/dev/null 2>&1 || true
+# volume stacks, written by the test scripts (no root needed): an LVM PV in
+# a partition, md 1.2 and 0.90 members, a BSD label, a Solaris VTOC
+lib=$top/tests/lib
+small_fs() { mke2fs -q -F -t ext2 -b 1024 -N 16 -d "$tmp/root" -E offset="$2" "$1" "$3" >/dev/null 2>&1 || true; }
+truncate -s 900K "$out/image/lvm.img"
+printf 'label: dos\nstart=64, type=8e\n' | sfdisk -q "$out/image/lvm.img" >/dev/null 2>&1 || true
+off=$(python3 "$lib/mklvm.py" "$out/image/lvm.img" 32768 888832) && small_fs "$out/image/lvm.img" "$off" 512k
+for v in 1.2 0.90; do
+	f=$out/image/md$v.img
+	truncate -s 600K "$f"
+	printf 'label: dos\nstart=64, type=fd\n' | sfdisk -q "$f" >/dev/null 2>&1 || true
+	read -r off _ < <(python3 "$lib/mkmd.py" "$f" 32768 581632 $v --data-offset 16) &&
+		small_fs "$f" $((32768 + off)) 256k
+done
+truncate -s 600K "$out/image/bsd.img"
+printf 'label: dos\nstart=64, type=a5\n' | sfdisk -q "$out/image/bsd.img" >/dev/null 2>&1 || true
+python3 "$lib/mklabel.py" bsd "$out/image/bsd.img" 64 1136 a:80:600:7 b:680:100:1 c:64:1136:0 &&
+	small_fs "$out/image/bsd.img" $((80 * 512)) 300k
+truncate -s 600K "$out/image/vtoc.img"
+printf 'label: dos\nstart=64, type=bf\n' | sfdisk -q "$out/image/vtoc.img" >/dev/null 2>&1 || true
+python3 "$lib/mklabel.py" vtoc "$out/image/vtoc.img" 64 1136 0:2:16:600 2:5:0:1136 &&
+	small_fs "$out/image/vtoc.img" $(((64 + 16) * 512)) 300k
 # configs: the first "--- file" section of every test case
 for t in "$top"/tests/config/*/*.t; do
 	kind=$(basename "$(dirname "$t")")

@@ -74,17 +74,32 @@ int gb_image_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
 void gb_image_close(struct gb_image *img);
 
 struct gb_volume_info {
-	int number;            /* Linux numbering: 1-4 primary, 5+ logical; 0 whole disk */
-	const char *scheme;    /* "disk", "mbr", "gpt" */
-	uint64_t start, size;  /* bytes, relative to the image */
-	const char *type;      /* "0x83", GPT type GUID, "" for whole disk */
-	const char *name;      /* GPT partition name, or "" */
+	int number;            /* Linux numbering: 1-4 primary, 5+ logical, then
+				  BSD/VTOC slices; 0 whole disk; -1 LVs, arrays */
+	const char *scheme;    /* "disk", "mbr", "gpt", "bsd", "vtoc", "lvm", "md" */
+	uint64_t start, size;  /* bytes, relative to the image (an LV: where its
+				  first extent lies, 0 when not on the disk) */
+	const char *type;      /* "0x83", GPT type GUID, BSD fstype, VTOC tag,
+				  "linear"/"striped", "raid1"; "" for whole disk */
+	const char *name;      /* GPT partition name, BSD "a", VTOC "s0",
+				  "vg0/root", md array name, or "" */
 	const char *partuuid;  /* GPT unique GUID, MBR "xxxxxxxx-NN", or "" */
 	int bootable;          /* MBR active flag / GPT legacy BIOS bootable */
 	int logical;           /* inside an MBR extended partition */
 	const char *fstype;    /* "ext4", ... or "" when nothing was recognised */
 	const char *fs_uuid;   /* "" when none */
 	const char *fs_label;  /* "" when none */
+	/* The volume stack. */
+	const char *id;        /* how VOL names it: "0", "2", "lvm/vg0/root", "md/0" */
+	int parent;            /* index (gb_image_volume) of the volume it lies on
+				  (an LV's first PV); -1: directly on the disk */
+	const char *stack;     /* "partition 2 > md/0 > lvm/vg0/root" */
+	int container;         /* holds other volumes; no file system probed */
+	const char *container_kind; /* "LVM physical volume", "md member (1.2)",
+				  "extended partition", ... ("" when not one) */
+	const char *error;     /* why it cannot be read (missing PV,
+				  unsupported type), or "" */
+	int slice;             /* BSD/VTOC slice index in its label (a = 0), or -1 */
 };
 
 /* The image's name as given (for messages). */
@@ -97,7 +112,8 @@ const struct gb_volume_info *gb_volume_info(const struct gb_volume *vol);
 
 /*
  * Find a volume by "N" (Linux partition number, 0 = whole disk),
- * "UUID=…", "LABEL=…", "PARTUUID=…". NULL or "" picks the only volume
+ * "lvm/VG/LV", "md/N" or "md/NAME", "UUID=…", "LABEL=…", "PARTUUID=…".
+ * NULL or "" picks the only volume
  * that holds a file system (the whole disk if it has one).
  */
 int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,

@@ -202,8 +202,56 @@ static const struct gb_config_parser *parser_for(const char *path)
 
 /* ---- the image's devices ---------------------------------------------------- */
 
+#define GB_GRUB_NAME_MAX 540 /* "lvm/" + two 128-byte names, dashes doubled */
+
+/* Append s with each '-' doubled, as GRUB and device-mapper escape LVM
+ * names ("my-vg" -> "my--vg"). */
+static size_t append_dm(char *out, size_t cap, size_t len, const char *s)
+{
+	for (; *s && len + 2 < cap; s++) {
+		out[len++] = *s;
+		if (*s == '-')
+			out[len++] = '-';
+	}
+	out[len] = '\0';
+	return len;
+}
+
+/* The device GRUB would name: (hd0), (hd0,gpt2), (hd0,msdos5),
+ * (hd0,msdos1,bsd1) and (hd0,msdos1,sunpc1) for slices, (lvm/VG-LV),
+ * (md/NAME) for 1.x arrays and (md/mdN) for 0.90 ones, as GRUB 2.06 lists
+ * them. */
+static void grub_name(struct gb_image *img, const struct gb_volume_info *vi, char *out,
+		      size_t cap)
+{
+	const struct gb_volume_info *pi = vi->parent >= 0 ?
+		gb_volume_info(gb_image_volume(img, (size_t)vi->parent)) : NULL;
+	if (!strcmp(vi->scheme, "disk")) {
+		snprintf(out, cap, "hd0");
+	} else if (!strcmp(vi->scheme, "lvm")) {
+		const char *slash = strchr(vi->name, '/');
+		char vg[160];
+		snprintf(vg, sizeof(vg), "%.*s", slash ? (int)(slash - vi->name) : 0, vi->name);
+		size_t len = (size_t)snprintf(out, cap, "lvm/");
+		len = append_dm(out, cap, len, vg);
+		if (len + 1 < cap) {
+			out[len++] = '-';
+			out[len] = '\0';
+		}
+		append_dm(out, cap, len, slash ? slash + 1 : "");
+	} else if (!strcmp(vi->scheme, "md")) {
+		snprintf(out, cap, "md/%s", vi->name);
+	} else if ((!strcmp(vi->scheme, "bsd") || !strcmp(vi->scheme, "vtoc")) && pi) {
+		snprintf(out, cap, "hd0,msdos%d,%s%d", pi->number,
+			 !strcmp(vi->scheme, "bsd") ? "bsd" : "sunpc", vi->slice + 1);
+	} else {
+		snprintf(out, cap, "hd0,%s%d", !strcmp(vi->scheme, "gpt") ? "gpt" : "msdos",
+			 vi->number);
+	}
+}
+
 static int make_devices(struct gb_ctx *ctx, struct gb_image *img, struct gb_menu *m,
-			struct gb_cfg_devices *devs, char (**names)[24])
+			struct gb_cfg_devices *devs, char (**names)[GB_GRUB_NAME_MAX])
 {
 	size_t n = gb_image_volume_count(img);
 	devs->dev = calloc(n ? n : 1, sizeof(*devs->dev));
@@ -217,11 +265,7 @@ static int make_devices(struct gb_ctx *ctx, struct gb_image *img, struct gb_menu
 		struct gb_volume *v = gb_image_volume(img, i);
 		const struct gb_volume_info *vi = gb_volume_info(v);
 		struct gb_cfg_device *d = &devs->dev[i];
-		if (!strcmp(vi->scheme, "disk"))
-			snprintf((*names)[i], sizeof((*names)[i]), "hd0");
-		else
-			snprintf((*names)[i], sizeof((*names)[i]), "hd0,%s%d",
-				 !strcmp(vi->scheme, "gpt") ? "gpt" : "msdos", vi->number);
+		grub_name(img, vi, (*names)[i], sizeof((*names)[i]));
 		d->grub_name = (*names)[i];
 		d->number = vi->number;
 		d->fstype = vi->fstype;
@@ -277,7 +321,7 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	m->timeout = -1;
 	struct gb_cfg_devices devs = { 0 };
-	char (*names)[24] = NULL;
+	char (*names)[GB_GRUB_NAME_MAX] = NULL;
 	struct candidate c = { 0 };
 	size_t mark = gb_scope_push(ctx, "%s", gb_image_name(img));
 	int r = make_devices(ctx, img, m, &devs, &names);

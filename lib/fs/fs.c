@@ -57,8 +57,9 @@ int gb_volume_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **ou
 	size_t mark = gb_vol_scope(ctx, vol);
 	int r;
 	if (vol->container) {
-		r = gb_error(ctx, GB_E_NOT_FOUND,
-			     "extended partition (a container of logical partitions), no file system");
+		r = gb_error(ctx, GB_E_NOT_FOUND, "%s: no file system", vol->container_kind);
+	} else if (vol->err_code) {
+		r = gb_error(ctx, vol->err_code, "%s", vol->err);
 	} else if (!vol->fs_driver) {
 		r = gb_error(ctx, GB_E_NOT_FOUND,
 			     "no file system found (unknown type or damaged superblock)");

@@ -7,14 +7,74 @@ static const struct gb_volume_driver *const table_drivers[] = {
 	&gb_vol_mbr,
 };
 
+/* The segment holding byte off of a mapped volume (binary search: the
+ * segments are sorted and contiguous, as image.c checked). */
+static const struct gb_vol_seg *find_seg(const struct gb_volume *vol, uint64_t off)
+{
+	size_t lo = 0, hi = vol->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct gb_vol_seg *s = &vol->segs[mid];
+		if (off < s->start)
+			hi = mid;
+		else if (off - s->start >= s->size)
+			lo = mid + 1;
+		else
+			return s;
+	}
+	return NULL;
+}
+
+/* Read through the segment table, one stripe chunk at a time. Every piece
+ * makes progress, so the loop ends after at most len iterations; the
+ * recursion into lower volumes is bounded by GB_VOL_MAX_DEPTH. */
+static int mapped_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
+		       uint8_t *buf, size_t len)
+{
+	while (len) {
+		const struct gb_vol_seg *s = find_seg(vol, off);
+		if (!s)
+			return gb_error(ctx, GB_E_CORRUPT,
+					"offset %llu is not mapped by any segment",
+					(unsigned long long)off);
+		uint64_t in = off - s->start;
+		uint64_t avail = s->size - in;
+		const struct gb_vol_stripe *st = &s->stripe[0];
+		uint64_t dev_off = in;
+		if (s->nstripes > 1) {
+			uint64_t chunk = in / s->stripe_size;
+			uint64_t within = in % s->stripe_size;
+			st = &s->stripe[chunk % s->nstripes];
+			dev_off = (chunk / s->nstripes) * s->stripe_size + within;
+			if (avail > s->stripe_size - within)
+				avail = s->stripe_size - within;
+		}
+		size_t n = avail < len ? (size_t)avail : len;
+		uint64_t at;
+		if (!gb_add_ok(st->off, dev_off, &at))
+			return gb_error(ctx, GB_E_CORRUPT, "segment offset overflows");
+		int r = gb_vol_read(ctx, st->dev, at, buf, n);
+		if (r)
+			return r;
+		buf += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 		void *buf, size_t len)
 {
+	if (vol->err_code)
+		return gb_error(ctx, vol->err_code, "%s", vol->err);
 	if (!gb_range_ok(off, len, vol->size))
 		return gb_error(ctx, GB_E_CORRUPT,
 				"read of %zu bytes at offset %llu is outside the volume (%llu bytes)",
 				len, (unsigned long long)off,
 				(unsigned long long)vol->size);
+	if (vol->segs)
+		return mapped_read(ctx, vol, off, buf, len);
 	return gb_source_read(ctx, vol->src, vol->start + off, buf, len);
 }
 
@@ -41,5 +101,7 @@ size_t gb_vol_scope(struct gb_ctx *ctx, const struct gb_volume *vol)
 	if (vol->info.number > 0)
 		return gb_scope_push(ctx, "%s: partition %d", vol->src->name,
 				     vol->info.number);
+	if (vol->info.number < 0 && vol->id[0])
+		return gb_scope_push(ctx, "%s: %s", vol->src->name, vol->id);
 	return gb_scope_push(ctx, "%s", vol->src->name);
 }

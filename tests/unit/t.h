@@ -61,5 +61,6 @@ extern const struct t_case gpt_cases[];
 extern const struct t_case fs_cases[];
 extern const struct t_case path_cases[];
 extern const struct t_case bls_cases[];
+extern const struct t_case lvm_cases[];
 
 #endif
