@@ -143,7 +143,7 @@ static int extract_child(void *arg)
 	struct gb_image *img = NULL;
 	struct gb_menu *menu = NULL;
 	const struct gb_entry *e = NULL;
-	char label[64] = "", volume[16], *kpath = NULL, *ipath = NULL;
+	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL;
 	size_t path[8], depth = 0;
 	struct gb_boot_limits lim = x->lim;
 	if (x->kernel_only)
@@ -192,7 +192,7 @@ static int extract_child(void *arg)
 		goto fail;
 	}
 	struct gb_volume *kv = gb_menu_file_volume(menu, &e->kernel);
-	snprintf(volume, sizeof(volume), "%d", kv ? gb_volume_info(kv)->number : -1);
+	snprintf(volume, sizeof(volume), "%s", kv ? gb_volume_info(kv)->id : "");
 	const char *f[NFIELDS] = {
 		[F_KERNEL] = kpath, [F_INITRD] = ipath, [F_ARGS] = e->args ? e->args : "",
 		[F_PATH] = label, [F_TITLE] = e->title ? e->title : "",
@@ -315,7 +315,9 @@ int cmd_extract(int argc, char **argv)
 		.initrd = !with_initrd ? NULL : print_only ? f[F_INITRD] : x.i.final,
 		.args = f[F_ARGS], .entry_path = f[F_PATH], .title = f[F_TITLE],
 		.id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL,
-		.volume = atoi(f[F_VOLUME]),
+		/* a partition number, or an LV's or array's VOL name */
+		.volume = f[F_VOLUME][0] >= '0' && f[F_VOLUME][0] <= '9' ? atoi(f[F_VOLUME]) : -1,
+		.volume_id = f[F_VOLUME][0] ? f[F_VOLUME] : NULL,
 	};
 	if ((r = gb_format_boot(ctx, &b, &out)))
 		r = cli_fail(ctx, r);

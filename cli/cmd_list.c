@@ -25,12 +25,6 @@ static void list_help(void)
 	       "  -h, --help           this text\n");
 }
 
-static int vol_number(const struct gb_menu *m, const struct gb_boot_file *f)
-{
-	struct gb_volume *v = gb_menu_file_volume(m, f);
-	return v ? gb_volume_info(v)->number : -1;
-}
-
 static const char *kind_name(enum gb_entry_kind k)
 {
 	switch (k) {
@@ -133,11 +127,21 @@ static json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : json_object_new_null();
 }
 
+/* A partition as its number; an LV or array, which has none, by its VOL
+ * name ("lvm/vg0/root"); null when the file's device is unknown. */
+static json_object *jvol_of(const struct gb_volume *v)
+{
+	if (!v)
+		return json_object_new_null();
+	const struct gb_volume_info *i = gb_volume_info(v);
+	return i->number >= 0 ? json_object_new_int(i->number) : json_object_new_string(i->id);
+}
+
 static json_object *jvol(const struct gb_menu *m, const struct gb_boot_file *f)
 {
-	int n = vol_number(m, f);
-	return n >= 0 ? json_object_new_int(n) : json_object_new_null();
+	return jvol_of(gb_menu_file_volume(m, f));
 }
+
 
 static json_object *entries_json(const struct gb_menu *m, const struct gb_entry *list, size_t n,
 				 size_t *path, size_t depth)
@@ -188,8 +192,7 @@ static void print_json(const struct gb_menu *m)
 	json_object *cfg = json_object_new_object();
 	struct gb_volume *cv = gb_menu_volume(m);
 	json_object_object_add(cfg, "kind", json_object_new_string(gb_menu_kind(m)));
-	json_object_object_add(cfg, "volume", cv ? json_object_new_int(gb_volume_info(cv)->number)
-						: json_object_new_null());
+	json_object_object_add(cfg, "volume", jvol_of(cv));
 	json_object_object_add(cfg, "path", json_object_new_string(gb_menu_path(m)));
 	json_object_object_add(root, "config", cfg);
 	size_t n, depth, path[8];

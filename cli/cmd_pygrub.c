@@ -74,6 +74,18 @@ static void discard(struct pygrub *p)
 		unlink(p->path_ramdisk);
 }
 
+static void close_copies(struct pygrub *p)
+{
+	if (p->fd_kernel >= 0)
+		close(p->fd_kernel);
+	if (p->fd_ramdisk >= 0)
+		close(p->fd_ramdisk);
+	free(p->path_kernel);
+	free(p->path_ramdisk);
+	p->fd_kernel = p->fd_ramdisk = -1;
+	p->path_kernel = p->path_ramdisk = NULL;
+}
+
 static int fail(struct pygrub *p, struct gb_ctx *ctx, int err)
 {
 	discard(p);
@@ -549,21 +561,17 @@ int cmd_pygrub(int argc, char **argv)
 	if (p.output && (p.fd_out = open(p.output, O_WRONLY | O_CLOEXEC)) < 0) {
 		int e = errno;
 		discard(&p);
+		close_copies(&p);
 		fprintf(stderr, "guestboot: cannot open %s: %s\n", p.output, strerror(e));
 		return e == ENOENT ? 3 : 6;
 	}
 	p.image = image;
 	cli_sandbox.runas = p.runas;
 	int r = run(&p);
-	if (p.fd_kernel >= 0)
-		close(p.fd_kernel);
-	if (p.fd_ramdisk >= 0)
-		close(p.fd_ramdisk);
 	if (p.output && p.fd_out >= 0 && close(p.fd_out) && !r) {
 		discard(&p);
 		r = 6;
 	}
-	free(p.path_kernel);
-	free(p.path_ramdisk);
+	close_copies(&p);
 	return r;
 }

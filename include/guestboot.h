@@ -301,7 +301,8 @@ struct gb_boot_output {
 	const char *initrd;   /* host path, or NULL */
 	const char *args;     /* kernel command line */
 	const char *entry_path, *title, *id; /* the entry booted */
-	int volume;           /* where the kernel came from; -1 unknown */
+	int volume;           /* where the kernel came from: partition number, */
+	const char *volume_id; /* or (LVs, arrays: volume < 0) its VOL name; NULL unknown */
 };
 /* JSON {kernel, initrd, args, entry, volume}; KERNEL=... shell assignments;
  * "-kernel ... -initrd ... -append ..." for qemu-system-*; a Firecracker

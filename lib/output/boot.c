@@ -54,7 +54,7 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **ou
 		json_object_object_add(e, "id", jstr(b->id));
 		json_object_object_add(o, "entry", e);
 		json_object_object_add(o, "volume", b->volume >= 0 ? json_object_new_int(b->volume)
-								   : json_object_new_null());
+						    : jstr(b->volume_id));
 		r = json_text(o);
 		break;
 	}
