@@ -131,6 +131,10 @@ int gb_grub2_run_file(struct gb_grub2 *g, const char *name, bool *found)
 	if (r)
 		return r;
 	struct gb_ctx quiet = { 0 };
+	if (!gb_grub2_cost(g, GB_GRUB2_COST_READ)) {
+		free(path);
+		return g->fatal;
+	}
 	if (dev < 0 || gb_cfg_read(&quiet, g->devs, dev, path, &text, &len)) {
 		gb_grub2_warn(g, "cannot read %.120s: %s", name, gb_grub2_read_error(&quiet));
 		free(path);

@@ -225,6 +225,15 @@ bool gb_grub2_step(struct gb_grub2 *g);
 /* Charge work proportional to bytes (copies, matching) to the same
  * budget, so that quadratic scripts (a string grown in a loop) stop. */
 bool gb_grub2_charge(struct gb_grub2 *g, size_t bytes);
+/* Costly operations (compiling a regex, a file system lookup, reading a
+ * file) count as this many steps. */
+#define GB_GRUB2_COST_REGEX 64
+#define GB_GRUB2_COST_LOOKUP 16
+#define GB_GRUB2_COST_READ 64
+static inline bool gb_grub2_cost(struct gb_grub2 *g, size_t steps)
+{
+	return gb_grub2_charge(g, steps * 64);
+}
 void gb_grub2_warn(struct gb_grub2 *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A fatal condition (limit, memory): recorded once, stops the run. */
 int gb_grub2_fatal(struct gb_grub2 *g, int code, const char *fmt, ...)

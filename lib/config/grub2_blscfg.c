@@ -101,6 +101,8 @@ static int scan(struct gb_grub2 *g, int dev, struct gb_bls_entry **ents, size_t 
 	const char *dirs[] = { blsdir, "/loader/entries", "/boot/loader/entries" };
 	for (size_t i = blsdir ? 0 : 1; i < (blsdir ? 1u : 3u); i++) {
 		enum gb_ftype type;
+		if (!gb_grub2_cost(g, GB_GRUB2_COST_READ))
+			return g->fatal;
 		if (!gb_cfg_exists(g->devs, dev, dirs[i], &type) || type != GB_FT_DIR)
 			continue;
 		struct gb_ctx quiet = { 0 };

@@ -311,13 +311,17 @@ static int read_named(struct gb_grub2 *g, const char *cmd, const char *name, cha
 	if (r)
 		return r;
 	struct gb_ctx quiet = { 0 };
+	if (!gb_grub2_cost(g, GB_GRUB2_COST_READ)) {
+		free(path);
+		return g->fatal;
+	}
 	if (dev < 0 || gb_cfg_read(&quiet, g->devs, dev, path, data, len)) {
 		gb_grub2_warn(g, "%s: cannot read %.120s: %s", cmd, name, gb_grub2_read_error(&quiet));
 		free(path);
 		return GB_GRUB2_ERR_FILE;
 	}
 	free(path);
-	return 0;
+	return gb_grub2_charge(g, *len) ? 0 : g->fatal;
 }
 
 static int cmd_load_env(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)

@@ -15,6 +15,8 @@ enum search_kind { S_NONE, S_FILE, S_LABEL, S_UUID };
 static bool search_match(struct gb_grub2 *g, int d, enum search_kind k, const char *key)
 {
 	const struct gb_cfg_device *dev = &g->devs->dev[d];
+	if (k == S_FILE && !gb_grub2_cost(g, GB_GRUB2_COST_LOOKUP))
+		return false;
 	switch (k) {
 	case S_UUID: return dev->uuid && *dev->uuid && !strcasecmp(dev->uuid, key);
 	case S_LABEL: return dev->label && *dev->label && !strcmp(dev->label, key);
@@ -252,7 +254,7 @@ int gb_grub2_cmd_regexp(struct gb_grub2 *g, int argc, char **argv, const struct 
 	size_t rl = strlen(pos[0]), sl = strlen(pos[1]);
 	if (has_backref(pos[0]) || rl > 256 || sl > 4096)
 		return gb_grub2_usage(g, "regexp", "expression not supported here");
-	if (!gb_grub2_charge(g, (rl + 1) * (sl + 1) / 16))
+	if (!gb_grub2_cost(g, GB_GRUB2_COST_REGEX) || !gb_grub2_charge(g, (rl + 1) * (sl + 1) / 16))
 		return g->fatal;
 	regex_t re;
 	if (regcomp(&re, pos[0], REG_EXTENDED))

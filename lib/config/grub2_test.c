@@ -19,6 +19,8 @@ static void file_info(struct gb_grub2 *g, const char *name, struct finfo *fi)
 	int dev;
 	char *path;
 	memset(fi, 0, sizeof(*fi));
+	if (!gb_grub2_cost(g, GB_GRUB2_COST_LOOKUP))
+		return;
 	if (gb_grub2_resolve(g, name, &dev, &path, false) || dev < 0 || !g->devs->dev[dev].fs) {
 		free(path);
 		return;
