@@ -187,8 +187,12 @@ static SCREEN *start_terminal(FILE *in, FILE *out)
 	return s;
 }
 
+/* Leave a clean screen: what comes next (the kernel's console, the
+ * caller's output) should not appear over the menu. */
 static void stop_terminal(SCREEN *s)
 {
+	erase();
+	refresh();
 	endwin();
 	delscreen(s);
 }
