@@ -390,3 +390,69 @@ if wanted menu/cmd/countdown-json; then
 fi
 
 expect_error menu/cmd/no-tty 1 "no usable terminal" setsid -w "$GUESTBOOT" menu --print a.img
+
+# ---- submenus: on a menu built in code (tests/menu/ui_driver.c) --------------
+# Top level: Linux A, Advanced options > (default 1>1: Linux C; holds
+# Deeper > Linux D), Empty submenu >, Many > (Entry 0..39).
+driver() { launch "$1" "'$GB_BUILD/menu-ui-driver' ${2:--1} $1.result"; }
+# result NAME: the driver's "rc=N path=P args=A" line
+result() { cat "$1.result" 2>/dev/null; }
+
+if wanted menu/submenu/enter-and-boot; then
+	driver s1
+	ok=false
+	# the default lives in the submenu: the submenu is selected and marked
+	wait_screen s1 "q: quit" && screen s1 | grep -q '^ > \* Advanced options >$' &&
+		keys s1 Enter && wait_screen s1 "In: Advanced options" &&
+		screen s1 | grep -q '^ > \* Linux C$' && screen s1 | grep -q '^     Deeper >$' &&
+		! screen s1 | grep -q 'Linux A' &&
+		keys s1 Up Enter && wait_exit s1 && [ "$(result s1)" = "rc=0 path=1>0 args=b" ] && ok=true
+	$ok && pass menu/submenu/enter-and-boot || fail menu/submenu/enter-and-boot "$(result s1)" "$(screen s1)"
+	done_with s1
+fi
+
+if wanted menu/submenu/leave-with-esc-and-left; then
+	driver s2
+	ok=false
+	wait_screen s2 "q: quit" && keys s2 Right && wait_screen s2 "In: Advanced options" &&
+		keys s2 Escape && wait_screen s2 "Linux A" && ! screen s2 | grep -q "In: " &&
+		screen s2 | grep -q '^ > \* Advanced options >$' &&
+		keys s2 Right && wait_screen s2 "In: Advanced options" && keys s2 Down Right &&
+		wait_screen s2 "In: Advanced options > Deeper" && screen s2 | grep -q '^ >   Linux D$' &&
+		keys s2 Left && wait_screen s2 '>   Deeper >' && keys s2 Left && wait_screen s2 "Linux A" &&
+		keys s2 Home Enter && wait_exit s2 && [ "$(result s2)" = "rc=0 path=0 args=a" ] && ok=true
+	$ok && pass menu/submenu/leave-with-esc-and-left ||
+		fail menu/submenu/leave-with-esc-and-left "$(result s2)" "$(screen s2)"
+	done_with s2
+fi
+
+if wanted menu/submenu/empty; then
+	driver s3
+	ok=false
+	wait_screen s3 "q: quit" && keys s3 Down Enter && wait_screen s3 "This submenu is empty." 5 &&
+		screen s3 | grep -q '^ >   Empty submenu >$' && keys s3 q &&
+		wait_exit s3 && [ "$(result s3)" = "rc=1 path=- args=-" ] && ok=true
+	$ok && pass menu/submenu/empty || fail menu/submenu/empty "$(result s3)" "$(screen s3)"
+	done_with s3
+fi
+
+# 40 entries on 24 rows: paging keys and scrolling
+if wanted menu/submenu/paging; then
+	driver s4
+	ok=false
+	wait_screen s4 "q: quit" && keys s4 End Enter && wait_screen s4 "In: Many" &&
+		keys s4 PageDown && wait_screen s4 '>   Entry 24' && ! screen s4 | grep -q 'Entry 0$' &&
+		keys s4 End && wait_screen s4 '>   Entry 39' &&
+		keys s4 PageUp && wait_screen s4 '>   Entry 15' && keys s4 Enter &&
+		wait_exit s4 && [ "$(result s4)" = "rc=0 path=3>15 args=n=15" ] && ok=true
+	$ok && pass menu/submenu/paging || fail menu/submenu/paging "$(result s4)" "$(screen s4)"
+	done_with s4
+fi
+
+# the countdown boots the default inside its submenu
+if wanted menu/submenu/countdown; then
+	driver s5 1
+	wait_exit s5 5 && [ "$(result s5)" = "rc=0 path=1>1 args=c" ] &&
+		pass menu/submenu/countdown || fail menu/submenu/countdown "$(result s5)" "$(screen s5)"
+	done_with s5
+fi
