@@ -13,6 +13,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <signal.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,11 +25,12 @@
 #define EDIT_ROOM 4096        /* bytes the editor lets the user add */
 #define ESC_DELAY_MS 200      /* a lone Esc vs. the start of a key sequence */
 #define MAX_QUICK_ERRORS 1000 /* reads failing at once: the terminal is gone */
+#define IDLE_POLL_MS 1000     /* how often an idle menu looks for a stop signal */
 
 enum { KEY_CTRL_A = 1, KEY_CTRL_C = 3, KEY_CTRL_E = 5, KEY_CTRL_H = 8, KEY_CTRL_K = 11,
        KEY_CTRL_U = 21, KEY_ESCAPE = 27, KEY_DEL_CHAR = 127 };
 /* read_key's pseudo keys, outside curses' range */
-enum { KEY_NONE = -2, KEY_EXPIRED = -3, KEY_LOST = -4 };
+enum { KEY_NONE = -2, KEY_EXPIRED = -3, KEY_LOST = -4, KEY_STOP = -5 };
 /* what menu actions return to keep the menu going */
 #define GO_ON (-100)
 
@@ -357,18 +359,52 @@ static void stop_countdown(struct ui *u)
 	u->countdown = -1;
 }
 
+/* A signal asking us to stop (SIGTERM, SIGHUP, SIGINT) while the menu is
+ * up: the menu ends through its normal exit, so the terminal is restored
+ * and the caller removes what it made. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static const int stop_signals[] = { SIGTERM, SIGHUP, SIGINT };
+#define NSTOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+/* Installed before newterm: curses then leaves these signals to us. No
+ * SA_RESTART, so that a read waiting for a key is interrupted. */
+static void catch_stop_signals(struct sigaction *saved)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	for (size_t i = 0; i < NSTOP_SIGNALS; i++) {
+		sigaction(stop_signals[i], NULL, &saved[i]);
+		if (saved[i].sa_handler != SIG_IGN) /* nohup and the like: keep */
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
+static void restore_stop_signals(const struct sigaction *saved)
+{
+	for (size_t i = 0; i < NSTOP_SIGNALS; i++)
+		sigaction(stop_signals[i], &saved[i], NULL);
+}
+
 /* The next key; while counting down, KEY_NONE after each second and
- * KEY_EXPIRED when the time is up. KEY_LOST when input fails for good. */
+ * KEY_EXPIRED when the time is up. Idle, it wakes up every second (to see
+ * a stop signal even where curses restarts interrupted reads). KEY_LOST
+ * when input fails for good, KEY_STOP on a stop signal. */
 static int read_key(struct ui *u)
 {
-	long wait = -1;
-	if (u->countdown > 0) {
-		wait = u->tick - now_ms();
-		if (wait < 0)
-			wait = 0;
-	}
+	long start = now_ms(), wait = IDLE_POLL_MS;
+	if (u->countdown > 0)
+		wait = u->tick > start ? u->tick - start : 0;
 	timeout((int)wait);
 	int key = getch();
+	if (stop_signal)
+		return KEY_STOP;
 	if (key != ERR) {
 		u->quick_errors = 0;
 		if (key != KEY_RESIZE && u->countdown >= 0)
@@ -382,9 +418,14 @@ static int read_key(struct ui *u)
 		stop_countdown(u);
 		return KEY_EXPIRED;
 	}
-	/* ERR with no timeout, or far too early: a closed or hung-up
-	 * terminal reads as end of file over and over. */
-	return ++u->quick_errors > MAX_QUICK_ERRORS || wait < 0 ? KEY_LOST : KEY_NONE;
+	if (now_ms() - start >= wait) { /* the wait simply ran out */
+		u->quick_errors = 0;
+		return KEY_NONE;
+	}
+	/* ERR well before the time is up: an interrupted read, once; a closed
+	 * or hung-up terminal reads as end of file over and over, so give up
+	 * after many in a row. */
+	return ++u->quick_errors > MAX_QUICK_ERRORS ? KEY_LOST : KEY_NONE;
 }
 
 /* ---- the command line editor ------------------------------------------------- */
@@ -486,7 +527,7 @@ static void draw_editor(struct line *l, const struct gb_entry *e)
 	refresh();
 }
 
-enum edit_result { EDIT_BOOT, EDIT_CANCEL, EDIT_QUIT };
+enum edit_result { EDIT_BOOT, EDIT_CANCEL, EDIT_QUIT, EDIT_LOST };
 
 /* Apply one key to the line; false when the key is not the editor's. */
 static bool edit_key(struct line *l, int key)
@@ -535,8 +576,8 @@ static enum edit_result edit_args(struct ui *u, const struct gb_entry *e, char *
 		}
 		if (key == KEY_ESCAPE)
 			break;
-		if (key == KEY_CTRL_C || key == KEY_LOST) {
-			r = EDIT_QUIT;
+		if (key == KEY_CTRL_C || key == KEY_STOP || key == KEY_LOST) {
+			r = key == KEY_LOST ? EDIT_LOST : EDIT_QUIT;
 			break;
 		}
 		edit_key(&l, key);
@@ -641,6 +682,8 @@ static int edit_selected(struct ui *u, const struct gb_entry **chosen, char **ar
 		return 0;
 	case EDIT_QUIT:
 		return CLI_MENU_QUIT;
+	case EDIT_LOST:
+		return CLI_MENU_NO_TERM;
 	case EDIT_CANCEL:
 		break;
 	}
@@ -673,7 +716,7 @@ static int menu_key(struct ui *u, int key, const struct gb_entry **chosen, char 
 	case KEY_LEFT: case KEY_ESCAPE: leave_submenu(u); break;
 	case '\r': case '\n': case KEY_ENTER: return activate(u, chosen, args);
 	case 'e': return edit_selected(u, chosen, args);
-	case 'q': case KEY_CTRL_C: return CLI_MENU_QUIT;
+	case 'q': case KEY_CTRL_C: case KEY_STOP: return CLI_MENU_QUIT;
 	case KEY_EXPIRED: return expire(u, chosen, args);
 	case KEY_LOST: return CLI_MENU_NO_TERM;
 	}
@@ -718,12 +761,21 @@ int cli_menu_run(const struct gb_menu *m, FILE *in, FILE *out,
 	setlocale(LC_CTYPE, "");
 	utf8_locale = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	int r = CLI_MENU_NO_TERM;
+	struct sigaction sigs[NSTOP_SIGNALS];
+	catch_stop_signals(sigs);
 	SCREEN *s = start_terminal(in, out);
 	if (s) {
 		struct ui u;
 		init_ui(&u, m);
 		r = run_menu(&u, chosen, args);
 		stop_terminal(s);
+	}
+	restore_stop_signals(sigs);
+	if (stop_signal && !r) { /* it came as the menu closed: still a stop */
+		free(*args);
+		*args = NULL;
+		*chosen = NULL;
+		r = CLI_MENU_QUIT;
 	}
 	if (saved)
 		setlocale(LC_CTYPE, saved);

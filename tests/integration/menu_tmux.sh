@@ -61,6 +61,7 @@ mkdir -p rx/boot/extlinux
 mkimage x.img rx
 
 # ---- tmux ------------------------------------------------------------------
+unset TMUX # our own server, even when the suite runs inside tmux
 sock=$PWD/tmux.sock
 T() { tmux -S "$sock" -f /dev/null "$@"; }
 # A server of our own, kept alive by an idle session; dead panes stay so
@@ -202,6 +203,22 @@ for k in q C-c; do
 		fail "$name" "rc=$rc left: $(ls t8)" "$(cat t8.stty 2>/dev/null | head -3)"
 	fi
 	done_with t8
+done
+
+# SIGTERM while the menu waits: the menu closes as if quit, the terminal is
+# restored and the copies are removed.
+for sig in TERM HUP; do
+	name=menu/pygrub/sig$sig
+	wanted "$name" || continue
+	pygrub t19 a.img
+	wait_screen t19 "$MENU_UP" && keys t19 Down && sleep 0.2 &&
+		kill -"$sig" "$(pgrep -P "$(T display-message -p -t t19 '#{pane_pid}')")"
+	if wait_exit t19 && [ "$rc" = 1 ] && ! ls t19/boot_* >/dev/null 2>&1 && restored t19; then
+		pass "$name"
+	else
+		fail "$name" "rc=$rc left: $(ls t19)" "$(screen t19)"
+	fi
+	done_with t19
 done
 
 # chainloader entries are listed, but booting one only says why not
