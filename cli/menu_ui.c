@@ -163,8 +163,10 @@ static void define_extra_keys(void)
 }
 
 /* newterm on the given streams; NULL when the terminal cannot show a menu
- * (an unknown type, or one without cursor addressing such as "dumb"). */
-static SCREEN *start_terminal(FILE *in, FILE *out)
+ * (an unknown type, or one without cursor addressing such as "dumb").
+ * Everything that reads a file (terminfo) happens here, so that the rest
+ * can run in the sandbox, which opens nothing. */
+static SCREEN *open_screen(FILE *in, FILE *out)
 {
 	const char *term = getenv("TERM");
 	SCREEN *s = newterm(term && *term ? term : "vt100", out, in);
@@ -177,24 +179,32 @@ static SCREEN *start_terminal(FILE *in, FILE *out)
 		delscreen(s);
 		return NULL;
 	}
-	/* raw: ^C arrives as a key, so quitting goes through the same exit as
-	 * everything else and the terminal is always restored. */
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
 	set_escdelay(ESC_DELAY_MS);
-	curs_set(0);
 	define_extra_keys();
 	return s;
 }
 
+/* The modes the menu runs in, set only when it is shown: until then ^C
+ * still interrupts (a slow parse, say). raw: ^C then arrives as a key, so
+ * quitting goes through the same exit as everything else and the terminal
+ * is always restored. */
+static void enter_menu_modes(void)
+{
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+}
+
 /* Leave a clean screen: what comes next (the kernel's console, the
  * caller's output) should not appear over the menu. */
-static void stop_terminal(SCREEN *s)
+static void stop_terminal(SCREEN *s, bool shown)
 {
-	erase();
-	refresh();
+	if (shown) {
+		erase();
+		refresh();
+	}
 	endwin();
 	delscreen(s);
 }
@@ -742,44 +752,78 @@ static int run_menu(struct ui *u, const struct gb_entry **chosen, char **args)
 	return r;
 }
 
-int cli_menu_run(const struct gb_menu *m, FILE *in, FILE *out,
-		 const struct gb_entry **chosen, char **args)
+/* The terminal between cli_menu_prepare and its release. */
+static struct {
+	SCREEN *screen;
+	FILE *in, *out;
+	char *locale;       /* the caller's LC_CTYPE, put back at the end */
+	struct sigaction sigs[NSTOP_SIGNALS];
+	bool prepared, shown;
+} term;
+
+int cli_menu_prepare(FILE *in, FILE *out)
 {
-	size_t n;
-	*chosen = NULL;
-	*args = NULL;
-	gb_menu_entries(m, &n);
-	if (!n)
-		return CLI_MENU_NO_TERM;
-	if (gb_menu_timeout(m) == 0) { /* as GRUB: no menu at all */
-		const struct gb_entry *e = gb_menu_default(m, NULL, NULL);
-		return e ? choose(e, e->args, chosen, args) : CLI_MENU_NO_TERM;
-	}
-	/* The user's locale decides whether UTF-8 titles show as such; the
-	 * caller's is put back afterwards. */
-	char *saved = strdup(setlocale(LC_CTYPE, NULL));
+	if (term.prepared)
+		return in == term.in && out == term.out && term.screen ? 0 : CLI_MENU_NO_TERM;
+	/* The user's locale decides whether UTF-8 titles show as such. */
+	const char *cur = setlocale(LC_CTYPE, NULL);
+	term.locale = cur ? strdup(cur) : NULL;
 	setlocale(LC_CTYPE, "");
 	utf8_locale = !strcmp(nl_langinfo(CODESET), "UTF-8");
-	int r = CLI_MENU_NO_TERM;
-	struct sigaction sigs[NSTOP_SIGNALS];
-	catch_stop_signals(sigs);
-	SCREEN *s = start_terminal(in, out);
-	if (s) {
-		struct ui u;
-		init_ui(&u, m);
-		r = run_menu(&u, chosen, args);
-		stop_terminal(s);
-	}
-	restore_stop_signals(sigs);
+	/* Ours before newterm's: curses then leaves these signals alone. */
+	catch_stop_signals(term.sigs);
+	term.screen = open_screen(in, out);
+	term.in = in;
+	term.out = out;
+	term.prepared = true;
+	return term.screen ? 0 : CLI_MENU_NO_TERM;
+}
+
+void cli_menu_release(void)
+{
+	if (!term.prepared)
+		return;
+	if (term.screen)
+		stop_terminal(term.screen, term.shown);
+	restore_stop_signals(term.sigs);
+	if (term.locale)
+		setlocale(LC_CTYPE, term.locale);
+	free(term.locale);
+	memset(&term, 0, sizeof(term));
+}
+
+/* The menu itself, on the prepared screen. */
+static int show_menu(const struct gb_menu *m, const struct gb_entry **chosen, char **args)
+{
+	struct ui u;
+	term.shown = true;
+	enter_menu_modes();
+	init_ui(&u, m);
+	int r = run_menu(&u, chosen, args);
 	if (stop_signal && !r) { /* it came as the menu closed: still a stop */
 		free(*args);
 		*args = NULL;
 		*chosen = NULL;
 		r = CLI_MENU_QUIT;
 	}
-	if (saved)
-		setlocale(LC_CTYPE, saved);
-	free(saved);
+	return r;
+}
+
+int cli_menu_run(const struct gb_menu *m, FILE *in, FILE *out,
+		 const struct gb_entry **chosen, char **args)
+{
+	size_t n;
+	int r = CLI_MENU_NO_TERM;
+	*chosen = NULL;
+	*args = NULL;
+	gb_menu_entries(m, &n);
+	if (n && gb_menu_timeout(m) == 0) { /* as GRUB: no menu at all */
+		const struct gb_entry *e = gb_menu_default(m, NULL, NULL);
+		r = e ? choose(e, e->args, chosen, args) : CLI_MENU_NO_TERM;
+	} else if (n && !cli_menu_prepare(in, out)) {
+		r = show_menu(m, chosen, args);
+	}
+	cli_menu_release();
 	return r;
 }
 

@@ -28,6 +28,14 @@ enum {
 int cli_menu_run(const struct gb_menu *m, FILE *in, FILE *out,
 		 const struct gb_entry **chosen, char **args);
 
+/* Make the terminal ready (terminfo read, locale set, signals taken)
+ * without drawing: a process about to enter the sandbox, which opens no
+ * file, calls this first; cli_menu_run then uses this terminal. Returns 0
+ * or CLI_MENU_NO_TERM. */
+int cli_menu_prepare(FILE *in, FILE *out);
+/* Give the terminal back as it was (cli_menu_run does it itself). */
+void cli_menu_release(void);
+
 /* The path of indices (submenu, then entry) to an entry of m, found by
  * identity; false when e is not one of m's entries. path holds 8. */
 bool cli_menu_locate(const struct gb_menu *m, const struct gb_entry *e,
