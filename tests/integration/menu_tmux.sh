@@ -60,6 +60,26 @@ mkdir -p rx/boot/extlinux
 } >rx/boot/extlinux/extlinux.conf
 mkimage x.img rx
 
+# g.img: GRUB 2 with a submenu that holds the default
+kernels rg
+cat >rg/boot/grub/grub.cfg <<'EOF'
+set default="1>0"
+set timeout=30
+menuentry 'Debian GNU/Linux' {
+	linux /boot/vmlinuz-1 root=/dev/xvda1 ro quiet
+	initrd /boot/initrd-1
+}
+submenu 'Advanced options for Debian' {
+	menuentry 'Debian, recovery' {
+		linux /boot/vmlinuz-2 root=/dev/xvda1 single
+	}
+	menuentry 'Debian, old' {
+		linux /boot/vmlinuz-1 root=/dev/xvda1 old
+	}
+}
+EOF
+mkimage g.img rg
+
 # ---- tmux ------------------------------------------------------------------
 unset TMUX # our own server, even when the suite runs inside tmux
 sock=$PWD/tmux.sock
@@ -472,4 +492,42 @@ if wanted menu/submenu/countdown; then
 	wait_exit s5 5 && [ "$(result s5)" = "rc=0 path=1>1 args=c" ] &&
 		pass menu/submenu/countdown || fail menu/submenu/countdown "$(result s5)" "$(screen s5)"
 	done_with s5
+fi
+
+# GRUB 2: the submenu holding the default is selected and marked; Enter
+# opens it on the default, Esc leaves it, and an entry inside boots.
+if wanted menu/grub2/submenu; then
+	pygrub g1 g.img
+	ok=false
+	wait_screen g1 "$MENU_UP" && screen g1 | grep -q '^ > \* Advanced options for Debian >$' &&
+		screen g1 | grep -q '^     Debian GNU/Linux$' && keys g1 Enter &&
+		wait_screen g1 "In: Advanced options for Debian" && screen g1 | grep -q '^ > \* Debian, recovery$' &&
+		keys g1 Escape && wait_screen g1 "Debian GNU/Linux" && keys g1 Right &&
+		wait_screen g1 "In: Advanced options for Debian" && keys g1 Down Enter &&
+		wait_exit g1 && [ "$rc" = 0 ] && booted g1 "root=/dev/xvda1 old" rg/boot/vmlinuz-1 && ok=true
+	$ok && pass menu/grub2/submenu || fail menu/grub2/submenu "rc=$rc out: $(cat g1/out 2>/dev/null)" "$(screen g1)"
+	done_with g1
+fi
+
+if wanted menu/grub2/submenu-json; then
+	gbmenu g2 g.img
+	wait_screen g2 "$MENU_UP" && keys g2 Enter && wait_screen g2 "In: Advanced options" && keys g2 Enter
+	if wait_exit g2 && [ "$rc" = 0 ] && [ "$(jq -r .entry.path g2.json)" = "1>0" ] &&
+		[ "$(jq -r .args g2.json)" = "root=/dev/xvda1 single" ]; then
+		pass menu/grub2/submenu-json
+	else
+		fail menu/grub2/submenu-json "rc=$rc" "$(cat g2.json)"
+	fi
+	done_with g2
+fi
+
+# The watchdog (here 2 seconds) does not count the time a person takes.
+if wanted menu/cmd/watchdog-paused; then
+	launch g3 "'$GUESTBOOT' --timeout=2 menu -o g3 --format json a.img >g3.json"
+	wait_screen g3 "$MENU_UP" && keys g3 Down
+	sleep 3
+	keys g3 Enter
+	wait_exit g3 && [ "$rc" = 0 ] && [ "$(jq -r .args g3.json)" = "root=/dev/xvda1 ro second" ] &&
+		pass menu/cmd/watchdog-paused || fail menu/cmd/watchdog-paused "rc=$rc" "$(screen g3)"
+	done_with g3
 fi
