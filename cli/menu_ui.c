@@ -766,8 +766,8 @@ int cli_menu_prepare(FILE *in, FILE *out)
 	if (term.prepared)
 		return in == term.in && out == term.out && term.screen ? 0 : CLI_MENU_NO_TERM;
 	/* The user's locale decides whether UTF-8 titles show as such. */
-	const char *cur = setlocale(LC_CTYPE, NULL);
-	term.locale = cur ? strdup(cur) : NULL;
+	const char *was = setlocale(LC_CTYPE, NULL);
+	term.locale = was ? strdup(was) : NULL;
 	setlocale(LC_CTYPE, "");
 	utf8_locale = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	/* Ours before newterm's: curses then leaves these signals alone. */
