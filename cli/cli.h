@@ -39,6 +39,8 @@ struct cli_sandbox {
 	unsigned timeout;    /* watchdog, seconds */
 	struct gb_sandbox_limits lim;
 	long runas;          /* pygrub --runas: drop to this uid too */
+	bool interactive;    /* the child may show a menu: while it waits for a
+				person (cli_watchdog_pause), the watchdog stops */
 };
 extern struct cli_sandbox cli_sandbox;
 
@@ -48,6 +50,9 @@ extern struct cli_sandbox cli_sandbox;
 int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		  char *result, size_t cap, size_t *len);
 int cli_result_send(const void *data, size_t len);
+/* In the child: a menu starts (true) or stops (false) waiting for a person;
+ * the watchdog's time starts again when it stops. */
+void cli_watchdog_pause(bool paused);
 /* A result as n NUL-terminated strings; parse checks there are exactly n. */
 #define GB_RESULT_MAX 65536
 int cli_result_fields(const char *const *fields, size_t n);
@@ -55,10 +60,55 @@ int cli_result_parse(const char *buf, size_t len, const char **fields, size_t n)
 /* Make an image open enter the sandbox before parsing (in the child). */
 void cli_sandbox_hook(struct gb_ctx *ctx, struct gb_image_options *opt);
 
+/* ---- extract and menu: write an entry's files, print how to boot them ---- */
+
+struct cli_extract {
+	const char *image;
+	const char *entry;     /* NULL: the default */
+	bool interactive;      /* choose on the terminal (guestboot menu) */
+	struct cli_image_opts img;
+	struct gb_menu_options menu;
+	const char *dir;       /* where the files go */
+	int format;            /* enum gb_out_format */
+	bool kernel_only;      /* no initrd */
+	bool print_only;       /* no files: name them as VOL:PATH */
+	struct gb_boot_limits lim;
+};
+
+#define CLI_EXTRACT_DEFAULTS \
+	{ .dir = ".", .format = GB_OUT_JSON, \
+	  .lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } }
+
+enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI_O_KIND,
+       CLI_O_PVGRUB, CLI_O_PLATFORM };
+
+/* The options extract and menu share ("o:f:" as short options). */
+#define CLI_EXTRACT_LONGOPTS \
+	{ "output-dir", required_argument, NULL, 'o' }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "kernel-only", no_argument, NULL, CLI_O_KONLY }, \
+	{ "print", no_argument, NULL, CLI_O_PRINT }, \
+	{ "max-kernel-size", required_argument, NULL, CLI_O_MAXK }, \
+	{ "max-ramdisk-size", required_argument, NULL, CLI_O_MAXR }, \
+	{ "config", required_argument, NULL, CLI_O_CONFIG }, \
+	{ "kind", required_argument, NULL, CLI_O_KIND }, \
+	{ "pvgrub", required_argument, NULL, CLI_O_PVGRUB }, \
+	{ "platform", required_argument, NULL, CLI_O_PLATFORM }
+
+/* Handle one of those options or an image option (true when c was one); a
+ * bad value sets *err to the exit status after printing why. */
+bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract *x, int *err);
+/* Choose the entry (x->entry, the default, or the menu), write its kernel
+ * and initrd into x->dir (or, with print_only, name them) and print how to
+ * boot it. Parsing runs sandboxed; the files appear complete or not at
+ * all. Returns the exit status, after printing any error. */
+int cli_extract_run(const struct cli_extract *x, const char *cmd);
+
 int cmd_inspect(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_pygrub(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_menu(int argc, char **argv);
 int cmd_sandbox_test(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);

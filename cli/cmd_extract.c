@@ -3,6 +3,7 @@
  * Firecracker or a script needs to boot them. */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "menu_ui.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,12 +109,9 @@ static char *vol_path(const struct gb_menu *m, const struct gb_boot_file *f)
 }
 
 struct extract {
-	const char *image, *entry;
-	struct cli_image_opts img;
-	struct gb_menu_options menu;
-	struct gb_boot_limits lim;
-	bool kernel_only, print_only;
+	const struct cli_extract *req;
 	struct staged k, i;
+	FILE *tty_in, *tty_out; /* the menu's terminal, opened before the sandbox */
 };
 
 /* The child's result: NUL-separated fields, in this order. */
@@ -134,6 +132,79 @@ static char *initrd_paths(const struct gb_menu *m, const struct gb_entry *e)
 	return all;
 }
 
+/* The controlling terminal, made ready for the menu while files can still
+ * be opened (the sandbox is entered when the image is). */
+static int open_tty(struct extract *x)
+{
+	x->tty_in = fopen("/dev/tty", "re");
+	x->tty_out = fopen("/dev/tty", "we");
+	if (x->tty_in && x->tty_out && !cli_menu_prepare(x->tty_in, x->tty_out))
+		return 0;
+	fprintf(stderr, "guestboot: %s: cannot show the menu: no usable terminal "
+			"(use 'guestboot extract')\n", x->req->image);
+	return 1;
+}
+
+static void close_tty(struct extract *x)
+{
+	cli_menu_release();
+	if (x->tty_in)
+		fclose(x->tty_in);
+	if (x->tty_out)
+		fclose(x->tty_out);
+	x->tty_in = x->tty_out = NULL;
+}
+
+/* The person at the terminal chooses, and may edit the command line
+ * (*args, malloc'd). Returns 0 or the exit status. */
+static int choose_on_tty(struct extract *x, const struct gb_menu *menu,
+			 const struct gb_entry **e, char **args)
+{
+	cli_watchdog_pause(true);
+	int r = cli_menu_run(menu, x->tty_in, x->tty_out, e, args);
+	cli_watchdog_pause(false);
+	if (r == CLI_MENU_QUIT) {
+		fprintf(stderr, "guestboot: %s: no entry chosen\n", x->req->image);
+		return 1;
+	}
+	if (r) {
+		fprintf(stderr, "guestboot: %s: cannot show the menu: no usable terminal "
+				"(use 'guestboot extract')\n", x->req->image);
+		return 1;
+	}
+	return 0;
+}
+
+/* The entry to extract: the menu's choice, --entry, or the default; its
+ * place in the menu in path[0..*depth). Returns 0 or the exit status. */
+static int choose_entry(struct extract *x, const struct gb_menu *menu, const struct gb_entry **e,
+			size_t *path, size_t *depth, char **args)
+{
+	const struct cli_extract *q = x->req;
+	const size_t *p;
+	if (q->entry) {
+		*e = gb_menu_find(menu, q->entry, path, depth);
+		if (!*e) {
+			fprintf(stderr, "guestboot: %s: no entry '%s' (see 'guestboot list')\n",
+				q->image, q->entry);
+			return 3;
+		}
+		return 0;
+	}
+	*e = gb_menu_default(menu, &p, depth);
+	if (!*e) {
+		fprintf(stderr, "guestboot: %s: the menu has no entries\n", q->image);
+		return 3;
+	}
+	memcpy(path, p, *depth * sizeof(*p));
+	if (!q->interactive)
+		return 0;
+	int r = choose_on_tty(x, menu, e, args);
+	if (!r)
+		cli_menu_locate(menu, *e, path, depth);
+	return r;
+}
+
 /* The sandboxed half: parse, choose, write into the staged descriptors,
  * and send back what the parent prints. */
 static int extract_child(void *arg)
@@ -143,40 +214,28 @@ static int extract_child(void *arg)
 	struct gb_image *img = NULL;
 	struct gb_menu *menu = NULL;
 	const struct gb_entry *e = NULL;
-	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL;
+	const struct cli_extract *q = x->req;
+	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL, *args = NULL;
 	size_t path[8], depth = 0;
-	struct gb_boot_limits lim = x->lim;
-	if (x->kernel_only)
+	struct gb_boot_limits lim = q->lim;
+	if (q->kernel_only)
 		lim.initrd_max = 0;
-	int r = cli_open(ctx, x->image, &x->img, &img);
+	int r = q->interactive ? open_tty(x) : 0;
+	if (r)
+		goto done;
+	r = cli_open(ctx, q->image, &q->img, &img);
 	if (!r)
-		r = gb_menu_load(ctx, img, &x->menu, &menu);
+		r = gb_menu_load(ctx, img, &q->menu, &menu);
 	if (r)
 		goto fail;
-	if (x->entry) {
-		e = gb_menu_find(menu, x->entry, path, &depth);
-		if (!e) {
-			fprintf(stderr, "guestboot: %s: no entry '%s' (see 'guestboot list')\n",
-				x->image, x->entry);
-			r = 3;
-			goto done;
-		}
-	} else {
-		const size_t *p;
-		e = gb_menu_default(menu, &p, &depth);
-		if (!e) {
-			fprintf(stderr, "guestboot: %s: the menu has no entries\n", x->image);
-			r = 3;
-			goto done;
-		}
-		memcpy(path, p, depth * sizeof(*p));
-	}
+	if ((r = choose_entry(x, menu, &e, path, &depth, &args)))
+		goto done;
 	for (size_t d = 0, n = 0; d < depth; d++)
 		n += (size_t)snprintf(label + n, sizeof(label) - n, d ? ">%zu" : "%zu", path[d]);
-	bool with_initrd = e->ninitrds && !x->kernel_only;
+	bool with_initrd = e->ninitrds && !q->kernel_only;
 	if ((r = gb_entry_check_files(ctx, menu, e, &lim)))
 		goto fail;
-	if (x->print_only) {
+	if (q->print_only) {
 		kpath = vol_path(menu, &e->kernel);
 		ipath = with_initrd ? initrd_paths(menu, e) : strdup("");
 	} else {
@@ -194,7 +253,7 @@ static int extract_child(void *arg)
 	struct gb_volume *kv = gb_menu_file_volume(menu, &e->kernel);
 	snprintf(volume, sizeof(volume), "%s", kv ? gb_volume_info(kv)->id : "");
 	const char *f[NFIELDS] = {
-		[F_KERNEL] = kpath, [F_INITRD] = ipath, [F_ARGS] = e->args ? e->args : "",
+		[F_KERNEL] = kpath, [F_INITRD] = ipath, [F_ARGS] = args ? args : e->args ? e->args : "",
 		[F_PATH] = label, [F_TITLE] = e->title ? e->title : "",
 		[F_ID] = e->id ? e->id : "", [F_HAS_ID] = e->id ? "1" : "0", [F_VOLUME] = volume,
 	};
@@ -203,6 +262,8 @@ static int extract_child(void *arg)
 fail:
 	r = cli_fail(ctx, r);
 done:
+	close_tty(x);
+	free(args);
 	free(kpath);
 	free(ipath);
 	gb_menu_close(menu);
@@ -211,79 +272,89 @@ done:
 	return r;
 }
 
-int cmd_extract(int argc, char **argv)
+bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract *x, int *err)
 {
-	enum { O_KONLY = 256, O_PRINT, O_MAXK, O_MAXR, O_CONFIG, O_KIND, O_PVGRUB, O_PLATFORM };
-	static const struct option longopts[] = {
-		{ "output-dir", required_argument, NULL, 'o' },
-		{ "entry", required_argument, NULL, 'e' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "kernel-only", no_argument, NULL, O_KONLY },
-		{ "print", no_argument, NULL, O_PRINT },
-		{ "max-kernel-size", required_argument, NULL, O_MAXK },
-		{ "max-ramdisk-size", required_argument, NULL, O_MAXR },
-		{ "config", required_argument, NULL, O_CONFIG },
-		{ "kind", required_argument, NULL, O_KIND },
-		{ "pvgrub", required_argument, NULL, O_PVGRUB },
-		{ "platform", required_argument, NULL, O_PLATFORM },
-		CLI_IMAGE_LONGOPTS,
-		{ 0 },
-	};
-	struct cli_image_opts o = { 0 };
-	struct gb_menu_options mo = { 0 };
-	struct gb_boot_limits lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX };
-	const char *dir = ".", *entry = NULL;
-	int format = GB_OUT_JSON, c;
-	bool kernel_only = false, print_only = false;
-	while ((c = getopt_long(argc, argv, "ho:e:f:", longopts, NULL)) != -1) {
-		if (cli_image_opt(c, optarg, &o))
-			continue;
-		switch (c) {
-		case 'o': dir = optarg; break;
-		case 'e': entry = optarg; break;
-		case 'f':
-			if (!strcmp(optarg, "json"))
-				format = GB_OUT_JSON;
-			else if (!strcmp(optarg, "shell"))
-				format = GB_OUT_SHELL;
-			else if (!strcmp(optarg, "qemu"))
-				format = GB_OUT_QEMU;
-			else if (!strcmp(optarg, "firecracker"))
-				format = GB_OUT_FIRECRACKER;
-			else
-				return cli_usage_error("extract", "unknown format '%s'", optarg);
-			break;
-		case O_KONLY: kernel_only = true; break;
-		case O_PRINT: print_only = true; break;
-		case O_MAXK:
-		case O_MAXR:
-			if (!parse_size(optarg, c == O_MAXK ? &lim.kernel_max : &lim.initrd_max))
-				return cli_usage_error("extract", "bad size '%s'", optarg);
-			break;
-		case O_CONFIG: mo.config = optarg; break;
-		case O_KIND: mo.kind = optarg; break;
-		case O_PVGRUB: mo.pvgrub = optarg; break;
-		case O_PLATFORM: mo.grub_platform = optarg; break;
-		case 'h': extract_help(); return 0;
-		default: return cli_usage_error("extract", "bad option");
-		}
+	*err = 0;
+	if (cli_image_opt(c, arg, &x->img))
+		return true;
+	switch (c) {
+	case 'o': x->dir = arg; return true;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			x->format = GB_OUT_JSON;
+		else if (!strcmp(arg, "shell"))
+			x->format = GB_OUT_SHELL;
+		else if (!strcmp(arg, "qemu"))
+			x->format = GB_OUT_QEMU;
+		else if (!strcmp(arg, "firecracker"))
+			x->format = GB_OUT_FIRECRACKER;
+		else
+			*err = cli_usage_error(cmd, "unknown format '%s'", arg);
+		return true;
+	case CLI_O_KONLY: x->kernel_only = true; return true;
+	case CLI_O_PRINT: x->print_only = true; return true;
+	case CLI_O_MAXK:
+	case CLI_O_MAXR:
+		if (!parse_size(arg, c == CLI_O_MAXK ? &x->lim.kernel_max : &x->lim.initrd_max))
+			*err = cli_usage_error(cmd, "bad size '%s'", arg);
+		return true;
+	case CLI_O_CONFIG: x->menu.config = arg; return true;
+	case CLI_O_KIND: x->menu.kind = arg; return true;
+	case CLI_O_PVGRUB: x->menu.pvgrub = arg; return true;
+	case CLI_O_PLATFORM: x->menu.grub_platform = arg; return true;
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error("extract", "expected one IMAGE");
-	struct stat st;
-	if (!print_only && (stat(dir, &st) || !S_ISDIR(st.st_mode)))
-		return cli_usage_error("extract", "%s is not an existing directory", dir);
+	return false;
+}
 
+/* The parent's half after the child succeeded: rename the files into place
+ * and print the result with the parent's own file names. */
+static int publish(struct extract *x, const char **f)
+{
+	const struct cli_extract *q = x->req;
+	bool with_initrd = f[F_INITRD][0] != '\0';
+	if (!with_initrd)
+		unstage(&x->i);
+	if (!q->print_only && (commit(&x->k) || (with_initrd && commit(&x->i)))) {
+		fprintf(stderr, "guestboot: cannot write into %s: %s\n", q->dir, strerror(errno));
+		unlink(x->k.final);
+		return 6;
+	}
+	struct gb_ctx *ctx = gb_ctx_new();
+	char *out = NULL;
+	struct gb_boot_output b = {
+		.format = q->format,
+		.kernel = q->print_only ? f[F_KERNEL] : x->k.final,
+		.initrd = !with_initrd ? NULL : q->print_only ? f[F_INITRD] : x->i.final,
+		.args = f[F_ARGS], .entry_path = f[F_PATH], .title = f[F_TITLE],
+		.id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL,
+		/* a partition number, or an LV's or array's VOL name */
+		.volume = f[F_VOLUME][0] >= '0' && f[F_VOLUME][0] <= '9' ? atoi(f[F_VOLUME]) : -1,
+		.volume_id = f[F_VOLUME][0] ? f[F_VOLUME] : NULL,
+	};
+	int r = gb_format_boot(ctx, &b, &out);
+	if (r) {
+		r = cli_fail(ctx, r);
+	} else {
+		fputs(out, stdout);
+		r = fflush(stdout) ? 6 : 0;
+	}
+	free(out);
+	gb_ctx_free(ctx);
+	return r;
+}
+
+int cli_extract_run(const struct cli_extract *q, const char *cmd)
+{
+	struct stat st;
+	if (!q->print_only && (stat(q->dir, &st) || !S_ISDIR(st.st_mode)))
+		return cli_usage_error(cmd, "%s is not an existing directory", q->dir);
 	/* The output files are opened here, before the image is; the
 	 * sandboxed child fills them, and they are renamed into place only
 	 * when everything succeeded. */
-	struct extract x = { .image = argv[optind], .img = o, .menu = mo, .lim = lim,
-			     .entry = entry, .kernel_only = kernel_only, .print_only = print_only,
-			     .k = { .fd = -1 }, .i = { .fd = -1 } };
-	int r;
-	if (!print_only &&
-	    (stage(dir, "vmlinuz", &x.k) || (!kernel_only && stage(dir, "initrd", &x.i)))) {
-		fprintf(stderr, "guestboot: cannot create a file in %s: %s\n", dir, strerror(errno));
+	struct extract x = { .req = q, .k = { .fd = -1 }, .i = { .fd = -1 } };
+	if (!q->print_only &&
+	    (stage(q->dir, "vmlinuz", &x.k) || (!q->kernel_only && stage(q->dir, "initrd", &x.i)))) {
+		fprintf(stderr, "guestboot: cannot create a file in %s: %s\n", q->dir, strerror(errno));
 		unstage(&x.k);
 		unstage(&x.i);
 		return 6;
@@ -291,44 +362,44 @@ int cmd_extract(int argc, char **argv)
 	char result[GB_RESULT_MAX];
 	size_t len;
 	const char *f[NFIELDS];
-	r = cli_supervise(x.image, extract_child, &x, result, sizeof(result), &len);
+	/* A menu waits for a person: the watchdog pauses meanwhile. */
+	cli_sandbox.interactive = q->interactive;
+	int r = cli_supervise(q->image, extract_child, &x, result, sizeof(result), &len);
 	if (!r && cli_result_parse(result, len, f, NFIELDS)) {
-		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", x.image);
+		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", q->image);
 		r = 1;
 	}
-	if (r)
-		goto done;
-	bool with_initrd = f[F_INITRD][0] != '\0';
-	if (!with_initrd)
-		unstage(&x.i);
-	if (!print_only && (commit(&x.k) || (with_initrd && commit(&x.i)))) {
-		fprintf(stderr, "guestboot: cannot write into %s: %s\n", dir, strerror(errno));
-		unlink(x.k.final);
-		r = 6;
-		goto done;
-	}
-	struct gb_ctx *ctx = gb_ctx_new();
-	char *out = NULL;
-	struct gb_boot_output b = {
-		.format = format,
-		.kernel = print_only ? f[F_KERNEL] : x.k.final,
-		.initrd = !with_initrd ? NULL : print_only ? f[F_INITRD] : x.i.final,
-		.args = f[F_ARGS], .entry_path = f[F_PATH], .title = f[F_TITLE],
-		.id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL,
-		/* a partition number, or an LV's or array's VOL name */
-		.volume = f[F_VOLUME][0] >= '0' && f[F_VOLUME][0] <= '9' ? atoi(f[F_VOLUME]) : -1,
-		.volume_id = f[F_VOLUME][0] ? f[F_VOLUME] : NULL,
-	};
-	if ((r = gb_format_boot(ctx, &b, &out)))
-		r = cli_fail(ctx, r);
-	else {
-		fputs(out, stdout);
-		r = fflush(stdout) ? 6 : 0;
-	}
-	free(out);
-	gb_ctx_free(ctx);
-done:
+	if (!r)
+		r = publish(&x, f);
 	unstage(&x.k);
 	unstage(&x.i);
 	return r;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "entry", required_argument, NULL, 'e' },
+		CLI_EXTRACT_LONGOPTS,
+		CLI_IMAGE_LONGOPTS,
+		{ 0 },
+	};
+	struct cli_extract x = CLI_EXTRACT_DEFAULTS;
+	int c, err;
+	while ((c = getopt_long(argc, argv, "ho:e:f:", longopts, NULL)) != -1) {
+		if (cli_extract_opt(c, optarg, "extract", &x, &err)) {
+			if (err)
+				return err;
+			continue;
+		}
+		switch (c) {
+		case 'e': x.entry = optarg; break;
+		case 'h': extract_help(); return 0;
+		default: return cli_usage_error("extract", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("extract", "expected one IMAGE");
+	x.image = argv[optind];
+	return cli_extract_run(&x, "extract");
 }

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "menu_ui.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@ struct pygrub {
 	/* state */
 	char *path_kernel, *path_ramdisk;
 	int fd_kernel, fd_ramdisk, fd_out;
+	FILE *tty_in, *tty_out; /* the menu's terminal (-i), NULL when none */
 };
 
 /* pygrub's usage line, to the byte; --help adds guestboot's extensions. */
@@ -307,6 +309,52 @@ static int copy_named(struct gb_ctx *ctx, struct gb_image *img, const char *path
 	return r ? cli_fail(ctx, r) : 0;
 }
 
+/* The controlling terminal (libxl gives the bootloader a pty proxied to
+ * the domain's console), made ready for the menu while files can still be
+ * opened: the sandbox is entered when the image is. Without one, the
+ * default boots, as with -q. */
+static void open_tty(struct pygrub *p)
+{
+	p->tty_in = fopen("/dev/tty", "re");
+	p->tty_out = fopen("/dev/tty", "we");
+	if (p->tty_in && p->tty_out && !cli_menu_prepare(p->tty_in, p->tty_out))
+		return;
+	cli_menu_release();
+	if (p->tty_in)
+		fclose(p->tty_in);
+	if (p->tty_out)
+		fclose(p->tty_out);
+	p->tty_in = p->tty_out = NULL;
+}
+
+static void close_tty(struct pygrub *p)
+{
+	if (!p->tty_in)
+		return;
+	cli_menu_release();
+	fclose(p->tty_in);
+	fclose(p->tty_out);
+	p->tty_in = p->tty_out = NULL;
+}
+
+/* The menu, when there is a terminal and something to choose: 0 with *e
+ * and *args (the command line, maybe edited) set or left NULL (no menu:
+ * boot the default), or 1 when the person quit. */
+static int choose_interactively(struct pygrub *p, const struct gb_menu *menu,
+				const struct gb_entry **e, char **args)
+{
+	if (!p->tty_in || !gb_menu_default(menu, NULL, NULL))
+		return 0;
+	cli_watchdog_pause(true);
+	int r = cli_menu_run(menu, p->tty_in, p->tty_out, e, args);
+	cli_watchdog_pause(false);
+	if (r == CLI_MENU_QUIT) {
+		fprintf(stderr, "guestboot: %s: No kernel image selected!\n", p->image);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * The sandboxed half: parse the image, choose the entry, write the kernel
  * and ramdisk into the descriptors the parent opened, and send back only
@@ -322,9 +370,11 @@ static int child(void *arg)
 	struct gb_image *img = NULL;
 	struct gb_menu *menu = NULL;
 	const struct gb_entry *e = NULL;
-	char *args = NULL;
+	char *args = NULL, *menu_args = NULL;
 	int r;
 
+	if (p->interactive && !p->kernel && !p->list)
+		open_tty(p);
 	if ((r = cli_open(ctx, p->image, &p->img, &img))) {
 		r = cli_fail(ctx, r);
 		goto out;
@@ -353,7 +403,10 @@ static int child(void *arg)
 			r = fflush(stdout) ? 6 : 0;
 			goto out;
 		}
-		e = pick_entry(menu, p->entry);
+		if ((r = choose_interactively(p, menu, &e, &menu_args)))
+			goto out;
+		if (!e)
+			e = pick_entry(menu, p->entry);
 		if (!e) {
 			fprintf(stderr, "guestboot: %s: No kernel image selected!\n", p->image);
 			r = 3;
@@ -367,7 +420,8 @@ static int child(void *arg)
 			r = cli_fail(ctx, r);
 			goto out;
 		}
-		if (asprintf(&args, "%s%s%s", e->args ? e->args : "",
+		const char *entry_args = menu_args ? menu_args : e->args;
+		if (asprintf(&args, "%s%s%s", entry_args ? entry_args : "",
 			     p->args && *p->args ? " " : "", p->args ? p->args : "") < 0)
 			args = NULL;
 	}
@@ -378,7 +432,9 @@ static int child(void *arg)
 	const char *fields[] = { (e ? e->ninitrds > 0 : p->ramdisk != NULL) ? "1" : "0", args };
 	r = cli_result_fields(fields, 2) ? 6 : 0;
 out:
+	close_tty(p);
 	free(args);
+	free(menu_args);
 	gb_menu_close(menu);
 	gb_image_close(img);
 	gb_ctx_free(ctx);
@@ -534,10 +590,6 @@ int cmd_pygrub(int argc, char **argv)
 		fprintf(stderr, "guestboot: --isconfig is not supported: use 'guestboot list --config'\n");
 		return 4;
 	}
-	if (p.interactive && !p.list) {
-		/* The menu is not there yet: boot the default, as -q does. */
-		p.interactive = false;
-	}
 	if (p.output_dir) {
 		struct stat st;
 		if (stat(p.output_dir, &st) || !S_ISDIR(st.st_mode)) {
@@ -567,6 +619,7 @@ int cmd_pygrub(int argc, char **argv)
 	}
 	p.image = image;
 	cli_sandbox.runas = p.runas;
+	cli_sandbox.interactive = p.interactive && !p.kernel && !p.list;
 	int r = run(&p);
 	if (p.output && p.fd_out >= 0 && close(p.fd_out) && !r) {
 		discard(&p);

@@ -18,6 +18,7 @@ static const struct command {
 	{ "inspect", cmd_inspect, "show the volumes of an image and their file systems", false },
 	{ "list", cmd_list, "show the guest's boot menu and the entry it boots", false },
 	{ "extract", cmd_extract, "write the chosen kernel and initrd, print how to boot them", true },
+	{ "menu", cmd_menu, "show the guest's boot menu, then extract the entry chosen", true },
 	{ "pygrub", cmd_pygrub, "Xen's pygrub, drop-in (see 'guestboot pygrub --help')", true },
 	{ "ls", cmd_ls, "list a directory inside the image", false },
 	{ "cat", cmd_cat, "write a file from inside the image to standard output", false },

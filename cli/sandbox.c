@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@ struct cli_sandbox cli_sandbox = {
 };
 
 static int result_fd = -1;  /* the child's end of the result pipe */
+static int control_fd = -1; /* the child's end of the watchdog's control pipe */
 static bool in_child;
 /* Without the sandbox, results land here directly. */
 static char *local_result;
@@ -80,6 +82,65 @@ int cli_result_send(const void *data, size_t len)
 	return 0;
 }
 
+void cli_watchdog_pause(bool paused)
+{
+	char c = paused ? 'P' : 'R';
+	if (control_fd >= 0 && write(control_fd, &c, 1) < 0)
+		control_fd = -1; /* the parent is gone: nothing to tell */
+}
+
+/* A byte from the child's control pipe: 'P' pauses the watchdog while a
+ * menu waits for a person, 'R' restarts its full time. End of file (the
+ * child exited) closes the pipe and restarts it too. */
+static void read_control(int *fd, bool *paused, time_t *deadline)
+{
+	char c;
+	ssize_t n = read(*fd, &c, 1);
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n == 1 && c == 'P') {
+		*paused = true;
+		return;
+	}
+	if (n != 1) {
+		close(*fd);
+		*fd = -1;
+	}
+	if (*paused || n == 1)
+		*deadline = time(NULL) + (time_t)cli_sandbox.timeout;
+	*paused = false;
+}
+
+/* While a child shows a menu, a request to stop (libxl ending the
+ * bootloader, a hangup) goes to the child: its menu closes through its
+ * normal exit, so the terminal is restored, and the caller then removes
+ * its files. */
+static volatile pid_t menu_child;
+static const int forwarded[] = { SIGTERM, SIGHUP, SIGINT };
+#define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
+
+static void forward_signal(int sig)
+{
+	if (menu_child > 0)
+		kill(menu_child, sig);
+}
+
+static void forward_signals(pid_t pid, struct sigaction *saved)
+{
+	struct sigaction sa = { .sa_handler = forward_signal };
+	sigemptyset(&sa.sa_mask);
+	menu_child = pid;
+	for (size_t i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded[i], &sa, &saved[i]);
+}
+
+static void stop_forwarding(const struct sigaction *saved)
+{
+	for (size_t i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded[i], &saved[i], NULL);
+	menu_child = 0;
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -113,19 +174,33 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		local_result = NULL;
 		return r;
 	}
-	int pfd[2];
+	int pfd[2], cfd[2] = { -1, -1 };
 	if (pipe2(pfd, O_CLOEXEC)) {
 		fprintf(stderr, "guestboot: pipe: %s\n", strerror(errno));
 		return 6;
 	}
+	if (cli_sandbox.interactive && pipe2(cfd, O_CLOEXEC)) {
+		fprintf(stderr, "guestboot: pipe: %s\n", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return 6;
+	}
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "guestboot: fork: %s\n", strerror(errno));
 		return 6;
 	}
 	if (pid == 0) {
+		/* A parent that dies (even by SIGKILL) takes the menu with it. */
+		if (cli_sandbox.interactive &&
+		    (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
+			_exit(1);
 		close(pfd[0]);
+		if (cfd[0] >= 0)
+			close(cfd[0]);
+		control_fd = cfd[1];
 		result_fd = pfd[1];
 		in_child = true;
 		int code = fn(arg);
@@ -133,23 +208,35 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		_exit(code);
 	}
 	close(pfd[1]);
+	if (cfd[1] >= 0)
+		close(cfd[1]);
+	struct sigaction saved_signals[NFORWARDED];
+	if (cli_sandbox.interactive)
+		forward_signals(pid, saved_signals);
 
 	/* Read the result (bounded) until the child closes its end, within
 	 * the watchdog's time. */
 	time_t deadline = time(NULL) + (time_t)cli_sandbox.timeout;
 	size_t got = 0;
-	bool overflow = false, timed_out = false;
+	bool overflow = false, timed_out = false, paused = false;
 	for (;;) {
 		time_t left = deadline - time(NULL);
-		if (left <= 0) {
+		if (left <= 0 && !paused) {
 			timed_out = true;
 			break;
 		}
-		struct pollfd p = { pfd[0], POLLIN, 0 };
-		int r = poll(&p, 1, (int)(left > 1000 ? 1000000 : left * 1000));
+		struct pollfd p[2] = { { pfd[0], POLLIN, 0 }, { cfd[0], POLLIN, 0 } };
+		int r = poll(p, cfd[0] >= 0 ? 2 : 1,
+			     paused ? 1000 : (int)(left > 1000 ? 1000000 : left * 1000));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
+			continue;
+		if (cfd[0] >= 0 && p[1].revents) {
+			read_control(&cfd[0], &paused, &deadline);
+			continue;
+		}
+		if (!p[0].revents)
 			continue;
 		char buf[4096];
 		ssize_t n = read(pfd[0], buf, sizeof(buf));
@@ -165,6 +252,10 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		got += (size_t)n;
 	}
 	close(pfd[0]);
+	if (cfd[0] >= 0)
+		close(cfd[0]);
+	if (paused) /* the child ended while its menu waited */
+		deadline = time(NULL) + (time_t)cli_sandbox.timeout;
 	if (timed_out || overflow)
 		kill(pid, SIGKILL);
 
@@ -183,6 +274,8 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 	}
 	alarm(0);
 	sigaction(SIGALRM, &old, NULL);
+	if (cli_sandbox.interactive)
+		stop_forwarding(saved_signals);
 
 	if (timed_out) {
 		fprintf(stderr, "guestboot: %s: stopped after %u seconds (the watchdog's limit)\n",

@@ -28,7 +28,7 @@ static int set_exported(struct gb_grub2 *g, const char *name, const char *value)
 
 static int setup_env(struct gb_grub2 *g, int dev, const char *path)
 {
-	const char *devname = g->devs->dev[dev].grub_name;
+	const char *devname = g->devs->dev[dev].grub_name ? g->devs->dev[dev].grub_name : "";
 	const char *plat = g->opt && g->opt->grub_platform ? g->opt->grub_platform : "pc";
 	/* BIOS GRUB is an i386 program even on 64-bit machines */
 	const char *cpu = g->opt && g->opt->grub_cpu ? g->opt->grub_cpu
@@ -345,7 +345,8 @@ static int run(struct gb_grub2 *g, int dev, const char *path, char *text, size_t
 	char *name = NULL;
 	if (setup_env(g, dev, path))
 		return g->fatal;
-	if (asprintf(&name, "(%s)%s", g->devs->dev[dev].grub_name, path) < 0)
+	const char *devname = g->devs->dev[dev].grub_name ? g->devs->dev[dev].grub_name : "";
+	if (asprintf(&name, "(%s)%s", devname, path) < 0)
 		return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
 	gb_grub2_run_text(g, name, path, text, len);
 	free(name);

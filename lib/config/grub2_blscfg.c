@@ -112,7 +112,7 @@ static int scan(struct gb_grub2 *g, int dev, struct gb_bls_entry **ents, size_t 
 		}
 		return 0;
 	}
-	gb_grub2_warn(g, "blscfg: no BLS entries directory on (%s)", g->devs->dev[dev].grub_name);
+	gb_grub2_warn(g, "blscfg: no BLS entries directory on (%s)", gb_grub2_env_get(g->env, "root"));
 	return GB_GRUB2_ERR_FILE;
 }
 

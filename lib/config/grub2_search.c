@@ -54,7 +54,8 @@ static int search_do(struct gb_grub2 *g, enum search_kind k, const char *key, co
 		gb_grub2_warn(g, "search: no such device: %.80s", key);
 		return GB_GRUB2_ERR_FILE;
 	}
-	return var ? gb_grub2_env_set(g, var, g->devs->dev[found].grub_name) : 0;
+	const char *name = g->devs->dev[found].grub_name;
+	return var ? gb_grub2_env_set(g, var, name ? name : "") : 0;
 }
 
 static bool platform_hint(struct gb_grub2 *g, const char *opt)
