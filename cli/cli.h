@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Options every subcommand that opens an image takes. */
 struct cli_image_opts {
@@ -19,6 +20,10 @@ struct cli_image_opts {
 
 /* Handle an image option (returns true when c was one). */
 bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);
+
+/* Guest text for a terminal: printable ASCII and UTF-8 as is; controls
+ * (C0, DEL, C1), stray bytes and '\\' escaped as \xNN or \uNNNN. */
+void cli_put_safe(FILE *f, const char *s);
 
 /* Print "guestboot: <message>" and return the exit status for err. */
 int cli_fail(struct gb_ctx *ctx, int err);

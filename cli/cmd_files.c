@@ -67,18 +67,6 @@ static char type_char(enum gb_ftype t)
 	return t == GB_FT_DIR ? 'd' : t == GB_FT_LNK ? 'l' : t == GB_FT_REG ? '-' : '?';
 }
 
-/* Names come from the guest: print control characters escaped. */
-static void put_name(const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
-}
-
 static int long_entry(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir,
 		      const char *name)
 {
@@ -96,14 +84,14 @@ static int long_entry(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir,
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	printf("%c%04o %12llu %s ", type_char(st.type), st.mode & 07777,
 	       (unsigned long long)st.size, when);
-	put_name(name);
+	cli_put_safe(stdout, name);
 	if (st.type == GB_FT_LNK) {
 		char target[4097];
 		r = gb_fs_readlink(ctx, fs, path, target, sizeof(target));
 		if (r)
 			return r;
 		fputs(" -> ", stdout);
-		put_name(target);
+		cli_put_safe(stdout, target);
 	}
 	putchar('\n');
 	return 0;
@@ -153,7 +141,7 @@ static int run(const char *cmd, int argc, char **argv)
 				if (lng) {
 					r = long_entry(ctx, fs, path, l.e[i].name);
 				} else {
-					put_name(l.e[i].name);
+					cli_put_safe(stdout, l.e[i].name);
 					putchar('\n');
 				}
 			}

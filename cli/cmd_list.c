@@ -37,18 +37,6 @@ static const char *kind_name(enum gb_entry_kind k)
 	return "?";
 }
 
-/* Guest strings go to a terminal: escape control characters. */
-static void put_text(const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
-}
-
 static void put_file(const struct gb_menu *m, const char *what, const struct gb_boot_file *f,
 		     int indent)
 {
@@ -56,10 +44,10 @@ static void put_file(const struct gb_menu *m, const char *what, const struct gb_
 	printf("%*s%-7s ", indent, "", what);
 	/* The VOL spec: a partition number, or "lvm/vg0/root", "md/0". */
 	printf("%s:", v ? gb_volume_info(v)->id : "?");
-	put_text(f->path);
+	cli_put_safe(stdout, f->path);
 	if (f->args && *f->args) {
 		putchar(' ');
-		put_text(f->args);
+		cli_put_safe(stdout, f->args);
 	}
 	putchar('\n');
 }
@@ -80,7 +68,7 @@ static void print_entries(const struct gb_menu *m, const struct gb_entry *list, 
 			o += (size_t)snprintf(label + o, sizeof(label) - o, d ? ">%zu" : "%zu", path[d]);
 		int ind = 2 * (int)depth;
 		printf("%*s%c %-5s ", ind, "", is_default ? '*' : on_default ? '>' : ' ', label);
-		put_text(e->title ? e->title : "(untitled)");
+		cli_put_safe(stdout, e->title ? e->title : "(untitled)");
 		if (e->kind == GB_ENTRY_SUBMENU)
 			printf("  [submenu]");
 		else if (e->kind != GB_ENTRY_LINUX)
@@ -94,7 +82,7 @@ static void print_entries(const struct gb_menu *m, const struct gb_entry *list, 
 			put_file(m, "initrd", &e->initrds[k], ind + 8);
 		if (e->kernel.path) {
 			printf("%*s%-7s ", ind + 8, "", "args");
-			put_text(e->args);
+			cli_put_safe(stdout, e->args);
 			putchar('\n');
 		}
 		print_entries(m, e->children, e->nchildren, path, depth + 1, chosen, chosen_depth);
@@ -117,7 +105,7 @@ static void print_text(const struct gb_menu *m)
 		printf("(no entries)\n");
 	for (size_t i = 0; i < gb_menu_warning_count(m); i++) {
 		printf("warning: ");
-		put_text(gb_menu_warning(m, i));
+		cli_put_safe(stdout, gb_menu_warning(m, i));
 		putchar('\n');
 	}
 }

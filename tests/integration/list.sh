@@ -211,3 +211,15 @@ if wanted list/text; then
 		grep -q 'args    root=/dev/xvda2 two$' <<<"$out" &&
 		pass list/text || fail list/text "$out"
 fi
+
+# Guest text reaches the terminal escaped: C0, DEL and C1 controls (raw or
+# UTF-8 encoded) never pass through; UTF-8 text does.
+mkdir -p esc/boot/grub
+printf 'menuentry "A\302\23331mRED\033[2J ok \303\251 \302" { linux /vmlinuz }\n' >esc/boot/grub/grub.cfg
+truncate -s 16M esc.img
+mke2fs -q -F -t ext4 -d esc esc.img >/dev/null
+if wanted list/escapes; then
+	line=$("$GUESTBOOT" list esc.img | grep ' A')
+	want='* 0     A\u009b31mRED\x1b[2J ok é \xc2'
+	[ "$line" = "$want" ] && pass list/escapes || fail list/escapes "want: $want" "got:  $line"
+fi
