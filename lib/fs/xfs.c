@@ -334,18 +334,20 @@ static void xfs_umount(struct gb_fs *base)
 
 /* A file system block number (agno << agblklog | agbno) of a run of len
  * blocks → the linear block number, checked to stay inside one group. */
-static int fsb_linear(struct gb_ctx *ctx, const struct xfs_fs *fs, uint64_t fsb,
-		      uint64_t len, uint64_t *lin)
+static int fsb_linear(struct gb_ctx *ctx, const struct xfs_fs *fs, uint64_t ino,
+		      uint64_t fsb, uint64_t len, uint64_t *lin)
 {
 	uint64_t agno = fsb >> fs->agblklog;
 	uint64_t agbno = fsb & ((1ull << fs->agblklog) - 1);
 	if (agno >= fs->agcount || !gb_range_ok(agbno, len, fs->agblocks))
-		return gb_error(ctx, GB_E_CORRUPT, "block %llu+%llu outside the file system",
-				(unsigned long long)fsb, (unsigned long long)len);
+		return gb_error(ctx, GB_E_CORRUPT, "inode %llu: block %llu+%llu outside the file system",
+				(unsigned long long)ino, (unsigned long long)fsb,
+				(unsigned long long)len);
 	*lin = agno * fs->agblocks + agbno;
 	if (!gb_range_ok(*lin, len, fs->dblocks))
-		return gb_error(ctx, GB_E_CORRUPT, "block %llu+%llu past the end of the file system",
-				(unsigned long long)fsb, (unsigned long long)len);
+		return gb_error(ctx, GB_E_CORRUPT, "inode %llu: block %llu+%llu past the end of the file system",
+				(unsigned long long)ino, (unsigned long long)fsb,
+				(unsigned long long)len);
 	return 0;
 }
 
@@ -532,7 +534,7 @@ static int add_record(struct gb_ctx *ctx, struct map_build *b, const uint8_t *re
 	 * extents below it lets byte offsets be computed without overflow. */
 	if (!gb_add_ok(e.off, e.len, &end) || end > ((uint64_t)INT64_MAX >> b->fs->blocklog))
 		return gb_error(ctx, GB_E_CORRUPT, "inode %llu: extent past the largest file offset", i);
-	int r = fsb_linear(ctx, b->fs, fsb, e.len, &e.block);
+	int r = fsb_linear(ctx, b->fs, n->ino, fsb, e.len, &e.block);
 	if (r)
 		return r;
 	if (n->next == b->cap) {
@@ -587,7 +589,7 @@ static int walk_bmbt(struct gb_ctx *ctx, struct map_build *b, uint64_t fsb,
 	if (++b->blocks > XFS_MAX_BMBT_BLOCKS)
 		return gb_error(ctx, GB_E_LIMIT, "inode %llu: more than %u extent tree blocks", i,
 				XFS_MAX_BMBT_BLOCKS);
-	int r = fsb_linear(ctx, fs, fsb, 1, &lin);
+	int r = fsb_linear(ctx, fs, b->n->ino, fsb, 1, &lin);
 	if (r || (r = read_block(ctx, fs, lin, buf)))
 		return r;
 	size_t hdr = fs->v5 ? BMBT_V5_HDR : BMBT_V4_HDR;
