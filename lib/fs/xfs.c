@@ -24,7 +24,8 @@
 #define XFS_MAX_EXTENTS (1u << 20)   /* per file: memory bound of the map */
 #define XFS_MAX_BMBT_LEVELS 10        /* real trees have at most 9 */
 #define XFS_MAX_BMBT_BLOCKS (1u << 20) /* blocks visited loading one map */
-#define XFS_MAX_DIR_BLOCKS (1u << 20) /* directory blocks visited per scan */
+#define XFS_MAX_DIR_BYTES (1ull << 30) /* directory data read per scan: a
+					* real 10M-entry directory is ~400 MiB */
 #define XFS_MAX_DIR_ENTRIES (1u << 24) /* entries (used or free) per scan */
 #define XFS_SYMLINK_MAX 1024          /* the format's own limit */
 
@@ -995,9 +996,9 @@ static int scan_blocks(struct gb_ctx *ctx, struct dir_scan *s)
 		if (db < next_db)
 			db = next_db;
 		for (; db <= last && db < leaf_db && !r && !s->stop; db++) {
-			if (++s->blocks > XFS_MAX_DIR_BLOCKS) {
-				r = gb_error(ctx, GB_E_LIMIT, "directory inode %llu: more than %u blocks",
-					     (unsigned long long)d->ino, XFS_MAX_DIR_BLOCKS);
+			if (++s->blocks > XFS_MAX_DIR_BYTES / fs->dirbs) {
+				r = gb_error(ctx, GB_E_LIMIT, "directory inode %llu: more than %llu MiB of blocks",
+					     (unsigned long long)d->ino, XFS_MAX_DIR_BYTES >> 20);
 				break;
 			}
 			r = read_mapped(ctx, fs, d, db << (fs->blocklog + fs->dirblklog), blk,
