@@ -120,6 +120,28 @@ if command -v grub-fstest >/dev/null; then
 	done
 fi
 
+# ---- directory entry types, seen by a caller: BLS skips a directory
+# named like an entry only when readdir reports it as a directory ----
+mkdir -p bls/loader/entries/sub.conf bls/boot
+printf 'title Test A\nversion 6.1\nlinux /boot/vmlinuz-1\ninitrd /boot/initrd-1\noptions root=/dev/vda1\n' \
+	>bls/loader/entries/a.conf
+echo kernel >bls/boot/vmlinuz-1
+echo initrd >bls/boot/initrd-1
+python3 "$GB_TOP/tests/lib/xfs_proto.py" bls >bls.proto
+want_list='config: bls 0:/loader/entries
+* 0     Test A
+        kernel  0:/boot/vmlinuz-1
+        initrd  0:/boot/initrd-1
+        args    root=/dev/vda1'
+for variant in "bls-ftype:" "bls-noftype:-m crc=0 -n ftype=0"; do
+	name=${variant%%:*}
+	args=${variant#*:}
+	wanted "xfs/$name/list" || continue
+	mkxfs "$name.img" 300M bls.proto $args
+	got=$("$GUESTBOOT" list "$name.img" 2>&1)
+	[ "$got" = "$want_list" ] && pass "xfs/$name/list" || fail "xfs/$name/list" "got: $got"
+done
+
 # ---- every directory form, a 100 MiB file, B-tree maps ----
 # Entries of d-btree each own a data block, so directory blocks and file
 # blocks alternate on disk and the directory needs more extents than fit in
