@@ -14,6 +14,7 @@
  * than resolved by order. */
 static const struct gb_fs_driver *const fs_drivers[] = {
 	&gb_fs_ext,
+	&gb_fs_xfs,
 };
 
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol)

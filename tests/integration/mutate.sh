@@ -30,3 +30,14 @@ printf 'label: gpt\nstart=2048, size=5000, type=L\n' | sfdisk -q gpt.img
 mke2fs -q -F -t ext4 -b 1024 -N 64 -d root -E offset=$((2048 * 512)) gpt.img 2500k >/dev/null
 # primary header and entries, the file system, the backup entries and header
 python3 "$GB_TOP/tests/lib/mutate.py" gpt gpt.img "$n" 3 512:16896 $((2048 * 512)):65536 $((8159 * 512)):16896
+
+# whole-disk XFS, v5 with 1k blocks: superblock and AG headers, the inode
+# chunk, and the blocks of /boot (mkfs.xfs builds file systems under 300 MB
+# only for test suites, which it recognises by TEST_DIR)
+if command -v mkfs.xfs >/dev/null; then
+	python3 "$GB_TOP/tests/lib/xfs_proto.py" root >xfs.proto
+	truncate -s 16M xfs.img
+	TEST_DIR=1 TEST_DEV=1 QA_CHECK_FS=1 mkfs.xfs -q -f -b size=1024 -p xfs.proto xfs.img
+	ioff=$(xfs_db -r -c "path /" -c stack xfs.img | awk '/byte offset/ {sub(",", "", $3); print $3; exit}')
+	python3 "$GB_TOP/tests/lib/mutate.py" xfs-whole xfs.img "$n" 4 0:4096 "$ioff":32768
+fi
