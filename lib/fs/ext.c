@@ -531,6 +531,57 @@ static int ext_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 	return 0;
 }
 
+/*
+ * The run of blocks at logical block lblk, at most max blocks: where it
+ * starts on disk (*pblk; 0 for a hole) and how many blocks follow
+ * contiguously. Extent-mapped files answer with one lookup per extent;
+ * block-mapped ones block by block.
+ */
+static int block_run(struct gb_ctx *ctx, struct ext_fs *fs, struct ext_node *n, blk64_t lblk,
+		     uint64_t max, blk64_t *pblk, uint64_t *count, bool *unwritten)
+{
+	*pblk = 0;
+	*count = 1;
+	*unwritten = false;
+	fs->ctx = ctx;
+	if (n->inode.i_flags & EXT4_EXTENTS_FL) {
+		ext2_extent_handle_t h;
+		struct ext2fs_extent ex;
+		errcode_t e = ext2fs_extent_open2(fs->e2, n->ino, &n->inode, &h);
+		if (e)
+			return ext_err(ctx, e, "cannot read the extent tree");
+		e = ext2fs_extent_goto(h, lblk);
+		if (!e)
+			e = ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &ex);
+		ext2fs_extent_free(h);
+		if (e == EXT2_ET_EXTENT_NOT_FOUND)
+			return 0; /* a hole */
+		if (e)
+			return ext_err(ctx, e, "cannot map file block");
+		if (lblk < ex.e_lblk || lblk - ex.e_lblk >= ex.e_len)
+			return 0;
+		*pblk = ex.e_pblk + (lblk - ex.e_lblk);
+		*count = ex.e_len - (lblk - ex.e_lblk);
+		*unwritten = (ex.e_flags & EXT2_EXTENT_FLAGS_UNINIT) != 0;
+		if (*count > max)
+			*count = max;
+		return 0;
+	}
+	int flags = 0;
+	errcode_t e = ext2fs_bmap2(fs->e2, n->ino, &n->inode, NULL, 0, lblk, &flags, pblk);
+	if (e)
+		return ext_err(ctx, e, "cannot map file block");
+	while (*pblk && *count < max) {
+		blk64_t next = 0;
+		int nflags = 0;
+		e = ext2fs_bmap2(fs->e2, n->ino, &n->inode, NULL, 0, lblk + *count, &nflags, &next);
+		if (e || next != *pblk + *count)
+			break;
+		(*count)++;
+	}
+	return 0;
+}
+
 /* Map the logical blocks of the request and read each run of physically
  * contiguous blocks with one read; holes and unwritten extents are zeros. */
 static int ext_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
@@ -564,37 +615,23 @@ static int ext_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	}
 
 	uint32_t bs = fs->e2->blocksize;
-	fs->ctx = ctx;
 	while (len) {
-		blk64_t lblk = off / bs, pblk = 0;
+		blk64_t lblk = off / bs, pblk;
 		size_t in = (size_t)(off % bs);
-		int flags = 0;
-		errcode_t e = ext2fs_bmap2(fs->e2, n->ino, &n->inode, NULL, 0, lblk,
-					   &flags, &pblk);
-		if (e)
-			return ext_err(ctx, e, "cannot map file block");
-		size_t run = bs - in;
-		/* Extend the run while the next blocks follow on disk. */
-		while (run < len && pblk && !(flags & BMAP_RET_UNINIT)) {
-			blk64_t next = 0;
-			int nflags = 0;
-			e = ext2fs_bmap2(fs->e2, n->ino, &n->inode, NULL, 0,
-					 lblk + (run + in) / bs, &nflags, &next);
-			if (e)
-				return ext_err(ctx, e, "cannot map file block");
-			if (next != pblk + (run + in) / bs || (nflags & BMAP_RET_UNINIT))
-				break;
-			run += bs;
-		}
-		if (run > len)
-			run = len;
-		if (pblk == 0 || (flags & BMAP_RET_UNINIT)) {
+		uint64_t blocks, want = ((uint64_t)in + len + bs - 1) / bs;
+		bool unwritten;
+		int r = block_run(ctx, fs, n, lblk, want, &pblk, &blocks, &unwritten);
+		if (r)
+			return r;
+		uint64_t span = blocks * bs - in;
+		size_t run = span < len ? (size_t)span : len;
+		if (pblk == 0 || unwritten) {
 			memset(out, 0, run);
 		} else {
 			uint64_t pos;
 			if (!gb_mul_ok(pblk, bs, &pos) || !gb_add_ok(pos, in, &pos))
 				return gb_error(ctx, GB_E_CORRUPT, "block number overflows");
-			int r = gb_vol_read(ctx, base->vol, pos, out, run);
+			r = gb_vol_read(ctx, base->vol, pos, out, run);
 			if (r)
 				return r;
 		}
@@ -603,6 +640,31 @@ static int ext_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 		len -= run;
 		*got += run;
 	}
+	return 0;
+}
+
+/* The run of physically contiguous blocks holding the file at off. */
+static int ext_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
+{
+	struct ext_fs *fs = (struct ext_fs *)base;
+	struct ext_node *n = (struct ext_node *)node;
+	uint64_t size = node->st.size;
+	if (n->inode.i_flags & (EXT4_ENCRYPT_FL | EXT4_INLINE_DATA_FL) || off >= size)
+		return GB_E_NOT_MINE;
+	if (len > size - off)
+		len = size - off;
+	uint32_t bs = fs->e2->blocksize;
+	uint64_t in = off % bs, blocks, pos;
+	blk64_t pblk;
+	bool unwritten;
+	if (block_run(ctx, fs, n, off / bs, (in + len + bs - 1) / bs, &pblk, &blocks, &unwritten) ||
+	    !pblk || unwritten)
+		return GB_E_NOT_MINE;
+	if (!gb_mul_ok(pblk, bs, &pos) || !gb_add_ok(pos, in, &pos))
+		return GB_E_NOT_MINE;
+	*vol_off = pos;
+	*run = blocks * bs - in < len ? blocks * bs - in : len;
 	return 0;
 }
 
@@ -617,4 +679,5 @@ const struct gb_fs_driver gb_fs_ext = {
 	.readlink = ext_readlink,
 	.pread = ext_pread,
 	.release = ext_release,
+	.map = ext_map,
 };

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 /* Probing runs every driver; two matches are reported as ambiguous rather
@@ -375,6 +376,51 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/*
+ * Let the kernel copy a run of the file that lies as is in a raw image:
+ * copy_file_range (which can share blocks or copy without entering user
+ * space), else sendfile (any output, pipes included). *done is what was
+ * copied (0: this run is not mappable, use pread). Returns 1 when the
+ * output takes neither call, so the caller stops trying.
+ */
+static int copy_in_kernel(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t len,
+			  int out, uint64_t *done)
+{
+	struct gb_fs *fs = f->fs;
+	uint64_t vol_off, run, abs;
+	int in;
+	*done = 0;
+	struct gb_ctx quiet = { 0 };
+	if (fs->drv->map(&quiet, fs, f->node, off, len, &vol_off, &run) || run == 0 ||
+	    run > len || !gb_vol_locate(fs->vol, vol_off, run, &in, &abs))
+		return 0;
+	bool cfr = true;
+	while (*done < run) {
+		size_t n = run - *done > (1u << 30) ? 1u << 30 : (size_t)(run - *done);
+		loff_t pos = (loff_t)(abs + *done);
+		ssize_t w = cfr ? copy_file_range(in, &pos, out, NULL, n, 0) : -1;
+		if (cfr && w < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+				     errno == EOPNOTSUPP || errno == EBADF)) {
+			cfr = false;
+			continue;
+		}
+		if (!cfr) {
+			off_t spos = (off_t)(abs + *done);
+			w = sendfile(out, in, &spos, n);
+			if (w < 0 && (errno == EINVAL || errno == ENOSYS) && *done == 0)
+				return 1;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return gb_error(ctx, GB_E_IO, "write: %s", strerror(errno));
+		if (w == 0)
+			return gb_error(ctx, GB_E_IO, "write: short copy");
+		*done += (uint64_t)w;
+	}
+	return 0;
+}
+
 int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		     int fd, uint64_t max)
 {
@@ -391,10 +437,8 @@ int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		gb_file_close(f);
 		return r;
 	}
-	/* TODO(zero-copy): when the source is raw and a run of the file is an
-	 * uncompressed extent, copy_file_range(src->fd, …, fd, …) moves it in
-	 * the kernel; drivers would expose their extent map for that. */
 	uint8_t *buf = malloc(GB_READ_CHUNK);
+	bool in_kernel = fs->drv->map != NULL;
 	if (!buf) {
 		gb_file_close(f);
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
@@ -402,6 +446,20 @@ int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 	for (uint64_t off = 0; off < size && r == 0;) {
 		size_t want = size - off < GB_READ_CHUNK ? (size_t)(size - off) : GB_READ_CHUNK;
 		size_t got = 0;
+		if (in_kernel) {
+			uint64_t done = 0;
+			int k = copy_in_kernel(ctx, f, off, size - off, fd, &done);
+			if (k < 0) {
+				r = k;
+				break;
+			}
+			if (done) {
+				off += done;
+				continue;
+			}
+			if (k == 1) /* the kernel cannot copy to this fd */
+				in_kernel = false;
+		}
 		r = gb_file_pread(ctx, f, off, buf, want, &got);
 		if (r)
 			break;

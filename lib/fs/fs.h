@@ -49,6 +49,12 @@ struct gb_fs_driver {
 	int (*pread)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
 		     uint64_t off, void *buf, size_t len, size_t *got);
 	void (*release)(struct gb_fs *fs, struct gb_node *node);
+	/* Optional: where the file's bytes at off lie on the volume, as one
+	 * physically contiguous run of *run bytes (0 < *run <= len), so that
+	 * copies can be done by the kernel. GB_E_NOT_MINE for a hole, an
+	 * inline, compressed or unwritten extent: those go through pread. */
+	int (*map)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run);
 };
 
 extern const struct gb_fs_driver gb_fs_ext;

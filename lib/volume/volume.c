@@ -78,6 +78,19 @@ int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 	return gb_source_read(ctx, vol->src, vol->start + off, buf, len);
 }
 
+bool gb_vol_locate(const struct gb_volume *vol, uint64_t off, uint64_t len,
+		   int *fd, uint64_t *abs)
+{
+	uint64_t at;
+	if (vol->err_code || vol->segs || vol->src->fd < 0 ||
+	    !gb_range_ok(off, len, vol->size) ||
+	    !gb_add_ok(vol->start, off, &at) || !gb_range_ok(at, len, vol->src->size) ||
+	    !gb_add_ok(at, vol->src->fd_base, abs))
+		return false;
+	*fd = vol->src->fd;
+	return true;
+}
+
 int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,
 		   const struct gb_volume_driver **drv, gb_part_emit_fn emit,
 		   void *arg)

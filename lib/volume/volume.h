@@ -149,6 +149,12 @@ int gb_lvm_assemble(struct gb_ctx *ctx, struct gb_lvm_pv *pvs, size_t n,
 int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 		void *buf, size_t len);
 
+/* Where [off, off+len) of the volume lies in a descriptor, for copies the
+ * kernel does itself (copy_file_range): true only for a plain window of a
+ * raw image, the range bounds-checked like a read. */
+bool gb_vol_locate(const struct gb_volume *vol, uint64_t off, uint64_t len,
+		   int *fd, uint64_t *abs);
+
 /* Find the partition table on disk and emit its partitions. Returns the
  * driver that matched, NULL when there is no table, via *drv. */
 int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,
