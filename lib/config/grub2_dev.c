@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* GRUB device names and file names: "(hd0,msdos1)/boot/vmlinuz",
- * "(hd0,1)" (partition 1 of any table), "/path" on $root. Names GRUB
- * builds from other drivers -- (lvm/...), (md/...), (loop) -- match no
- * device here and resolve to -1 with a warning. */
+ * "(hd0,1)" (partition 1 of any table), "/path" on $root. LVs and
+ * arrays match the GRUB names the image gives them ("lvm/vg-root",
+ * "md/0"); a name no device has resolves to -1 with a warning. */
 #include "config/grub2.h"
 
 #include <stdlib.h>

@@ -139,6 +139,9 @@ static bool walk(const struct gb_menu *m, const char *spec, bool strict,
 				idx = 0;
 			}
 		} else if (strict && !*spec) {
+			/* nothing named (an empty spec) matches nothing */
+			if (*depth == 0)
+				return false;
 			return list[path[*depth - 1]].kind != GB_ENTRY_SUBMENU;
 		}
 		path[(*depth)++] = idx;
