@@ -396,6 +396,9 @@ static int child(void *arg)
 			r = cli_fail(ctx, r);
 			goto out;
 		}
+		/* pygrub --debug logs what it skipped; these are ours */
+		for (size_t i = 0; p->debug && i < gb_menu_warning_count(menu); i++)
+			fprintf(stderr, "guestboot: debug: %s\n", gb_menu_warning(menu, i));
 		if (p->list) {
 			size_t n, idx = 0;
 			const struct gb_entry *list = gb_menu_entries(menu, &n);
@@ -480,6 +483,66 @@ static int run(struct pygrub *p)
 	free(out);
 	gb_ctx_free(ctx);
 	return r;
+}
+
+/* --isconfig: IMAGE is a configuration file on the host (a debugging aid
+ * of pygrub's): print the entry it would boot. The file is read here; the
+ * parsing runs sandboxed like any other. */
+struct isconfig {
+	struct pygrub *p;
+	const char *data;
+	size_t len;
+};
+
+static int isconfig_child(void *arg)
+{
+	struct isconfig *ic = arg;
+	struct pygrub *p = ic->p;
+	struct gb_ctx *ctx = gb_ctx_new();
+	struct gb_menu *menu = NULL;
+	int r = cli_sandbox.enabled ? gb_sandbox_enter(ctx, &cli_sandbox.lim) : 0;
+	const char *base = strrchr(p->image, '/');
+	base = base ? base + 1 : p->image;
+	/* pygrub reads any such file as a grub.cfg; a menu.lst or an
+	 * extlinux.conf is read as what its name says. */
+	const char *kind = !strcmp(base, "menu.lst") || !strcmp(base, "grub.conf") ? "grub1" :
+			   strstr(base, "linux.c") ? "syslinux" : "grub2";
+	if (!r)
+		r = gb_menu_load_config(ctx, p->image, ic->data, ic->len, kind, NULL, &menu);
+	if (r) {
+		r = cli_fail(ctx, r);
+	} else {
+		const struct gb_entry *e = pick_entry(menu, p->entry);
+		if (!e) {
+			fprintf(stderr, "guestboot: %s: No kernel image selected!\n", p->image);
+			r = 3;
+		} else {
+			printf("  kernel: %s\n", e->kernel.path ? e->kernel.path : "None");
+			if (e->ninitrds)
+				printf("  initrd: %s\n", e->initrds[0].path);
+			printf("  args: %s%s%s\n", e->args ? e->args : "",
+			       p->args && *p->args ? " " : "", p->args ? p->args : "");
+			r = fflush(stdout) ? 6 : 0;
+		}
+	}
+	gb_menu_close(menu);
+	gb_ctx_free(ctx);
+	return r;
+}
+
+static int run_isconfig(struct pygrub *p)
+{
+	FILE *f = fopen(p->image, "r");
+	if (!f) {
+		fprintf(stderr, "guestboot: cannot open %s: %s\n", p->image, strerror(errno));
+		return errno == ENOENT ? 3 : 6;
+	}
+	/* as pygrub, only the first 1 MiB of a configuration is read */
+	static char data[1 << 20];
+	size_t len = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	struct isconfig ic = { p, data, len };
+	return cli_supervise(p->image, isconfig_child, &ic, NULL, 0, NULL);
 }
 
 int cmd_pygrub(int argc, char **argv)
@@ -587,8 +650,8 @@ int cmd_pygrub(int argc, char **argv)
 		return 1;
 	}
 	if (p.isconfig) {
-		fprintf(stderr, "guestboot: --isconfig is not supported: use 'guestboot list --config'\n");
-		return 4;
+		p.image = image;
+		return run_isconfig(&p);
 	}
 	if (p.output_dir) {
 		struct stat st;

@@ -242,6 +242,10 @@ struct gb_menu_options {
 int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 		 const struct gb_menu_options *opt, struct gb_menu **out);
 void gb_menu_close(struct gb_menu *menu);
+/* Run a configuration held in memory (name for messages; kind NULL: from
+ * the name). Its files resolve to no volume: only the menu is known. */
+int gb_menu_load_config(struct gb_ctx *ctx, const char *name, const char *data, size_t len,
+			const char *kind, const struct gb_menu_options *opt, struct gb_menu **out);
 
 const struct gb_entry *gb_menu_entries(const struct gb_menu *menu, size_t *n);
 /* The entry the bootloader would boot, or NULL; its path of indices

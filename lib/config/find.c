@@ -436,3 +436,56 @@ const char *gb_menu_warning(const struct gb_menu *m, size_t i)
 {
 	return i < m->nwarnings ? m->warnings[i] : NULL;
 }
+
+/*
+ * A configuration given as bytes (pygrub --isconfig: a file on the host),
+ * run on an in-memory file system that holds only it, so every path it
+ * names is looked up there and nothing else is read.
+ */
+int gb_menu_load_config(struct gb_ctx *ctx, const char *name, const char *data, size_t len,
+			const char *kind, const struct gb_menu_options *opt, struct gb_menu **out)
+{
+	const struct gb_config_parser *parser = kind ? NULL : parser_for(name);
+	for (size_t i = 0; kind && i < sizeof(parsers) / sizeof(*parsers); i++)
+		if (!strcmp(parsers[i]->name, kind))
+			parser = parsers[i];
+	if (!parser)
+		return gb_error(ctx, GB_E_USAGE, "%s: give the configuration's kind", name);
+	if (memchr(data, '\0', len))
+		return gb_error(ctx, GB_E_CORRUPT, "%s: contains NUL bytes", name);
+	const char *path = parser == &gb_cfg_grub2 ? "/boot/grub/grub.cfg" :
+			   parser == &gb_cfg_grub1 ? "/boot/grub/menu.lst" :
+			   parser == &gb_cfg_syslinux ? "/boot/extlinux/extlinux.conf" :
+			   parser == &gb_cfg_lilo ? "/etc/lilo.conf" : "/loader/entries/entry.conf";
+	struct gb_memfs_entry file = { .path = path, .data = data, .len = len };
+	struct gb_menu *m = calloc(1, sizeof(*m));
+	if (!m)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	m->timeout = -1;
+	struct gb_fs *fs = NULL;
+	int r = len ? gb_memfs_new(ctx, name, &file, 1, &fs)
+		    : gb_memfs_new(ctx, name, NULL, 0, &fs);
+	struct gb_cfg_device dev = { .grub_name = "hd0,msdos1", .number = 1, .fstype = "",
+				     .uuid = "", .label = "", .partuuid = "", .fs = fs };
+	struct gb_cfg_devices devs = { &dev, 1 };
+	struct gb_cfg_options copt = {
+		.grub_platform = opt && opt->grub_platform ? opt->grub_platform : "pc",
+		.grub_cpu = "x86_64",
+	};
+	if (!r && (!(m->config_kind = strdup(parser->name)) ||
+		   !(m->config_path = strdup(parser == &gb_cfg_bls ? "/loader/entries" : path))))
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+	if (!r) {
+		size_t mark = gb_scope_push(ctx, "%s", name);
+		r = parser->parse(ctx, &devs, 0, m->config_path, &copt, m);
+		gb_scope_pop(ctx, mark);
+	}
+	gb_fs_umount(fs);
+	if (r) {
+		gb_menu_close(m);
+		return r;
+	}
+	gb_menu_finish(m);
+	*out = m;
+	return 0;
+}

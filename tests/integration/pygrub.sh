@@ -193,3 +193,114 @@ fi
 check "pygrub/as-argv0" bash -c "ln -sf '$GUESTBOOT' pygrub && ./pygrub -q -n mbr.img | grep -q '^linux (kernel None)'"
 expect_error "pygrub/no-image" 1 "Usage:" "$GUESTBOOT" pygrub
 expect_error "pygrub/runas-needs-q" 1 "--runas" "$GUESTBOOT" pygrub --runas=1000 mbr.img
+
+# --isconfig: a config file on the host, the entry it boots (as pygrub)
+printf 'set default="1"\nset timeout=5\nmenuentry "A" {\n\tlinux /vmlinuz-a root=/dev/xvda1 ro\n\tinitrd /initrd-a\n}\nmenuentry "B" {\n\tlinux /vmlinuz-b root=/dev/xvda1 ro single\n}\n' >grub.cfg
+for e in "" --entry=0; do
+	name=pygrub/diff/isconfig${e:+-entry}
+	wanted "$name" || continue
+	$have_pygrub || { fail "$name" "pygrub is not installed"; continue; }
+	"$PYGRUB" -q $e --isconfig grub.cfg >p.txt 2>/dev/null
+	"$GUESTBOOT" pygrub -q $e --isconfig grub.cfg >g.txt 2>g.err
+	cmp -s p.txt g.txt && [ -s g.txt ] && pass "$name" || fail "$name" "$(diff p.txt g.txt)" "$(cat g.err)"
+done
+
+# Layouts pygrub gets wrong: what GRUB would boot, through the pygrub
+# interface. boots NAME IMAGE WANT_KERNEL_FILE WANT_ARGS: the sxp names a
+# copy identical to the guest's kernel and carries the args GRUB would pass.
+boots() {
+	local name=$1 img=$2 kfile=$3 args=$4
+	wanted "$name" || return 0
+	rm -rf g && mkdir g
+	local out
+	out=$("$GUESTBOOT" pygrub -q --output-directory=g "$img" 2>err)
+	local got
+	got=$(python3 "$GB_TOP/tests/lib/sxp_fields.py" "$out" 2>/dev/null | tail -n 1)
+	if [ "$got" = "$args" ] && cmp -s g/boot_kernel.* "$kfile"; then
+		pass "$name"
+	else
+		fail "$name" "args: $got" "want: $args" "$(cat err)"
+	fi
+}
+kernel() { head -c 50000 /dev/urandom >"$1"; }
+
+# /boot in a logical partition (pygrub reads only the four primaries)
+mkdir -p lg/boot/grub
+kernel lg/boot/vmlinuz-6.1
+printf 'set default=0\nmenuentry "Debian" {\n\tlinux /boot/vmlinuz-6.1 root=/dev/xvda6 ro quiet\n}\n' >lg/boot/grub/grub.cfg
+truncate -s 64M logical.img
+printf 'label: dos\nstart=2048, size=8192, type=82\nstart=10240, type=5\nstart=12288, size=40960, type=83\n' | sfdisk -q logical.img
+mke2fs -q -F -t ext4 -d lg -E offset=$((12288 * 512)) logical.img 20480k
+boots pygrub/wrong/logical-partition logical.img lg/boot/vmlinuz-6.1 "root=/dev/xvda6 ro quiet"
+
+# grubenv saved_entry naming a title inside a submenu (pygrub boots entry 0)
+mkdir -p sv/boot/grub
+kernel sv/boot/vmlinuz-new
+kernel sv/boot/vmlinuz-old
+cat >sv/boot/grub/grub.cfg <<'CFG'
+load_env
+set default="${saved_entry}"
+menuentry 'Debian' --id debian { linux /boot/vmlinuz-new root=/dev/xvda1 ro }
+submenu 'Advanced options' --id advanced {
+	menuentry 'Debian, new' --id new { linux /boot/vmlinuz-new root=/dev/xvda1 ro new }
+	menuentry 'Debian, old' --id old { linux /boot/vmlinuz-old root=/dev/xvda1 ro old }
+}
+CFG
+grub-editenv sv/boot/grub/grubenv create
+grub-editenv sv/boot/grub/grubenv set 'saved_entry=advanced>old'
+truncate -s 32M saved.img
+mke2fs -q -F -t ext4 -d sv saved.img >/dev/null
+boots pygrub/wrong/saved-entry-submenu saved.img sv/boot/vmlinuz-old "root=/dev/xvda1 ro old"
+
+# Fedora: grub.cfg runs blscfg; the newest BLS entry, $kernelopts from grubenv
+mkdir -p fed/boot/grub2 fed/boot/loader/entries
+kernel fed/boot/vmlinuz-6.5.6-300.fc39.x86_64
+kernel fed/boot/vmlinuz-6.6.2-201.fc39.x86_64
+cat >fed/boot/grub2/grub.cfg <<'CFG'
+set default="${saved_entry}"
+load_env -f ${config_directory}/grubenv
+blscfg
+CFG
+grub-editenv fed/boot/grub2/grubenv create
+grub-editenv fed/boot/grub2/grubenv set 'kernelopts=root=UUID=abcd ro rhgb quiet'
+for v in 6.5.6-300.fc39.x86_64 6.6.2-201.fc39.x86_64; do
+	printf 'title Fedora Linux (%s)\nversion %s\nlinux /boot/vmlinuz-%s\noptions $kernelopts\n' "$v" "$v" "$v" \
+		>fed/boot/loader/entries/0123abcd-$v.conf
+done
+truncate -s 32M fedora.img
+mke2fs -q -F -t ext4 -d fed fedora.img >/dev/null
+boots pygrub/wrong/blscfg fedora.img fed/boot/vmlinuz-6.6.2-201.fc39.x86_64 "root=UUID=abcd ro rhgb quiet"
+
+# extlinux with paths relative to the config's directory (Alpine)
+mkdir -p al/boot/extlinux
+kernel al/boot/vmlinuz-virt
+printf 'DEFAULT virt\nLABEL virt\n  LINUX ../vmlinuz-virt\n  APPEND root=/dev/xvda1 modules=ext4\n' >al/boot/extlinux/extlinux.conf
+truncate -s 32M alpine.img
+mke2fs -q -F -t ext4 -d al alpine.img >/dev/null
+boots pygrub/wrong/extlinux-relative alpine.img al/boot/vmlinuz-virt "root=/dev/xvda1 modules=ext4"
+
+# XFS v5 /boot (pygrub reads only XFS v4), RHEL 7 style linux16 + saved title
+mkdir -p x7/grub2
+kernel x7/vmlinuz-3.10.0-1160.el7.x86_64
+cat >x7/grub2/grub.cfg <<'CFG'
+load_env
+set default="${saved_entry}"
+menuentry 'CentOS Linux (3.10.0-1160.el7.x86_64) 7 (Core)' --class centos {
+	linux16 /vmlinuz-3.10.0-1160.el7.x86_64 root=/dev/mapper/centos-root ro crashkernel=auto
+}
+menuentry 'CentOS Linux (0-rescue) 7 (Core)' --class centos {
+	linux16 /vmlinuz-3.10.0-1160.el7.x86_64 root=/dev/mapper/centos-root ro rescue
+}
+CFG
+grub-editenv x7/grub2/grubenv create
+grub-editenv x7/grub2/grubenv set 'saved_entry=CentOS Linux (3.10.0-1160.el7.x86_64) 7 (Core)'
+if command -v mkfs.xfs >/dev/null; then
+	python3 "$GB_TOP/tests/lib/xfs_proto.py" x7 >x7.proto
+	truncate -s 400M xfs7.img
+	printf 'label: dos\nstart=2048, size=700000, type=83\n' | sfdisk -q xfs7.img
+	truncate -s 341M part.xfs
+	mkfs.xfs -q -f -p x7.proto part.xfs 2>/dev/null
+	dd if=part.xfs of=xfs7.img bs=1M seek=1 conv=notrunc,sparse status=none
+	rm -f part.xfs
+	boots pygrub/wrong/xfs-v5-rhel7 xfs7.img x7/vmlinuz-3.10.0-1160.el7.x86_64 "root=/dev/mapper/centos-root ro crashkernel=auto"
+fi
