@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo asan fuzz clean install
+.PHONY: all deps check demo asan fuzz bench clean install
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -34,6 +34,11 @@ fuzz: deps
 		meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-fuzz
 	fuzz/run build-fuzz $(FUZZ_SECONDS)
+
+# Timings against pygrub, grub-fstest and cat (not a test: see bench/run).
+bench: deps
+	$(MAKE) all
+	bench/run $(BUILD)
 
 install: all
 	meson install -C $(BUILD)

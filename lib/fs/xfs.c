@@ -721,6 +721,30 @@ static int read_mapped(struct gb_ctx *ctx, struct xfs_fs *fs, struct xfs_node *n
 	return 0;
 }
 
+/* Where the file's bytes at off lie, for copies by the kernel: one
+ * written extent (holes, unwritten extents and inline data: NOT_MINE). */
+static int xfs_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
+{
+	struct xfs_fs *fs = (struct xfs_fs *)base;
+	struct xfs_node *n = (struct xfs_node *)node;
+	if ((n->flags & DIFLAG_REALTIME) || n->format == FMT_LOCAL || off >= node->st.size)
+		return GB_E_NOT_MINE;
+	if (len > node->st.size - off)
+		len = node->st.size - off;
+	if (load_map(ctx, fs, n))
+		return GB_E_NOT_MINE;
+	unsigned bl = fs->blocklog;
+	size_t k = find_extent(n, off >> bl);
+	if (k == n->next || (n->ext[k].off << bl) > off || n->ext[k].unwritten)
+		return GB_E_NOT_MINE;
+	const struct xfs_extent *e = &n->ext[k];
+	uint64_t avail = ((e->off + e->len) << bl) - off;
+	*vol_off = (e->block << bl) + (off - (e->off << bl));
+	*run = avail < len ? avail : len;
+	return 0;
+}
+
 static int xfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
 		     uint64_t off, void *buf, size_t len, size_t *got)
 {
@@ -1054,4 +1078,5 @@ const struct gb_fs_driver gb_fs_xfs = {
 	.readlink = xfs_readlink,
 	.pread = xfs_pread,
 	.release = xfs_release,
+	.map = xfs_map,
 };
