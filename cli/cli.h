@@ -25,6 +25,11 @@ bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);
  * (C0, DEL, C1), stray bytes and '\\' escaped as \xNN or \uNNNN. */
 void cli_put_safe(FILE *f, const char *s);
 
+/* A byte count with an optional K, M or G suffix. */
+bool cli_parse_size(const char *s, uint64_t *out);
+/* write() until done; -1 with errno on failure. */
+int cli_write_all(int fd, const void *data, size_t len);
+
 /* Print "guestboot: <message>" and return the exit status for err. */
 int cli_fail(struct gb_ctx *ctx, int err);
 /* Usage error: message, hint, exit status 2. */

@@ -35,25 +35,6 @@ static void extract_help(void)
 	       "temporary name and renamed at the end; on any failure nothing is left.\n");
 }
 
-static bool parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	unsigned shift = 0;
-	if (errno || end == s || s[0] == '-')
-		return false;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	}
-	if (*end || (shift && v > (UINT64_MAX >> shift)))
-		return false;
-	*out = (uint64_t)v << shift;
-	return true;
-}
-
 struct staged {
 	char *tmp, *final;
 	int fd;
@@ -296,7 +277,7 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
 	case CLI_O_PRINT: x->print_only = true; return true;
 	case CLI_O_MAXK:
 	case CLI_O_MAXR:
-		if (!parse_size(arg, c == CLI_O_MAXK ? &x->lim.kernel_max : &x->lim.initrd_max))
+		if (!cli_parse_size(arg, c == CLI_O_MAXK ? &x->lim.kernel_max : &x->lim.initrd_max))
 			*err = cli_usage_error(cmd, "bad size '%s'", arg);
 		return true;
 	case CLI_O_CONFIG: x->menu.config = arg; return true;

@@ -48,25 +48,6 @@ static void help(const char *prog)
 			"(suffixes K, M, G; defaults 256M and 1G). See guestboot(1).\n");
 }
 
-static bool parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
-		return false;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	}
-	if (*end || (shift && v > (UINT64_MAX >> shift)))
-		return false;
-	*out = (uint64_t)v << shift;
-	return true;
-}
-
 /* Remove the copies made so far: a failed run leaves nothing behind. */
 static void discard(struct pygrub *p)
 {
@@ -156,20 +137,6 @@ static int make_temp(struct pygrub *p, const char *prefix, char **path, int *fd)
 		free(*path);
 		*path = NULL;
 		return -1;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -477,7 +444,7 @@ static int run(struct pygrub *p)
 		r = fail(p, ctx, r);
 	} else {
 		fflush(stdout);
-		if (write_all(p->fd_out, out, outlen))
+		if (cli_write_all(p->fd_out, out, outlen))
 			r = fail_msg(p, "cannot write the result: %s", strerror(errno));
 	}
 	free(out);
@@ -624,7 +591,7 @@ int cmd_pygrub(int argc, char **argv)
 		case O_DEBUG: p.debug = true; break;
 		case O_MAXK:
 		case O_MAXR:
-			if (!parse_size(optarg, c == O_MAXK ? &p.lim.kernel_max : &p.lim.initrd_max)) {
+			if (!cli_parse_size(optarg, c == O_MAXK ? &p.lim.kernel_max : &p.lim.initrd_max)) {
 				fprintf(stderr, "bad size '%s'\n", optarg);
 				usage(p.prog);
 				return 1;

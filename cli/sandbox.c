@@ -69,17 +69,7 @@ int cli_result_send(const void *data, size_t len)
 		local_len += len;
 		return 0;
 	}
-	const char *p = data;
-	while (len) {
-		ssize_t n = write(result_fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return cli_write_all(result_fd, data, len);
 }
 
 void cli_watchdog_pause(bool paused)
