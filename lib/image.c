@@ -468,7 +468,7 @@ int gb_image_open(struct gb_ctx *ctx, const char *path,
 {
 	struct gb_source *src;
 	size_t mark = gb_scope_push(ctx, "%s", path);
-	int r = gb_source_open_raw(ctx, path, opt ? opt->offset : 0, &src);
+	int r = gb_source_open_image(ctx, path, opt, &src);
 	gb_scope_pop(ctx, mark);
 	if (r)
 		return r;
@@ -506,6 +506,11 @@ void gb_image_close(struct gb_image *img)
 const char *gb_image_name(const struct gb_image *img)
 {
 	return img->name;
+}
+
+const char *gb_image_format(const struct gb_image *img)
+{
+	return img->src->format ? img->src->format : "raw";
 }
 
 const char *gb_image_table(const struct gb_image *img)
