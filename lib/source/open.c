@@ -86,7 +86,12 @@ static int open_layer(struct gb_ctx *ctx, const char *path, const char *format,
 		gb_source_close(backing);
 		return r;
 	}
-	bool qcow2 = format ? !strcmp(format, "qcow2") : gb_source_is_qcow2(ctx, c);
+	bool qcow2 = format && !strcmp(format, "qcow2");
+	if (!format && (r = gb_source_is_qcow2(ctx, c, &qcow2))) {
+		gb_source_close(backing);
+		gb_source_close(c);
+		return r;
+	}
 	if (qcow2)
 		return gb_source_open_qcow2(ctx, c, backing, out);
 	if (backing) {

@@ -730,11 +730,15 @@ static int qcow2_setup(struct gb_ctx *ctx, struct qcow2 *q)
 	return 0;
 }
 
-bool gb_source_is_qcow2(struct gb_ctx *ctx, struct gb_source *file)
+int gb_source_is_qcow2(struct gb_ctx *ctx, struct gb_source *file, bool *is)
 {
 	uint8_t m[4];
-	return file->size >= sizeof(m) && !gb_source_read(ctx, file, 0, m, sizeof(m)) &&
-	       gb_be32(m) == QCOW2_MAGIC;
+	*is = false;
+	if (file->size < sizeof(m))
+		return 0;
+	int r = gb_source_read(ctx, file, 0, m, sizeof(m));
+	*is = !r && gb_be32(m) == QCOW2_MAGIC;
+	return r;
 }
 
 int gb_source_open_qcow2(struct gb_ctx *ctx, struct gb_source *file,

@@ -46,8 +46,8 @@ int gb_source_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
 bool gb_source_is_nbd_uri(const char *path);
 int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **out);
 
-/* Does the source start with the qcow2 magic? */
-bool gb_source_is_qcow2(struct gb_ctx *ctx, struct gb_source *file);
+/* Does the source start with the qcow2 magic? (0 or a read error) */
+int gb_source_is_qcow2(struct gb_ctx *ctx, struct gb_source *file, bool *is);
 /* The virtual disk of the qcow2 image in `file`. Unallocated clusters read
  * from `backing` (may be NULL: then an image that names a backing file is
  * refused). Takes ownership of both, also on failure. */
