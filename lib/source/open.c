@@ -75,18 +75,13 @@ static int open_container(struct gb_ctx *ctx, const char *path, struct gb_source
 	return gb_source_open_raw(ctx, path, 0, out);
 }
 
-/* One image of the stack: container, then format; `backing` (owned) goes
- * to a qcow2 image. */
-static int open_layer(struct gb_ctx *ctx, const char *path, const char *format,
+/* One image of the stack: its format over its opened container `c`;
+ * `backing` goes to a qcow2 image. Owns both, also on failure. */
+static int open_layer(struct gb_ctx *ctx, struct gb_source *c, const char *format,
 		      struct gb_source *backing, struct gb_source **out)
 {
-	struct gb_source *c;
-	int r = open_container(ctx, path, &c);
-	if (r) {
-		gb_source_close(backing);
-		return r;
-	}
 	bool qcow2 = format && !strcmp(format, "qcow2");
+	int r;
 	if (!format && (r = gb_source_is_qcow2(ctx, c, &qcow2))) {
 		gb_source_close(backing);
 		gb_source_close(c);
@@ -103,12 +98,8 @@ static int open_layer(struct gb_ctx *ctx, const char *path, const char *format,
 	return 0;
 }
 
-int gb_source_open_image(struct gb_ctx *ctx, const char *path,
-			 const struct gb_image_options *opt, struct gb_source **out)
+static int check_options(struct gb_ctx *ctx, const struct gb_image_options *opt)
 {
-	static const struct gb_image_options none = { 0 };
-	if (!opt)
-		opt = &none;
 	int r;
 	if ((r = check_format(ctx, "format", opt->format)) ||
 	    (r = check_format(ctx, "backing format", opt->backing_format)))
@@ -116,18 +107,77 @@ int gb_source_open_image(struct gb_ctx *ctx, const char *path,
 	if (opt->backing && !opt->backing_format)
 		return gb_error(ctx, GB_E_USAGE,
 				"a backing file needs its format (--backing-format raw|qcow2)");
-	struct gb_source *backing = NULL, *src;
-	if (opt->backing) {
-		size_t mark = gb_scope_push(ctx, "backing file %s", opt->backing);
-		r = open_layer(ctx, opt->backing, opt->backing_format, NULL, &backing);
-		gb_scope_pop(ctx, mark);
-		if (r)
-			return r;
+	return 0;
+}
+
+/* Every file is open: run the caller's hook (entering a sandbox), then
+ * parse the formats and apply the offset. Owns c and bc (may be NULL). */
+static int stack(struct gb_ctx *ctx, struct gb_source *c, struct gb_source *bc,
+		 const struct gb_image_options *opt, struct gb_source **out)
+{
+	int r = 0;
+	if (opt->before_parse && (r = opt->before_parse(opt->before_parse_arg))) {
+		gb_source_close(c);
+		gb_source_close(bc);
+		return gb_error(ctx, r < 0 ? r : GB_E_IO, "cannot enter the sandbox");
 	}
-	if ((r = open_layer(ctx, path, opt->format, backing, &src)))
+	struct gb_source *backing = NULL, *src;
+	if (bc) {
+		size_t mark = gb_scope_push(ctx, "backing file %s", opt->backing);
+		r = open_layer(ctx, bc, opt->backing_format, NULL, &backing);
+		gb_scope_pop(ctx, mark);
+		if (r) {
+			gb_source_close(c);
+			return r;
+		}
+	}
+	if ((r = open_layer(ctx, c, opt->format, backing, &src)))
 		return r;
 	if (opt->offset)
 		return gb_source_open_window(ctx, src, opt->offset, out);
 	*out = src;
 	return 0;
+}
+
+int gb_source_open_image(struct gb_ctx *ctx, const char *path,
+			 const struct gb_image_options *opt, struct gb_source **out)
+{
+	static const struct gb_image_options none = { 0 };
+	if (!opt)
+		opt = &none;
+	int r = check_options(ctx, opt);
+	if (r)
+		return r;
+	/* Open every file (and socket) first: the hook may forbid opening. */
+	struct gb_source *c, *bc = NULL;
+	if ((r = open_container(ctx, path, &c)))
+		return r;
+	if (opt->backing) {
+		size_t mark = gb_scope_push(ctx, "backing file %s", opt->backing);
+		r = open_container(ctx, opt->backing, &bc);
+		gb_scope_pop(ctx, mark);
+		if (r) {
+			gb_source_close(c);
+			return r;
+		}
+	}
+	return stack(ctx, c, bc, opt, out);
+}
+
+int gb_source_open_image_mem(struct gb_ctx *ctx, const char *name, const void *data,
+			     size_t size, const struct gb_image_options *opt,
+			     struct gb_source **out)
+{
+	static const struct gb_image_options none = { 0 };
+	if (!opt)
+		opt = &none;
+	int r = check_options(ctx, opt);
+	if (r)
+		return r;
+	if (opt->backing)
+		return gb_error(ctx, GB_E_USAGE, "a backing file for an image in memory");
+	struct gb_source *c;
+	if ((r = gb_source_open_mem(ctx, name, data, size, 0, &c)))
+		return r;
+	return stack(ctx, c, NULL, opt, out);
 }

@@ -59,9 +59,15 @@ int gb_source_open_window(struct gb_ctx *ctx, struct gb_source *parent,
 			  uint64_t offset, struct gb_source **out);
 
 /* The virtual disk at `path` as the options say: the container (file,
- * device or NBD URI), its format (detected from the magic unless named),
- * the backing file the caller names, then the offset. */
+ * device or NBD URI) and the backing file the caller names are opened, then
+ * opt->before_parse runs (it may forbid opening anything), then the formats
+ * are parsed (detected from the magic unless named) and the offset
+ * applied. */
 int gb_source_open_image(struct gb_ctx *ctx, const char *path,
 			 const struct gb_image_options *opt, struct gb_source **out);
+/* The same over caller-owned memory (no backing file). */
+int gb_source_open_image_mem(struct gb_ctx *ctx, const char *name, const void *data,
+			     size_t size, const struct gb_image_options *opt,
+			     struct gb_source **out);
 
 #endif
