@@ -171,13 +171,21 @@ exec(expr)
 open(dst, 'wb').write(b)
 PY
 }
+# Damaged images run under the sanitizer build too when it exists (make asan).
+rd_bins=("$READDISK")
+rd_asan="$GB_TOP/build-asan/readdisk"
+[ -x "$rd_asan" ] && [ "$rd_asan" != "$READDISK" ] && rd_bins+=("$rd_asan")
 # damaged NAME EXIT TEXT IN EXPR: the patched image fails cleanly (the
 # whole disk is read, so that every table is walked).
 damaged() {
-	local name=$1 code=$2 text=$3 in=$4 expr=$5
+	local name=$1 code=$2 text=$3 in=$4 expr=$5 b tag
 	wanted "$name" || return 0
 	qpatch "$in" "bad-${name##*/}.qcow2" "$expr"
-	expect_error "$name" "$code" "$text" bash -c "'$READDISK' 'bad-${name##*/}.qcow2' >/dev/null"
+	for b in "${rd_bins[@]}"; do
+		tag=""
+		[ "$b" = "$rd_asan" ] && tag="/asan"
+		expect_error "$name$tag" "$code" "$text" bash -c "timeout 60 '$b' 'bad-${name##*/}.qcow2' >/dev/null"
+	done
 }
 damaged qcow2/damaged/header-truncated 5 "qcow2: header truncated" small.qcow2 "del b[60:]"
 damaged qcow2/damaged/v3-header-truncated 5 "qcow2: v3 header truncated" small.qcow2 "del b[90:]"
