@@ -13,10 +13,27 @@ struct cli_image_opts {
 	struct gb_image_options img;
 };
 
+/* Codes above every subcommand's own (those stay below 0x1000). */
+enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT };
+
+/* `extract` has its own --format (of its output) listed before these, which
+ * getopt matches first; --image-format works everywhere. */
 #define CLI_IMAGE_LONGOPTS \
 	{ "offset", required_argument, NULL, 'O' }, \
 	{ "sector-size", required_argument, NULL, 'S' }, \
+	{ "format", required_argument, NULL, CLI_O_FORMAT }, \
+	{ "image-format", required_argument, NULL, CLI_O_FORMAT }, \
+	{ "backing", required_argument, NULL, CLI_O_BACKING }, \
+	{ "backing-format", required_argument, NULL, CLI_O_BACKING_FORMAT }, \
 	{ "help", no_argument, NULL, 'h' }
+
+/* Help lines for those options. */
+#define CLI_IMAGE_HELP \
+	"  --offset BYTES     the disk starts at this byte offset (of the virtual disk)\n" \
+	"  --sector-size N    512 or 4096 (default: detect)\n" \
+	"  --format FMT       raw or qcow2 (default: from the file's magic, never its name)\n" \
+	"  --backing FILE     the backing file of a qcow2 overlay (never taken from the image)\n" \
+	"  --backing-format FMT  its format: raw or qcow2 (required with --backing)\n"
 
 /* Handle an image option (returns true when c was one). */
 bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);

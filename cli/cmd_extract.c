@@ -29,7 +29,8 @@ static void extract_help(void)
 	       "                         defaults 256M and 1G)\n"
 	       "      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n"
 	       "                         as for 'guestboot list'\n"
-	       "      --offset BYTES, --sector-size N\n"
+	       "      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n"
+	       "      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
 	       "  -h, --help             this text\n\n"
 	       "The files appear complete or not at all: they are written under a\n"
 	       "temporary name and renamed at the end; on any failure nothing is left.\n");

@@ -22,8 +22,7 @@ static void files_help(const char *cmd)
 	       "0 for a file system on the whole disk, UUID=..., LABEL=... or PARTUUID=...;\n"
 	       "without VOL, the only volume that holds a file system.\n"
 	       "Symbolic links are followed inside the guest's file system only.\n\n"
-	       "  --offset BYTES     the disk starts at this byte offset of IMAGE\n"
-	       "  --sector-size N    512 or 4096 (default: detect)\n"
+	       CLI_IMAGE_HELP
 	       "  -h, --help         this text\n");
 }
 

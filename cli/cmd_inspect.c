@@ -12,8 +12,7 @@ static void inspect_help(void)
 	       "(type, UUID, label).\n\n"
 	       "Options:\n"
 	       "  --json             one JSON object (documented in guestboot(1))\n"
-	       "  --offset BYTES     the disk starts at this byte offset of IMAGE\n"
-	       "  --sector-size N    512 or 4096 (default: detect)\n"
+	       CLI_IMAGE_HELP
 	       "  -h, --help         this text\n");
 }
 
@@ -22,10 +21,17 @@ static json_object *jstr(const char *s)
 	return s && *s ? json_object_new_string(s) : json_object_new_null();
 }
 
-static void print_json(struct gb_image *img, const char *path)
+static void print_json(struct gb_image *img, const char *path, const struct gb_image_options *io)
 {
 	json_object *root = json_object_new_object();
 	json_object_object_add(root, "image", json_object_new_string(path));
+	json_object_object_add(root, "format", json_object_new_string(gb_image_format(img)));
+	if (io->backing) {
+		json_object *b = json_object_new_object();
+		json_object_object_add(b, "path", json_object_new_string(io->backing));
+		json_object_object_add(b, "format", json_object_new_string(io->backing_format));
+		json_object_object_add(root, "backing", b);
+	}
 	json_object_object_add(root, "table", jstr(gb_image_table(img)));
 	json_object *vols = json_object_new_array();
 	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
@@ -67,10 +73,15 @@ static void print_json(struct gb_image *img, const char *path)
 	json_object_put(root);
 }
 
-static void print_text(struct gb_image *img, const char *path)
+static void print_text(struct gb_image *img, const char *path, const struct gb_image_options *io)
 {
+	/* The whole stack on one line: image format, partition table (each
+	 * volume's file system follows in the table). */
 	const char *table = gb_image_table(img);
-	printf("%s: %s\n", path,
+	printf("%s: %s image", path, gb_image_format(img));
+	if (io->backing)
+		printf(" (backing file %s, %s)", io->backing, io->backing_format);
+	printf(", %s\n",
 	       !*table ? "no partition table" :
 	       !strcmp(table, "gpt") ? "GPT partition table" : "MBR partition table");
 	/* The VOL column is as wide as the longest id ("lvm/vg0/root"). */
@@ -135,9 +146,9 @@ int cmd_inspect(int argc, char **argv)
 		r = cli_fail(ctx, r);
 	} else {
 		if (json)
-			print_json(img, argv[optind]);
+			print_json(img, argv[optind], &o.img);
 		else
-			print_text(img, argv[optind]);
+			print_text(img, argv[optind], &o.img);
 		r = fflush(stdout) ? 6 : 0;
 	}
 	gb_image_close(img);

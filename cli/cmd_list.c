@@ -20,8 +20,7 @@ static void list_help(void)
 	       "  --pvgrub MODE        search as EC2 PV-GRUB does: hd0, hd00 (1.03 and\n"
 	       "                       earlier) or 1.04 (menu.lst only)\n"
 	       "  --platform NAME      GRUB 2 $grub_platform: pc (default) or xen\n"
-	       "  --offset BYTES       the disk starts at this byte offset of IMAGE\n"
-	       "  --sector-size N      512 or 4096 (default: detect)\n"
+	       CLI_IMAGE_HELP
 	       "  -h, --help           this text\n");
 }
 

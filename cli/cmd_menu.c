@@ -23,7 +23,8 @@ static void menu_help(void)
 	       "      --max-kernel-size BYTES, --max-ramdisk-size BYTES\n"
 	       "      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n"
 	       "                         as for 'guestboot list'\n"
-	       "      --offset BYTES, --sector-size N\n"
+	       "      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n"
+	       "      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
 	       "  -h, --help             this text\n");
 }
 

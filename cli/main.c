@@ -38,10 +38,33 @@ static void usage(FILE *f)
 		   "  --timeout=SECS    the watchdog's limit for the sandboxed parser (default 120)\n");
 }
 
+static const char *image_format_arg(const char *opt, const char *arg)
+{
+	if (strcmp(arg, "raw") && strcmp(arg, "qcow2")) {
+		cli_usage_error(NULL, "%s must be raw or qcow2", opt);
+		exit(2);
+	}
+	return arg;
+}
+
 bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o)
 {
 	char *end;
 	switch (c) {
+	case CLI_O_FORMAT:
+		o->img.format = image_format_arg("--format", arg);
+		return true;
+	case CLI_O_BACKING:
+		/* One level: the library takes one backing file. */
+		if (o->img.backing) {
+			cli_usage_error(NULL, "--backing given twice (one backing file is supported)");
+			exit(2);
+		}
+		o->img.backing = arg;
+		return true;
+	case CLI_O_BACKING_FORMAT:
+		o->img.backing_format = image_format_arg("--backing-format", arg);
+		return true;
 	case 'O':
 		errno = 0;
 		o->img.offset = strtoull(arg, &end, 0);

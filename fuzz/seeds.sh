@@ -43,6 +43,15 @@ truncate -s 600K "$out/image/vtoc.img"
 printf 'label: dos\nstart=64, type=bf\n' | sfdisk -q "$out/image/vtoc.img" >/dev/null 2>&1 || true
 python3 "$lib/mklabel.py" vtoc "$out/image/vtoc.img" 64 1136 0:2:16:600 2:5:0:1136 &&
 	small_fs "$out/image/vtoc.img" $(((64 + 16) * 512)) 300k
+# qcow2 (images in memory are detected by magic too): small clusters so the
+# tables sit within the first KiB the fuzzer mutates most
+if command -v qemu-img >/dev/null; then
+	for v in "c512:-o cluster_size=512" "c512z:-c -o cluster_size=512" \
+		"xl2:-o extended_l2=on,cluster_size=16k" "zstd:-c -o compression_type=zstd,cluster_size=4k" \
+		"v2:-o compat=0.10,cluster_size=1k"; do
+		qemu-img convert -O qcow2 ${v#*:} "$out/image/ext2.img" "$out/image/${v%%:*}.qcow2" 2>/dev/null || true
+	done
+fi
 # configs: the first "--- file" section of every test case
 for t in "$top"/tests/config/*/*.t; do
 	kind=$(basename "$(dirname "$t")")

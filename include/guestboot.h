@@ -56,13 +56,23 @@ struct gb_fs;
 struct gb_file;
 
 struct gb_image_options {
-	uint64_t offset;      /* the disk (or file system) starts here */
+	uint64_t offset;      /* the disk (or file system) starts here, in the
+				 virtual disk (after the image format) */
 	uint32_t sector_size; /* 0: detect (GPT at 512 and 4096, else 512) */
 	/* Called once the image's files are open and before any byte of it
 	 * is parsed: the place to enter a sandbox (gb_sandbox_enter). A
 	 * non-zero return aborts the open with that code. */
 	int (*before_parse)(void *arg);
 	void *before_parse_arg;
+	/* Image format: "raw" or "qcow2"; NULL: from the magic at the start of
+	 * the file (never from its name). A path of the form nbd://... or
+	 * nbd+unix://... is read through libnbd. */
+	const char *format;
+	/* The backing file of a qcow2 overlay and its format ("raw" or
+	 * "qcow2", required with it); NULL: none. The backing file name stored
+	 * inside an image is never opened. */
+	const char *backing;
+	const char *backing_format;
 };
 
 int gb_image_open(struct gb_ctx *ctx, const char *path,
@@ -104,6 +114,8 @@ struct gb_volume_info {
 
 /* The image's name as given (for messages). */
 const char *gb_image_name(const struct gb_image *img);
+/* Its format: "raw" or "qcow2". */
+const char *gb_image_format(const struct gb_image *img);
 /* Partition table of the image: "dos", "gpt" or "" when none. */
 const char *gb_image_table(const struct gb_image *img);
 size_t gb_image_volume_count(const struct gb_image *img);

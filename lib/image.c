@@ -443,11 +443,11 @@ static int image_open(struct gb_ctx *ctx, struct gb_source *src,
 	}
 	src->name = img->name;
 	size_t mark = gb_scope_push(ctx, "%s", img->name);
+	/* opt->before_parse ran in the source layer, once every file was
+	 * open and before the first byte was parsed. */
 	int r = 0;
-	if (opt && opt->before_parse && (r = opt->before_parse(opt->before_parse_arg)))
-		r = gb_error(ctx, r < 0 ? r : GB_E_IO, "cannot enter the sandbox");
-	struct nest *nest = NULL;
-	if (!r && !(nest = calloc(1, sizeof(*nest))))
+	struct nest *nest = calloc(1, sizeof(*nest));
+	if (!nest)
 		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
 	if (!r)
 		r = image_init(ctx, img, opt, nest);
@@ -468,7 +468,7 @@ int gb_image_open(struct gb_ctx *ctx, const char *path,
 {
 	struct gb_source *src;
 	size_t mark = gb_scope_push(ctx, "%s", path);
-	int r = gb_source_open_raw(ctx, path, opt ? opt->offset : 0, &src);
+	int r = gb_source_open_image(ctx, path, opt, &src);
 	gb_scope_pop(ctx, mark);
 	if (r)
 		return r;
@@ -481,7 +481,7 @@ int gb_image_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
 {
 	struct gb_source *src;
 	size_t mark = gb_scope_push(ctx, "%s", name);
-	int r = gb_source_open_mem(ctx, name, data, size, opt ? opt->offset : 0, &src);
+	int r = gb_source_open_image_mem(ctx, name, data, size, opt, &src);
 	gb_scope_pop(ctx, mark);
 	if (r)
 		return r;
@@ -506,6 +506,11 @@ void gb_image_close(struct gb_image *img)
 const char *gb_image_name(const struct gb_image *img)
 {
 	return img->name;
+}
+
+const char *gb_image_format(const struct gb_image *img)
+{
+	return img->src->format ? img->src->format : "raw";
 }
 
 const char *gb_image_table(const struct gb_image *img)

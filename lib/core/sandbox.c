@@ -111,6 +111,13 @@ static int build_filter(scmp_filter_ctx f)
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
 			     SCMP_A1(SCMP_CMP_EQ, F_GETFD)))
 		return -1;
+	/* An NBD export's socket is connected before the sandbox: libnbd talks
+	 * on it with send/recv, which are sendto/recvfrom without an address.
+	 * With no socket() or connect() allowed, and no address here, nothing
+	 * reaches a new peer. */
+	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_EQ, 0)) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 1, SCMP_A4(SCMP_CMP_EQ, 0)))
+		return -1;
 	/* abort() signals this process only. */
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
 			     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid())))

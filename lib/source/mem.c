@@ -34,6 +34,7 @@ int gb_source_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
 	if (!src)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	src->ops = &mem_ops;
+	src->format = "raw";
 	src->name = name;
 	src->priv = (void *)((const uint8_t *)data + offset);
 	src->size = size - offset;

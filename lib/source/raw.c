@@ -88,6 +88,7 @@ int gb_source_open_raw(struct gb_ctx *ctx, const char *path, uint64_t offset,
 	/* We read metadata scattered and file data sequentially; the kernel's
 	 * default readahead serves both, so no fadvise here. */
 	src->ops = &raw_ops;
+	src->format = "raw";
 	src->name = path;
 	src->fd = fd;
 	src->fd_base = offset;

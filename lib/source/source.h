@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Sources: where the image's bytes come from (raw file or device, memory;
- * later qcow2 and NBD). Every read goes through gb_source_read, which checks
- * it against the source's size. */
+/* Sources: where the virtual disk's bytes come from (raw file or device,
+ * memory, an NBD export; a qcow2 image read from one of those). Every read
+ * goes through gb_source_read, which checks it against the source's size. */
 #ifndef GB_SOURCE_H
 #define GB_SOURCE_H
 
@@ -20,6 +20,7 @@ struct gb_source_ops {
 struct gb_source {
 	const struct gb_source_ops *ops;
 	const char *name;  /* for messages: the path as the user gave it */
+	const char *format; /* of the disk's bytes: "raw" or "qcow2" */
 	uint64_t size;     /* bytes readable */
 	void *priv;
 	/* A raw source also exposes its descriptor and base offset, so that a
@@ -39,5 +40,34 @@ int gb_source_open_raw(struct gb_ctx *ctx, const char *path, uint64_t offset,
 /* Caller-owned memory. */
 int gb_source_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
 		       size_t size, uint64_t offset, struct gb_source **out);
+
+/* An NBD URI (nbd://host[:port]/export, nbd+unix:///export?socket=PATH);
+ * GB_E_UNSUPPORTED when built without libnbd. */
+bool gb_source_is_nbd_uri(const char *path);
+int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **out);
+
+/* Does the source start with the qcow2 magic? (0 or a read error) */
+int gb_source_is_qcow2(struct gb_ctx *ctx, struct gb_source *file, bool *is);
+/* The virtual disk of the qcow2 image in `file`. Unallocated clusters read
+ * from `backing` (may be NULL: then an image that names a backing file is
+ * refused). Takes ownership of both, also on failure. */
+int gb_source_open_qcow2(struct gb_ctx *ctx, struct gb_source *file,
+			 struct gb_source *backing, struct gb_source **out);
+
+/* The bytes of `parent` from `offset` on (owns parent, also on failure). */
+int gb_source_open_window(struct gb_ctx *ctx, struct gb_source *parent,
+			  uint64_t offset, struct gb_source **out);
+
+/* The virtual disk at `path` as the options say: the container (file,
+ * device or NBD URI) and the backing file the caller names are opened, then
+ * opt->before_parse runs (it may forbid opening anything), then the formats
+ * are parsed (detected from the magic unless named) and the offset
+ * applied. */
+int gb_source_open_image(struct gb_ctx *ctx, const char *path,
+			 const struct gb_image_options *opt, struct gb_source **out);
+/* The same over caller-owned memory (no backing file). */
+int gb_source_open_image_mem(struct gb_ctx *ctx, const char *name, const void *data,
+			     size_t size, const struct gb_image_options *opt,
+			     struct gb_source **out);
 
 #endif

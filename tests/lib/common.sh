@@ -72,12 +72,14 @@ make_tree() {
 # Files of a tree, relative paths, sorted.
 tree_files() { (cd "$1" && find . -type f | sed 's|^\./|/|' | LC_ALL=C sort); }
 
-# compare_tree NAME IMAGE VOL SRC: every file of SRC reads back identical.
+# compare_tree NAME IMAGE VOL SRC [OPTIONS...]: every file of SRC reads back
+# identical (OPTIONS go to guestboot cat: --format, --backing, ...).
 compare_tree() {
 	local name=$1 img=$2 vol=$3 src=$4 f bad=""
+	shift 4
 	wanted "$name" || return 0
 	while IFS= read -r f; do
-		if ! "$GUESTBOOT" cat "$img" "$vol:$f" 2>>"$GB_WORK/cmp.err" | cmp -s - "$src$f"; then
+		if ! "$GUESTBOOT" cat "$@" "$img" "$vol:$f" 2>>"$GB_WORK/cmp.err" | cmp -s - "$src$f"; then
 			bad="$bad $f"
 		fi
 	done < <(tree_files "$src")
