@@ -198,12 +198,14 @@ static int parse_super(struct gb_ctx *ctx, struct ufs_fs *fs, const uint8_t *sb)
 	/* Only a 4.4 format has fast symlinks; they never exceed the area. */
 	fs->maxsymlink = fs->old_dirfmt || maxsym <= 0 ? 0 : (uint32_t)maxsym > area ? area
 										: (uint32_t)maxsym;
+	/* The inodes of a group must fit in it after its header blocks. */
 	uint64_t total, vfrags = fs->base.vol->size / fs->fsize;
 	if (fs->ncg == 0 || fs->ipg == 0 || fs->fpg < fs->frag || fs->fpg % fs->frag ||
 	    rd32(be, sb + SB_INOPB) != fs->bsize / fs->isize ||
 	    (int32_t)rd32(be, sb + SB_NINDIR) != (int32_t)fs->nindir ||
 	    !gb_mul_ok(fs->ncg, fs->ipg, &total) || total > UINT32_MAX ||
-	    fs->iblkno >= fs->fpg)
+	    fs->iblkno >= fs->fpg ||
+	    (uint64_t)fs->ipg * fs->isize > (uint64_t)(fs->fpg - fs->iblkno) * fs->fsize)
 		return gb_error(ctx, GB_E_CORRUPT,
 				"inconsistent geometry (bsize %u fsize %u ncg %u ipg %u fpg %u)",
 				fs->bsize, fs->fsize, fs->ncg, fs->ipg, fs->fpg);
