@@ -1,7 +1,7 @@
 #!/bin/bash
 # Seed corpora for the fuzz targets, made with the real tools: tiny disk
-# images (MBR with a logical partition, GPT, bare ext2/ext4) and every
-# configuration the config tests carry.
+# images (MBR with a logical partition, GPT, bare ext2/ext4, squashfs,
+# UFS2) and every configuration the config tests carry.
 set -eu
 out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +43,9 @@ truncate -s 600K "$out/image/vtoc.img"
 printf 'label: dos\nstart=64, type=bf\n' | sfdisk -q "$out/image/vtoc.img" >/dev/null 2>&1 || true
 python3 "$lib/mklabel.py" vtoc "$out/image/vtoc.img" 64 1136 0:2:16:600 2:5:0:1136 &&
 	small_fs "$out/image/vtoc.img" $(((64 + 16) * 512)) 300k
+# squashfs (gzip, fragments) and UFS2 (makefs)
+mksquashfs "$tmp/root" "$out/image/squashfs.img" -noappend -quiet -no-progress -b 4096 >/dev/null 2>&1 || true
+makefs -t ffs -M 128k -o version=2,bsize=4096,fsize=512 "$out/image/ufs2.img" "$tmp/root" >/dev/null 2>&1 || true
 # configs: the first "--- file" section of every test case
 for t in "$top"/tests/config/*/*.t; do
 	kind=$(basename "$(dirname "$t")")
