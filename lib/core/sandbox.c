@@ -73,9 +73,6 @@ static int build_filter(scmp_filter_ctx f)
 		SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6),
 		/* memory */
 		SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-		/* glibc's qsort asks for the physical memory size before it
-		 * sorts a large array (ls of a directory of 400 entries) */
-		SCMP_SYS(sysinfo),
 		/* threads' locks, time, randomness for hash seeds */
 		SCMP_SYS(futex), SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
 		SCMP_SYS(time), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),

@@ -616,6 +616,39 @@ static int ufs_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *d
 	return walk_dir(ctx, l.fs, (struct ufs_node *)dir, list_cb, &l);
 }
 
+/* The run of file bytes at off that lies contiguously on the volume, for
+ * copies done by the kernel: blocks are extended while the next one
+ * follows the previous on disk. Holes go through pread. */
+static int ufs_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
+{
+	struct ufs_fs *fs = (struct ufs_fs *)base;
+	struct ufs_node *n = (struct ufs_node *)node;
+	uint64_t size = node->st.size, lbn = off / fs->bsize, in = off % fs->bsize, a = 0;
+	if (off >= size)
+		return GB_E_NOT_MINE;
+	if (len > size - off)
+		len = size - off;
+	if (bmap(ctx, fs, n, lbn, &a) || a == 0 || check_addr(ctx, fs, a))
+		return GB_E_NOT_MINE;
+	uint64_t have = fs->bsize - in;
+	/* Bounded by len: each turn adds a block or stops. */
+	while (have < len) {
+		uint64_t next = 0, k = (in + have) / fs->bsize;
+		if (bmap(ctx, fs, n, lbn + k, &next) || next != a + k * fs->frag)
+			break;
+		have += fs->bsize;
+	}
+	if (have > len)
+		have = len;
+	uint64_t pos = a * fs->fsize + in;
+	if (!gb_range_ok(pos, have, fs->nfrags * fs->fsize))
+		return GB_E_NOT_MINE;
+	*vol_off = pos;
+	*run = have;
+	return 0;
+}
+
 const struct gb_fs_driver gb_fs_ufs = {
 	.name = "ufs",
 	.probe = ufs_probe,
@@ -627,4 +660,5 @@ const struct gb_fs_driver gb_fs_ufs = {
 	.readlink = ufs_readlink,
 	.pread = ufs_pread,
 	.release = ufs_release,
+	.map = ufs_map,
 };
