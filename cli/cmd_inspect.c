@@ -84,14 +84,15 @@ static void print_text(struct gb_image *img, const char *path, const struct gb_i
 	printf(", %s\n",
 	       !*table ? "no partition table" :
 	       !strcmp(table, "gpt") ? "GPT partition table" : "MBR partition table");
-	/* The VOL column is as wide as the longest id ("lvm/vg0/root"). */
+	/* The VOL column is as wide as the longest id ("lvm/vg0/root"); FSTYPE
+	 * fits "squashfs3". */
 	int w = 4;
 	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
 		size_t n = strlen(gb_volume_info(gb_image_volume(img, i))->id);
 		if (n > (size_t)w && n < 200)
 			w = (int)n;
 	}
-	printf("%-*s %14s %14s  %-8s %-7s %-36s %s\n", w, "VOL", "START", "SIZE", "TYPE",
+	printf("%-*s %14s %14s  %-8s %-9s %-36s %s\n", w, "VOL", "START", "SIZE", "TYPE",
 	       "FSTYPE", "UUID", "LABEL");
 	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
 		const struct gb_volume_info *v = gb_volume_info(gb_image_volume(img, i));
@@ -102,7 +103,7 @@ static void print_text(struct gb_image *img, const char *path, const struct gb_i
 			snprintf(shortype, sizeof(shortype), "%.8s", type);
 			type = shortype;
 		}
-		printf("%-*s %14llu %14llu  %-8s %-7s %-36s %s\n", w, v->id,
+		printf("%-*s %14llu %14llu  %-8s %-9s %-36s %s\n", w, v->id,
 		       (unsigned long long)v->start, (unsigned long long)v->size, type,
 		       v->fstype[0] ? v->fstype : "-", v->fs_uuid[0] ? v->fs_uuid : "-",
 		       v->fs_label[0] ? v->fs_label : "-");

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Seed corpora for the fuzz targets, made with the real tools: tiny disk
-# images (MBR with a logical partition, GPT, bare ext2/ext4) and every
-# configuration the config tests carry.
+# images (MBR with a logical partition, GPT, bare ext2/ext4, squashfs,
+# UFS2) and every configuration the config tests carry.
 set -eu
 out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +52,9 @@ if command -v qemu-img >/dev/null; then
 		qemu-img convert -O qcow2 ${v#*:} "$out/image/ext2.img" "$out/image/${v%%:*}.qcow2" 2>/dev/null || true
 	done
 fi
+# squashfs (gzip, fragments) and UFS2 (makefs)
+mksquashfs "$tmp/root" "$out/image/squashfs.img" -noappend -quiet -no-progress -b 4096 >/dev/null 2>&1 || true
+makefs -t ffs -M 128k -o version=2,bsize=4096,fsize=512 "$out/image/ufs2.img" "$tmp/root" >/dev/null 2>&1 || true
 # configs: the first "--- file" section of every test case
 for t in "$top"/tests/config/*/*.t; do
 	kind=$(basename "$(dirname "$t")")

@@ -16,6 +16,8 @@
 static const struct gb_fs_driver *const fs_drivers[] = {
 	&gb_fs_ext,
 	&gb_fs_xfs,
+	&gb_fs_squashfs,
+	&gb_fs_ufs,
 };
 
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol)

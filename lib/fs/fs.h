@@ -59,6 +59,8 @@ struct gb_fs_driver {
 
 extern const struct gb_fs_driver gb_fs_ext;
 extern const struct gb_fs_driver gb_fs_xfs;
+extern const struct gb_fs_driver gb_fs_squashfs;
+extern const struct gb_fs_driver gb_fs_ufs;
 
 /* An in-memory file system for tests: each entry is a file (data, len; len
  * 0 means strlen), a symlink (link), or a directory (path ending in '/').

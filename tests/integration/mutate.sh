@@ -41,3 +41,14 @@ if command -v mkfs.xfs >/dev/null; then
 	ioff=$(xfs_db -r -c "path /" -c stack xfs.img | awk '/byte offset/ {sub(",", "", $3); print $3; exit}')
 	python3 "$GB_TOP/tests/lib/mutate.py" xfs-whole xfs.img "$n" 4 0:4096 "$ioff":32768
 fi
+
+# squashfs with uncompressed tables (flips reach the structures, not a
+# compressed stream's checksum): superblock and every table after the data
+mksquashfs root sq.img -noappend -quiet -no-progress -noI -noF -b 4096 >/dev/null
+it=$(python3 -c "import struct,sys; print(struct.unpack_from('<Q', open(sys.argv[1], 'rb').read(), 64)[0])" sq.img)
+python3 "$GB_TOP/tests/lib/mutate.py" squashfs sq.img "$n" 6 0:96 "$it:$(($(stat -c %s sq.img) - it))"
+
+# UFS1 (makefs, 4 KiB blocks): superblock, inode blocks, directories
+makefs -t ffs -M 1m -o version=1,bsize=4096,fsize=512 ufs1.img root >/dev/null
+ib=$(python3 -c "import struct,sys; d=open(sys.argv[1], 'rb').read(); print(struct.unpack_from('<I', d, 8192 + 16)[0] * struct.unpack_from('<I', d, 8192 + 52)[0])" ufs1.img)
+python3 "$GB_TOP/tests/lib/mutate.py" ufs1 ufs1.img "$n" 7 8192:1376 "$ib:32768"
