@@ -63,9 +63,6 @@ make_base() {
 	echo "root:$ROOT_PASSWORD" | chroot "$dir" chpasswd || die "chpasswd"
 	echo guest >"$dir/etc/hostname"
 	printf '127.0.0.1\tlocalhost\n127.0.1.1\tguest\n' >"$dir/etc/hosts"
-	# No "quiet": the serial log then shows the kernel mounting the root.
-	sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT=""/' "$dir/etc/default/grub"
-	sed -i 's/^GRUB_TIMEOUT=.*/GRUB_TIMEOUT=1/' "$dir/etc/default/grub"
 	# The getty on the serial console; the generator also starts it when
 	# console=ttyS0 is on the command line.
 	chroot "$dir" systemctl enable serial-getty@ttyS0.service >/dev/null 2>&1 ||
@@ -230,6 +227,16 @@ FS_boot=ext2"
 		echo "UUID=$ROOT_UUID / ext4 errors=remount-ro 0 1"
 		[ "$sep" = 1 ] && echo "UUID=$BOOT_UUID /boot $BOOT_FS defaults 0 2"
 	} >"$t/etc/fstab"
+	# /etc/default/grub as grub-pc's postinst writes it (grub-pc itself is
+	# not installed), without "quiet": the serial log then shows the kernel
+	# mounting the file systems.
+	cat >"$t/etc/default/grub" <<-'EOF'
+		GRUB_DEFAULT=0
+		GRUB_TIMEOUT=5
+		GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`
+		GRUB_CMDLINE_LINUX_DEFAULT=""
+		GRUB_CMDLINE_LINUX=""
+	EOF
 	grub_mkconfig "$t" "$sep"
 	if [ "$layout" = menulst ]; then
 		local v
