@@ -118,5 +118,5 @@ for layout in $layouts; do
 		fail "$name" "${problems[@]}" "qemu: $(head -c 500 "$layout.qemu")" "command line: $6 console=ttyS0" \
 			"last 30 lines of the serial log:" "$(tail -30 "$log.txt")"
 	fi
-	rm -f "$img" "$log.txt"
+	rm -rf "$img" "$log.txt" "out-$layout"
 done
