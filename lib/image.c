@@ -633,7 +633,13 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 					     "bad volume '%s' (use a number, lvm/VG/LV, md/N, UUID=, LABEL= or PARTUUID=)", spec);
 			} else {
 				size_t n = 0;
-				for (size_t i = 0; i < img->nvols; i++)
+				/* A hybrid's partition 1 often spans the same ISO
+				 * (same UUID and label): the disk is the answer. */
+				if (img->hybrid && spec_matches(&img->disk, key, eq + 1)) {
+					found = &img->disk;
+					n = 1;
+				}
+				for (size_t i = 0; i < img->nvols && !found; i++)
 					if (spec_matches(img->vols[i], key, eq + 1)) {
 						found = img->vols[i];
 						n++;
