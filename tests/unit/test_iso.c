@@ -42,7 +42,8 @@ static size_t record(uint8_t *p, uint32_t lba, uint32_t len, uint8_t flags,
 	both16(p + 28, 1);
 	p[32] = (uint8_t)idlen;
 	memcpy(p + 33, id, idlen);
-	memcpy(p + n, su, sulen);
+	if (sulen)
+		memcpy(p + n, su, sulen);
 	return n + sulen;
 }
 
