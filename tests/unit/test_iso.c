@@ -219,6 +219,21 @@ static void rr_names_and_links(void)
 	CHECK_INT(read_file("/linux"), GB_E_NOT_FOUND); /* Rock Ridge names are exact */
 }
 
+/* ISO9660 is tolerant: a FAT boot sector in its system area wins, as in
+ * libblkid; without one the volume is ISO9660. */
+static void tolerant_probe(void)
+{
+	build(false);
+	CHECK_INT(mount(), 0);
+	CHECK_STR(gb_volume_info(gb_image_volume(image, 0))->fstype, "iso9660");
+	static const uint8_t bpb[] = { 0xeb, 0x3c, 0x90, 'm', 'k', 'f', 's', '.', 'f', 'a', 't',
+				       0x00, 0x02, 1, 1, 0, 1, 16, 0, 0x40, 0x01, 0xf8, 1, 0 };
+	memcpy(img, bpb, sizeof(bpb));
+	img[510] = 0x55, img[511] = 0xaa;
+	CHECK_INT(mount(), 0);
+	CHECK_STR(gb_volume_info(gb_image_volume(image, 0))->fstype, "vfat");
+}
+
 static void cleanup(void)
 {
 	gb_image_close(image);
@@ -240,6 +255,7 @@ const struct t_case iso_cases[] = {
 	{ "iso/ce-two-area-loop", ce_two_area_loop },
 	{ "iso/ce-chain-limit", ce_chain_limit },
 	{ "iso/rr-names-and-links", rr_names_and_links },
+	{ "iso/tolerant-probe", tolerant_probe },
 	{ "iso/cleanup", zz_cleanup },
 	{ NULL, NULL },
 };
