@@ -672,7 +672,7 @@ static int seek_cluster(struct gb_ctx *ctx, struct fat_fs *fs, struct fat_node *
 		n->pos_cluster = n->first;
 	}
 	while (n->pos_index < index) {
-		uint32_t next;
+		uint32_t next = 0;
 		int r = chain_next(ctx, fs, n->pos_cluster, &next);
 		if (r)
 			return r;
@@ -709,7 +709,7 @@ static int fat_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 		uint64_t run = cs - in;
 		/* Extend over clusters that follow on disk: one read per run. */
 		while (run < len) {
-			uint32_t next;
+			uint32_t next = 0;
 			if ((r = chain_next(ctx, fs, n->pos_cluster, &next)))
 				return r;
 			if (next != n->pos_cluster + 1)
@@ -730,6 +730,40 @@ static int fat_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	return 0;
 }
 
+/* Zero-copy: the run of clusters that follow each other on disk from off,
+ * found as pread finds it (the chain checked, the position cached). */
+static int fat_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
+{
+	struct fat_fs *fs = (struct fat_fs *)base;
+	struct fat_node *n = (struct fat_node *)node;
+	uint64_t size = node->st.size, cs = fs->g.cluster_size;
+	int r;
+	if (off >= size || len == 0)
+		return GB_E_NOT_MINE;
+	if (len > size - off)
+		len = size - off;
+	if (!n->checked && (r = check_chain(ctx, fs, n)))
+		return r;
+	uint32_t cl = 0;
+	if ((r = seek_cluster(ctx, fs, n, off / cs, &cl)))
+		return r;
+	uint64_t in = off % cs, have = cs - in;
+	while (have < len) {
+		uint32_t next = 0;
+		if ((r = chain_next(ctx, fs, n->pos_cluster, &next)))
+			return r;
+		if (next != n->pos_cluster + 1)
+			break;
+		n->pos_cluster = next;
+		n->pos_index++;
+		have += cs;
+	}
+	*vol_off = cluster_off(fs, cl) + in;
+	*run = have < len ? have : len;
+	return 0;
+}
+
 const struct gb_fs_driver gb_fs_fat = {
 	.name = "fat",
 	.probe = fat_probe,
@@ -741,4 +775,5 @@ const struct gb_fs_driver gb_fs_fat = {
 	.readlink = fat_readlink,
 	.pread = fat_pread,
 	.release = fat_release,
+	.map = fat_map,
 };
