@@ -13,6 +13,7 @@ struct gb_image {
 	struct gb_source *src;
 	char *name;
 	const struct gb_volume_driver *table; /* NULL: no partition table */
+	bool hybrid; /* a table, and an ISO9660 across the whole disk too */
 	struct gb_volume disk; /* the whole disk, number 0 */
 	struct gb_volume *vols[GB_MAX_VOLUMES];
 	size_t nvols;
@@ -380,6 +381,31 @@ static int scan_containers(struct gb_ctx *ctx, struct gb_image *img, struct nest
 	return 0;
 }
 
+/* A hybrid ISO (isohybrid, xorriso -isohybrid-mbr or -isohybrid-gpt-*)
+ * carries a partition table for USB firmware and an ISO9660 file system
+ * across the whole disk, as blkid reports it. The partitions are views for
+ * the firmware; the ISO is what the guest boots from. So when a table was
+ * found, the whole disk is probed with the tolerant drivers only (ISO9660:
+ * its signature at 32 KiB leaves the table alone) and, when one matches,
+ * the disk becomes volume 0, listed first and chosen when no volume is
+ * named. Nothing changes for disks without such a signature. */
+static int add_hybrid_disk(struct gb_ctx *ctx, struct gb_image *img)
+{
+	struct gb_volume *d = &img->disk;
+	size_t mark = gb_vol_scope(ctx, d);
+	int r = gb_fs_probe_tolerant(ctx, d);
+	gb_scope_pop(ctx, mark);
+	if (r || !d->fs_driver)
+		return r;
+	if (img->nvols == GB_MAX_VOLUMES)
+		return gb_error(ctx, GB_E_LIMIT, "more than %d partitions", GB_MAX_VOLUMES);
+	memmove(img->vols + 1, img->vols, img->nvols * sizeof(img->vols[0]));
+	img->vols[0] = d;
+	img->nvols++;
+	img->hybrid = true;
+	return 0;
+}
+
 static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 		      const struct gb_image_options *opt, struct nest *nest)
 {
@@ -411,12 +437,15 @@ static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 			nest->next_number = img->vols[i]->info.number + 1;
 	if ((r = scan_slices(ctx, img, nest)) || (r = scan_containers(ctx, img, nest)))
 		return r;
+	/* after the containers: a hybrid ISO disk is no md or LVM member */
+	if (table && (r = add_hybrid_disk(ctx, img)))
+		return r;
 	publish(img, d, "disk");
 	for (size_t i = 0; i < img->nvols; i++) {
 		struct gb_volume *v = img->vols[i];
 		const char *scheme = v == d ? "disk" : v->scheme ? v->scheme : table->scheme;
 		publish(img, v, scheme);
-		if (v->container || v->err_code)
+		if (v->container || v->err_code || (v == d && img->hybrid))
 			continue;
 		size_t mark = gb_vol_scope(ctx, v);
 		r = gb_fs_probe_volume(ctx, v);
@@ -551,7 +580,9 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 	int r = 0;
 	struct gb_volume *found = NULL;
 
-	if (!spec || !*spec) {
+	if ((!spec || !*spec) && img->hybrid) {
+		found = &img->disk; /* the ISO, not the views the table gives */
+	} else if (!spec || !*spec) {
 		size_t n = 0;
 		for (size_t i = 0; i < img->nvols; i++)
 			if (img->vols[i]->fs_driver) {
@@ -575,7 +606,7 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 		if (*end || num < 0 || num > GB_MAX_VOLUMES) {
 			r = gb_error(ctx, GB_E_USAGE, "bad volume '%s'", spec);
 		} else if (num == 0) {
-			if (img->table)
+			if (img->table && !img->hybrid)
 				r = gb_error(ctx, GB_E_NOT_FOUND,
 					     "volume 0 (whole disk): the disk has a partition table (%s)",
 					     img->table->label);
@@ -602,7 +633,13 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 					     "bad volume '%s' (use a number, lvm/VG/LV, md/N, UUID=, LABEL= or PARTUUID=)", spec);
 			} else {
 				size_t n = 0;
-				for (size_t i = 0; i < img->nvols; i++)
+				/* A hybrid's partition 1 often spans the same ISO
+				 * (same UUID and label): the disk is the answer. */
+				if (img->hybrid && spec_matches(&img->disk, key, eq + 1)) {
+					found = &img->disk;
+					n = 1;
+				}
+				for (size_t i = 0; i < img->nvols && !found; i++)
 					if (spec_matches(img->vols[i], key, eq + 1)) {
 						found = img->vols[i];
 						n++;

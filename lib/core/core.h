@@ -106,6 +106,19 @@ void gb_sbuf_addf(struct gb_sbuf *b, const char *fmt, ...) __attribute__((format
 /* Hand the text over ("" when empty); NULL when out of memory. */
 char *gb_sbuf_take(struct gb_sbuf *b);
 
+/* UTF-16 (BE or LE) text of n units to NUL-terminated UTF-8, stopping at a
+ * NUL unit. Returns the UTF-8 length, or -1 when the text is not valid
+ * UTF-16 (a lone surrogate), does not fit cap, or would contain '/'. */
+int gb_utf16_to_utf8(const uint8_t *src, size_t n, bool big_endian,
+		     char *dst, size_t cap);
+/* Seconds since the epoch of a UTC calendar time (proleptic Gregorian),
+ * without the host's time zone or libc's range limits. */
+int64_t gb_civil_to_epoch(int64_t year, unsigned month, unsigned day,
+			  unsigned hour, unsigned min, unsigned sec);
+/* ASCII-only case-insensitive comparison of a NUL-terminated name with
+ * (s, len): FAT and ISO9660 names compare so, whatever the host locale. */
+bool gb_name_eq_nocase(const char *name, const char *s, size_t len);
+
 uint32_t gb_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif

@@ -68,3 +68,91 @@ void gb_path_clean(char *path)
 		path[o++] = '/';
 	path[o] = '\0';
 }
+
+static size_t put_utf8(char *d, uint32_t c)
+{
+	if (c < 0x80) {
+		d[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		d[0] = (char)(0xc0 | c >> 6);
+		d[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		d[0] = (char)(0xe0 | c >> 12);
+		d[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		d[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	d[0] = (char)(0xf0 | c >> 18);
+	d[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	d[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	d[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+int gb_utf16_to_utf8(const uint8_t *src, size_t n, bool big_endian,
+		     char *dst, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *p = src + 2 * i;
+		uint32_t c = big_endian ? gb_be16(p) : gb_le16(p);
+		if (c == 0)
+			break;
+		if (c >= 0xdc00 && c <= 0xdfff)
+			return -1; /* a low surrogate with no high one */
+		if (c >= 0xd800 && c <= 0xdbff) {
+			if (i + 1 >= n)
+				return -1;
+			const uint8_t *q = src + 2 * (i + 1);
+			uint32_t lo = big_endian ? gb_be16(q) : gb_le16(q);
+			if (lo < 0xdc00 || lo > 0xdfff)
+				return -1;
+			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+			i++;
+		}
+		if (c == '/' || c < 0x20 || c == 0x7f)
+			return -1; /* a path separator or control character in a name */
+		if (o + 4 >= cap)
+			return -1;
+		o += put_utf8(dst + o, c);
+	}
+	if (o >= cap)
+		return -1;
+	dst[o] = '\0';
+	return (int)o;
+}
+
+/* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * well-known algorithm, written out here). */
+int64_t gb_civil_to_epoch(int64_t y, unsigned m, unsigned d, unsigned hour,
+			  unsigned min, unsigned sec)
+{
+	if (m < 1 || m > 12)
+		m = 1;
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t mp = (m + 9) % 12;
+	int64_t doy = (153 * mp + 2) / 5 + (int64_t)d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = era * 146097 + doe - 719468;
+	return days * 86400 + (int64_t)hour * 3600 + (int64_t)min * 60 + sec;
+}
+
+static char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+bool gb_name_eq_nocase(const char *name, const char *s, size_t len)
+{
+	size_t i = 0;
+	for (; i < len; i++)
+		if (!name[i] || ascii_lower(name[i]) != ascii_lower(s[i]))
+			return false;
+	return name[i] == '\0';
+}

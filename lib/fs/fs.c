@@ -11,37 +11,59 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
-/* Probing runs every driver; two matches are reported as ambiguous rather
- * than resolved by order. */
+/* Probing runs every driver; two non-tolerant matches are reported as
+ * ambiguous rather than resolved by order. A tolerant match (ISO9660)
+ * yields to a non-tolerant one; among tolerant ones the first wins. */
 static const struct gb_fs_driver *const fs_drivers[] = {
 	&gb_fs_ext,
 	&gb_fs_xfs,
 	&gb_fs_squashfs,
 	&gb_fs_ufs,
+	&gb_fs_fat,
+	&gb_fs_iso9660,
 };
 
-int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol)
+static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool tolerant_only)
 {
 	const struct gb_fs_driver *found = NULL;
+	struct gb_fs_probe best = { 0 };
 	for (size_t i = 0; i < sizeof(fs_drivers) / sizeof(fs_drivers[0]); i++) {
+		const struct gb_fs_driver *d = fs_drivers[i];
+		if (tolerant_only && !d->tolerant)
+			continue;
 		struct gb_fs_probe p = { 0 };
 		/* A probe's I/O trouble means "not this one" for the others. */
 		struct gb_ctx quiet = { 0 };
-		int r = fs_drivers[i]->probe(&quiet, vol, &p);
+		int r = d->probe(&quiet, vol, &p);
 		if (r == GB_E_NOT_MINE)
 			continue;
 		if (r)
 			return gb_error(ctx, r, "%s", quiet.msg);
-		if (found)
+		if (found && !found->tolerant && !d->tolerant)
 			return gb_error(ctx, GB_E_AMBIGUOUS,
-					"both %s and %s signatures found", vol->fstype, p.type);
-		found = fs_drivers[i];
-		snprintf(vol->fstype, sizeof(vol->fstype), "%s", p.type);
-		snprintf(vol->fs_uuid, sizeof(vol->fs_uuid), "%s", p.uuid);
-		snprintf(vol->fs_label, sizeof(vol->fs_label), "%s", p.label);
+					"both %s and %s signatures found", best.type, p.type);
+		if (found && !(found->tolerant && !d->tolerant))
+			continue; /* keep the earlier match */
+		found = d;
+		best = p;
 	}
 	vol->fs_driver = found;
+	if (found) {
+		snprintf(vol->fstype, sizeof(vol->fstype), "%s", best.type);
+		snprintf(vol->fs_uuid, sizeof(vol->fs_uuid), "%s", best.uuid);
+		snprintf(vol->fs_label, sizeof(vol->fs_label), "%s", best.label);
+	}
 	return 0;
+}
+
+int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol)
+{
+	return probe_drivers(ctx, vol, false);
+}
+
+int gb_fs_probe_tolerant(struct gb_ctx *ctx, struct gb_volume *vol)
+{
+	return probe_drivers(ctx, vol, true);
 }
 
 /* Scope of a call on a mounted file system: "disk.img: partition 1: ext4". */

@@ -32,6 +32,12 @@ struct gb_fs_probe {
 
 struct gb_fs_driver {
 	const char *name;
+	/* A tolerant format leaves other formats room on the same volume
+	 * (ISO9660 starts at 32 KiB; the system area before it may hold an
+	 * MBR, a FAT boot sector, anything). When a tolerant and a
+	 * non-tolerant driver both match, the non-tolerant one is taken; two
+	 * non-tolerant matches are ambiguous. As libblkid's TOLERANT flag. */
+	bool tolerant;
 	/* Identify without side effects: GB_E_NOT_MINE when not ours. */
 	int (*probe)(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs_probe *out);
 	/* Parse the superblock into a handle; refuse unknown incompatible
@@ -61,6 +67,8 @@ extern const struct gb_fs_driver gb_fs_ext;
 extern const struct gb_fs_driver gb_fs_xfs;
 extern const struct gb_fs_driver gb_fs_squashfs;
 extern const struct gb_fs_driver gb_fs_ufs;
+extern const struct gb_fs_driver gb_fs_fat;
+extern const struct gb_fs_driver gb_fs_iso9660;
 
 /* An in-memory file system for tests: each entry is a file (data, len; len
  * 0 means strlen), a symlink (link), or a directory (path ending in '/').
@@ -76,6 +84,9 @@ int gb_memfs_new(struct gb_ctx *ctx, const char *name,
 
 /* Run every driver's probe on vol and fill vol's fs fields. */
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);
+/* The same with tolerant drivers only: for a whole disk that carries a
+ * partition table, which may also be a hybrid ISO9660 image. */
+int gb_fs_probe_tolerant(struct gb_ctx *ctx, struct gb_volume *vol);
 void gb_fs_umount(struct gb_fs *fs);
 
 #endif

@@ -62,5 +62,6 @@ extern const struct t_case fs_cases[];
 extern const struct t_case path_cases[];
 extern const struct t_case bls_cases[];
 extern const struct t_case lvm_cases[];
+extern const struct t_case iso_cases[];
 
 #endif
