@@ -62,3 +62,11 @@ for t in "$top"/tests/config/*/*.t; do
 done
 printf 'k\0r\0a b\0' >"$out/output/plain"
 printf "/k\0/r\0it's \"q\" \\\\ \n\0" >"$out/output/quotes"
+# FAT (mtools) and ISO9660 with Rock Ridge and Joliet (xorriso)
+if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
+	rm -f "$out/image/fat12.img"
+	mkfs.fat -C -F 12 "$out/image/fat12.img" 256 >/dev/null 2>&1 &&
+		mcopy -s -i "$out/image/fat12.img" "$tmp/root/boot" ::/ >/dev/null 2>&1 || true
+fi
+command -v xorriso >/dev/null &&
+	xorriso -as mkisofs -quiet -R -J -o "$out/image/iso.img" "$tmp/root" >/dev/null 2>&1 || true

@@ -52,3 +52,17 @@ python3 "$GB_TOP/tests/lib/mutate.py" squashfs sq.img "$n" 6 0:96 "$it:$(($(stat
 makefs -t ffs -M 1m -o version=1,bsize=4096,fsize=512 ufs1.img root >/dev/null
 ib=$(python3 -c "import struct,sys; d=open(sys.argv[1], 'rb').read(); print(struct.unpack_from('<I', d, 8192 + 16)[0] * struct.unpack_from('<I', d, 8192 + 52)[0])" ufs1.img)
 python3 "$GB_TOP/tests/lib/mutate.py" ufs1 ufs1.img "$n" 7 8192:1376 "$ib:32768"
+
+# FAT16 (boot sector, both FATs, root directory, first data clusters) and
+# ISO9660 with Rock Ridge and Joliet (volume descriptors, path tables,
+# directories and their SUSP areas)
+if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
+	rm -f fat.img
+	mkfs.fat -C -F 16 fat.img 4096 >/dev/null
+	mcopy -s -i fat.img root/boot ::/
+	python3 "$GB_TOP/tests/lib/mutate.py" fat16 fat.img "$n" 8 0:65536
+fi
+if command -v xorriso >/dev/null; then
+	xorriso -as mkisofs -quiet -R -J -o iso.img root 2>/dev/null
+	python3 "$GB_TOP/tests/lib/mutate.py" iso9660 iso.img "$n" 9 32768:40960
+fi
