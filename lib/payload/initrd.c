@@ -99,6 +99,11 @@ uint32_t gb_drivers_of_config(const char *text, size_t len)
 	return scan_lines(text, len, true);
 }
 
+uint32_t gb_drivers_of_builtin(const char *text, size_t len)
+{
+	return scan_lines(text, len, false);
+}
+
 struct walk {
 	struct gb_initrd_info *info;
 	int (*file)(void *arg, const char *name);

@@ -36,4 +36,7 @@ struct gb_boot_file;
 int gb_payload_read(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
 		    size_t max, uint8_t **data, size_t *len);
 
+/* Drivers a modules.builtin text lists (one module path a line). */
+uint32_t gb_drivers_of_builtin(const char *text, size_t len);
+
 #endif
