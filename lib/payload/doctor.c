@@ -331,13 +331,13 @@ static uint32_t disk_drivers(enum gb_target t)
 				    GB_DRV_VIRTIO_BLK;
 }
 
-static void driver_list(uint32_t bits, char *buf, size_t cap)
+static void driver_list(uint32_t bits, const char *sep, char *buf, size_t cap)
 {
 	size_t o = 0;
 	buf[0] = '\0';
 	for (uint32_t b = 1; b < (1u << GB_DRV_COUNT); b <<= 1)
 		if ((bits & b) && o < cap)
-			o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? " or " : "", gb_driver_name(b));
+			o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? sep : "", gb_driver_name(b));
 }
 
 /* Read a file from a volume's fs, quietly; NULL when absent. */
@@ -393,7 +393,7 @@ static void inspect_initrd(struct run *x)
 	}
 	x->iinfo_ok = true;
 	char mods[160];
-	driver_list(x->iinfo.modules, mods, sizeof(mods));
+	driver_list(x->iinfo.modules, ", ", mods, sizeof(mods));
 	note(x->r, "initrd: %zu segment(s) (%s), %zu files, modules: %s%s", x->iinfo.segments,
 	     x->iinfo.compressions, x->iinfo.files, mods[0] ? mods : "none of interest",
 	     x->iinfo.complete ? "" : " (not fully read)");
@@ -410,7 +410,7 @@ static void check_disk_driver(struct run *x)
 	if ((builtin & want) || (x->iinfo_ok && (x->iinfo.modules & want)))
 		return;
 	char names[160];
-	driver_list(want & ~GB_DRV_NVME, names, sizeof(names));
+	driver_list(want & ~GB_DRV_NVME, " or ", names, sizeof(names));
 	bool incomplete = x->iinfo_ok && !x->iinfo.complete;
 	const char *fix = is_xen(x->opt->target) ?
 		"Add xen-blkfront to the initrd (dracut --add-drivers xen-blkfront; RHEL 5: mkinitrd "

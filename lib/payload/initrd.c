@@ -232,14 +232,14 @@ static int walk_compressed(struct gb_ctx *ctx, struct walk *w, enum gb_comp c, c
 static int walk_segments(struct gb_ctx *ctx, struct walk *w, const uint8_t *d, size_t n, bool inner)
 {
 	size_t p = skip_zeros(d, n, 0);
-	for (size_t seg = 0; p < n && !w->stopped && w->info->complete; seg++) {
+	while (p < n && !w->stopped && w->info->complete) {
 		if (w->info->segments >= MAX_SEGMENTS) {
 			note_fail(w->info, "more initrd segments than guestboot reads");
 			break;
 		}
 		enum gb_comp c = gb_comp_detect(d + p, n - p);
 		if (c == GB_COMP_NONE && n - p >= 6 && !memcmp(d + p, "07070", 5)) {
-			if (!inner || seg == 0) {
+			if (!inner) {
 				w->info->segments++;
 				add_comp(w->info, "none");
 			}
