@@ -50,6 +50,9 @@ static void copy_word(char *dst, size_t cap, const uint8_t *s, size_t n)
 static void find_linux_version(const uint8_t *d, size_t n, struct gb_kernel_info *k)
 {
 	static const char pat[] = "Linux version ";
+	/* The setup header's or a UKI's .uname came first; they say the same. */
+	if (k->version[0])
+		return;
 	const uint8_t *p = memmem(d, n, pat, sizeof(pat) - 1);
 	/* The banner is followed by a digit; format strings ("%s") are not. */
 	for (size_t guard = 0; p && guard < 64; guard++) {
