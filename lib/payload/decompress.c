@@ -117,14 +117,17 @@ static int bunzip2(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
 		if (!b.avail_in && fed < len) {
 			b.avail_in = (unsigned)(len - fed > (1u << 30) ? (1u << 30) : len - fed);
 			fed += b.avail_in;
-		} else if (!b.avail_in) {
-			break; /* truncated */
 		}
 		b.next_out = (char *)o->p + o->len;
 		b.avail_out = (unsigned)(o->size - o->len > (1u << 30) ? (1u << 30) : o->size - o->len);
-		unsigned before = b.avail_out;
+		unsigned before = b.avail_out, in_before = b.avail_in;
 		r = BZ2_bzDecompress(&b);
 		o->len += before - b.avail_out;
+		/* No input left and no output made: the stream is truncated. (All
+		 * input consumed with the output full is not: pending output
+		 * comes on the next call.) */
+		if (r == BZ_OK && b.avail_out == before && b.avail_in == in_before)
+			break;
 	}
 	*used = fed - b.avail_in;
 	BZ2_bzDecompressEnd(&b);

@@ -533,7 +533,10 @@ static void check_device(struct run *x, const char *spec, const char *what, bool
 	const char *expect;
 	uint32_t have = x->iinfo_ok ? x->iinfo.modules : 0;
 	if (!device_ok(t, spec, have, &expect)) {
-		add(x->r, fatal, !strncmp(what, "root", 4) ? "root-device-missing" : "fstab-device-missing",
+		/* 2.6.18 xenlinux (RHEL 5, EC2's early AMIs) names blkfront disks as
+		 * the domain config does: sda1 works when the disk is given as sda1. */
+		bool xenlinux = is_xen(t) && !strncmp(x->kinfo.version, "2.6.18", 6);
+		add(x->r, fatal && !xenlinux, !strncmp(what, "root", 4) ? "root-device-missing" : "fstab-device-missing",
 		    dev_fix(t), "%s names %s, but on %s the disk is %s", what, spec, gb_target_name(t),
 		    expect);
 		return;

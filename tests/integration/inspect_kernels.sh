@@ -72,7 +72,7 @@ for c in gzip bzip2 xz lzma lz4 zstd; do
 		payload_read=1 xen_pv=1 xen_pvh=1
 done
 # truncated payloads are reported, not crashed on
-for c in gzip xz zstd lz4; do
+for c in gzip bzip2 xz lzma zstd lz4; do
 	head -c 300000 "payload.$c" >"short.$c"
 	$MK bzimage "short.$c" 6.6.6-test "bzshort.$c"
 	"$PI" kernel "bzshort.$c" >"bzshort.$c.out"
