@@ -138,6 +138,7 @@ int cmd_extract(int argc, char **argv);
 int cmd_menu(int argc, char **argv);
 int cmd_sandbox_test(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 
 #endif

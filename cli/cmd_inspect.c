@@ -12,6 +12,9 @@ static void inspect_help(void)
 	       "(type, UUID, label).\n\n"
 	       "Options:\n"
 	       "  --json             one JSON object (documented in guestboot(1))\n"
+	       "  --kernels          instead: each menu entry's kernel (kind, version,\n"
+	       "                     Xen PV/PVH support) and its initrd's drivers\n"
+	       "  --config VOL:PATH  with --kernels: run this configuration\n"
 	       CLI_IMAGE_HELP
 	       "  -h, --help         this text\n");
 }
@@ -116,21 +119,194 @@ static void print_text(struct gb_image *img, const char *path, const struct gb_i
 	}
 }
 
+/* ---- --kernels: what each entry's kernel and initrd can do ---- */
+
+static void drivers_text(uint32_t bits, char *buf, size_t cap)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (uint32_t b = 1; b < (1u << GB_DRV_COUNT); b <<= 1)
+		if ((bits & b) && o < cap)
+			o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? "," : "", gb_driver_name(b));
+}
+
+static json_object *drivers_json(uint32_t bits)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t b = 1; b < (1u << GB_DRV_COUNT); b <<= 1)
+		if (bits & b)
+			json_object_array_add(a, json_object_new_string(gb_driver_name(b)));
+	return a;
+}
+
+static json_object *kernel_json(const struct gb_kernel_info *k)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "kind", json_object_new_string(k->kind));
+	json_object_object_add(o, "os", jstr(k->os));
+	json_object_object_add(o, "version", jstr(k->version));
+	json_object_object_add(o, "compression", jstr(k->compression));
+	json_object_object_add(o, "xen_pv", json_object_new_boolean(k->xen_pv));
+	json_object_object_add(o, "xen_pvh", json_object_new_boolean(k->xen_pvh));
+	json_object_object_add(o, "payload_read", json_object_new_boolean(k->payload_read));
+	json_object_object_add(o, "note", jstr(k->note));
+	return o;
+}
+
+static json_object *initrd_json(const struct gb_initrd_info *in)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "segments", json_object_new_int64((int64_t)in->segments));
+	json_object_object_add(o, "compression", jstr(in->compressions));
+	json_object_object_add(o, "files", json_object_new_int64((int64_t)in->files));
+	json_object_object_add(o, "kernel_version", jstr(in->kernel_version));
+	json_object_object_add(o, "modules", drivers_json(in->modules));
+	json_object_object_add(o, "builtin", drivers_json(in->builtin));
+	json_object_object_add(o, "complete", json_object_new_boolean(in->complete));
+	json_object_object_add(o, "note", jstr(in->note));
+	return o;
+}
+
+static void entry_text(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+		       const char *label)
+{
+	printf("%-5s ", label);
+	cli_put_safe(stdout, e->title ? e->title : "(untitled)");
+	printf("\n      kernel ");
+	cli_put_safe(stdout, e->kernel.path);
+	struct gb_kernel_info k;
+	if (gb_entry_inspect_kernel(ctx, m, e, &k)) {
+		printf(": ");
+		cli_put_safe(stdout, gb_ctx_message(ctx));
+		gb_ctx_clear(ctx);
+	} else {
+		printf(": %s%s%s, %s", k.kind, k.os[0] ? " " : "", k.os,
+		       k.compression[0] ? k.compression : "-");
+		printf(", version ");
+		cli_put_safe(stdout, k.version[0] ? k.version : "unknown");
+		printf(", Xen PV %s, PVH %s", k.xen_pv ? "yes" : "no", k.xen_pvh ? "yes" : "no");
+		if (k.note[0]) {
+			printf(" (");
+			cli_put_safe(stdout, k.note);
+			putchar(')');
+		}
+	}
+	putchar('\n');
+	if (!e->ninitrds)
+		return;
+	struct gb_initrd_info in;
+	printf("      initrd ");
+	if (gb_entry_inspect_initrd(ctx, m, e, &in)) {
+		cli_put_safe(stdout, gb_ctx_message(ctx));
+		gb_ctx_clear(ctx);
+	} else {
+		char mods[200], bi[200];
+		drivers_text(in.modules, mods, sizeof(mods));
+		drivers_text(in.builtin, bi, sizeof(bi));
+		printf("%s, %zu files, modules: %s, built in: %s", in.compressions, in.files,
+		       mods[0] ? mods : "-", bi[0] ? bi : "-");
+		if (in.note[0]) {
+			printf(" (");
+			cli_put_safe(stdout, in.note);
+			putchar(')');
+		}
+	}
+	putchar('\n');
+}
+
+static void entry_json(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+		       const char *label, json_object *arr)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "path", json_object_new_string(label));
+	json_object_object_add(o, "title", jstr(e->title));
+	json_object_object_add(o, "kernel_path", json_object_new_string(e->kernel.path));
+	struct gb_kernel_info k;
+	if (gb_entry_inspect_kernel(ctx, m, e, &k)) {
+		json_object_object_add(o, "kernel", json_object_new_null());
+		json_object_object_add(o, "error", json_object_new_string(gb_ctx_message(ctx)));
+		gb_ctx_clear(ctx);
+	} else {
+		json_object_object_add(o, "kernel", kernel_json(&k));
+	}
+	struct gb_initrd_info in;
+	if (!e->ninitrds) {
+		json_object_object_add(o, "initrd", json_object_new_null());
+	} else if (gb_entry_inspect_initrd(ctx, m, e, &in)) {
+		json_object_object_add(o, "initrd", json_object_new_null());
+		json_object_object_add(o, "initrd_error", json_object_new_string(gb_ctx_message(ctx)));
+		gb_ctx_clear(ctx);
+	} else {
+		json_object_object_add(o, "initrd", initrd_json(&in));
+	}
+	json_object_array_add(arr, o);
+}
+
+static void walk_entries(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *list,
+			 size_t n, const char *prefix, int depth, json_object *arr)
+{
+	for (size_t i = 0; i < n && depth < 8; i++) {
+		const struct gb_entry *e = &list[i];
+		char label[64];
+		snprintf(label, sizeof(label), "%s%s%zu", prefix, *prefix ? ">" : "", i);
+		if (e->kind == GB_ENTRY_SUBMENU)
+			walk_entries(ctx, m, e->children, e->nchildren, label, depth + 1, arr);
+		else if (e->kind == GB_ENTRY_LINUX && e->kernel.path && arr)
+			entry_json(ctx, m, e, label, arr);
+		else if (e->kind == GB_ENTRY_LINUX && e->kernel.path)
+			entry_text(ctx, m, e, label);
+	}
+}
+
+static int inspect_kernels(struct gb_ctx *ctx, struct gb_image *img, const struct gb_menu_options *mo,
+			   bool json)
+{
+	struct gb_menu *m;
+	int r = gb_menu_load(ctx, img, mo, &m);
+	if (r)
+		return cli_fail(ctx, r);
+	size_t n;
+	const struct gb_entry *list = gb_menu_entries(m, &n);
+	if (json) {
+		json_object *root = json_object_new_object();
+		json_object *arr = json_object_new_array();
+		walk_entries(ctx, m, list, n, "", 0, arr);
+		json_object_object_add(root, "entries", arr);
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	} else {
+		walk_entries(ctx, m, list, n, "", 0, NULL);
+	}
+	gb_menu_close(m);
+	return fflush(stdout) ? 6 : 0;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "kernels", no_argument, NULL, 'K' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "kind", required_argument, NULL, 'k' },
 		CLI_IMAGE_LONGOPTS,
 		{ 0 },
 	};
 	struct cli_image_opts o = { 0 };
-	bool json = false;
+	bool json = false, kernels = false;
+	struct gb_menu_options mo = { 0 };
 	int c;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_image_opt(c, optarg, &o))
 			continue;
 		if (c == 'j')
 			json = true;
+		else if (c == 'K')
+			kernels = true;
+		else if (c == 'c')
+			mo.config = optarg;
+		else if (c == 'k')
+			mo.kind = optarg;
 		else if (c == 'h') {
 			inspect_help();
 			return 0;
@@ -145,6 +321,8 @@ int cmd_inspect(int argc, char **argv)
 	int r = cli_open(ctx, argv[optind], &o, &img);
 	if (r) {
 		r = cli_fail(ctx, r);
+	} else if (kernels) {
+		r = inspect_kernels(ctx, img, &mo, json);
 	} else {
 		if (json)
 			print_json(img, argv[optind], &o.img);

@@ -70,3 +70,29 @@ if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
 fi
 command -v xorriso >/dev/null &&
 	xorriso -as mkisofs -quiet -R -J -o "$out/image/iso.img" "$tmp/root" >/dev/null 2>&1 || true
+# payload: first byte odd = kernel, even = initrd. A tiny ELF with Xen
+# notes in a bzImage under each compressor; cpio initrds, plain and packed.
+mkdir -p "$out/payload" "$tmp/ird/lib/modules/6.1/kernel/drivers/block"
+echo x >"$tmp/ird/lib/modules/6.1/kernel/drivers/block/xen-blkfront.ko"
+echo kernel/drivers/block/virtio_blk.ko >"$tmp/ird/lib/modules/6.1/modules.builtin"
+python3 "$top/tests/lib/mkkernel.py" elf-note Xen 0 "$tmp/elf"
+for c in gzip bzip2 xz lzma lz4 zstd; do
+	case $c in
+	lz4) lz4 -l -c "$tmp/elf" ;;
+	xz) xz --check=crc32 -c "$tmp/elf" ;;
+	zstd) zstd -q -c "$tmp/elf" ;;
+	*) $c -c "$tmp/elf" ;;
+	esac >"$tmp/payload.$c" 2>/dev/null || continue
+	python3 "$top/tests/lib/mkkernel.py" bzimage "$tmp/payload.$c" 6.1.0-seed "$tmp/bz" &&
+		{ printf '\1'; cat "$tmp/bz"; } >"$out/payload/bzimage-$c"
+	if command -v cpio >/dev/null; then
+		(cd "$tmp/ird" && find . | cpio -o -H newc --quiet) >"$tmp/cpio"
+		case $c in
+		lz4) lz4 -l -c "$tmp/cpio" ;;
+		xz) xz --check=crc32 -c "$tmp/cpio" ;;
+		zstd) zstd -q -c "$tmp/cpio" ;;
+		*) $c -c "$tmp/cpio" ;;
+		esac >"$tmp/cpio.$c" 2>/dev/null && { printf '\0'; cat "$tmp/cpio" "$tmp/cpio.$c"; } >"$out/payload/initrd-$c"
+	fi
+done
+{ printf '\1'; cat "$tmp/elf"; } >"$out/payload/elf"

@@ -325,6 +325,126 @@ struct gb_boot_output {
  * {"boot-source": ...} object. *out is malloc'd text. */
 int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out);
 
+/* ---- payload inspection: what a kernel and an initrd can do --------------- */
+
+/* Bounds for inspection: a decompressed kernel or initrd segment larger
+ * than this is refused (GB_E_LIMIT). */
+#define GB_INSPECT_OUTPUT_MAX (256ull << 20)
+
+struct gb_kernel_info {
+	/* "bzImage", "elf", "arm64-image", "uki", "multiboot", "multiboot2",
+	 * "unknown"; for a gzip'd ELF "elf" with compression "gzip". */
+	char kind[16];
+	/* "linux", "xen", "freebsd", "netbsd", "illumos" or "" (unknown) */
+	char os[16];
+	char version[128];     /* "6.1.0-18-cloud-amd64", or "" */
+	char compression[8];   /* of the payload or file: "gzip", ..., "none" */
+	uint16_t boot_protocol; /* bzImage: 0x20f is 2.15; 0 otherwise */
+	bool payload_read;     /* the ELF inside was decompressed and read */
+	bool elf;              /* an ELF image was found (directly or inside) */
+	bool xen_pv;           /* Xen ELF notes with an entry point: PV */
+	bool xen_pvh;          /* XEN_ELFNOTE_PHYS32_ENTRY: PVH */
+	char xen_guest_os[16]; /* XEN_ELFNOTE_GUEST_OS ("linux") */
+	uint64_t xen_entry, pvh_entry;
+	bool uki_initrd, uki_cmdline; /* a UKI's .initrd / .cmdline sections */
+	char note[160];        /* why something could not be read, or "" */
+};
+
+/* Inspect a kernel held in memory (untrusted bytes): every header field is
+ * validated and decompression is bounded by GB_INSPECT_OUTPUT_MAX. Fails
+ * only for allocation errors; what is unknown is left empty, with why in
+ * note. */
+int gb_kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len,
+		      struct gb_kernel_info *out);
+/* Read an entry's kernel through the image (at most GB_DEFAULT_KERNEL_MAX)
+ * and inspect it. */
+int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *menu,
+			    const struct gb_entry *e, struct gb_kernel_info *out);
+
+/* What the kernel can reach: one bit per driver (gb_driver_name). */
+enum gb_driver {
+	GB_DRV_XEN_BLKFRONT = 1u << 0,
+	GB_DRV_XEN_NETFRONT = 1u << 1,
+	GB_DRV_VIRTIO_BLK = 1u << 2,
+	GB_DRV_VIRTIO_SCSI = 1u << 3,
+	GB_DRV_VIRTIO_NET = 1u << 4,
+	GB_DRV_NVME = 1u << 5,
+	GB_DRV_EXT4 = 1u << 6,
+	GB_DRV_XFS = 1u << 7,
+	GB_DRV_BTRFS = 1u << 8,
+};
+#define GB_DRV_COUNT 9
+/* "xen-blkfront", "virtio_blk", ... for one bit; NULL otherwise. */
+const char *gb_driver_name(uint32_t bit);
+/* The driver a module file or modules.builtin line names
+ * ("kernel/drivers/block/xen-blkfront.ko.zst", "xenblk.ko"), or 0. */
+uint32_t gb_driver_of_module(const char *path);
+/* Drivers built in according to a kernel .config text (=y). */
+uint32_t gb_drivers_of_config(const char *text, size_t len);
+
+struct gb_initrd_info {
+	size_t segments;          /* cpio archives found, compressed or not */
+	char compressions[64];    /* "none+zstd" */
+	size_t files;             /* cpio entries */
+	uint32_t modules;         /* drivers present as .ko files */
+	uint32_t builtin;         /* drivers in the initrd's modules.builtin */
+	char kernel_version[64];  /* from lib/modules/<version>/, or "" */
+	bool complete;            /* every segment was read to its end */
+	char note[160];           /* why not complete, or "" */
+};
+
+/* Walk an initrd in memory: concatenated cpio archives (newc/crc), zero
+ * padding, compressed segments. file (may be NULL) is called for each
+ * entry name; a non-zero return stops the walk. */
+int gb_initrd_inspect(struct gb_ctx *ctx, const void *data, size_t len,
+		      struct gb_initrd_info *out,
+		      int (*file)(void *arg, const char *name), void *arg);
+/* Read all of an entry's initrds (at most GB_DEFAULT_INITRD_MAX together)
+ * and inspect them as the kernel would see them, concatenated. */
+int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *menu,
+			    const struct gb_entry *e, struct gb_initrd_info *out);
+
+/* ---- doctor: would this image boot on a target, and if not why ----------- */
+
+enum gb_target {
+	GB_TARGET_XEN_PV,
+	GB_TARGET_XEN_PVH,
+	GB_TARGET_PVGRUB_HD0,
+	GB_TARGET_PVGRUB_HD00,
+	GB_TARGET_KVM,
+	GB_TARGET_FIRECRACKER,
+};
+/* "xen-pv", ... -> 0 and *t; GB_E_USAGE for an unknown name. */
+int gb_target_parse(const char *name, enum gb_target *t);
+const char *gb_target_name(enum gb_target t);
+
+struct gb_finding {
+	const char *severity;  /* "error" (will not boot) or "warning" */
+	const char *code;      /* stable identifier: "root-device-missing", ... */
+	const char *message;   /* plain words, guest text escaped by the caller */
+	const char *fix;       /* what to change */
+};
+
+struct gb_doctor_options {
+	enum gb_target target;
+	/* Menu options (config, kind, grub_platform); pvgrub is set by the
+	 * pvgrub targets. */
+	struct gb_menu_options menu;
+};
+
+struct gb_report;
+/* Run the whole chain (menu, default entry, kernel, initrd, root=, fstab,
+ * config features) for a target and collect the findings. Fails only when
+ * nothing could be checked at all (the image does not open: caller). */
+int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img,
+		  const struct gb_doctor_options *opt, struct gb_report **out);
+size_t gb_report_count(const struct gb_report *r);
+const struct gb_finding *gb_report_finding(const struct gb_report *r, size_t i);
+/* What was checked, for the text output: "kernel 1:/boot/vmlinuz ...". */
+size_t gb_report_note_count(const struct gb_report *r);
+const char *gb_report_note(const struct gb_report *r, size_t i);
+void gb_report_free(struct gb_report *r);
+
 #ifdef __cplusplus
 }
 #endif

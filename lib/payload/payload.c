@@ -3,6 +3,7 @@
  * size limits checked before and during the copy. */
 #include "fs/fs.h"
 #include "menu/menu.h"
+#include "payload/payload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,5 +101,19 @@ int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const str
 			r = gb_fs_copy_to_fd(ctx, fs, e->initrds[i].path, fd,
 					     lim ? lim->initrd_max : 0);
 	}
+	return r;
+}
+
+int gb_payload_read(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
+		    size_t max, uint8_t **data, size_t *len)
+{
+	struct gb_fs *fs;
+	int r = open_file_fs(ctx, m, f, &fs);
+	if (r)
+		return r;
+	char *p;
+	r = gb_fs_read_file(ctx, fs, f->path, max, &p, len);
+	if (!r)
+		*data = (uint8_t *)p;
 	return r;
 }

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Bounded decompression of kernel payloads and initrd segments. Every
+ * decoder writes into a buffer we grow ourselves up to a hard cap, so a
+ * stream that claims (or really expands to) gigabytes costs at most cap. */
+#include "payload/payload.h"
+
+#include <bzlib.h>
+#include <lz4.h>
+#include <lzma.h>
+#include <stdlib.h>
+#include <zlib.h>
+#ifdef GB_HAVE_ZSTD
+#include <zstd.h>
+#endif
+
+#define LZ4_LEGACY_MAGIC 0x184C2102u
+#define LZ4_LEGACY_BLOCK (8u << 20) /* the legacy format's fixed block size */
+#define XZ_MEMLIMIT (256ull << 20)
+
+static const uint8_t lzop_magic[9] = { 0x89, 'L', 'Z', 'O', 0, 0x0d, 0x0a, 0x1a, 0x0a };
+
+enum gb_comp gb_comp_detect(const uint8_t *d, size_t n)
+{
+	if (n >= 3 && d[0] == 0x1f && (d[1] == 0x8b || d[1] == 0x9e) && d[2] == 8)
+		return GB_COMP_GZIP;
+	if (n >= 4 && d[0] == 'B' && d[1] == 'Z' && d[2] == 'h' && d[3] >= '1' && d[3] <= '9')
+		return GB_COMP_BZIP2;
+	if (n >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6))
+		return GB_COMP_XZ;
+	if (n >= 9 && !memcmp(d, lzop_magic, 9))
+		return GB_COMP_LZO;
+	if (n >= 4 && gb_le32(d) == LZ4_LEGACY_MAGIC)
+		return GB_COMP_LZ4;
+	if (n >= 4 && gb_le32(d) == 0xFD2FB528u)
+		return GB_COMP_ZSTD;
+	/* .lzma ("alone"): properties byte 0x5d for every kernel and initramfs
+	 * tool, then a 32-bit dictionary size that is a power of two here. */
+	if (n >= 13 && d[0] == 0x5d && d[1] == 0 && (gb_le32(d + 1) & (gb_le32(d + 1) - 1)) == 0 &&
+	    gb_le32(d + 1) >= 4096)
+		return GB_COMP_LZMA;
+	return GB_COMP_NONE;
+}
+
+const char *gb_comp_name(enum gb_comp c)
+{
+	static const char *const names[] = { "none", "gzip", "bzip2", "lzma", "xz", "lzo", "lz4", "zstd" };
+	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
+}
+
+/* The output buffer: grown by doubling, never past cap. */
+struct obuf {
+	uint8_t *p;
+	size_t len, size, cap;
+};
+
+/* Make room for at least one more byte; false when cap is reached or
+ * memory ran out (*err says which). */
+static bool obuf_grow(struct obuf *o, int *err)
+{
+	if (o->len < o->size)
+		return true;
+	if (o->size >= o->cap) {
+		*err = GB_E_LIMIT;
+		return false;
+	}
+	size_t n = o->size ? o->size * 2 : (1u << 20);
+	if (n > o->cap || n < o->size)
+		n = o->cap;
+	uint8_t *p = realloc(o->p, n);
+	if (!p) {
+		*err = GB_E_NOMEM;
+		return false;
+	}
+	o->p = p;
+	o->size = n;
+	return true;
+}
+
+static int gunzip(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
+{
+	z_stream z = { 0 };
+	if (inflateInit2(&z, 16 + 15) != Z_OK)
+		return GB_E_NOMEM;
+	z.next_in = (Bytef *)in;
+	int err = GB_E_CORRUPT, r = Z_OK;
+	/* zlib counts in uInt: feed at most 1 GiB at a time. */
+	size_t fed = 0;
+	while (r == Z_OK && obuf_grow(o, &err)) {
+		if (!z.avail_in && fed < len) {
+			z.avail_in = (uInt)(len - fed > (1u << 30) ? (1u << 30) : len - fed);
+			fed += z.avail_in;
+		}
+		z.next_out = o->p + o->len;
+		z.avail_out = (uInt)(o->size - o->len > (1u << 30) ? (1u << 30) : o->size - o->len);
+		uInt before = z.avail_out;
+		r = inflate(&z, Z_NO_FLUSH);
+		o->len += before - z.avail_out;
+		if (r == Z_BUF_ERROR && z.avail_out)
+			break; /* truncated input */
+		if (r == Z_BUF_ERROR)
+			r = Z_OK;
+	}
+	*used = fed - z.avail_in;
+	inflateEnd(&z);
+	return r == Z_STREAM_END ? 0 : r == Z_OK ? err : GB_E_CORRUPT;
+}
+
+static int bunzip2(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
+{
+	bz_stream b = { 0 };
+	if (BZ2_bzDecompressInit(&b, 0, 0) != BZ_OK)
+		return GB_E_NOMEM;
+	b.next_in = (char *)in;
+	size_t fed = 0;
+	int err = GB_E_CORRUPT, r = BZ_OK;
+	while (r == BZ_OK && obuf_grow(o, &err)) {
+		if (!b.avail_in && fed < len) {
+			b.avail_in = (unsigned)(len - fed > (1u << 30) ? (1u << 30) : len - fed);
+			fed += b.avail_in;
+		}
+		b.next_out = (char *)o->p + o->len;
+		b.avail_out = (unsigned)(o->size - o->len > (1u << 30) ? (1u << 30) : o->size - o->len);
+		unsigned before = b.avail_out, in_before = b.avail_in;
+		r = BZ2_bzDecompress(&b);
+		o->len += before - b.avail_out;
+		/* No input left and no output made: the stream is truncated. (All
+		 * input consumed with the output full is not: pending output
+		 * comes on the next call.) */
+		if (r == BZ_OK && b.avail_out == before && b.avail_in == in_before)
+			break;
+	}
+	*used = fed - b.avail_in;
+	BZ2_bzDecompressEnd(&b);
+	return r == BZ_STREAM_END ? 0 : r == BZ_OK ? err : GB_E_CORRUPT;
+}
+
+static int unxz(enum gb_comp c, const uint8_t *in, size_t len, struct obuf *o, size_t *used)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_ret r = c == GB_COMP_XZ ? lzma_stream_decoder(&s, XZ_MEMLIMIT, 0) :
+				       lzma_alone_decoder(&s, XZ_MEMLIMIT);
+	if (r != LZMA_OK)
+		return GB_E_NOMEM;
+	s.next_in = in;
+	s.avail_in = len;
+	int err = GB_E_CORRUPT;
+	while (r == LZMA_OK && obuf_grow(o, &err)) {
+		s.next_out = o->p + o->len;
+		s.avail_out = o->size - o->len;
+		size_t before = s.avail_out;
+		/* LZMA_FINISH: all input is here, so truncation is an error. */
+		r = lzma_code(&s, LZMA_FINISH);
+		o->len += before - s.avail_out;
+	}
+	*used = len - s.avail_in;
+	lzma_end(&s);
+	return r == LZMA_STREAM_END ? 0 : r == LZMA_OK ? err : GB_E_CORRUPT;
+}
+
+#ifdef GB_HAVE_ZSTD
+static int unzstd(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
+{
+	ZSTD_DCtx *z = ZSTD_createDCtx();
+	if (!z)
+		return GB_E_NOMEM;
+	/* The kernel builds with --ultra -22 (128 MiB windows); refuse more. */
+	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 27);
+	ZSTD_inBuffer ib = { in, len, 0 };
+	int err = GB_E_CORRUPT;
+	size_t r = 1;
+	while (r && obuf_grow(o, &err)) {
+		ZSTD_outBuffer ob = { o->p, o->size, o->len };
+		r = ZSTD_decompressStream(z, &ob, &ib);
+		o->len = ob.pos;
+		if (ZSTD_isError(r)) {
+			err = GB_E_CORRUPT;
+			break;
+		}
+		if (r && ib.pos == ib.size && ob.pos < ob.size)
+			break; /* truncated */
+	}
+	*used = ib.pos;
+	ZSTD_freeDCtx(z);
+	return r == 0 ? 0 : err;
+}
+#endif
+
+/* The legacy LZ4 framing the kernel and initramfs tools use: the magic,
+ * then blocks of <le32 size><data> each expanding to at most 8 MiB. A
+ * repeated magic starts another frame; anything else ends the stream
+ * (the kernel appends its size, initrds the next segment). */
+static int unlz4(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
+{
+	size_t pos = 4;
+	int err = 0;
+	for (size_t guard = 0; guard < (1u << 20) && gb_range_ok(pos, 4, len); guard++) {
+		uint32_t n = gb_le32(in + pos);
+		if (n == LZ4_LEGACY_MAGIC) {
+			pos += 4;
+			continue;
+		}
+		if (!n || n > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) ||
+		    !gb_range_ok(pos + 4, n, len))
+			break;
+		/* a whole block's room, within the cap */
+		while (o->size - o->len < LZ4_LEGACY_BLOCK && o->size < o->cap) {
+			size_t keep = o->len;
+			o->len = o->size;
+			if (!obuf_grow(o, &err))
+				return err;
+			o->len = keep;
+		}
+		size_t room = o->size - o->len;
+		if (room > LZ4_LEGACY_BLOCK)
+			room = LZ4_LEGACY_BLOCK;
+		int got = LZ4_decompress_safe((const char *)in + pos + 4, (char *)o->p + o->len, (int)n,
+					      (int)room);
+		if (got < 0)
+			return room < LZ4_LEGACY_BLOCK ? GB_E_LIMIT : GB_E_CORRUPT;
+		o->len += (size_t)got;
+		pos += 4 + n;
+	}
+	*used = pos;
+	return o->len ? 0 : GB_E_CORRUPT;
+}
+
+int gb_decompress(struct gb_ctx *ctx, enum gb_comp c, const uint8_t *data, size_t len, size_t cap,
+		  uint8_t **out, size_t *outlen, size_t *used)
+{
+	struct obuf o = { .cap = cap };
+	int r;
+	*used = 0;
+	switch (c) {
+	case GB_COMP_GZIP: r = gunzip(data, len, &o, used); break;
+	case GB_COMP_BZIP2: r = bunzip2(data, len, &o, used); break;
+	case GB_COMP_XZ:
+	case GB_COMP_LZMA: r = unxz(c, data, len, &o, used); break;
+#ifdef GB_HAVE_ZSTD
+	case GB_COMP_ZSTD: r = unzstd(data, len, &o, used); break;
+#endif
+	case GB_COMP_LZ4: r = unlz4(data, len, &o, used); break;
+	default:
+		return gb_error(ctx, GB_E_UNSUPPORTED, "%s data is recognised but not decompressed",
+				gb_comp_name(c));
+	}
+	if (r) {
+		free(o.p);
+		if (r == GB_E_LIMIT)
+			return gb_error(ctx, r, "%s data expands past %zu bytes", gb_comp_name(c), cap);
+		return gb_error(ctx, r, "%s data does not decompress", gb_comp_name(c));
+	}
+	*out = o.p;
+	*outlen = o.len;
+	return 0;
+}

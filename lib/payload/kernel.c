@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _GNU_SOURCE
+/* Kernel inspection: what kind of kernel a file is, its version, and
+ * whether Xen can boot it PV (Xen ELF notes with an entry point) or PVH
+ * (XEN_ELFNOTE_PHYS32_ENTRY). The bytes come from the guest: every offset
+ * is range-checked and decompression is bounded. */
+#include "payload/payload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define BZ_HDR_MAGIC 0x53726448u  /* "HdrS" at 0x202 */
+#define ARM64_MAGIC 0x644d5241u   /* "ARM\x64" at 0x38 */
+#define MB1_MAGIC 0x1BADB002u
+#define MB2_MAGIC 0xE85250D6u
+#define MAX_DEPTH 3               /* UKI > bzImage > ELF */
+#define MAX_NOTES 4096
+#define MAX_PHDRS 256
+#define MAX_SHDRS 1024
+#define MAX_PE_SECTIONS 96
+
+/* Xen's ELF note types (public/elfnote.h). */
+enum { XEN_ENTRY = 1, XEN_HYPERCALL_PAGE = 2, XEN_VERSION = 5, XEN_GUEST_OS = 6,
+       XEN_FEATURES = 10, XEN_PHYS32_ENTRY = 18 };
+
+static void set_str(char *dst, size_t cap, const char *s)
+{
+	snprintf(dst, cap, "%s", s);
+}
+
+static void note_why(struct gb_kernel_info *k, const char *why)
+{
+	if (!k->note[0])
+		set_str(k->note, sizeof(k->note), why);
+}
+
+/* Copy the first word of untrusted text (a version) as printable ASCII. */
+static void copy_word(char *dst, size_t cap, const uint8_t *s, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+		if (s[i] <= ' ' || s[i] >= 0x7f)
+			break;
+		dst[o++] = (char)s[i];
+	}
+	dst[o] = '\0';
+}
+
+/* "Linux version 6.1.0-18-cloud-amd64 (...)" anywhere in an image. */
+static void find_linux_version(const uint8_t *d, size_t n, struct gb_kernel_info *k)
+{
+	static const char pat[] = "Linux version ";
+	/* The setup header's or a UKI's .uname came first; they say the same. */
+	if (k->version[0])
+		return;
+	const uint8_t *p = memmem(d, n, pat, sizeof(pat) - 1);
+	/* The banner is followed by a digit; format strings ("%s") are not. */
+	for (size_t guard = 0; p && guard < 64; guard++) {
+		size_t off = (size_t)(p - d) + sizeof(pat) - 1;
+		if (off < n && p[sizeof(pat) - 1] >= '0' && p[sizeof(pat) - 1] <= '9') {
+			copy_word(k->version, sizeof(k->version), d + off, n - off);
+			if (!k->os[0])
+				set_str(k->os, sizeof(k->os), "linux");
+			return;
+		}
+		p = off < n ? memmem(d + off, n - off, pat, sizeof(pat) - 1) : NULL;
+	}
+}
+
+static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
+		   int depth);
+
+/* ---- ELF ---- */
+
+struct elf {
+	const uint8_t *d;
+	size_t n;
+	bool is64;
+};
+
+static uint64_t elf_word(const struct elf *e, size_t off, size_t size)
+{
+	return size == 8 ? gb_le64(e->d + off) : size == 4 ? gb_le32(e->d + off) : gb_le16(e->d + off);
+}
+
+static void xen_note(struct gb_kernel_info *k, uint32_t type, const uint8_t *desc, size_t dn)
+{
+	uint64_t v = dn >= 8 ? gb_le64(desc) : dn >= 4 ? gb_le32(desc) : 0;
+	switch (type) {
+	case XEN_ENTRY:
+		if (dn >= 4) {
+			k->xen_pv = true;
+			k->xen_entry = v;
+		}
+		break;
+	case XEN_PHYS32_ENTRY:
+		if (dn >= 4) {
+			k->xen_pvh = true;
+			k->pvh_entry = gb_le32(desc);
+		}
+		break;
+	case XEN_GUEST_OS:
+		copy_word(k->xen_guest_os, sizeof(k->xen_guest_os), desc, dn);
+		break;
+	default: /* HYPERCALL_PAGE, XEN_VERSION, FEATURES: present, not needed */
+		break;
+	}
+}
+
+/* Walk one note area; *budget bounds the notes over the whole file. */
+static void elf_notes(const uint8_t *p, size_t n, struct gb_kernel_info *k, size_t *budget)
+{
+	size_t off = 0;
+	while (gb_range_ok(off, 12, n) && *budget) {
+		(*budget)--;
+		uint32_t namesz = gb_le32(p + off), descsz = gb_le32(p + off + 4);
+		uint32_t type = gb_le32(p + off + 8);
+		uint64_t name_off = off + 12;
+		uint64_t desc_off = name_off + (((uint64_t)namesz + 3) & ~3ull);
+		uint64_t next = desc_off + (((uint64_t)descsz + 3) & ~3ull);
+		if (!gb_range_ok(name_off, namesz, n) || !gb_range_ok(desc_off, descsz, n))
+			return;
+		const char *name = (const char *)p + name_off;
+		size_t nl = strnlen(name, namesz);
+		if (nl == 3 && !memcmp(name, "Xen", 3))
+			xen_note(k, type, p + desc_off, descsz);
+		else if (nl == 7 && !memcmp(name, "FreeBSD", 7))
+			set_str(k->os, sizeof(k->os), "freebsd");
+		else if (nl == 6 && !memcmp(name, "NetBSD", 6))
+			set_str(k->os, sizeof(k->os), "netbsd");
+		if (next > n)
+			return;
+		off = (size_t)next;
+	}
+}
+
+/* Notes from PT_NOTE segments, and SHT_NOTE sections (kernels that only
+ * carry them there). */
+static void elf_scan_notes(const struct elf *e, struct gb_kernel_info *k)
+{
+	size_t w = e->is64 ? 8 : 4, budget = MAX_NOTES;
+	uint64_t phoff = elf_word(e, e->is64 ? 32 : 28, w);
+	uint64_t shoff = elf_word(e, e->is64 ? 40 : 32, w);
+	size_t phentsz = gb_le16(e->d + (e->is64 ? 54 : 42));
+	size_t phnum = gb_le16(e->d + (e->is64 ? 56 : 44));
+	size_t shentsz = gb_le16(e->d + (e->is64 ? 58 : 46));
+	size_t shnum = gb_le16(e->d + (e->is64 ? 60 : 48));
+	size_t ph_min = e->is64 ? 56 : 32, sh_min = e->is64 ? 64 : 40;
+	for (size_t i = 0; i < phnum && i < MAX_PHDRS && phentsz >= ph_min; i++) {
+		uint64_t at = phoff + (uint64_t)i * phentsz;
+		if (!gb_range_ok(at, ph_min, e->n))
+			break;
+		if (gb_le32(e->d + at) != 4 /* PT_NOTE */)
+			continue;
+		uint64_t off = elf_word(e, (size_t)at + (e->is64 ? 8 : 4), w);
+		uint64_t sz = elf_word(e, (size_t)at + (e->is64 ? 32 : 16), w);
+		if (gb_range_ok(off, sz, e->n))
+			elf_notes(e->d + off, (size_t)sz, k, &budget);
+	}
+	if (k->xen_pv || k->xen_pvh)
+		return;
+	for (size_t i = 0; i < shnum && i < MAX_SHDRS && shentsz >= sh_min; i++) {
+		uint64_t at = shoff + (uint64_t)i * shentsz;
+		if (!gb_range_ok(at, sh_min, e->n))
+			break;
+		if (gb_le32(e->d + at + 4) != 7 /* SHT_NOTE */)
+			continue;
+		uint64_t off = elf_word(e, (size_t)at + (e->is64 ? 24 : 16), w);
+		uint64_t sz = elf_word(e, (size_t)at + (e->is64 ? 32 : 20), w);
+		if (gb_range_ok(off, sz, e->n))
+			elf_notes(e->d + off, (size_t)sz, k, &budget);
+	}
+}
+
+static bool is_elf(const uint8_t *d, size_t n)
+{
+	return n >= 64 && !memcmp(d, "\x7f" "ELF", 4) && (d[4] == 1 || d[4] == 2);
+}
+
+static void inspect_elf(const uint8_t *d, size_t n, struct gb_kernel_info *k)
+{
+	k->elf = true;
+	if (d[5] != 1) {
+		note_why(k, "big-endian ELF: notes not read");
+		return;
+	}
+	struct elf e = { d, n, d[4] == 2 };
+	if (d[7] == 9)
+		set_str(k->os, sizeof(k->os), "freebsd");
+	elf_scan_notes(&e, k);
+	find_linux_version(d, n, k);
+}
+
+/* ---- multiboot ---- */
+
+static bool multiboot1(const uint8_t *d, size_t n)
+{
+	for (size_t off = 0; off + 12 <= n && off < 8192; off += 4)
+		if (gb_le32(d + off) == MB1_MAGIC &&
+		    (uint32_t)(gb_le32(d + off) + gb_le32(d + off + 4) + gb_le32(d + off + 8)) == 0)
+			return true;
+	return false;
+}
+
+static bool multiboot2(const uint8_t *d, size_t n)
+{
+	for (size_t off = 0; off + 16 <= n && off < 32768; off += 8)
+		if (gb_le32(d + off) == MB2_MAGIC &&
+		    (uint32_t)(gb_le32(d + off) + gb_le32(d + off + 4) + gb_le32(d + off + 8) +
+			       gb_le32(d + off + 12)) == 0)
+			return true;
+	return false;
+}
+
+/* Who a multiboot kernel is: Xen or illumos, told by their banners. */
+static void multiboot_os(const uint8_t *d, size_t n, struct gb_kernel_info *k)
+{
+	if (memmem(d, n, "Xen version", 11) || memmem(d, n, "__  __", 6))
+		set_str(k->os, sizeof(k->os), "xen");
+	else if (memmem(d, n, "illumos", 7) || memmem(d, n, "SunOS", 5))
+		set_str(k->os, sizeof(k->os), "illumos");
+}
+
+/* ---- x86 bzImage ---- */
+
+static int inspect_payload(struct gb_ctx *ctx, const uint8_t *p, size_t n, struct gb_kernel_info *k,
+			   int depth)
+{
+	enum gb_comp c = gb_comp_detect(p, n);
+	set_str(k->compression, sizeof(k->compression), gb_comp_name(c));
+	if (c == GB_COMP_NONE) {
+		if (is_elf(p, n)) {
+			inspect_elf(p, n, k);
+			k->payload_read = true;
+		} else {
+			note_why(k, "the payload is neither compressed nor ELF");
+		}
+		return 0;
+	}
+	uint8_t *out = NULL;
+	size_t outlen, used;
+	struct gb_ctx *sub = gb_ctx_new();
+	if (!sub)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	int r = gb_decompress(sub, c, p, n, GB_INSPECT_OUTPUT_MAX, &out, &outlen, &used);
+	if (r == GB_E_NOMEM) {
+		gb_ctx_free(sub);
+		return gb_error(ctx, r, "out of memory decompressing the kernel");
+	}
+	if (r) {
+		note_why(k, gb_ctx_message(sub));
+	} else if (is_elf(out, outlen)) {
+		inspect_elf(out, outlen, k);
+		k->payload_read = true;
+	} else {
+		r = inspect(ctx, out, outlen, k, depth + 1);
+		k->payload_read = !r;
+	}
+	gb_ctx_free(sub);
+	free(out);
+	return r == GB_E_NOMEM ? r : 0;
+}
+
+static int inspect_bzimage(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
+			   int depth)
+{
+	set_str(k->kind, sizeof(k->kind), "bzImage");
+	set_str(k->os, sizeof(k->os), "linux");
+	k->boot_protocol = gb_le16(d + 0x206);
+	size_t setup_sects = d[0x1f1] ? d[0x1f1] : 4;
+	size_t setup = (setup_sects + 1) * 512;
+	uint16_t vptr = gb_le16(d + 0x20e);
+	/* The version string lives in the setup code, 0x200 past the pointer. */
+	if (vptr && (size_t)vptr + 0x200 < setup && (size_t)vptr + 0x200 < n)
+		copy_word(k->version, sizeof(k->version), d + vptr + 0x200,
+			  n - vptr - 0x200 < 128 ? n - vptr - 0x200 : 128);
+	if (k->boot_protocol < 0x208 || n < 0x250) {
+		note_why(k, "boot protocol before 2.08: no payload fields");
+		return 0;
+	}
+	uint64_t off = (uint64_t)setup + gb_le32(d + 0x248), len = gb_le32(d + 0x24c);
+	if (!len || !gb_range_ok(off, len, n)) {
+		note_why(k, "the payload offset or length lies outside the file");
+		return 0;
+	}
+	return inspect_payload(ctx, d + off, (size_t)len, k, depth);
+}
+
+/* ---- PE: Unified Kernel Images ---- */
+
+static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
+		      int depth)
+{
+	set_str(k->kind, sizeof(k->kind), "pe");
+	uint32_t pe = gb_le32(d + 0x3c);
+	if (!gb_range_ok(pe, 24, n) || memcmp(d + pe, "PE\0\0", 4)) {
+		note_why(k, "an MZ file without a PE header");
+		return 0;
+	}
+	size_t nsec = gb_le16(d + pe + 6);
+	uint64_t sec = (uint64_t)pe + 24 + gb_le16(d + pe + 20);
+	const uint8_t *linux_p = NULL;
+	size_t linux_n = 0;
+	for (size_t i = 0; i < nsec && i < MAX_PE_SECTIONS; i++, sec += 40) {
+		if (!gb_range_ok(sec, 40, n))
+			break;
+		const uint8_t *s = d + sec;
+		uint32_t vsize = gb_le32(s + 8), rsize = gb_le32(s + 16), roff = gb_le32(s + 20);
+		uint32_t size = vsize && vsize < rsize ? vsize : rsize;
+		if (!gb_range_ok(roff, size, n))
+			continue;
+		char name[9];
+		memcpy(name, s, 8);
+		name[8] = '\0';
+		if (!strcmp(name, ".linux")) {
+			linux_p = d + roff;
+			linux_n = size;
+		} else if (!strcmp(name, ".uname")) {
+			copy_word(k->version, sizeof(k->version), d + roff, size);
+		} else if (!strcmp(name, ".initrd")) {
+			k->uki_initrd = true;
+		} else if (!strcmp(name, ".cmdline")) {
+			k->uki_cmdline = true;
+		}
+	}
+	if (!linux_p)
+		return 0;
+	set_str(k->kind, sizeof(k->kind), "uki");
+	set_str(k->os, sizeof(k->os), "linux");
+	struct gb_kernel_info inner = { 0 };
+	int r = inspect(ctx, linux_p, linux_n, &inner, depth + 1);
+	if (!k->version[0])
+		memcpy(k->version, inner.version, sizeof(k->version));
+	memcpy(k->compression, inner.compression, sizeof(k->compression));
+	k->boot_protocol = inner.boot_protocol;
+	k->payload_read = inner.payload_read;
+	k->elf = inner.elf;
+	k->xen_pv = inner.xen_pv;
+	k->xen_pvh = inner.xen_pvh;
+	k->xen_entry = inner.xen_entry;
+	k->pvh_entry = inner.pvh_entry;
+	memcpy(k->xen_guest_os, inner.xen_guest_os, sizeof(k->xen_guest_os));
+	note_why(k, inner.note);
+	return r;
+}
+
+/* ---- dispatch ---- */
+
+static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
+		   int depth)
+{
+	if (depth > MAX_DEPTH) {
+		note_why(k, "kernel images nested too deep");
+		return 0;
+	}
+	if (n >= 0x250 && gb_le32(d + 0x202) == BZ_HDR_MAGIC)
+		return inspect_bzimage(ctx, d, n, k, depth);
+	if (n >= 0x40 && d[0] == 'M' && d[1] == 'Z')
+		return inspect_pe(ctx, d, n, k, depth);
+	if (n >= 0x40 && gb_le32(d + 0x38) == ARM64_MAGIC) {
+		set_str(k->kind, sizeof(k->kind), "arm64-image");
+		set_str(k->os, sizeof(k->os), "linux");
+		find_linux_version(d, n, k);
+		return 0;
+	}
+	bool mb2 = multiboot2(d, n), mb1 = !mb2 && multiboot1(d, n);
+	if (is_elf(d, n)) {
+		set_str(k->kind, sizeof(k->kind), mb2 ? "multiboot2" : mb1 ? "multiboot" : "elf");
+		if (!k->compression[0])
+			set_str(k->compression, sizeof(k->compression), "none");
+		inspect_elf(d, n, k);
+		if (mb1 || mb2)
+			multiboot_os(d, n, k);
+		return 0;
+	}
+	if (mb1 || mb2) {
+		set_str(k->kind, sizeof(k->kind), mb2 ? "multiboot2" : "multiboot");
+		multiboot_os(d, n, k);
+		return 0;
+	}
+	enum gb_comp c = gb_comp_detect(d, n);
+	if (c != GB_COMP_NONE && depth == 0) {
+		/* vmlinuz that is a compressed ELF (gzip'd vmlinux, xen.gz) */
+		int r = inspect_payload(ctx, d, n, k, depth);
+		set_str(k->compression, sizeof(k->compression), gb_comp_name(c));
+		if (!k->kind[0])
+			set_str(k->kind, sizeof(k->kind), k->elf ? "elf" : "unknown");
+		return r;
+	}
+	set_str(k->kind, sizeof(k->kind), "unknown");
+	note_why(k, "not a kernel format guestboot knows");
+	return 0;
+}
+
+int gb_kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct gb_kernel_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!data && len)
+		return gb_error(ctx, GB_E_USAGE, "no kernel data");
+	return inspect(ctx, data, len, out, 0);
+}
+
+int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			    struct gb_kernel_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!e->kernel.path)
+		return gb_error(ctx, GB_E_NOT_FOUND, "the entry names no kernel");
+	uint8_t *d;
+	size_t n;
+	int r = gb_payload_read(ctx, m, &e->kernel, GB_DEFAULT_KERNEL_MAX, &d, &n);
+	if (r)
+		return r;
+	r = gb_kernel_inspect(ctx, d, n, out);
+	free(d);
+	return r;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Build synthetic kernel images for tests/integration/inspect_kernels.sh:
+#   mkkernel.py payload-of BZIMAGE OUT       the payload an x86 bzImage carries
+#   mkkernel.py bzimage PAYLOAD VERSION OUT  a minimal bzImage around a payload
+#   mkkernel.py uki LINUX UNAME OUT          a PE with .linux/.uname/.initrd/.cmdline
+#   mkkernel.py arm64 VERSION OUT            an arm64 Image header + banner
+#   mkkernel.py multiboot 1|2 BANNER OUT     a multiboot(2) header + banner
+#   mkkernel.py elf-note NAME OSABI OUT      an ELF64 with one PT_NOTE (NAME)
+import struct
+import sys
+
+
+def payload_of(src, out):
+    d = open(src, 'rb').read()
+    setup = ((d[0x1f1] or 4) + 1) * 512
+    off, ln = struct.unpack_from('<II', d, 0x248)
+    open(out, 'wb').write(d[setup + off:setup + off + ln])
+
+
+def bzimage(payload, version, out):
+    p = open(payload, 'rb').read()
+    setup = bytearray(2 * 512)            # setup_sects = 1
+    setup[0x1f1] = 1
+    setup[0x1fe:0x200] = b'\x55\xaa'
+    setup[0x202:0x206] = b'HdrS'
+    struct.pack_into('<H', setup, 0x206, 0x020f)
+    struct.pack_into('<H', setup, 0x20e, 0x300 - 0x200)
+    v = version.encode() + b' (test@example) #1 SMP\0'
+    setup[0x300:0x300 + len(v)] = v
+    struct.pack_into('<II', setup, 0x248, 0, len(p))
+    open(out, 'wb').write(bytes(setup) + p)
+
+
+def uki(linux, uname, out):
+    secs = [(b'.linux', open(linux, 'rb').read()), (b'.uname', uname.encode()),
+            (b'.initrd', b'07070100'), (b'.cmdline', b'root=/dev/vda1')]
+    hdr = bytearray(0x40)
+    hdr[0:2] = b'MZ'
+    struct.pack_into('<I', hdr, 0x3c, 0x40)
+    coff = b'PE\0\0' + struct.pack('<HHIIIHH', 0x8664, len(secs), 0, 0, 0, 0, 0x22)
+    table_end = 0x40 + len(coff) + 40 * len(secs)
+    data_off = (table_end + 511) & ~511
+    table, blob = b'', b''
+    for name, data in secs:
+        off = data_off + len(blob)
+        table += name.ljust(8, b'\0') + struct.pack('<IIIIIIHHI', len(data), 0, len(data), off,
+                                                   0, 0, 0, 0, 0x40000040)
+        blob += data + b'\0' * ((-len(data)) % 512)
+    img = bytes(hdr) + coff + table
+    open(out, 'wb').write(img + b'\0' * (data_off - len(img)) + blob)
+
+
+def arm64(version, out):
+    h = bytearray(64)
+    h[0x38:0x3c] = b'ARM\x64'
+    open(out, 'wb').write(bytes(h) + b'\0' * 64 + b'Linux version ' + version.encode() + b' (x)\n')
+
+
+def multiboot(kind, banner, out):
+    d = bytearray(4096)
+    if kind == '1':
+        struct.pack_into('<III', d, 64, 0x1BADB002, 3, (-(0x1BADB002 + 3)) & 0xffffffff)
+    else:
+        struct.pack_into('<IIII', d, 64, 0xE85250D6, 0, 24, (-(0xE85250D6 + 24)) & 0xffffffff)
+    open(out, 'wb').write(bytes(d) + banner.encode() + b'\0')
+
+
+def elf_note(name, osabi, out):
+    n = name.encode() + b'\0'
+    note = struct.pack('<III', len(n), 4, 1) + n + b'\0' * ((-len(n)) % 4) + b'\x01\0\0\0'
+    ehdr = bytearray(64)
+    ehdr[0:4] = b'\x7fELF'
+    ehdr[4], ehdr[5], ehdr[6], ehdr[7] = 2, 1, 1, int(osabi)
+    struct.pack_into('<HHIQQQIHHHHHH', ehdr, 16, 2, 0x3e, 1, 0, 64, 0, 0, 64, 56, 1, 64, 0, 0)
+    phdr = struct.pack('<IIQQQQQQ', 4, 4, 120, 0, 0, len(note), len(note), 4)
+    open(out, 'wb').write(bytes(ehdr) + phdr + note)
+
+
+cmds = {'payload-of': payload_of, 'bzimage': bzimage, 'uki': uki, 'arm64': arm64,
+        'multiboot': multiboot, 'elf-note': elf_note}
+cmds[sys.argv[1]](*sys.argv[2:])
