@@ -92,3 +92,6 @@ fi
 expect_error extract/no-entry 3 "no entry 'nope'" "$GUESTBOOT" extract -o out --entry nope disk.img
 expect_error extract/bad-dir 2 "not an existing directory" "$GUESTBOOT" extract -o /nonexistent disk.img
 expect_error extract/bad-format 2 "unknown format" "$GUESTBOOT" extract -f xml disk.img
+
+# the same corpus through qcow2
+qcow2_corpus extract

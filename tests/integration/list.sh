@@ -223,3 +223,6 @@ if wanted list/escapes; then
 	want='* 0     A\u009b31mRED\x1b[2J ok é \xc2'
 	[ "$line" = "$want" ] && pass list/escapes || fail list/escapes "want: $want" "got:  $line"
 fi
+
+# the same corpus through qcow2
+qcow2_corpus list

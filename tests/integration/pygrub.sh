@@ -304,3 +304,6 @@ if command -v mkfs.xfs >/dev/null; then
 	rm -f part.xfs
 	boots pygrub/wrong/xfs-v5-rhel7 xfs7.img x7/vmlinuz-3.10.0-1160.el7.x86_64 "root=/dev/mapper/centos-root ro crashkernel=auto"
 fi
+
+# the same corpus through qcow2
+qcow2_corpus pygrub

@@ -127,3 +127,28 @@ compare_blkid() {
 		fail "$name" "guestboot: $got_type/$got_uuid/$got_label" "blkid:     $TYPE/$UUID/$LABEL"
 	fi
 }
+
+# qcow2_corpus PREFIX: every *.img in this directory, converted to qcow2,
+# must give the same menu (list --json) and the same extracted files as
+# the raw image: the config and extraction corpus runs through qcow2 too.
+qcow2_corpus() {
+	local prefix=$1 img q name
+	command -v qemu-img >/dev/null || { fail "$prefix/qcow2" "qemu-img is not installed"; return; }
+	for img in *.img; do
+		name="$prefix/qcow2/${img%.img}"
+		wanted "$name" || continue
+		"$GUESTBOOT" list --json "$img" >raw.json 2>/dev/null || continue
+		q=${img%.img}.qcow2
+		qemu-img convert -c -O qcow2 "$img" "$q"
+		"$GUESTBOOT" list --json "$q" 2>&1 | sed "s#\"$q\"#\"$img\"#" >q.json
+		rm -rf qraw qq && mkdir qraw qq
+		"$GUESTBOOT" extract -o qraw "$img" >/dev/null 2>&1
+		"$GUESTBOOT" extract -o qq "$q" >/dev/null 2>&1
+		if cmp -s raw.json q.json && diff -r qraw qq >/dev/null; then
+			pass "$name"
+		else
+			fail "$name" "$(diff raw.json q.json | head -5)" "$(diff -r qraw qq | head -3)"
+		fi
+		rm -f "$q"
+	done
+}
