@@ -116,4 +116,5 @@ def main():
         raise SystemExit("no such extent")
 
 
-main()
+if __name__ == "__main__":
+    main()
