@@ -174,8 +174,8 @@ make_loop_image() {
 	mount -o "compress=$comp" $dev mnt || return 1
 	mounted=mnt
 	btrfs -q subvolume create mnt/@ >/dev/null || return 1
-	(cd lsrc && find . -type f ! -name holes ! -name prealloc -o -type l -o -type d) |
-		(cd lsrc && cpio -pdm --quiet ../mnt/@) || return 1
+	cp -a lsrc/. mnt/@/ || return 1
+	rm mnt/@/holes mnt/@/prealloc # remade below with the same writes
 	holes_and_prealloc mnt/@
 	cp top.txt mnt/top.txt
 	stat -c %i mnt/top.txt >"$name.top-ino"
