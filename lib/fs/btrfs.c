@@ -1454,6 +1454,43 @@ static int btrfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *n
 	return 0;
 }
 
+/* For kernel copies: an uncompressed regular extent's bytes, as one run
+ * inside one chunk on this volume. Anything else goes through pread, which
+ * also reports what is wrong. */
+static int btrfs_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		     uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
+{
+	struct btrfs_fs *fs = (struct btrfs_fs *)base;
+	struct btrfs_node *n = (struct btrfs_node *)node;
+	bool inside;
+	if (off >= node->st.size || len == 0)
+		return GB_E_NOT_MINE;
+	if (len > node->st.size - off)
+		len = node->st.size - off;
+	if (load_extents(ctx, fs, n))
+		return GB_E_NOT_MINE;
+	size_t i = find_extent(n, off, &inside);
+	const struct extent *e = &n->ext[i];
+	if (!inside || e->type != FE_REG || e->comp != COMP_NONE || e->disk_bytenr == 0)
+		return GB_E_NOT_MINE;
+	uint64_t logical = e->disk_bytenr + e->data_off + (off - e->file_off);
+	uint64_t avail = e->file_off + e->len - off;
+	size_t c = chunk_slot(fs, logical);
+	const struct chunk *ch = c ? &fs->chunks[c - 1] : NULL;
+	if (!ch || logical - ch->logical >= ch->length || ch->state != CHUNK_OK)
+		return GB_E_NOT_MINE;
+	uint64_t in = logical - ch->logical, phys;
+	if (ch->length - in < avail)
+		avail = ch->length - in;
+	if (avail > len)
+		avail = len;
+	if (!gb_add_ok(ch->phys, in, &phys) || !gb_range_ok(phys, avail, base->vol->size))
+		return GB_E_NOT_MINE;
+	*vol_off = phys;
+	*run = avail;
+	return 0;
+}
+
 static int btrfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
 			  char *buf, size_t cap, size_t *len)
 {
@@ -1484,4 +1521,5 @@ const struct gb_fs_driver gb_fs_btrfs = {
 	.readlink = btrfs_readlink,
 	.pread = btrfs_pread,
 	.release = btrfs_release,
+	.map = btrfs_map,
 };
