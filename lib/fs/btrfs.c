@@ -1470,8 +1470,10 @@ static int btrfs_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	if (load_extents(ctx, fs, n))
 		return GB_E_NOT_MINE;
 	size_t i = find_extent(n, off, &inside);
+	if (!inside) /* a hole: also when the file has no extents at all */
+		return GB_E_NOT_MINE;
 	const struct extent *e = &n->ext[i];
-	if (!inside || e->type != FE_REG || e->comp != COMP_NONE || e->disk_bytenr == 0)
+	if (e->type != FE_REG || e->comp != COMP_NONE || e->disk_bytenr == 0)
 		return GB_E_NOT_MINE;
 	uint64_t logical = e->disk_bytenr + e->data_off + (off - e->file_off);
 	uint64_t avail = e->file_off + e->len - off;

@@ -167,6 +167,7 @@ holes_and_prealloc() {
 	dd if=rnd1 of="$1/holes" bs=4096 seek=100 conv=notrunc status=none
 	dd if=rnd2 of="$1/holes" bs=4096 seek=1500 conv=notrunc status=none
 	truncate -s 9M "$1/holes" # a hole at the end too
+	truncate -s 2M "$1/sparse-only" # no extent at all (no_holes)
 	fallocate -l 3M "$1/prealloc"
 	dd if=rnd1 of="$1/prealloc" bs=4096 seek=200 conv=notrunc status=none
 }
@@ -189,7 +190,7 @@ make_loop_image() {
 	mounted=mnt
 	btrfs -q subvolume create mnt/@ >/dev/null || return 1
 	cp -a lsrc/. mnt/@/ || return 1
-	rm mnt/@/holes mnt/@/prealloc # remade below with the same writes
+	rm mnt/@/holes mnt/@/prealloc mnt/@/sparse-only # remade below with the same writes
 	holes_and_prealloc mnt/@
 	cp top.txt mnt/top.txt
 	stat -c %i mnt/top.txt >"$name.top-ino"
