@@ -21,9 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
-#ifdef GB_HAVE_ZSTD
 #include <zstd.h>
-#endif
 
 /* ---- limits ----------------------------------------------------------- */
 #define NODE_CACHE_SLOTS 64            /* tree blocks kept: ≤ 4 MiB */
@@ -191,9 +189,7 @@ struct btrfs_fs {
 	struct tree root_tree, chunk_tree, top;
 	uint64_t top_dirid;
 	uint8_t *zbuf;        /* compressed bytes of one extent */
-#ifdef GB_HAVE_ZSTD
 	ZSTD_DCtx *zstd;
-#endif
 };
 
 struct extent {
@@ -833,9 +829,7 @@ static void btrfs_umount(struct gb_fs *base)
 		free(fs->cache[i].buf);
 	free(fs->chunks);
 	free(fs->zbuf);
-#ifdef GB_HAVE_ZSTD
 	ZSTD_freeDCtx(fs->zstd);
-#endif
 	free(fs);
 }
 
@@ -856,14 +850,12 @@ static int setup_fs(struct gb_ctx *ctx, struct btrfs_fs *fs, const uint8_t *sb)
 	fs->zbuf = malloc(MAX_COMPRESSED);
 	if (!fs->zbuf)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-#ifdef GB_HAVE_ZSTD
 	fs->zstd = ZSTD_createDCtx();
 	if (!fs->zstd)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	if (ZSTD_isError(ZSTD_DCtx_setParameter(fs->zstd, ZSTD_d_windowLogMax,
 						 ZSTD_WINDOW_LOG_MAX)))
 		return gb_error(ctx, GB_E_NOMEM, "zstd: cannot set the window limit");
-#endif
 	int r = load_sys_chunks(ctx, fs, sb);
 	if (r || (r = load_chunk_tree(ctx, fs)))
 		return r;
@@ -1269,7 +1261,6 @@ static int inflate_zlib(struct gb_ctx *ctx, const uint8_t *in, size_t in_len,
 			zr == Z_DATA_ERROR && z.msg ? z.msg : "truncated stream");
 }
 
-#ifdef GB_HAVE_ZSTD
 static int inflate_zstd(struct gb_ctx *ctx, struct btrfs_fs *fs, const uint8_t *in,
 			size_t in_len, uint8_t *out, size_t out_len, size_t *got)
 {
@@ -1290,14 +1281,6 @@ static int inflate_zstd(struct gb_ctx *ctx, struct btrfs_fs *fs, const uint8_t *
 	*got = ob.pos;
 	return 0;
 }
-#else
-static int inflate_zstd(struct gb_ctx *ctx, struct btrfs_fs *fs, const uint8_t *in,
-			size_t in_len, uint8_t *out, size_t out_len, size_t *got)
-{
-	(void)fs, (void)in, (void)in_len, (void)out, (void)out_len, (void)got;
-	return gb_error(ctx, GB_E_UNSUPPORTED, "zstd-compressed extent (built without libzstd)");
-}
-#endif
 
 #define LZO_LEN 4
 
