@@ -1,7 +1,7 @@
 #!/bin/bash
 # Seed corpora for the fuzz targets, made with the real tools: tiny disk
 # images (MBR with a logical partition, GPT, bare ext2/ext4, squashfs,
-# UFS2) and every configuration the config tests carry.
+# UFS2, btrfs) and every configuration the config tests carry.
 set -eu
 out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +16,10 @@ for t in ext2 ext4; do
 	truncate -s 256K "$out/image/$t.img"
 	mke2fs -q -F -t $t -b 1024 -N 16 -d "$tmp/root" "$out/image/$t.img" >/dev/null 2>&1 || true
 done
+# btrfs: single profile, 4 KiB nodes, compacted below libFuzzer's max_len
+truncate -s 128M "$tmp/btrfs.img"
+mkfs.btrfs -q -f -m single -d single -n 4096 --rootdir "$tmp/root" --shrink "$tmp/btrfs.img" >/dev/null 2>&1 &&
+	python3 "$top/tests/lib/btrfs_compact.py" "$tmp/btrfs.img" "$out/image/btrfs.img" || true
 truncate -s 600K "$out/image/mbr.img"
 printf 'label: dos\nstart=1, size=400, type=83\nstart=401, type=5\nstart=402, size=300, type=83\n' |
 	sfdisk -q "$out/image/mbr.img" >/dev/null 2>&1 || true

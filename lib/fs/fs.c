@@ -21,6 +21,7 @@ static const struct gb_fs_driver *const fs_drivers[] = {
 	&gb_fs_ufs,
 	&gb_fs_fat,
 	&gb_fs_iso9660,
+	&gb_fs_btrfs,
 };
 
 static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool tolerant_only)

@@ -69,6 +69,7 @@ extern const struct gb_fs_driver gb_fs_squashfs;
 extern const struct gb_fs_driver gb_fs_ufs;
 extern const struct gb_fs_driver gb_fs_fat;
 extern const struct gb_fs_driver gb_fs_iso9660;
+extern const struct gb_fs_driver gb_fs_btrfs;
 
 /* An in-memory file system for tests: each entry is a file (data, len; len
  * 0 means strlen), a symlink (link), or a directory (path ending in '/').

@@ -66,3 +66,12 @@ if command -v xorriso >/dev/null; then
 	xorriso -as mkisofs -quiet -R -J -o iso.img root 2>/dev/null
 	python3 "$GB_TOP/tests/lib/mutate.py" iso9660 iso.img "$n" 9 32768:40960
 fi
+
+# whole-disk btrfs (single profile, 4 KiB nodes): the superblock and every
+# live tree block (chunk, root, fs, extent, ... trees)
+if command -v mkfs.btrfs >/dev/null; then
+	truncate -s 128M btrfs.img
+	mkfs.btrfs -q -f -m single -d single -n 4096 --rootdir root --shrink btrfs.img >/dev/null 2>&1
+	python3 "$GB_TOP/tests/lib/mutate.py" btrfs-whole btrfs.img "$n" 5 \
+		$(python3 "$GB_TOP/tests/lib/btrfsmap.py" btrfs.img regions)
+fi

@@ -63,5 +63,6 @@ extern const struct t_case path_cases[];
 extern const struct t_case bls_cases[];
 extern const struct t_case lvm_cases[];
 extern const struct t_case iso_cases[];
+extern const struct t_case lzo_cases[];
 
 #endif
