@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "menu_ui.h"
+#include "cli.h"
 
 #include <curses.h>
 #include <langinfo.h>
@@ -46,32 +47,6 @@ struct glyph {
 	int width;
 };
 
-/* Length of the valid UTF-8 sequence at s (2 to 4 bytes; no overlong
- * forms, surrogates or values past U+10FFFF), or 0. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t min;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, min = 0x80, *cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, min = 0x800, *cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, min = 0x10000, *cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* The glyph for the text at s (n > 0 bytes): printable ASCII as is; in a
  * UTF-8 locale, a valid sequence the locale can print; anything else
  * (C0 and C1 controls, DEL, stray bytes) is one '?'. C1 controls are
@@ -87,7 +62,7 @@ static void next_glyph(const char *s, size_t n, struct glyph *g)
 		return;
 	}
 	uint32_t cp;
-	size_t k = u[0] >= 0x80 && utf8_locale ? utf8_sequence(u, n, &cp) : 0;
+	size_t k = u[0] >= 0x80 && utf8_locale ? cli_utf8_sequence(u, n, &cp) : 0;
 	if (k) {
 		g->used = k;
 		int w = wcwidth((wchar_t)cp);
