@@ -22,6 +22,7 @@ static const struct gb_fs_driver *const fs_drivers[] = {
 	&gb_fs_fat,
 	&gb_fs_iso9660,
 	&gb_fs_btrfs,
+	&gb_fs_zfs,
 };
 
 static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool tolerant_only)
@@ -110,6 +111,17 @@ void gb_fs_umount(struct gb_fs *fs)
 {
 	if (fs)
 		fs->drv->umount(fs);
+}
+
+int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
+		 struct gb_fs_bootfs *out)
+{
+	if (!fs->drv->bootfs)
+		return GB_E_NOT_MINE;
+	size_t mark = fs_scope(ctx, fs);
+	int r = fs->drv->bootfs(ctx, fs, name, out);
+	gb_scope_pop(ctx, mark);
+	return r;
 }
 
 const char *gb_fs_type(const struct gb_fs *fs)
