@@ -322,7 +322,7 @@ static int zfs_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs_pro
 		char name[256] = "";
 		nv_u64(lb.list, "pool_guid", &guid);
 		nv_str(lb.list, "name", name, sizeof(name));
-		snprintf(out->type, sizeof(out->type), "zfs");
+		snprintf(out->type, sizeof(out->type), "zfs_member");
 		snprintf(out->uuid, sizeof(out->uuid), "%llu", (unsigned long long)guid);
 		gb_copy_label(out->label, sizeof(out->label), name, strlen(name));
 	}
