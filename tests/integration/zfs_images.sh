@@ -203,8 +203,9 @@ expect_error zfs/corrupt/no-uberblock 5 "no valid uberblock" "$GUESTBOOT" cat no
 cp v23.img nolabel.img
 for o in $label_offsets; do printf '\x07' | dd of=nolabel.img bs=1 seek=$((o + 16384)) conv=notrunc status=none; done
 expect_error zfs/corrupt/labels 3 "no volume with a file system" "$GUESTBOOT" cat nolabel.img /boot/grub/grub.cfg
+# the newest blocks are gone: an older uberblock (an empty root) is used
 head -c 6M v23.img >trunc.img
-expect_error zfs/corrupt/truncated 5 "zfs_member" "$GUESTBOOT" cat trunc.img /boot/vmlinuz-6.1.0-test
+expect_error zfs/corrupt/truncated 3 "no such file" "$GUESTBOOT" cat trunc.img /boot/vmlinuz-6.1.0-test
 # a data block with one flipped byte fails its checksum; the other half
 # of the mirror still has it
 marker=$(grep -boa 'UNIQUE-MARKER-1500' mir-a.img | head -1 | cut -d: -f1)
