@@ -194,24 +194,36 @@ for half in a b; do
 done
 expect_error zfs/raidz 4 "raidz vdevs are not supported" "$GUESTBOOT" cat rz-a.img /x
 
-# ---- corruption -----------------------------------------------------------
+# ---- corruption (under the sanitizer build too when it exists) -----------
+bins=("$GUESTBOOT")
+asan="$GB_TOP/build-asan/guestboot"
+[ -x "$asan" ] && [ "$asan" != "$GUESTBOOT" ] && bins+=("$asan")
+expect_bad() {
+	local name=$1 rc=$2 text=$3 b tag
+	shift 3
+	for b in "${bins[@]}"; do
+		tag=""
+		[ "$b" = "$asan" ] && tag="/asan"
+		expect_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
+	done
+}
 img_size=$(stat -c %s v23.img)
 label_offsets="0 262144 $((img_size - 524288)) $((img_size - 262144))"
 cp v23.img noub.img
 for o in $label_offsets; do dd if=/dev/zero of=noub.img bs=1024 seek=$(((o + 131072) / 1024)) count=128 conv=notrunc status=none; done
-expect_error zfs/corrupt/no-uberblock 5 "no valid uberblock" "$GUESTBOOT" cat noub.img /boot/grub/grub.cfg
+expect_bad zfs/corrupt/no-uberblock 5 "no valid uberblock" cat noub.img /boot/grub/grub.cfg
 cp v23.img nolabel.img
 for o in $label_offsets; do printf '\x07' | dd of=nolabel.img bs=1 seek=$((o + 16384)) conv=notrunc status=none; done
-expect_error zfs/corrupt/labels 3 "no volume with a file system" "$GUESTBOOT" cat nolabel.img /boot/grub/grub.cfg
+expect_bad zfs/corrupt/labels 3 "no volume with a file system" cat nolabel.img /boot/grub/grub.cfg
 # the newest blocks are gone: an older uberblock (an empty root) is used
 head -c 6M v23.img >trunc.img
-expect_error zfs/corrupt/truncated 3 "no such file" "$GUESTBOOT" cat trunc.img /boot/vmlinuz-6.1.0-test
+expect_bad zfs/corrupt/truncated 3 "no such file" cat trunc.img /boot/vmlinuz-6.1.0-test
 # a data block with one flipped byte fails its checksum; the other half
 # of the mirror still has it
 marker=$(grep -boa 'UNIQUE-MARKER-1500' mir-a.img | head -1 | cut -d: -f1)
 if [ -n "$marker" ]; then
 	printf 'X' | dd of=mir-a.img bs=1 seek="$marker" conv=notrunc status=none
-	expect_error zfs/corrupt/checksum 5 "checksum mismatch" "$GUESTBOOT" cat mir-a.img /marked
+	expect_bad zfs/corrupt/checksum 5 "checksum mismatch" cat mir-a.img /marked
 	check zfs/corrupt/other-half cmp <("$GUESTBOOT" cat mir-b.img /marked 2>&1) <(printf 'UNIQUE-MARKER-%04d\n' $(seq 1 3000))
 else
 	fail zfs/corrupt/checksum "marker not found uncompressed in the image"
