@@ -228,3 +228,27 @@ if [ -n "$marker" ]; then
 else
 	fail zfs/corrupt/checksum "marker not found uncompressed in the image"
 fi
+
+# Byte flips in the labels' nvlists (the same byte of all four, so that no
+# intact copy hides them) and uberblocks: a clean exit every time.
+if wanted zfs/corrupt/label-flips; then
+	size=$(stat -c %s illumos.img)
+	offs="0 262144 $((size - 524288)) $((size - 262144))"
+	bad="" x=7
+	for i in $(seq 1 40); do
+		cp --sparse=always illumos.img flip.img
+		x=$(((x * 1103515245 + 12345) % 2147483648))
+		if [ $((i % 2)) -eq 0 ]; then rel=$((16384 + x % 2048)); else rel=$((131072 + x % 8192)); fi
+		val=$(printf '\\x%02x' $(((x >> 8) % 256)))
+		for o in $offs; do printf "$val" | dd of=flip.img bs=1 seek=$((o + rel)) conv=notrunc status=none; done
+		for b in "${bins[@]}"; do
+			timeout 20 "$b" cat flip.img /ROOT/be@/version >/dev/null 2>flip.err
+			rc=$?
+			if [ "$rc" -ne 0 ] && { [ "$rc" -gt 10 ] || [ "$(wc -l <flip.err)" -ne 1 ]; } ||
+				grep -q -e Sanitizer -e 'runtime error' flip.err; then
+				bad="$bad $rel($rc:$(head -c 100 flip.err))"
+			fi
+		done
+	done
+	if [ -z "$bad" ]; then pass zfs/corrupt/label-flips; else fail zfs/corrupt/label-flips "$bad"; fi
+fi
