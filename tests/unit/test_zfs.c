@@ -52,11 +52,11 @@ static void test_lz4_roundtrip(void)
 	CHECK_INT(gb_zfs_decompress(GB_ZIO_COMP_LZ4, comp, psize, out, n), GB_E_CORRUPT);
 	comp[1] = saved;
 	for (size_t cut = 0; cut < psize; cut += 97) {
-		uint8_t *copy = malloc(cut ? cut : 1); /* exact size: ASan sees overreads */
-		memcpy(copy, comp, cut);
 		uint32_t len = (uint32_t)comp[0] << 24 | comp[1] << 16 | comp[2] << 8 | comp[3];
 		if (cut >= 4 && len <= cut - 4)
 			continue; /* the whole stream is still there */
+		uint8_t *copy = malloc(cut ? cut : 1); /* exact size: ASan sees overreads */
+		memcpy(copy, comp, cut);
 		CHECK(gb_zfs_decompress(GB_ZIO_COMP_LZ4, copy, cut, out, n) != 0);
 		free(copy);
 	}
