@@ -113,6 +113,30 @@ void gb_fs_umount(struct gb_fs *fs)
 		fs->drv->umount(fs);
 }
 
+int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+			 const void *inl, char *buf, size_t cap, size_t *len)
+{
+	uint64_t size = node->st.size;
+	if (size == 0 || size >= cap)
+		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes",
+				(unsigned long long)size);
+	if (inl) {
+		memcpy(buf, inl, (size_t)size);
+	} else {
+		size_t got;
+		int r = fs->drv->pread(ctx, fs, node, 0, buf, (size_t)size, &got);
+		if (r)
+			return r;
+		if (got != size)
+			return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
+	}
+	buf[size] = '\0';
+	if (memchr(buf, '\0', (size_t)size))
+		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
+	*len = (size_t)size;
+	return 0;
+}
+
 int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
 		 struct gb_fs_bootfs *out)
 {

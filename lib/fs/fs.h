@@ -97,6 +97,12 @@ struct gb_memfs_entry {
 int gb_memfs_new(struct gb_ctx *ctx, const char *name,
 		 const struct gb_memfs_entry *entries, size_t n, struct gb_fs **out);
 
+/* A symbolic link's target of node->st.size bytes, for drivers: from inl
+ * when the target is stored in the inode, else from the file's data;
+ * checked (no NUL, fits cap) and NUL-terminated into buf. */
+int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+			 const void *inl, char *buf, size_t cap, size_t *len);
+
 /* Run every driver's probe on vol and fill vol's fs fields. */
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);
 /* The same with tolerant drivers only: for a whole disk that carries a

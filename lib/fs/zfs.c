@@ -1336,26 +1336,10 @@ static int zfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 			size_t cap, size_t *len)
 {
 	struct zfs_node *n = (struct zfs_node *)node;
-	uint64_t size = node->st.size;
-	if (size == 0 || size >= cap)
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes",
-				(unsigned long long)size);
-	if (ZNODE_SIZE + size <= n->dn.bonuslen) {
-		/* a short target follows the znode in the bonus buffer */
-		memcpy(buf, dn_bonus(&n->dn) + ZNODE_SIZE, (size_t)size);
-	} else {
-		size_t got;
-		int r = zfs_pread(ctx, base, node, 0, buf, (size_t)size, &got);
-		if (r)
-			return r;
-		if (got != size)
-			return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
-	}
-	buf[size] = '\0';
-	if (memchr(buf, '\0', (size_t)size))
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
-	*len = (size_t)size;
-	return 0;
+	/* a short target follows the znode in the bonus buffer */
+	bool inl = node->st.size <= (uint64_t)n->dn.bonuslen - ZNODE_SIZE;
+	return gb_fs_symlink_target(ctx, base, node, inl ? dn_bonus(&n->dn) + ZNODE_SIZE : NULL,
+				    buf, cap, len);
 }
 
 /* ---- the boot dataset, for GRUB legacy's bootfs and $ZFS-BOOTFS -------- */

@@ -40,18 +40,6 @@ zfs_tree() { # copy src into a mounted dataset
 	cp -a src/. "$1/"
 }
 
-# compare_tree_at NAME IMAGE PREFIX SRC: every file of SRC reads back at
-# PREFIX ("/ds@" for a dataset) in IMAGE.
-compare_tree_at() {
-	local name=$1 img=$2 prefix=$3 src=$4 f bad=""
-	wanted "$name" || return 0
-	while IFS= read -r f; do
-		"$GUESTBOOT" cat "$img" "$prefix$f" 2>>"$GB_WORK/cmp.err" | cmp -s - "$src$f" ||
-			bad="$bad $f"
-	done < <(tree_files "$src")
-	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "differ:$bad" "$(tail -3 "$GB_WORK/cmp.err")"; fi
-}
-
 # grub_cmp NAME IMAGE PREFIX FILE...: grub-fstest reads FILEs (paths of
 # src) at PREFIX ("/@" for the root dataset) as guestboot does.
 grub_cmp() {
@@ -194,19 +182,7 @@ for half in a b; do
 done
 expect_error zfs/raidz 4 "raidz vdevs are not supported" "$GUESTBOOT" cat rz-a.img /x
 
-# ---- corruption (under the sanitizer build too when it exists) -----------
-bins=("$GUESTBOOT")
-asan="$GB_TOP/build-asan/guestboot"
-[ -x "$asan" ] && [ "$asan" != "$GUESTBOOT" ] && bins+=("$asan")
-expect_bad() {
-	local name=$1 rc=$2 text=$3 b tag
-	shift 3
-	for b in "${bins[@]}"; do
-		tag=""
-		[ "$b" = "$asan" ] && tag="/asan"
-		expect_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
-	done
-}
+# ---- corruption (expect_bad: under the sanitizer build too) -------------
 img_size=$(stat -c %s v23.img)
 label_offsets="0 262144 $((img_size - 524288)) $((img_size - 262144))"
 cp v23.img noub.img
