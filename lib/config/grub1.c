@@ -18,6 +18,8 @@ struct g1 {
 	struct gb_menu *menu;
 	struct gb_entry *entry; /* the current title's entry, NULL before one */
 	int root;             /* the current entry's root device, -1 unknown */
+	char *bootfs;         /* "bootfs pool/ROOT/be" (ZFS) in effect, or NULL */
+	char *global_bootfs;  /* the one set before any title */
 	size_t lineno;
 	bool password_warned;
 };
@@ -28,7 +30,7 @@ static const char *const ignored_cmds[] = {
 	"terminal", "terminfo", "boot", "lock", "makeactive", "map", "hide", "unhide",
 	"setkey", "uppermem", "pager", "partnew", "parttype", "rarp", "bootp", "dhcp",
 	"ifconfig", "tftpserver", "device", "debug", "geometry", "quiet", "savedefault",
-	"findroot", "bootfs", "verbose", "fstest", "impsprobe", "ioprobe", "displaymem",
+	"findroot", "verbose", "fstest", "impsprobe", "ioprobe", "displaymem",
 	"displayapm", "clear", "echo", "pause", "setup", "install", "embed", "cat",
 	"find", "help", "read", "testload", "testvbe", "vbeprobe", "kernelversion",
 };
@@ -139,18 +141,67 @@ static char *expand_isadir(const char *s)
 	return gb_sbuf_take(&b);
 }
 
-/* Fill f with the file named by `word` (device prefix allowed). */
+/* The boot dataset of a ZFS device, as Solaris GRUB and libfsimage take
+ * it: the entry's "bootfs", else the pool's bootfs property, else the
+ * root dataset. False (after a warning if it failed) when dev is not ZFS. */
+static bool zfs_bootfs(struct g1 *g, int dev, struct gb_fs_bootfs *bf)
+{
+	if (dev < 0 || !g->devs->dev[dev].fs)
+		return false;
+	struct gb_ctx quiet = { 0 };
+	int r = gb_fs_bootfs(&quiet, g->devs->dev[dev].fs, g->bootfs, bf);
+	if (r && r != GB_E_NOT_MINE)
+		gb_menu_warn(g->menu, "%s:%zu: %s", g->path, g->lineno, quiet.msg);
+	return r == 0;
+}
+
+/* Fill f with the file named by `word` (device prefix allowed). On ZFS,
+ * files are read from the boot dataset, written in GRUB 2's path syntax
+ * ("/ROOT/be@/platform/…"). */
 static int set_boot_file(struct g1 *g, char *word, int *dev, char **abs)
 {
 	char *rest;
 	*abs = NULL;
 	if (!split_device(g, word, dev, &rest))
 		return 0;
+	struct gb_fs_bootfs bf;
 	/* "+1" and other block lists are kept as written (chainloader) */
-	*abs = rest[0] == '+' ? strdup(rest) : gb_path_join("/", rest);
+	if (rest[0] == '+') {
+		*abs = strdup(rest);
+	} else if (zfs_bootfs(g, *dev, &bf) && bf.dataset[0]) {
+		char *p = gb_path_join("/", rest);
+		if (p && asprintf(abs, "/%s@%s", bf.dataset, p) < 0)
+			*abs = NULL;
+		free(p);
+	} else {
+		*abs = gb_path_join("/", rest);
+	}
 	if (!*abs)
 		return gb_error(g->ctx, GB_E_NOMEM, "out of memory");
 	return 0;
+}
+
+/* Solaris GRUB's $ZFS-BOOTFS, as pygrub passes it (libfsimage's boot
+ * string): "zfs-bootfs=POOL/OBJECT,bootpath='PHYS_PATH'"; the bootpath
+ * part is left out when the label records no phys_path. Kept as written
+ * when the entry's root is not ZFS. */
+static char *expand_zfs_bootfs(struct g1 *g, char *s)
+{
+	const char *key = "$ZFS-BOOTFS";
+	struct gb_fs_bootfs bf;
+	if (!strstr(s, key) || !zfs_bootfs(g, g->root, &bf))
+		return s;
+	struct gb_sbuf b = { 0 };
+	const char *t = s;
+	for (const char *p; (p = strstr(t, key)); t = p + strlen(key)) {
+		gb_sbuf_add(&b, t, (size_t)(p - t));
+		gb_sbuf_addf(&b, "zfs-bootfs=%s/%llu", bf.pool, (unsigned long long)bf.obj);
+		if (bf.bootpath[0])
+			gb_sbuf_addf(&b, ",bootpath='%s'", bf.bootpath);
+	}
+	gb_sbuf_add(&b, t, strlen(t));
+	free(s);
+	return gb_sbuf_take(&b);
 }
 
 /* ---- entry commands --------------------------------------------------- */
@@ -275,6 +326,8 @@ static int new_entry(struct g1 *g, char *rest)
 	e->line = g->lineno;
 	/* each entry starts on the boot device: GRUB's default root */
 	g->root = g->cfg_dev;
+	free(g->bootfs);
+	g->bootfs = g->global_bootfs ? strdup(g->global_bootfs) : NULL;
 	return gb_set_str(g->ctx, &e->title, rest);
 }
 
@@ -375,6 +428,8 @@ static int entry_command(struct g1 *g, const char *cmd, char *rest, bool *known)
 	if (!strcmp(cmd, "kernel") || !strcmp(cmd, "kernel$")) {
 		bool dollar = cmd[6] == '$';
 		char *x = dollar ? expand_isadir(rest) : rest;
+		if (dollar && x)
+			x = expand_zfs_bootfs(g, x);
 		if (!x)
 			return gb_error(g->ctx, GB_E_NOMEM, "out of memory");
 		int r = cmd_kernel(g, x);
@@ -385,6 +440,8 @@ static int entry_command(struct g1 *g, const char *cmd, char *rest, bool *known)
 	if (!strcmp(cmd, "module") || !strcmp(cmd, "modulenounzip") || !strcmp(cmd, "module$")) {
 		bool dollar = !strcmp(cmd, "module$");
 		char *x = dollar ? expand_isadir(rest) : rest;
+		if (dollar && x)
+			x = expand_zfs_bootfs(g, x);
 		if (!x)
 			return gb_error(g->ctx, GB_E_NOMEM, "out of memory");
 		int r = cmd_module(g, x);
@@ -431,6 +488,10 @@ static int command(struct g1 *g, const char *cmd, char *rest)
 	}
 	if (in_list(cmd, ignored_cmds, sizeof(ignored_cmds) / sizeof(ignored_cmds[0])))
 		return 0;
+	if (!strcmp(cmd, "bootfs")) {
+		char *w = gb_next_word(&rest);
+		return gb_set_str(g->ctx, g->entry ? &g->bootfs : &g->global_bootfs, w);
+	}
 	int r = global_command(g, cmd, rest, &known);
 	if (known)
 		return r;
@@ -505,6 +566,8 @@ static int grub1_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, in
 	struct g1 g = { .ctx = ctx, .devs = devs, .cfg_dev = dev, .path = path,
 			.menu = menu, .root = dev };
 	r = parse_text(&g, text, len);
+	free(g.bootfs);
+	free(g.global_bootfs);
 	free(text);
 	return r;
 }

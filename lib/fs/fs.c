@@ -22,6 +22,7 @@ static const struct gb_fs_driver *const fs_drivers[] = {
 	&gb_fs_fat,
 	&gb_fs_iso9660,
 	&gb_fs_btrfs,
+	&gb_fs_zfs,
 };
 
 static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool tolerant_only)
@@ -110,6 +111,41 @@ void gb_fs_umount(struct gb_fs *fs)
 {
 	if (fs)
 		fs->drv->umount(fs);
+}
+
+int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+			 const void *inl, char *buf, size_t cap, size_t *len)
+{
+	uint64_t size = node->st.size;
+	if (size == 0 || size >= cap)
+		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes",
+				(unsigned long long)size);
+	if (inl) {
+		memcpy(buf, inl, (size_t)size);
+	} else {
+		size_t got;
+		int r = fs->drv->pread(ctx, fs, node, 0, buf, (size_t)size, &got);
+		if (r)
+			return r;
+		if (got != size)
+			return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
+	}
+	buf[size] = '\0';
+	if (memchr(buf, '\0', (size_t)size))
+		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
+	*len = (size_t)size;
+	return 0;
+}
+
+int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
+		 struct gb_fs_bootfs *out)
+{
+	if (!fs->drv->bootfs)
+		return GB_E_NOT_MINE;
+	size_t mark = fs_scope(ctx, fs);
+	int r = fs->drv->bootfs(ctx, fs, name, out);
+	gb_scope_pop(ctx, mark);
+	return r;
 }
 
 const char *gb_fs_type(const struct gb_fs *fs)

@@ -30,6 +30,15 @@ struct gb_fs_probe {
 	char label[GB_FS_LABEL_MAX];
 };
 
+/* A pool's boot dataset (ZFS): what GRUB legacy's "bootfs" names and
+ * $ZFS-BOOTFS expands to. */
+struct gb_fs_bootfs {
+	char pool[256];
+	char dataset[256];  /* relative to the pool; "" is its root dataset */
+	uint64_t obj;       /* the dataset's object number */
+	char bootpath[512]; /* the vdevs' phys_path ("" when not recorded) */
+};
+
 struct gb_fs_driver {
 	const char *name;
 	/* A tolerant format leaves other formats room on the same volume
@@ -61,6 +70,10 @@ struct gb_fs_driver {
 	 * inline, compressed or unwritten extent: those go through pread. */
 	int (*map)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
 		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run);
+	/* Optional (ZFS): the boot dataset `name` ("pool/ROOT/be"), or with
+	 * NULL the pool's bootfs property, else its root dataset. */
+	int (*bootfs)(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
+		      struct gb_fs_bootfs *out);
 };
 
 extern const struct gb_fs_driver gb_fs_ext;
@@ -70,6 +83,7 @@ extern const struct gb_fs_driver gb_fs_ufs;
 extern const struct gb_fs_driver gb_fs_fat;
 extern const struct gb_fs_driver gb_fs_iso9660;
 extern const struct gb_fs_driver gb_fs_btrfs;
+extern const struct gb_fs_driver gb_fs_zfs;
 
 /* An in-memory file system for tests: each entry is a file (data, len; len
  * 0 means strlen), a symlink (link), or a directory (path ending in '/').
@@ -83,11 +97,21 @@ struct gb_memfs_entry {
 int gb_memfs_new(struct gb_ctx *ctx, const char *name,
 		 const struct gb_memfs_entry *entries, size_t n, struct gb_fs **out);
 
+/* A symbolic link's target of node->st.size bytes, for drivers: from inl
+ * when the target is stored in the inode, else from the file's data;
+ * checked (no NUL, fits cap) and NUL-terminated into buf. */
+int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+			 const void *inl, char *buf, size_t cap, size_t *len);
+
 /* Run every driver's probe on vol and fill vol's fs fields. */
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);
 /* The same with tolerant drivers only: for a whole disk that carries a
  * partition table, which may also be a hybrid ISO9660 image. */
 int gb_fs_probe_tolerant(struct gb_ctx *ctx, struct gb_volume *vol);
 void gb_fs_umount(struct gb_fs *fs);
+/* The driver's bootfs query; GB_E_NOT_MINE (unrecorded) when the file
+ * system has no datasets. */
+int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
+		 struct gb_fs_bootfs *out);
 
 #endif

@@ -463,26 +463,9 @@ static int ufs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 {
 	struct ufs_fs *fs = (struct ufs_fs *)base;
 	struct ufs_node *n = (struct ufs_node *)node;
-	uint64_t size = node->st.size;
-	if (size == 0 || size >= cap)
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes",
-				(unsigned long long)size);
-	if (size < fs->maxsymlink) {
-		/* A fast symlink: the target sits in the block pointers. */
-		memcpy(buf, n->inl, (size_t)size);
-	} else {
-		size_t got;
-		int r = ufs_pread(ctx, base, node, 0, buf, (size_t)size, &got);
-		if (r)
-			return r;
-		if (got != size)
-			return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
-	}
-	buf[size] = '\0';
-	if (memchr(buf, '\0', (size_t)size))
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
-	*len = (size_t)size;
-	return 0;
+	/* a fast symlink: the target sits in the block pointers */
+	bool fast = node->st.size < fs->maxsymlink;
+	return gb_fs_symlink_target(ctx, base, node, fast ? n->inl : NULL, buf, cap, len);
 }
 
 /* ---- directories ------------------------------------------------------ */

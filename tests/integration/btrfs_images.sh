@@ -8,18 +8,6 @@ wanted btrfs/ || exit 0
 make_tree src
 map() { python3 "$GB_TOP/tests/lib/btrfsmap.py" "$@"; }
 
-# compare_tree_at NAME IMAGE PREFIX SRC: every file of SRC reads back
-# identical at PREFIX (a subvolume path) in IMAGE.
-compare_tree_at() {
-	local name=$1 img=$2 prefix=$3 src=$4 f bad=""
-	wanted "$name" || return 0
-	while IFS= read -r f; do
-		"$GUESTBOOT" cat "$img" "0:$prefix$f" 2>>"$GB_WORK/cmp.err" | cmp -s - "$src$f" ||
-			bad="$bad $f"
-	done < <(tree_files "$src")
-	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "differ:$bad" "$(tail -3 "$GB_WORK/cmp.err")"; fi
-}
-
 # grub_cmp NAME IMAGE PATH FILE...: grub-fstest (a second, independent
 # reader; it starts at the top-level subvolume too) reads the same bytes.
 grub_cmp() {
@@ -83,20 +71,6 @@ corrupt_img() {
 	local img=$1 off=$2
 	shift 2
 	printf "$(printf '\\x%s' "$@")" | dd of="$img" bs=1 seek="$off" conv=notrunc status=none
-}
-# Run under the sanitizer build too when it exists (make asan).
-bins=("$GUESTBOOT")
-asan="$GB_TOP/build-asan/guestboot"
-[ -x "$asan" ] && [ "$asan" != "$GUESTBOOT" ] && bins+=("$asan")
-# expect_bad NAME EXIT TEXT ARGS...: expect_error with each binary.
-expect_bad() {
-	local name=$1 rc=$2 text=$3 b tag
-	shift 3
-	for b in "${bins[@]}"; do
-		tag=""
-		[ "$b" = "$asan" ] && tag="/asan"
-		expect_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
-	done
 }
 corrupt() {
 	local name=$1 rc=$2 text=$3 path=$4 off=$5

@@ -152,3 +152,30 @@ qcow2_corpus() {
 		rm -f "$q"
 	done
 }
+
+# compare_tree_at NAME IMAGE PREFIX SRC: every file of SRC reads back
+# identical at PREFIX (a btrfs subvolume path, a ZFS "/dataset@") in IMAGE.
+compare_tree_at() {
+	local name=$1 img=$2 prefix=$3 src=$4 f bad=""
+	wanted "$name" || return 0
+	while IFS= read -r f; do
+		"$GUESTBOOT" cat "$img" "0:$prefix$f" 2>>"$GB_WORK/cmp.err" | cmp -s - "$src$f" ||
+			bad="$bad $f"
+	done < <(tree_files "$src")
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "differ:$bad" "$(tail -3 "$GB_WORK/cmp.err")"; fi
+}
+
+# Damaged images run under the sanitizer build too when it exists (make asan).
+bins=("$GUESTBOOT")
+asan="$GB_TOP/build-asan/guestboot"
+[ -x "$asan" ] && [ "$asan" != "$GUESTBOOT" ] && bins+=("$asan")
+# expect_bad NAME EXIT TEXT ARGS...: expect_error with each binary.
+expect_bad() {
+	local name=$1 rc=$2 text=$3 b tag
+	shift 3
+	for b in "${bins[@]}"; do
+		tag=""
+		[ "$b" = "$asan" ] && tag="/asan"
+		expect_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
+	done
+}

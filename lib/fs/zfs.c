@@ -1,0 +1,1459 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ZFS, read-only, written from Sun's "ZFS On-Disk Specification" (2006)
+ * and the layout of the structures it describes.
+ *
+ * The chain from the disk to a file: four vdev labels (an XDR nvlist with
+ * the pool's name, guid, version and vdev tree, then a ring of
+ * uberblocks); the uberblock with the highest txg whose meta-object set
+ * (MOS) reads and checksums; the MOS object directory's "root_dataset"
+ * (a DSL directory), its head dataset, that dataset's object set, whose
+ * ZPL master node names the root directory. Objects are dnodes whose
+ * block pointers lead, through indirect blocks, to data blocks; names
+ * live in ZAPs (micro and fat). Files are described by a znode_phys_t in
+ * the dnode's bonus buffer (ZPL versions up to 4, pool version 23 and
+ * earlier: what zfs-fuse writes). Every on-disk number is untrusted: sizes
+ * and shifts are range-checked before use, chains of ZAP chunks are
+ * bounded, block reads stay inside the vdev's data area.
+ *
+ * Checksums: fletcher2 and fletcher4 (every metadata block, and data
+ * blocks of pools before feature flags) are verified, and a block that
+ * fails is read from its next copy (DVA); SHA-256 and the newer
+ * algorithms are not verified. Gang blocks, raidz vdevs, system
+ * attributes (ZPL version 5) and the compressions we do not read are
+ * refused with a message naming them.
+ *
+ * Datasets: a path reads the pool's root dataset; GRUB's syntax
+ * "/ROOT/be@/boot/x" names a child dataset (and "/ds@snap/x" a snapshot)
+ * in the leading components. */
+#include "fs/fs.h"
+#include "fs/zfs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define LABEL_SIZE (256u << 10)
+#define LABEL_NVLIST_OFF (16u << 10)
+#define LABEL_NVLIST_SIZE (112u << 10)
+#define LABEL_UB_OFF (128u << 10)
+#define LABEL_UB_SIZE (128u << 10)
+#define DATA_START (4u << 20)     /* two labels and the boot block area */
+#define UB_MAGIC 0x00bab10cull
+#define UB_STEP 1024              /* slots are 1 KiB or more (ashift): scan at 1 KiB */
+#define UB_MAX_CANDIDATES 512
+
+#define BP_SIZE 128
+#define DNODE_SIZE 512
+#define MAX_BLOCK (16u << 20)     /* large_blocks' limit */
+#define MAX_LEVELS 8
+#define CACHE_SLOTS 32
+#define CACHE_BYTES (8u << 20)
+
+#define SPA_VERSION_MAX 28
+#define SPA_VERSION_FEATURES 5000
+#define ZPL_VERSION_MAX 4         /* 5 is system attributes */
+
+/* DMU object types (dmu_object_type_t) */
+#define OT_OBJECT_DIRECTORY 1
+#define OT_DSL_DIR 12
+#define OT_DSL_DATASET 16
+#define OT_ZNODE 17
+#define OT_SA 44
+
+#define OST_ZFS 2                 /* objset type of a file system */
+
+#define ZBT_LEAF ((1ull << 63) + 0)
+#define ZBT_HEADER ((1ull << 63) + 1)
+#define ZBT_MICRO ((1ull << 63) + 3)
+#define ZAP_MAGIC 0x2F52AB2ABull
+#define ZAP_LEAF_MAGIC 0x2AB1EAFu
+#define ZAP_CHUNK_ENTRY 252
+#define ZAP_CHUNK_ARRAY 251
+#define ZAP_CHUNK_SIZE 24
+#define ZAP_ARRAY_BYTES 21
+#define MZAP_ENT_SIZE 64
+#define MZAP_NAME_LEN 50
+#define ZAP_MAX_BLOCKS (1u << 20)
+#define ZAP_NAME_MAX 256
+
+#define CKSUM_FLETCHER2 6
+#define CKSUM_FLETCHER4 7
+
+#define S_IFMT_ 0170000u
+#define S_IFREG_ 0100000u
+#define S_IFDIR_ 0040000u
+#define S_IFLNK_ 0120000u
+#define ZNODE_SIZE 264
+
+/* nvlist XDR data types */
+#define NV_UINT64 8
+#define NV_STRING 9
+#define NV_NVLIST 19
+#define NV_NVLIST_ARRAY 20
+#define NV_MAX_DEPTH 8
+
+/* Features a read needs that this reader handles (features_for_read). */
+static const char *const read_features[] = {
+	"com.delphix:hole_birth", "com.delphix:extensible_dataset",
+	"com.delphix:embedded_data", "org.illumos:lz4_compress",
+	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj",
+};
+
+static uint16_t rd16(bool be, const uint8_t *p) { return be ? gb_be16(p) : gb_le16(p); }
+static uint32_t rd32(bool be, const uint8_t *p) { return be ? gb_be32(p) : gb_le32(p); }
+static uint64_t rd64(bool be, const uint8_t *p) { return be ? gb_be64(p) : gb_le64(p); }
+
+/* ---- XDR nvlists ------------------------------------------------------ */
+
+/* An nvlist is [version, flags] then pairs, each [encoded size, decoded
+ * size, name, type, count, value], ended by a zero size. `nv` spans the
+ * list from its version word. */
+struct nvl {
+	const uint8_t *p;
+	size_t len;
+};
+
+struct nvval {
+	int type;
+	uint32_t count;
+	const uint8_t *p; /* value bytes, to the end of the pair */
+	size_t len;
+};
+
+static bool nv_find(struct nvl nv, const char *name, int type, struct nvval *out)
+{
+	size_t at = 8, nlen = strlen(name);
+	while (at + 8 <= nv.len) {
+		uint32_t esize = gb_be32(nv.p + at);
+		if (esize == 0)
+			return false;
+		if (esize < 20 || esize > nv.len - at)
+			return false;
+		const uint8_t *pr = nv.p + at;
+		uint32_t klen = gb_be32(pr + 8);
+		size_t kpad = ((size_t)klen + 3) & ~(size_t)3;
+		if (kpad > esize - 20)
+			return false;
+		const uint8_t *key = pr + 12;
+		int t = (int)gb_be32(pr + 12 + kpad);
+		uint32_t count = gb_be32(pr + 16 + kpad);
+		/* names are stored with their NUL; older writers may omit it */
+		size_t kl = strnlen((const char *)key, klen);
+		if (kl == nlen && !memcmp(key, name, nlen) && t == type) {
+			out->type = t;
+			out->count = count;
+			out->p = pr + 20 + kpad;
+			out->len = esize - 20 - kpad;
+			return true;
+		}
+		at += esize;
+	}
+	return false;
+}
+
+static bool nv_u64(struct nvl nv, const char *name, uint64_t *v)
+{
+	struct nvval x;
+	if (!nv_find(nv, name, NV_UINT64, &x) || x.len < 8)
+		return false;
+	*v = gb_be64(x.p);
+	return true;
+}
+
+/* A string value, NUL-terminated into buf (control characters kept: the
+ * caller sanitizes what it shows). */
+static bool nv_str(struct nvl nv, const char *name, char *buf, size_t cap)
+{
+	struct nvval x;
+	if (!nv_find(nv, name, NV_STRING, &x) || x.len < 4)
+		return false;
+	uint32_t n = gb_be32(x.p);
+	if (n > x.len - 4 || n >= cap)
+		return false;
+	memcpy(buf, x.p + 4, n);
+	buf[n] = '\0';
+	return strlen(buf) == n;
+}
+
+/* The length of the nvlist at p (its version word to past its end). */
+static bool nv_span(const uint8_t *p, size_t len, size_t *span)
+{
+	size_t at = 8;
+	while (at + 8 <= len) {
+		uint32_t esize = gb_be32(p + at);
+		if (esize == 0) {
+			*span = at + 8;
+			return true;
+		}
+		if (esize < 20 || esize > len - at)
+			return false;
+		at += esize;
+	}
+	return false;
+}
+
+static bool nv_list(struct nvl nv, const char *name, struct nvl *out)
+{
+	struct nvval x;
+	if (!nv_find(nv, name, NV_NVLIST, &x))
+		return false;
+	out->p = x.p;
+	out->len = x.len;
+	return x.len >= 8;
+}
+
+/* Element i of an nvlist array. */
+static bool nv_list_at(struct nvl nv, const char *name, uint32_t i, struct nvl *out, uint32_t *n)
+{
+	struct nvval x;
+	if (!nv_find(nv, name, NV_NVLIST_ARRAY, &x))
+		return false;
+	*n = x.count;
+	size_t at = 0, span;
+	for (uint32_t k = 0; k < x.count && k <= i; k++) {
+		if (!nv_span(x.p + at, x.len - at, &span))
+			return false;
+		if (k == i) {
+			out->p = x.p + at;
+			out->len = span;
+			return true;
+		}
+		at += span;
+	}
+	return false;
+}
+
+/* ---- the file system handle ------------------------------------------- */
+
+struct dnode {
+	uint8_t raw[DNODE_SIZE];
+	bool be;          /* byte order of the block it came from */
+	uint8_t type, indblkshift, nlevels, nblkptr, bonustype;
+	uint32_t datablksz;
+	uint16_t bonuslen;
+	uint64_t maxblkid;
+};
+
+struct cache_slot {
+	uint64_t k0, k1, k2;
+	uint8_t *buf;
+	uint32_t len;
+	bool be, used;
+};
+
+struct zfs_fs {
+	struct gb_fs base;
+	char pool[256];
+	char bootpath[512];   /* the vdevs' phys_path, for $ZFS-BOOTFS */
+	uint64_t pool_guid, version, top_id;
+	uint64_t data_end;    /* the vdev's data area ends where labels 2 and 3 begin */
+	struct dnode mos;     /* the MOS's meta-dnode */
+	uint64_t root_dir;    /* DSL dir of the root dataset */
+	struct cache_slot cache[CACHE_SLOTS];
+	unsigned cache_next;
+	size_t cache_bytes;
+};
+
+struct zfs_node {
+	struct gb_node base;
+	struct dnode os;      /* meta-dnode of the node's object set */
+	struct dnode dn;      /* the object (a file system node) */
+	bool zpl;             /* false: a dataset with no directory here */
+	uint64_t dsl_dir;     /* the dataset this path names so far, 0: none */
+};
+
+/* ---- labels ----------------------------------------------------------- */
+
+static uint64_t label_offset(uint64_t vsize, int l)
+{
+	uint64_t psize = vsize & ~(uint64_t)(LABEL_SIZE - 1);
+	return l < 2 ? (uint64_t)l * LABEL_SIZE : psize - (uint64_t)(4 - l) * LABEL_SIZE;
+}
+
+struct label {
+	uint8_t *nv;        /* LABEL_NVLIST_SIZE bytes */
+	struct nvl list;
+};
+
+/* Read and check label l's nvlist: XDR encoding and the pool's name and
+ * guid. GB_E_NOT_MINE when it is not a label. */
+static int read_label(struct gb_ctx *ctx, struct gb_volume *vol, int l, struct label *lb)
+{
+	if (vol->size < DATA_START + 2 * LABEL_SIZE)
+		return GB_E_NOT_MINE;
+	uint64_t off = label_offset(vol->size, l) + LABEL_NVLIST_OFF;
+	uint8_t head[12];
+	int r = gb_vol_read(ctx, vol, off, head, sizeof(head));
+	if (r)
+		return r;
+	/* encoding 1 (XDR), then nvlist version 0 */
+	if (head[0] != 1 || gb_be32(head + 4) != 0)
+		return GB_E_NOT_MINE;
+	if ((r = gb_vol_read(ctx, vol, off, lb->nv, LABEL_NVLIST_SIZE)))
+		return r;
+	lb->list.p = lb->nv + 4;
+	lb->list.len = LABEL_NVLIST_SIZE - 4 - 40; /* the checksum tail */
+	uint64_t guid;
+	char name[256];
+	if (!nv_u64(lb->list, "pool_guid", &guid) || !nv_str(lb->list, "name", name, sizeof(name)))
+		return GB_E_NOT_MINE;
+	return 0;
+}
+
+/* The first label that parses. */
+static int find_label(struct gb_ctx *ctx, struct gb_volume *vol, struct label *lb)
+{
+	for (int l = 0; l < 4; l++) {
+		int r = read_label(ctx, vol, l, lb);
+		if (r != GB_E_NOT_MINE)
+			return r;
+	}
+	return GB_E_NOT_MINE;
+}
+
+static int zfs_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs_probe *out)
+{
+	struct label lb = { .nv = malloc(LABEL_NVLIST_SIZE) };
+	if (!lb.nv)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	int r = find_label(ctx, vol, &lb);
+	if (r == 0) {
+		/* as blkid: TYPE zfs_member, LABEL the pool, UUID its guid in decimal */
+		uint64_t guid = 0;
+		char name[256] = "";
+		nv_u64(lb.list, "pool_guid", &guid);
+		nv_str(lb.list, "name", name, sizeof(name));
+		snprintf(out->type, sizeof(out->type), "zfs_member");
+		snprintf(out->uuid, sizeof(out->uuid), "%llu", (unsigned long long)guid);
+		gb_copy_label(out->label, sizeof(out->label), name, strlen(name));
+	}
+	free(lb.nv);
+	return r;
+}
+
+/* ---- checksums -------------------------------------------------------- */
+
+static void fletcher(int kind, bool be, const uint8_t *p, size_t len, uint64_t ck[4])
+{
+	uint64_t a = 0, b = 0, c = 0, d = 0;
+	if (kind == CKSUM_FLETCHER4) {
+		for (size_t i = 0; i + 4 <= len; i += 4) {
+			a += rd32(be, p + i);
+			b += a;
+			c += b;
+			d += c;
+		}
+	} else {
+		/* fletcher2: two interleaved 64-bit sums */
+		for (size_t i = 0; i + 16 <= len; i += 16) {
+			a += rd64(be, p + i);
+			b += rd64(be, p + i + 8);
+			c += a;
+			d += b;
+		}
+	}
+	ck[0] = a;
+	ck[1] = b;
+	ck[2] = c;
+	ck[3] = d;
+}
+
+/* ---- block pointers --------------------------------------------------- */
+
+struct bp {
+	uint64_t dva[3][2];
+	uint64_t prop, birth;
+	uint64_t cksum[4];
+	bool embedded;
+	unsigned comp, cktype;
+	uint32_t lsize, psize;
+	bool be;  /* byte order of the block it points to */
+};
+
+static void bp_decode(const uint8_t *p, bool be, struct bp *bp)
+{
+	for (int i = 0; i < 3; i++) {
+		bp->dva[i][0] = rd64(be, p + 16 * i);
+		bp->dva[i][1] = rd64(be, p + 16 * i + 8);
+	}
+	bp->prop = rd64(be, p + 48);
+	bp->birth = rd64(be, p + 80);
+	for (int i = 0; i < 4; i++)
+		bp->cksum[i] = rd64(be, p + 96 + 8 * i);
+	bp->embedded = bp->prop >> 39 & 1;
+	bp->comp = (unsigned)(bp->prop >> 32) & 0x7f;
+	bp->cktype = (unsigned)(bp->prop >> 40) & 0xff;
+	bp->be = !(bp->prop >> 63);
+	if (bp->embedded) {
+		bp->lsize = (uint32_t)(bp->prop & 0x1ffffff) + 1;
+		bp->psize = (uint32_t)(bp->prop >> 25 & 0x7f) + 1;
+	} else {
+		bp->lsize = (uint32_t)((bp->prop & 0xffff) + 1) << 9;
+		bp->psize = (uint32_t)((bp->prop >> 16 & 0xffff) + 1) << 9;
+	}
+}
+
+static bool bp_hole(const struct bp *bp)
+{
+	return !bp->embedded && bp->dva[0][0] == 0 && bp->dva[0][1] == 0;
+}
+
+static struct cache_slot *cache_find(struct zfs_fs *fs, const struct bp *bp)
+{
+	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_slot *s = &fs->cache[i];
+		if (s->used && s->k0 == bp->dva[0][1] && s->k1 == bp->prop && s->k2 == bp->cksum[0])
+			return s;
+	}
+	return NULL;
+}
+
+static void cache_put(struct zfs_fs *fs, const struct bp *bp, const uint8_t *buf)
+{
+	if (bp->lsize > CACHE_BYTES / 4)
+		return;
+	struct cache_slot *s = &fs->cache[fs->cache_next];
+	fs->cache_next = (fs->cache_next + 1) % CACHE_SLOTS;
+	if (s->used) {
+		fs->cache_bytes -= s->len;
+		free(s->buf);
+		s->used = false;
+	}
+	if (fs->cache_bytes + bp->lsize > CACHE_BYTES || !(s->buf = malloc(bp->lsize)))
+		return;
+	memcpy(s->buf, buf, bp->lsize);
+	s->len = bp->lsize;
+	s->k0 = bp->dva[0][1];
+	s->k1 = bp->prop;
+	s->k2 = bp->cksum[0];
+	s->be = bp->be;
+	s->used = true;
+	fs->cache_bytes += s->len;
+}
+
+/* An embedded block pointer carries up to 112 bytes in its own words:
+ * all but the property word (6) and the birth txg (10). */
+static int read_embedded(struct gb_ctx *ctx, const uint8_t *raw, const struct bp *bp,
+			 uint8_t *out)
+{
+	unsigned etype = (unsigned)(bp->prop >> 40) & 0xff;
+	if (etype != 0)
+		return gb_error(ctx, GB_E_UNSUPPORTED, "embedded block pointer of type %u", etype);
+	if (bp->psize > 112)
+		return gb_error(ctx, GB_E_CORRUPT, "embedded block pointer of %u bytes", bp->psize);
+	uint8_t payload[112];
+	size_t n = 0;
+	for (int w = 0; w < 16; w++)
+		if (w != 6 && w != 10) {
+			memcpy(payload + n, raw + 8 * w, 8);
+			n += 8;
+		}
+	int r = gb_zfs_decompress((int)bp->comp, payload, bp->psize, out, bp->lsize);
+	if (r)
+		return gb_error(ctx, r, "embedded block: cannot decompress (method %u)", bp->comp);
+	return 0;
+}
+
+/* Read the block `raw` points at (decoded in byte order be) into out
+ * (cap bytes; the block's logical size is returned). Holes read as
+ * zeros. *obe gets the block's byte order. */
+static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bool be,
+		   uint8_t *out, size_t cap, uint32_t *lsize, bool *obe)
+{
+	struct bp bp;
+	bp_decode(raw, be, &bp);
+	*obe = bp.be;
+	if (bp.lsize > cap || bp.lsize > MAX_BLOCK)
+		return gb_error(ctx, GB_E_CORRUPT, "block of %u bytes where %zu fit", bp.lsize, cap);
+	*lsize = bp.lsize;
+	if (bp_hole(&bp)) {
+		memset(out, 0, bp.lsize);
+		return 0;
+	}
+	if (bp.embedded)
+		return read_embedded(ctx, raw, &bp, out);
+	struct cache_slot *s = cache_find(fs, &bp);
+	if (s && s->len == bp.lsize) {
+		memcpy(out, s->buf, s->len);
+		return 0;
+	}
+	if (bp.psize > bp.lsize && bp.comp != GB_ZIO_COMP_OFF)
+		return gb_error(ctx, GB_E_CORRUPT, "compressed block larger than its data");
+	uint8_t *phys = malloc(bp.psize);
+	if (!phys)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	int r = GB_E_CORRUPT;
+	const char *why = "no valid copy";
+	for (int i = 0; i < 3; i++) {
+		uint64_t w0 = bp.dva[i][0], w1 = bp.dva[i][1];
+		if (w0 == 0 && w1 == 0)
+			continue;
+		if (w1 >> 63) {
+			free(phys);
+			return gb_error(ctx, GB_E_UNSUPPORTED, "gang blocks are not supported");
+		}
+		if (w0 >> 32 != fs->top_id) {
+			why = "copy on another vdev";
+			continue;
+		}
+		uint64_t off = (w1 & ~(1ull << 63)) << 9, pos;
+		if (!gb_add_ok(off, DATA_START, &pos) || !gb_range_ok(pos, bp.psize, fs->data_end)) {
+			why = "block outside the vdev";
+			continue;
+		}
+		struct gb_ctx quiet = { 0 };
+		if (gb_vol_read(&quiet, fs->base.vol, pos, phys, bp.psize)) {
+			why = "read error";
+			continue;
+		}
+		if (bp.cktype == CKSUM_FLETCHER2 || bp.cktype == CKSUM_FLETCHER4) {
+			uint64_t ck[4];
+			fletcher((int)bp.cktype, bp.be, phys, bp.psize, ck);
+			if (memcmp(ck, bp.cksum, sizeof(ck))) {
+				why = "checksum mismatch";
+				continue;
+			}
+		}
+		r = gb_zfs_decompress((int)bp.comp, phys, bp.psize, out, bp.lsize);
+		if (r == GB_E_UNSUPPORTED) {
+			free(phys);
+			return gb_error(ctx, r, "compression method %u is not supported", bp.comp);
+		}
+		if (r == 0)
+			break;
+		why = "cannot decompress";
+	}
+	free(phys);
+	if (r)
+		return gb_error(ctx, GB_E_CORRUPT, "block at %#llx: %s",
+				(unsigned long long)((bp.dva[0][1] & ~(1ull << 63)) << 9), why);
+	cache_put(fs, &bp, out);
+	return 0;
+}
+
+/* ---- dnodes and objects ----------------------------------------------- */
+
+static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dnode *dn)
+{
+	memcpy(dn->raw, p, DNODE_SIZE);
+	dn->be = be;
+	dn->type = p[0];
+	dn->indblkshift = p[1];
+	dn->nlevels = p[2];
+	dn->nblkptr = p[3];
+	dn->bonustype = p[4];
+	dn->datablksz = (uint32_t)rd16(be, p + 8) << 9;
+	dn->bonuslen = rd16(be, p + 10);
+	dn->maxblkid = rd64(be, p + 16);
+	if (dn->type == 0)
+		return 0; /* a free slot */
+	if (dn->nblkptr < 1 || dn->nblkptr > 3 || dn->nlevels < 1 || dn->nlevels > MAX_LEVELS ||
+	    dn->indblkshift < 10 || dn->indblkshift > 17 || dn->datablksz < 512 ||
+	    dn->datablksz > MAX_BLOCK || 64 + dn->nblkptr * BP_SIZE + dn->bonuslen > DNODE_SIZE)
+		return gb_error(ctx, GB_E_CORRUPT,
+				"dnode with %u levels, %u pointers, blocks of %u, bonus %u",
+				dn->nlevels, dn->nblkptr, dn->datablksz, dn->bonuslen);
+	return 0;
+}
+
+static const uint8_t *dn_bonus(const struct dnode *dn)
+{
+	return dn->raw + 64 + dn->nblkptr * BP_SIZE;
+}
+
+/* Logical block blkid of the object (datablksz bytes into out); *obe
+ * (if not NULL) gets the block's byte order, for blocks read as tables. */
+static int dn_read_block(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+			 uint64_t blkid, uint8_t *out, bool *obe_out)
+{
+	bool dummy;
+	if (!obe_out)
+		obe_out = &dummy;
+	*obe_out = dn->be;
+	if (blkid > dn->maxblkid) {
+		memset(out, 0, dn->datablksz);
+		return 0;
+	}
+	unsigned epbs = dn->indblkshift - 7;
+	unsigned shift = epbs * (dn->nlevels - 1u);
+	uint64_t top = shift >= 64 ? 0 : blkid >> shift;
+	if (top >= dn->nblkptr)
+		return gb_error(ctx, GB_E_CORRUPT, "block %llu beyond the dnode's pointers",
+				(unsigned long long)blkid);
+	uint8_t bpraw[BP_SIZE];
+	memcpy(bpraw, dn->raw + 64 + top * BP_SIZE, BP_SIZE);
+	bool be = dn->be, obe;
+	uint32_t got;
+	int r;
+	if (dn->nlevels > 1) {
+		size_t isz = (size_t)1 << dn->indblkshift;
+		uint8_t *ind = malloc(isz);
+		if (!ind)
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+		for (unsigned level = dn->nlevels - 1u; level >= 1; level--) {
+			struct bp bp;
+			bp_decode(bpraw, be, &bp);
+			if (bp_hole(&bp))
+				break;
+			if ((r = read_bp(ctx, fs, bpraw, be, ind, isz, &got, &obe))) {
+				free(ind);
+				return r;
+			}
+			if (got != isz) {
+				free(ind);
+				return gb_error(ctx, GB_E_CORRUPT, "indirect block of %u bytes", got);
+			}
+			uint64_t idx = blkid >> (epbs * (level - 1)) & ((1ull << epbs) - 1);
+			memcpy(bpraw, ind + idx * BP_SIZE, BP_SIZE);
+			be = obe;
+		}
+		free(ind);
+	}
+	struct bp bp;
+	bp_decode(bpraw, be, &bp);
+	if (bp_hole(&bp)) {
+		memset(out, 0, dn->datablksz);
+		return 0;
+	}
+	if ((r = read_bp(ctx, fs, bpraw, be, out, dn->datablksz, &got, obe_out)))
+		return r;
+	if (got != dn->datablksz)
+		return gb_error(ctx, GB_E_CORRUPT, "data block of %u bytes in an object of %u",
+				got, dn->datablksz);
+	return 0;
+}
+
+/* Object obj of the object set whose meta-dnode is os. */
+static int dnode_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os, uint64_t obj,
+		     struct dnode *out)
+{
+	uint64_t per = os->datablksz / DNODE_SIZE;
+	uint64_t blkid = obj / per;
+	if (obj == 0 || blkid > os->maxblkid)
+		return gb_error(ctx, GB_E_CORRUPT, "object %llu does not exist",
+				(unsigned long long)obj);
+	uint8_t *buf = malloc(os->datablksz);
+	if (!buf)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	bool be;
+	int r = dn_read_block(ctx, fs, os, blkid, buf, &be);
+	if (!r)
+		r = dnode_parse(ctx, buf + (obj % per) * DNODE_SIZE, be, out);
+	free(buf);
+	if (!r && out->type == 0)
+		r = gb_error(ctx, GB_E_CORRUPT, "object %llu is free", (unsigned long long)obj);
+	return r;
+}
+
+/* ---- ZAPs ------------------------------------------------------------- */
+
+/* Called with each entry's name and first integer (0 when the value is
+ * not an integer); a non-zero return stops the walk and is passed on. */
+typedef int (*zap_fn)(void *arg, const char *name, uint64_t value);
+
+/* Gather a chain of leaf array chunks into buf (n bytes). */
+static bool leaf_array(const uint8_t *chunks, uint32_t nchunks, uint32_t c, uint8_t *buf, size_t n)
+{
+	size_t got = 0;
+	for (uint32_t hops = 0; got < n; hops++) {
+		if (c >= nchunks || hops > nchunks)
+			return false;
+		const uint8_t *ch = chunks + (size_t)c * ZAP_CHUNK_SIZE;
+		if (ch[0] != ZAP_CHUNK_ARRAY)
+			return false;
+		size_t take = n - got < ZAP_ARRAY_BYTES ? n - got : ZAP_ARRAY_BYTES;
+		memcpy(buf + got, ch + 1, take);
+		got += take;
+		c = gb_be16(ch + 22); /* made big-endian by walk_leaf; 0xffff ends */
+	}
+	return true;
+}
+
+static int walk_leaf(struct gb_ctx *ctx, const uint8_t *blk, uint32_t bs, bool be, zap_fn fn, void *arg)
+{
+	if (rd32(be, blk + 24) != ZAP_LEAF_MAGIC)
+		return gb_error(ctx, GB_E_CORRUPT, "ZAP leaf without its magic");
+	unsigned shift = 0;
+	while ((1u << shift) < bs)
+		shift++;
+	uint32_t hashents = 1u << (shift - 5);
+	uint32_t nchunks = (bs - 2 * hashents) / ZAP_CHUNK_SIZE - 2;
+	const uint8_t *chunks = blk + 48 + 2 * hashents;
+	/* the chunk links are 16-bit words in the block's byte order: make a
+	 * big-endian copy so that leaf_array reads them one way */
+	uint8_t *cp = malloc((size_t)nchunks * ZAP_CHUNK_SIZE);
+	if (!cp)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	memcpy(cp, chunks, (size_t)nchunks * ZAP_CHUNK_SIZE);
+	for (uint32_t i = 0; i < nchunks; i++) {
+		uint8_t *ch = cp + (size_t)i * ZAP_CHUNK_SIZE;
+		if (ch[0] == ZAP_CHUNK_ARRAY) {
+			uint16_t nx = rd16(be, ch + 22);
+			ch[22] = (uint8_t)(nx >> 8);
+			ch[23] = (uint8_t)nx;
+		}
+	}
+	int r = 0;
+	for (uint32_t i = 0; i < nchunks && !r; i++) {
+		const uint8_t *ch = cp + (size_t)i * ZAP_CHUNK_SIZE;
+		if (ch[0] != ZAP_CHUNK_ENTRY)
+			continue;
+		uint8_t intlen = ch[1];
+		uint16_t name_chunk = rd16(be, ch + 4), name_len = rd16(be, ch + 6);
+		uint16_t val_chunk = rd16(be, ch + 8), val_n = rd16(be, ch + 10);
+		char name[ZAP_NAME_MAX + 1];
+		if (name_len == 0 || name_len > ZAP_NAME_MAX ||
+		    !leaf_array(cp, nchunks, name_chunk, (uint8_t *)name, name_len)) {
+			r = gb_error(ctx, GB_E_CORRUPT, "ZAP entry with a bad name");
+			break;
+		}
+		name[name_len] = '\0';
+		uint64_t value = 0;
+		if (intlen == 8 && val_n >= 1) {
+			uint8_t v[8];
+			if (!leaf_array(cp, nchunks, val_chunk, v, 8)) {
+				r = gb_error(ctx, GB_E_CORRUPT, "ZAP entry with a bad value");
+				break;
+			}
+			value = gb_be64(v); /* leaf values are big-endian byte strings */
+		}
+		if (strlen(name) + 1 != name_len)
+			continue; /* not a string key (a hashed uint64 key): not ours */
+		r = fn(arg, name, value);
+	}
+	free(cp);
+	return r;
+}
+
+static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn, zap_fn fn, void *arg)
+{
+	uint32_t bs = dn->datablksz;
+	uint8_t *blk = malloc(bs);
+	if (!blk)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	bool be;
+	int r = dn_read_block(ctx, fs, dn, 0, blk, &be);
+	if (r)
+		goto out;
+	uint64_t type = rd64(be, blk);
+	if (type == ZBT_MICRO) {
+		for (uint32_t at = MZAP_ENT_SIZE; at + MZAP_ENT_SIZE <= bs && !r; at += MZAP_ENT_SIZE) {
+			const uint8_t *e = blk + at;
+			char name[MZAP_NAME_LEN + 1];
+			memcpy(name, e + 14, MZAP_NAME_LEN);
+			name[MZAP_NAME_LEN] = '\0';
+			if (name[0])
+				r = fn(arg, name, rd64(be, e));
+		}
+		goto out;
+	}
+	if (type != ZBT_HEADER || rd64(be, blk + 8) != ZAP_MAGIC) {
+		r = gb_error(ctx, GB_E_CORRUPT, "not a ZAP object");
+		goto out;
+	}
+	/* a micro ZAP grows by sectors; a fat one's blocks are a power of two */
+	if (bs < 1024 || (bs & (bs - 1))) {
+		r = gb_error(ctx, GB_E_CORRUPT, "fat ZAP with blocks of %u bytes", bs);
+		goto out;
+	}
+	/* Every leaf once, in block order (the pointer table may name a leaf
+	 * many times): lookups compare names instead of hashing them. */
+	if (dn->maxblkid > ZAP_MAX_BLOCKS) {
+		r = gb_error(ctx, GB_E_LIMIT, "ZAP of %llu blocks", (unsigned long long)dn->maxblkid);
+		goto out;
+	}
+	for (uint64_t b = 1; b <= dn->maxblkid && !r; b++) {
+		if ((r = dn_read_block(ctx, fs, dn, b, blk, &be)))
+			break;
+		if (rd64(be, blk) == ZBT_LEAF)
+			r = walk_leaf(ctx, blk, bs, be, fn, arg);
+	}
+out:
+	free(blk);
+	return r;
+}
+
+struct zfind {
+	const char *name;
+	size_t len;
+	uint64_t value;
+	bool found;
+};
+
+static int zfind_cb(void *arg, const char *name, uint64_t value)
+{
+	struct zfind *f = arg;
+	if (strlen(name) != f->len || memcmp(name, f->name, f->len))
+		return 0;
+	f->value = value;
+	f->found = true;
+	return 1;
+}
+
+/* GB_E_NOT_FOUND (unrecorded) when the ZAP has no such name. */
+static int zap_lookup(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+		      const char *name, size_t len, uint64_t *value)
+{
+	struct zfind f = { .name = name, .len = len };
+	int r = zap_walk(ctx, fs, dn, zfind_cb, &f);
+	if (r < 0)
+		return r;
+	if (!f.found)
+		return GB_E_NOT_FOUND;
+	*value = f.value;
+	return 0;
+}
+
+static int mos_zap_lookup(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t obj, const char *name,
+			  uint64_t *value)
+{
+	struct dnode dn;
+	int r = dnode_get(ctx, fs, &fs->mos, obj, &dn);
+	if (r)
+		return r;
+	return zap_lookup(ctx, fs, &dn, name, strlen(name), value);
+}
+
+/* ---- datasets --------------------------------------------------------- */
+
+/* A MOS object of the given type with a bonus buffer of at least need bytes. */
+static int mos_bonus(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t obj, uint8_t type,
+		     size_t need, struct dnode *dn)
+{
+	int r = dnode_get(ctx, fs, &fs->mos, obj, dn);
+	if (r)
+		return r;
+	if (dn->type != type || dn->bonuslen < need)
+		return gb_error(ctx, GB_E_CORRUPT, "MOS object %llu: type %u, bonus %u, expected type %u",
+				(unsigned long long)obj, dn->type, dn->bonuslen, type);
+	return 0;
+}
+
+/* The child DSL dir of dir named (name, len); GB_E_NOT_FOUND if none. */
+static int dsl_child(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t dir, const char *name,
+		     size_t len, uint64_t *child)
+{
+	struct dnode dn;
+	int r = mos_bonus(ctx, fs, dir, OT_DSL_DIR, 40, &dn);
+	if (r)
+		return r;
+	uint64_t zap = rd64(dn.be, dn_bonus(&dn) + 32);
+	struct dnode zdn;
+	if ((r = dnode_get(ctx, fs, &fs->mos, zap, &zdn)))
+		return r;
+	return zap_lookup(ctx, fs, &zdn, name, len, child);
+}
+
+/* The meta-dnode of dataset ds's object set, which must be a file system. */
+static int dataset_objset(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t ds, struct dnode *os)
+{
+	struct dnode dn;
+	int r = mos_bonus(ctx, fs, ds, OT_DSL_DATASET, 256, &dn);
+	if (r)
+		return r;
+	uint8_t *buf = malloc(16384);
+	if (!buf)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	uint32_t got;
+	bool be;
+	r = read_bp(ctx, fs, dn_bonus(&dn) + 128, dn.be, buf, 16384, &got, &be);
+	if (!r && got < 1024)
+		r = gb_error(ctx, GB_E_CORRUPT, "object set of %u bytes", got);
+	if (!r && rd64(be, buf + 704) != OST_ZFS)
+		r = gb_error(ctx, GB_E_UNSUPPORTED, "dataset %llu is not a file system (type %llu)",
+			     (unsigned long long)ds, (unsigned long long)rd64(be, buf + 704));
+	if (!r)
+		r = dnode_parse(ctx, buf, be, os);
+	free(buf);
+	return r;
+}
+
+static int dir_head(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t dir, uint64_t *ds)
+{
+	struct dnode dn;
+	int r = mos_bonus(ctx, fs, dir, OT_DSL_DIR, 40, &dn);
+	if (r)
+		return r;
+	*ds = rd64(dn.be, dn_bonus(&dn) + 8);
+	return 0;
+}
+
+/* ---- mount ------------------------------------------------------------ */
+
+static int check_features(struct gb_ctx *ctx, struct nvl list)
+{
+	struct nvl feat;
+	if (!nv_list(list, "features_for_read", &feat))
+		return 0;
+	size_t at = 8;
+	while (at + 20 <= feat.len) {
+		uint32_t esize = gb_be32(feat.p + at);
+		if (esize == 0)
+			break;
+		if (esize < 20 || esize > feat.len - at)
+			return gb_error(ctx, GB_E_CORRUPT, "bad features_for_read list");
+		uint32_t klen = gb_be32(feat.p + at + 8);
+		if (klen > esize - 20 || klen > 200)
+			return gb_error(ctx, GB_E_CORRUPT, "bad features_for_read list");
+		char name[201];
+		gb_copy_label(name, sizeof(name), feat.p + at + 12, klen);
+		bool known = false;
+		for (size_t i = 0; i < sizeof(read_features) / sizeof(read_features[0]); i++)
+			known = known || !strcmp(name, read_features[i]);
+		if (!known)
+			return gb_error(ctx, GB_E_UNSUPPORTED, "unsupported pool feature %s", name);
+		at += esize;
+	}
+	return 0;
+}
+
+/* The vdev tree: one disk, or a mirror (each child holds every block).
+ * Collects the phys_path(s) for $ZFS-BOOTFS as libfsimage does. */
+static int parse_vdevs(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl list)
+{
+	struct nvl tree;
+	char type[32];
+	if (!nv_list(list, "vdev_tree", &tree) || !nv_str(tree, "type", type, sizeof(type)) ||
+	    !nv_u64(tree, "id", &fs->top_id))
+		return gb_error(ctx, GB_E_CORRUPT, "label without a vdev tree");
+	if (!strcmp(type, "disk") || !strcmp(type, "file")) {
+		nv_str(tree, "phys_path", fs->bootpath, sizeof(fs->bootpath));
+		return 0;
+	}
+	if (strcmp(type, "mirror"))
+		return gb_error(ctx, GB_E_UNSUPPORTED, "%s vdevs are not supported", type);
+	struct nvl child;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < 64 && nv_list_at(tree, "children", i, &child, &n) && i < n; i++) {
+		char p[256];
+		size_t have = strlen(fs->bootpath);
+		if (nv_str(child, "phys_path", p, sizeof(p)) && have + strlen(p) + 2 < sizeof(fs->bootpath))
+			snprintf(fs->bootpath + have, sizeof(fs->bootpath) - have, "%s%s",
+				 have ? " " : "", p);
+	}
+	return 0;
+}
+
+struct ub {
+	uint64_t txg, timestamp;
+	uint8_t rootbp[BP_SIZE];
+	bool be;
+};
+
+static int ub_cmp(const void *a, const void *b)
+{
+	const struct ub *x = a, *y = b;
+	if (x->txg != y->txg)
+		return x->txg < y->txg ? 1 : -1;
+	return x->timestamp < y->timestamp ? 1 : x->timestamp > y->timestamp ? -1 : 0;
+}
+
+/* Gather every uberblock of the four labels, newest first. */
+static int gather_ubs(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t max_version,
+		      struct ub *ubs, size_t *n)
+{
+	uint8_t *ring = malloc(LABEL_UB_SIZE);
+	if (!ring)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	*n = 0;
+	for (int l = 0; l < 4; l++) {
+		struct gb_ctx quiet = { 0 };
+		if (gb_vol_read(&quiet, vol, label_offset(vol->size, l) + LABEL_UB_OFF, ring,
+				LABEL_UB_SIZE))
+			continue;
+		for (size_t at = 0; at < LABEL_UB_SIZE && *n < UB_MAX_CANDIDATES; at += UB_STEP) {
+			const uint8_t *u = ring + at;
+			bool be;
+			if (gb_le64(u) == UB_MAGIC)
+				be = false;
+			else if (gb_be64(u) == UB_MAGIC)
+				be = true;
+			else
+				continue;
+			uint64_t version = rd64(be, u + 8), txg = rd64(be, u + 16);
+			if (version == 0 || version > max_version || txg == 0)
+				continue;
+			struct ub *x = &ubs[(*n)++];
+			x->txg = txg;
+			x->timestamp = rd64(be, u + 32);
+			x->be = be;
+			memcpy(x->rootbp, u + 40, BP_SIZE);
+		}
+	}
+	free(ring);
+	qsort(ubs, *n, sizeof(*ubs), ub_cmp);
+	return 0;
+}
+
+/* The newest uberblock whose MOS reads (checksums verified). */
+static int load_mos(struct gb_ctx *ctx, struct zfs_fs *fs)
+{
+	struct ub *ubs = malloc(UB_MAX_CANDIDATES * sizeof(*ubs));
+	uint8_t *buf = malloc(16384);
+	size_t n = 0;
+	int r = 0;
+	if (!ubs || !buf) {
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = gather_ubs(ctx, fs->base.vol, fs->version, ubs, &n)))
+		goto out;
+	r = gb_error(ctx, GB_E_CORRUPT, "no valid uberblock");
+	for (size_t i = 0; i < n; i++) {
+		if (i && ubs[i].txg == ubs[i - 1].txg &&
+		    !memcmp(ubs[i].rootbp, ubs[i - 1].rootbp, BP_SIZE))
+			continue;
+		struct gb_ctx quiet = { 0 };
+		uint32_t got;
+		bool be;
+		if (read_bp(&quiet, fs, ubs[i].rootbp, ubs[i].be, buf, 16384, &got, &be) ||
+		    got < 1024 || rd64(be, buf + 704) != 1 /* DMU_OST_META */)
+			continue;
+		if (dnode_parse(&quiet, buf, be, &fs->mos) || fs->mos.type == 0)
+			continue;
+		ctx->code = 0; /* forget the provisional error */
+		ctx->msg[0] = '\0';
+		r = 0;
+		break;
+	}
+out:
+	free(ubs);
+	free(buf);
+	return r;
+}
+
+static void zfs_umount(struct gb_fs *base)
+{
+	struct zfs_fs *fs = (struct zfs_fs *)base;
+	if (!fs)
+		return;
+	for (unsigned i = 0; i < CACHE_SLOTS; i++)
+		free(fs->cache[i].buf);
+	free(fs);
+}
+
+static int zfs_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **out)
+{
+	struct label lb = { .nv = malloc(LABEL_NVLIST_SIZE) };
+	struct zfs_fs *fs = calloc(1, sizeof(*fs));
+	int r;
+	if (!lb.nv || !fs) {
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	fs->base.vol = vol;
+	if ((r = find_label(ctx, vol, &lb))) {
+		if (r == GB_E_NOT_MINE)
+			r = gb_error(ctx, GB_E_CORRUPT, "no valid vdev label");
+		goto fail;
+	}
+	nv_u64(lb.list, "pool_guid", &fs->pool_guid);
+	nv_str(lb.list, "name", fs->pool, sizeof(fs->pool));
+	if (!nv_u64(lb.list, "version", &fs->version)) {
+		r = gb_error(ctx, GB_E_CORRUPT, "label without a pool version");
+		goto fail;
+	}
+	if (fs->version > SPA_VERSION_MAX && fs->version != SPA_VERSION_FEATURES) {
+		r = gb_error(ctx, GB_E_UNSUPPORTED, "pool version %llu",
+			     (unsigned long long)fs->version);
+		goto fail;
+	}
+	if ((r = check_features(ctx, lb.list)) || (r = parse_vdevs(ctx, fs, lb.list)))
+		goto fail;
+	fs->data_end = label_offset(vol->size, 2);
+	if ((r = load_mos(ctx, fs)))
+		goto fail;
+	uint64_t root = 0;
+	if ((r = mos_zap_lookup(ctx, fs, 1, "root_dataset", &root))) {
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "no root dataset");
+		goto fail;
+	}
+	fs->root_dir = root;
+	free(lb.nv);
+	*out = &fs->base;
+	return 0;
+fail:
+	free(lb.nv);
+	zfs_umount(fs ? &fs->base : NULL);
+	return r;
+}
+
+/* ---- nodes ------------------------------------------------------------ */
+
+static enum gb_ftype mode_type(uint64_t mode)
+{
+	switch (mode & S_IFMT_) {
+	case S_IFREG_: return GB_FT_REG;
+	case S_IFDIR_: return GB_FT_DIR;
+	case S_IFLNK_: return GB_FT_LNK;
+	default: return GB_FT_OTHER;
+	}
+}
+
+/* Object obj of os as a node: its znode gives type, mode, size, mtime. */
+static int load_node(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os, uint64_t obj,
+		     struct zfs_node **out)
+{
+	struct zfs_node *n = calloc(1, sizeof(*n));
+	if (!n)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	int r = dnode_get(ctx, fs, os, obj, &n->dn);
+	if (!r && n->dn.bonustype == OT_SA)
+		r = gb_error(ctx, GB_E_UNSUPPORTED, "system attributes (ZPL version 5) are not supported");
+	else if (!r && (n->dn.bonustype != OT_ZNODE || n->dn.bonuslen < ZNODE_SIZE))
+		r = gb_error(ctx, GB_E_CORRUPT, "object %llu has no znode", (unsigned long long)obj);
+	if (r) {
+		free(n);
+		return r;
+	}
+	n->os = *os;
+	n->zpl = true;
+	const uint8_t *z = dn_bonus(&n->dn);
+	bool be = n->dn.be;
+	uint64_t mode = rd64(be, z + 72);
+	n->base.st.type = mode_type(mode);
+	n->base.st.mode = (uint32_t)(mode & 07777);
+	n->base.st.size = rd64(be, z + 80);
+	n->base.st.mtime = (int64_t)rd64(be, z + 16);
+	n->base.st.ino = obj;
+	if (n->base.st.size > INT64_MAX) {
+		free(n);
+		return gb_error(ctx, GB_E_CORRUPT, "object %llu: size beyond 2^63",
+				(unsigned long long)obj);
+	}
+	*out = n;
+	return 0;
+}
+
+/* The root directory of dataset ds (through its ZPL master node). */
+static int dataset_root(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t ds, struct zfs_node **out)
+{
+	struct dnode os, master;
+	int r = dataset_objset(ctx, fs, ds, &os);
+	if (!r)
+		r = dnode_get(ctx, fs, &os, 1, &master);
+	if (r)
+		return r;
+	uint64_t version = 0, root = 0;
+	if ((r = zap_lookup(ctx, fs, &master, "VERSION", 7, &version)) == 0 &&
+	    version > ZPL_VERSION_MAX)
+		return gb_error(ctx, GB_E_UNSUPPORTED,
+				"ZPL version %llu (system attributes) is not supported",
+				(unsigned long long)version);
+	if (r && r != GB_E_NOT_FOUND)
+		return r;
+	if ((r = zap_lookup(ctx, fs, &master, "ROOT", 4, &root))) {
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "master node without ROOT");
+		return r;
+	}
+	if ((r = load_node(ctx, fs, &os, root, out)))
+		return r;
+	if ((*out)->base.st.type != GB_FT_DIR) {
+		free(*out);
+		return gb_error(ctx, GB_E_CORRUPT, "root is not a directory");
+	}
+	return 0;
+}
+
+static int zfs_root(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node **out)
+{
+	struct zfs_fs *fs = (struct zfs_fs *)base;
+	uint64_t ds;
+	struct zfs_node *n;
+	int r = dir_head(ctx, fs, fs->root_dir, &ds);
+	if (!r)
+		r = dataset_root(ctx, fs, ds, &n);
+	if (r)
+		return r;
+	n->dsl_dir = fs->root_dir;
+	*out = &n->base;
+	return 0;
+}
+
+static void zfs_release(struct gb_fs *fs, struct gb_node *node)
+{
+	(void)fs;
+	free(node);
+}
+
+/* A dataset with no directory at this place in its parent: listed and
+ * entered only through GRUB's dataset syntax. */
+static int virtual_node(struct gb_ctx *ctx, uint64_t dir, struct gb_node **out)
+{
+	struct zfs_node *n = calloc(1, sizeof(*n));
+	if (!n)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	n->base.st.type = GB_FT_DIR;
+	n->base.st.mode = 0555;
+	n->dsl_dir = dir;
+	*out = &n->base;
+	return 0;
+}
+
+/* "child@snap" from dataset dir: the child's (or dir's, for "@snap")
+ * head dataset, or the named snapshot of it. */
+static int enter_dataset(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t dir, const char *name,
+			 size_t len, struct gb_node **out)
+{
+	const char *at = memchr(name, '@', len);
+	size_t dlen = (size_t)(at - name), slen = len - dlen - 1;
+	int r;
+	if (dlen && (r = dsl_child(ctx, fs, dir, name, dlen, &dir)))
+		return r;
+	uint64_t ds;
+	if ((r = dir_head(ctx, fs, dir, &ds)))
+		return r;
+	if (slen) {
+		struct dnode dn;
+		if ((r = mos_bonus(ctx, fs, ds, OT_DSL_DATASET, 256, &dn)))
+			return r;
+		uint64_t snaps = rd64(dn.be, dn_bonus(&dn) + 32);
+		struct dnode zdn;
+		if ((r = dnode_get(ctx, fs, &fs->mos, snaps, &zdn)) ||
+		    (r = zap_lookup(ctx, fs, &zdn, at + 1, slen, &ds)))
+			return r;
+	}
+	struct zfs_node *n;
+	if ((r = dataset_root(ctx, fs, ds, &n)))
+		return r;
+	*out = &n->base;
+	return 0;
+}
+
+static int zfs_lookup(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dnode,
+		      const char *name, size_t len, struct gb_node **out)
+{
+	struct zfs_fs *fs = (struct zfs_fs *)base;
+	struct zfs_node *dir = (struct zfs_node *)dnode;
+	int r;
+	if (dir->dsl_dir && memchr(name, '@', len)) {
+		r = enter_dataset(ctx, fs, dir->dsl_dir, name, len, out);
+		if (r != GB_E_NOT_FOUND)
+			return r;
+	}
+	uint64_t child_dir = 0;
+	if (dir->dsl_dir && (r = dsl_child(ctx, fs, dir->dsl_dir, name, len, &child_dir)) &&
+	    r != GB_E_NOT_FOUND)
+		return r;
+	if (!dir->zpl)
+		return child_dir ? virtual_node(ctx, child_dir, out) : GB_E_NOT_FOUND;
+	uint64_t de;
+	r = zap_lookup(ctx, fs, &dir->dn, name, len, &de);
+	if (r == GB_E_NOT_FOUND && child_dir)
+		return virtual_node(ctx, child_dir, out);
+	if (r)
+		return r;
+	struct zfs_node *n;
+	if ((r = load_node(ctx, fs, &dir->os, de & ((1ull << 48) - 1), &n)))
+		return r;
+	if (n->base.st.type == GB_FT_DIR)
+		n->dsl_dir = child_dir;
+	*out = &n->base;
+	return 0;
+}
+
+struct list {
+	int (*fn)(void *arg, const struct gb_dirent *de);
+	void *arg;
+	bool datasets;
+};
+
+static int list_cb(void *arg, const char *name, uint64_t value)
+{
+	struct list *l = arg;
+	struct gb_dirent d = { .name = name };
+	if (l->datasets) {
+		d.type = GB_FT_DIR;
+		d.ino = value;
+	} else {
+		d.ino = value & ((1ull << 48) - 1);
+		switch (value >> 60) {
+		case 4: d.type = GB_FT_DIR; break;
+		case 8: d.type = GB_FT_REG; break;
+		case 10: d.type = GB_FT_LNK; break;
+		default: d.type = GB_FT_OTHER;
+		}
+	}
+	return l->fn(l->arg, &d) ? 1 : 0;
+}
+
+static int zfs_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dnode,
+		       int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
+{
+	struct zfs_fs *fs = (struct zfs_fs *)base;
+	struct zfs_node *dir = (struct zfs_node *)dnode;
+	struct list l = { .fn = fn, .arg = arg, .datasets = !dir->zpl };
+	int r;
+	if (dir->zpl) {
+		r = zap_walk(ctx, fs, &dir->dn, list_cb, &l);
+	} else {
+		/* a dataset with no directory: its child datasets */
+		struct dnode dn, zdn;
+		if ((r = mos_bonus(ctx, fs, dir->dsl_dir, OT_DSL_DIR, 40, &dn)) ||
+		    (r = dnode_get(ctx, fs, &fs->mos, rd64(dn.be, dn_bonus(&dn) + 32), &zdn)))
+			return r;
+		r = zap_walk(ctx, fs, &zdn, list_cb, &l);
+	}
+	return r > 0 ? 0 : r;
+}
+
+static int zfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node, uint64_t off,
+		     void *buf, size_t len, size_t *got)
+{
+	struct zfs_fs *fs = (struct zfs_fs *)base;
+	struct zfs_node *n = (struct zfs_node *)node;
+	uint64_t size = node->st.size;
+	*got = 0;
+	if (!n->zpl || off >= size || len == 0)
+		return 0;
+	if (len > size - off)
+		len = (size_t)(size - off);
+	uint32_t bs = n->dn.datablksz;
+	uint8_t *blk = malloc(bs);
+	if (!blk)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	uint8_t *o = buf;
+	int r = 0;
+	while (len) {
+		uint64_t blkid = off / bs;
+		size_t in = (size_t)(off % bs), take = bs - in;
+		if (take > len)
+			take = len;
+		if ((r = dn_read_block(ctx, fs, &n->dn, blkid, blk, NULL)))
+			break;
+		memcpy(o, blk + in, take);
+		o += take;
+		off += take;
+		len -= take;
+		*got += take;
+	}
+	free(blk);
+	return r;
+}
+
+static int zfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node, char *buf,
+			size_t cap, size_t *len)
+{
+	struct zfs_node *n = (struct zfs_node *)node;
+	/* a short target follows the znode in the bonus buffer */
+	bool inl = node->st.size <= (uint64_t)n->dn.bonuslen - ZNODE_SIZE;
+	return gb_fs_symlink_target(ctx, base, node, inl ? dn_bonus(&n->dn) + ZNODE_SIZE : NULL,
+				    buf, cap, len);
+}
+
+/* ---- the boot dataset, for GRUB legacy's bootfs and $ZFS-BOOTFS -------- */
+
+struct byval {
+	uint64_t value;
+	char name[ZAP_NAME_MAX + 1];
+	bool found;
+};
+
+static int byval_cb(void *arg, const char *name, uint64_t value)
+{
+	struct byval *b = arg;
+	if (value != b->value)
+		return 0;
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	b->found = true;
+	return 1;
+}
+
+/* The name of DSL dir `dir` relative to the pool ("ROOT/be"). */
+static int dir_name(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t dir, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (int depth = 0; dir != fs->root_dir; depth++) {
+		struct dnode dn, pdn, zdn;
+		int r;
+		if (depth > 64)
+			return gb_error(ctx, GB_E_CORRUPT, "dataset hierarchy too deep");
+		if ((r = mos_bonus(ctx, fs, dir, OT_DSL_DIR, 40, &dn)))
+			return r;
+		uint64_t parent = rd64(dn.be, dn_bonus(&dn) + 16);
+		if ((r = mos_bonus(ctx, fs, parent, OT_DSL_DIR, 40, &pdn)) ||
+		    (r = dnode_get(ctx, fs, &fs->mos, rd64(pdn.be, dn_bonus(&pdn) + 32), &zdn)))
+			return r;
+		struct byval b = { .value = dir };
+		if ((r = zap_walk(ctx, fs, &zdn, byval_cb, &b)) < 0)
+			return r;
+		if (!b.found)
+			return gb_error(ctx, GB_E_CORRUPT, "dataset %llu is not in its parent",
+					(unsigned long long)dir);
+		size_t have = strlen(out), nl = strlen(b.name);
+		if (nl + 1 + have >= cap)
+			return gb_error(ctx, GB_E_LIMIT, "dataset name too long");
+		memmove(out + nl + (have ? 1 : 0), out, have + 1);
+		memcpy(out, b.name, nl);
+		if (have)
+			out[nl] = '/';
+		dir = parent;
+	}
+	return 0;
+}
+
+static int zfs_bootfs(struct gb_ctx *ctx, struct gb_fs *base, const char *name,
+		      struct gb_fs_bootfs *out)
+{
+	struct zfs_fs *fs = (struct zfs_fs *)base;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->pool, sizeof(out->pool), "%s", fs->pool);
+	snprintf(out->bootpath, sizeof(out->bootpath), "%s", fs->bootpath);
+	uint64_t dir = fs->root_dir;
+	int r;
+	if (name) {
+		/* "pool/ROOT/be": the pool's name, then child datasets */
+		size_t pl = strlen(fs->pool);
+		if (strncmp(name, fs->pool, pl) || (name[pl] && name[pl] != '/'))
+			return gb_error(ctx, GB_E_NOT_FOUND, "bootfs %s is not in pool %s", name, fs->pool);
+		const char *p = name + pl;
+		while (*p) {
+			while (*p == '/')
+				p++;
+			size_t cl = strcspn(p, "/");
+			if (!cl)
+				break;
+			if ((r = dsl_child(ctx, fs, dir, p, cl, &dir))) {
+				if (r == GB_E_NOT_FOUND)
+					r = gb_error(ctx, r, "no dataset %s", name);
+				return r;
+			}
+			p += cl;
+		}
+		if ((r = dir_head(ctx, fs, dir, &out->obj)))
+			return r;
+	} else {
+		/* the pool's bootfs property (a dataset object), else the root */
+		uint64_t props = 0, ds = 0;
+		r = mos_zap_lookup(ctx, fs, 1, "pool_props", &props);
+		if (r == 0)
+			r = mos_zap_lookup(ctx, fs, props, "bootfs", &ds);
+		if (r && r != GB_E_NOT_FOUND)
+			return r;
+		if (r == 0 && ds) {
+			struct dnode dn;
+			if ((r = mos_bonus(ctx, fs, ds, OT_DSL_DATASET, 256, &dn)))
+				return r;
+			dir = rd64(dn.be, dn_bonus(&dn));
+			out->obj = ds;
+		} else if ((r = dir_head(ctx, fs, dir, &out->obj))) {
+			return r;
+		}
+	}
+	return dir_name(ctx, fs, dir, out->dataset, sizeof(out->dataset));
+}
+
+const struct gb_fs_driver gb_fs_zfs = {
+	.name = "zfs",
+	.probe = zfs_probe,
+	.mount = zfs_mount,
+	.umount = zfs_umount,
+	.root = zfs_root,
+	.lookup = zfs_lookup,
+	.readdir = zfs_readdir,
+	.readlink = zfs_readlink,
+	.pread = zfs_pread,
+	.release = zfs_release,
+	.bootfs = zfs_bootfs,
+};

@@ -1,0 +1,230 @@
+# ZFS pools made by zfs-fuse (pool versions 23, 14 and 2) on sparse files:
+# compression off/lzjb/gzip/gzip-9/zle per dataset, nested datasets and a
+# snapshot read through GRUB's "dataset@snapshot/path" syntax, files with
+# one, two and three levels of indirect blocks, holes, micro and fat ZAP
+# directories, short and long symlinks, a two-way mirror, a raidz pool
+# (refused), an illumos-style menu.lst with bootfs and $ZFS-BOOTFS, and
+# targeted corruption. Oracles: the source tree, blkid, zdb (dataset
+# object numbers) and grub-fstest.
+. "$GB_TOP/tests/lib/common.sh"
+wanted zfs/ || exit 0
+command -v zfs-fuse >/dev/null || { fail zfs/setup "zfs-fuse is not installed"; exit 0; }
+
+# One zfs-fuse daemon for the script (its socket is /var/run/zfs); stopped
+# on exit, pools exported first so that nothing stays imported.
+if zpool list >/dev/null 2>&1; then
+	fail zfs/setup "a zfs-fuse daemon is already running"
+	exit 0
+fi
+stop_daemon() {
+	for p in $(zpool list -H -o name 2>/dev/null); do zpool export -f "$p" >/dev/null 2>&1; done
+	[ -s "$GB_WORK/zfs-fuse.pid" ] && kill "$(cat "$GB_WORK/zfs-fuse.pid")" 2>/dev/null
+	sleep 0.5
+}
+trap stop_daemon EXIT
+zfs-fuse -p "$GB_WORK/zfs-fuse.pid" --no-kstat-mount -m 32 || { fail zfs/setup "zfs-fuse did not start"; exit 0; }
+for _ in $(seq 50); do zpool list >/dev/null 2>&1 && break; sleep 0.1; done
+
+# The tree: make_tree's /boot shapes plus what ZFS stores differently.
+make_tree src
+seq 1 150000 >src/boot/text.txt                  # compresses (lzjb, gzip)
+head -c 200000 /dev/zero >src/zeros               # zle's case; all-zero blocks
+truncate -s 3M src/sparse && printf 'middle' | dd of=src/sparse bs=1 seek=1500000 conv=notrunc status=none
+# names longer than 50 bytes make a fat ZAP at once; 300 of them fill
+# several leaf blocks (kept out of src: read by ls, not file by file)
+mkdir -p names
+long=$(printf 'n%.0s' $(seq 60))
+for i in $(seq 1 300); do echo "$i" >"names/$long-$i"; done
+
+zfs_tree() { # copy src into a mounted dataset
+	cp -a src/. "$1/"
+}
+
+# grub_cmp NAME IMAGE PREFIX FILE...: grub-fstest reads FILEs (paths of
+# src) at PREFIX ("/@" for the root dataset) as guestboot does.
+grub_cmp() {
+	local name=$1 img=$2 prefix=$3 bad="" f
+	shift 3
+	wanted "$name" || return 0
+	for f in "$@"; do
+		rm -f grub.out
+		if ! grub-fstest "$img" cp "(loop0)$prefix$f" grub.out 2>/dev/null || ! cmp -s grub.out "src$f"; then
+			bad="$bad $f(grub)"
+		fi
+	done
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "differ:$bad"; fi
+}
+
+# ---- pool version 23: a dataset per compression ------------------------
+truncate -s 192M v23.img
+zpool create -o version=23 -m "$PWD/m23" tp23 "$PWD/v23.img"
+zfs set compression=off tp23
+zfs_tree m23
+cp -a names m23/
+datasets="lzjb gzip gzip-9 zle"
+for c in $datasets; do
+	zfs create -o compression="$c" "tp23/$c"
+	zfs_tree "m23/$c"
+done
+zfs create -o recordsize=512 -o compression=lzjb tp23/small   # three levels of indirect blocks
+cp src/boot/vmlinuz-6.1.0-test m23/small/
+sync
+zpool export tp23
+
+# ---- an illumos-style pool: menu.lst in the root dataset, the system in
+# boot environments (one is the pool's bootfs) ---------------------------
+truncate -s 96M illumos.img
+zpool create -o version=23 -m "$PWD/mi" rpool "$PWD/illumos.img"
+zfs create rpool/ROOT
+zfs create -o compression=lzjb rpool/ROOT/be
+zfs create rpool/ROOT/old
+mkdir -p mi/ROOT/be/platform/i86pc/kernel/amd64 mi/ROOT/be/platform/i86pc/amd64 mi/boot/grub \
+	mi/ROOT/old/platform/i86pc/kernel/amd64
+head -c 300000 /dev/urandom >unix
+head -c 200000 /dev/urandom >archive
+cp unix mi/ROOT/be/platform/i86pc/kernel/amd64/unix
+cp archive mi/ROOT/be/platform/i86pc/amd64/boot_archive
+echo old >mi/ROOT/old/platform/i86pc/kernel/amd64/unix
+echo before >mi/ROOT/be/version
+zfs snapshot rpool/ROOT/be@first
+echo after >mi/ROOT/be/version
+cat >mi/boot/grub/menu.lst <<'EOF'
+default 0
+timeout 3
+title OmniOS be
+findroot (pool_rpool,0,a)
+bootfs rpool/ROOT/be
+kernel$ /platform/i86pc/kernel/$ISADIR/unix -B $ZFS-BOOTFS,console=ttya
+module$ /platform/i86pc/$ISADIR/boot_archive
+title OmniOS old
+bootfs rpool/ROOT/old
+kernel$ /platform/i86pc/kernel/amd64/unix -B $ZFS-BOOTFS
+title OmniOS (the pool's bootfs property)
+kernel$ /platform/i86pc/kernel/amd64/unix -B $ZFS-BOOTFS
+EOF
+zpool set bootfs=rpool/ROOT/be rpool
+# zdb names each dataset's object number ("ID"): what zfs-bootfs= carries
+ds_id() { zdb -d "$1" 2>/dev/null | sed -n 's/.*, ID \([0-9]*\),.*/\1/p' | head -1; }
+be_obj=$(ds_id rpool/ROOT/be)
+old_obj=$(ds_id rpool/ROOT/old)
+sync
+zpool export rpool
+
+compare_tree_at zfs/v23/root/cat v23.img "" src
+compare_ls zfs/v23/root/ls-boot v23.img 0 /boot src
+compare_ls zfs/v23/root/ls-fatzap v23.img 0 /names .
+check zfs/v23/root/fatzap-cat cmp <("$GUESTBOOT" cat v23.img "/names/$long-299" 2>&1) "names/$long-299"
+compare_blkid zfs/v23/inspect v23.img 0
+for c in $datasets; do
+	compare_tree_at "zfs/v23/$c/cat" v23.img "/$c@" src
+done
+check zfs/v23/small/three-levels cmp <("$GUESTBOOT" cat v23.img /small@/vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
+grub_cmp zfs/v23/grub-fstest/root v23.img /@ /boot/vmlinuz /boot/text.txt /sparse /etc/grubdir/grub.cfg
+grub_cmp zfs/v23/grub-fstest/gzip v23.img /gzip@ /boot/text.txt /zeros /deep/a/b/c/d/e/file
+grub_cmp zfs/v23/grub-fstest/zle v23.img /zle@ /zeros /boot/initrd.img-6.1.0-test
+check zfs/illumos/snapshot bash -c "[ \"\$('$GUESTBOOT' cat illumos.img /ROOT/be@first/version)\" = before ] && [ \"\$('$GUESTBOOT' cat illumos.img /ROOT/be@/version)\" = after ]"
+check zfs/illumos/dataset-ls bash -c "[ \"\$('$GUESTBOOT' ls illumos.img /ROOT/be@/ | tr '\n' ' ')\" = 'platform version ' ]"
+check zfs/illumos/grub-fstest bash -c "grub-fstest illumos.img cp '(loop0)/ROOT/be@/platform/i86pc/kernel/amd64/unix' grub.unix && cmp grub.unix unix && '$GUESTBOOT' cat illumos.img /ROOT/be@/platform/i86pc/kernel/amd64/unix | cmp - unix"
+expect_error zfs/illumos/no-dataset 3 "no such file" "$GUESTBOOT" cat illumos.img /nope@/x
+expect_error zfs/illumos/no-snapshot 3 "no such file" "$GUESTBOOT" cat illumos.img /ROOT/be@nope/version
+
+# illumos menu.lst: bootfs line, then the pool's bootfs property; files
+# from the boot dataset; $ZFS-BOOTFS as pygrub's libfsimage expands it.
+# illumos menu.lst: each entry's bootfs, else the pool's bootfs property;
+# files from the boot dataset; $ZFS-BOOTFS as pygrub's libfsimage expands it
+if wanted zfs/illumos/menulst; then
+	json=$("$GUESTBOOT" list --json illumos.img 2>&1)
+	got=$(jq -r '.entries[] | .kernel + " " + .args' <<<"$json" 2>/dev/null)
+	want="/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj,console=ttya
+/ROOT/old@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$old_obj
+/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj"
+	if [ -n "$be_obj" ] && [ -n "$old_obj" ] && [ "$got" = "$want" ]; then
+		pass zfs/illumos/menulst
+	else
+		fail zfs/illumos/menulst "want: $want" "got: $got $json"
+	fi
+fi
+if wanted zfs/illumos/extract; then
+	rm -rf ex && mkdir ex
+	if "$GUESTBOOT" extract -o ex --entry 1 illumos.img >ex.json 2>ex.err &&
+		[ "$(cat ex/vmlinuz)" = old ]; then
+		pass zfs/illumos/extract
+	else
+		fail zfs/illumos/extract "$(cat ex.json ex.err)"
+	fi
+fi
+
+# ---- older pool versions (objset and feature differences) ---------------
+for v in 14 2; do
+	truncate -s 96M "v$v.img"
+	zpool create -o version=$v -m "$PWD/m$v" "tp$v" "$PWD/v$v.img"
+	zfs set compression=lzjb "tp$v"
+	zfs_tree "m$v"
+	cp -a names "m$v/"
+	sync
+	zpool export "tp$v"
+	compare_tree_at "zfs/v$v/cat" "v$v.img" "" src
+	compare_ls "zfs/v$v/ls-fatzap" "v$v.img" 0 /names .
+done
+
+# ---- a mirror: each half reads alone; a raidz pool is refused ------------
+truncate -s 96M mir-a.img mir-b.img rz-a.img rz-b.img rz-c.img
+zpool create -m "$PWD/mm" tpm mirror "$PWD/mir-a.img" "$PWD/mir-b.img"
+printf 'UNIQUE-MARKER-%04d\n' $(seq 1 3000) >mm/marked
+cp src/boot/vmlinuz-6.1.0-test mm/
+zpool create -m "$PWD/mr" tpr raidz "$PWD/rz-a.img" "$PWD/rz-b.img" "$PWD/rz-c.img"
+echo x >mr/x
+sync
+zpool export tpm
+zpool export tpr
+for half in a b; do
+	check "zfs/mirror/$half" cmp <("$GUESTBOOT" cat "mir-$half.img" /vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
+done
+expect_error zfs/raidz 4 "raidz vdevs are not supported" "$GUESTBOOT" cat rz-a.img /x
+
+# ---- corruption (expect_bad: under the sanitizer build too) -------------
+img_size=$(stat -c %s v23.img)
+label_offsets="0 262144 $((img_size - 524288)) $((img_size - 262144))"
+cp v23.img noub.img
+for o in $label_offsets; do dd if=/dev/zero of=noub.img bs=1024 seek=$(((o + 131072) / 1024)) count=128 conv=notrunc status=none; done
+expect_bad zfs/corrupt/no-uberblock 5 "no valid uberblock" cat noub.img /boot/grub/grub.cfg
+cp v23.img nolabel.img
+for o in $label_offsets; do printf '\x07' | dd of=nolabel.img bs=1 seek=$((o + 16384)) conv=notrunc status=none; done
+expect_bad zfs/corrupt/labels 3 "no volume with a file system" cat nolabel.img /boot/grub/grub.cfg
+# the newest blocks are gone: an older uberblock (an empty root) is used
+head -c 6M v23.img >trunc.img
+expect_bad zfs/corrupt/truncated 3 "no such file" cat trunc.img /boot/vmlinuz-6.1.0-test
+# a data block with one flipped byte fails its checksum; the other half
+# of the mirror still has it
+marker=$(grep -boa 'UNIQUE-MARKER-1500' mir-a.img | head -1 | cut -d: -f1)
+if [ -n "$marker" ]; then
+	printf 'X' | dd of=mir-a.img bs=1 seek="$marker" conv=notrunc status=none
+	expect_bad zfs/corrupt/checksum 5 "checksum mismatch" cat mir-a.img /marked
+	check zfs/corrupt/other-half cmp <("$GUESTBOOT" cat mir-b.img /marked 2>&1) <(printf 'UNIQUE-MARKER-%04d\n' $(seq 1 3000))
+else
+	fail zfs/corrupt/checksum "marker not found uncompressed in the image"
+fi
+
+# Byte flips in the labels' nvlists (the same byte of all four, so that no
+# intact copy hides them) and uberblocks: a clean exit every time.
+if wanted zfs/corrupt/label-flips; then
+	size=$(stat -c %s illumos.img)
+	offs="0 262144 $((size - 524288)) $((size - 262144))"
+	bad="" x=7
+	for i in $(seq 1 40); do
+		cp --sparse=always illumos.img flip.img
+		x=$(((x * 1103515245 + 12345) % 2147483648))
+		if [ $((i % 2)) -eq 0 ]; then rel=$((16384 + x % 2048)); else rel=$((131072 + x % 8192)); fi
+		val=$(printf '\\x%02x' $(((x >> 8) % 256)))
+		for o in $offs; do printf "$val" | dd of=flip.img bs=1 seek=$((o + rel)) conv=notrunc status=none; done
+		for b in "${bins[@]}"; do
+			timeout 20 "$b" cat flip.img /ROOT/be@/version >/dev/null 2>flip.err
+			rc=$?
+			if [ "$rc" -ne 0 ] && { [ "$rc" -gt 10 ] || [ "$(wc -l <flip.err)" -ne 1 ]; } ||
+				grep -q -e Sanitizer -e 'runtime error' flip.err; then
+				bad="$bad $rel($rc:$(head -c 100 flip.err))"
+			fi
+		done
+	done
+	if [ -z "$bad" ]; then pass zfs/corrupt/label-flips; else fail zfs/corrupt/label-flips "$bad"; fi
+fi

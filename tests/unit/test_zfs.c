@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ZFS block decompressors: lz4 against liblz4's own compressor behind
+ * ZFS's 4-byte big-endian length (zfs-fuse cannot write lz4), and lzjb
+ * and zle on streams built by hand from the formats' description; every
+ * truncation and a bad length fail cleanly. */
+#include "t.h"
+#include "fs/zfs.h"
+#include "guestboot.h"
+
+#include <lz4.h>
+#include <stdlib.h>
+
+/* A 128 KiB block with text, zeros and noise: something to compress. */
+static uint8_t *sample(size_t n)
+{
+	uint8_t *p = malloc(n);
+	uint32_t x = 12345;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		p[i] = i % 4096 < 1024 ? 0 : i % 4096 < 3000 ? (uint8_t)("zfs block "[i % 10]) : (uint8_t)(x >> 24);
+	}
+	return p;
+}
+
+/* ZFS's lz4 framing: big-endian compressed length, the LZ4 block, then
+ * padding up to the sector-rounded physical size. */
+static size_t zfs_lz4(const uint8_t *src, size_t n, uint8_t *dst, size_t cap)
+{
+	int c = LZ4_compress_default((const char *)src, (char *)dst + 4, (int)n, (int)cap - 4);
+	if (c <= 0)
+		return 0;
+	dst[0] = (uint8_t)(c >> 24);
+	dst[1] = (uint8_t)(c >> 16);
+	dst[2] = (uint8_t)(c >> 8);
+	dst[3] = (uint8_t)c;
+	size_t psize = ((size_t)c + 4 + 511) & ~(size_t)511;
+	memset(dst + 4 + c, 0xAA, psize - 4 - (size_t)c);
+	return psize;
+}
+
+static void test_lz4_roundtrip(void)
+{
+	size_t n = 128 << 10;
+	uint8_t *src = sample(n), *comp = malloc(n + 1024), *out = malloc(n);
+	size_t psize = zfs_lz4(src, n, comp, n + 1024);
+	CHECK(psize > 0 && psize < n);
+	CHECK_INT(gb_zfs_decompress(GB_ZIO_COMP_LZ4, comp, psize, out, n), 0);
+	CHECK(!memcmp(out, src, n));
+	/* a length past the buffer, and a stream cut anywhere, fail */
+	uint8_t saved = comp[1];
+	comp[1] = 0x7f;
+	CHECK_INT(gb_zfs_decompress(GB_ZIO_COMP_LZ4, comp, psize, out, n), GB_E_CORRUPT);
+	comp[1] = saved;
+	for (size_t cut = 0; cut < psize; cut += 97) {
+		uint32_t len = (uint32_t)comp[0] << 24 | comp[1] << 16 | comp[2] << 8 | comp[3];
+		if (cut >= 4 && len <= cut - 4)
+			continue; /* the whole stream is still there */
+		uint8_t *copy = malloc(cut ? cut : 1); /* exact size: ASan sees overreads */
+		memcpy(copy, comp, cut);
+		CHECK(gb_zfs_decompress(GB_ZIO_COMP_LZ4, copy, cut, out, n) != 0);
+		free(copy);
+	}
+	/* the output must fill the logical size exactly */
+	CHECK(gb_zfs_decompress(GB_ZIO_COMP_LZ4, comp, psize, out, n - 1) != 0);
+	free(src);
+	free(comp);
+	free(out);
+}
+
+/* lzjb: a copy-map byte, then literals (bit clear) or 2-byte matches
+ * (6 bits length - 3, 10 bits distance). */
+static void test_lzjb(void)
+{
+	/* "abc", then a match of 3 + 5 bytes at distance 3, then "!" */
+	const uint8_t s[] = { 0x08, 'a', 'b', 'c', 5 << 2, 3, '!' };
+	uint8_t out[12];
+	CHECK_INT(gb_zfs_decompress(GB_ZIO_COMP_LZJB, s, sizeof(s), out, sizeof(out)), 0);
+	CHECK(!memcmp(out, "abcabcabcab!", 12));
+	/* distance 0, distance before the start, truncation */
+	const uint8_t d0[] = { 0x02, 'a', 0, 0 };
+	const uint8_t far[] = { 0x02, 'a', 0, 9 };
+	CHECK_INT(gb_zfs_decompress(GB_ZIO_COMP_LZJB, d0, sizeof(d0), out, 4), GB_E_CORRUPT);
+	CHECK_INT(gb_zfs_decompress(GB_ZIO_COMP_LZJB, far, sizeof(far), out, 4), GB_E_CORRUPT);
+	for (size_t n = 0; n < sizeof(s); n++) {
+		uint8_t *copy = malloc(n ? n : 1);
+		memcpy(copy, s, n);
+		CHECK(gb_zfs_decompress(GB_ZIO_COMP_LZJB, copy, n, out, sizeof(out)) != 0);
+		free(copy);
+	}
+}
+
+/* zle: n < 64 is n + 1 literals, otherwise n - 63 zeros. */
+static void test_zle(void)
+{
+	const uint8_t s[] = { 1, 'h', 'i', 64 + 4, 0, 'x' };
+	uint8_t out[8], want[8] = { 'h', 'i', 0, 0, 0, 0, 0, 'x' };
+	CHECK_INT(gb_zfs_decompress(GB_ZIO_COMP_ZLE, s, sizeof(s), out, sizeof(out)), 0);
+	CHECK(!memcmp(out, want, sizeof(want)));
+	CHECK(gb_zfs_decompress(GB_ZIO_COMP_ZLE, s, sizeof(s), out, 6) != 0);  /* zeros overflow */
+	CHECK(gb_zfs_decompress(GB_ZIO_COMP_ZLE, s, 5, out, sizeof(out)) != 0); /* short */
+	CHECK_INT(gb_zfs_decompress(99, s, sizeof(s), out, sizeof(out)), GB_E_UNSUPPORTED);
+}
+
+const struct t_case zfs_cases[] = {
+	{ "zfs/lz4-roundtrip", test_lz4_roundtrip },
+	{ "zfs/lzjb", test_lzjb },
+	{ "zfs/zle", test_zle },
+	{ NULL, NULL },
+};
