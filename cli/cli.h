@@ -45,6 +45,10 @@ void cli_put_safe(FILE *f, const char *s);
  * overlong forms, surrogates or values past U+10FFFF), or 0. */
 size_t cli_utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* Print a JSON document (pretty, '/' unescaped) on stdout and free it. */
+struct json_object;
+void cli_print_json(struct json_object *root);
+
 /* A byte count with an optional K, M or G suffix. */
 bool cli_parse_size(const char *s, uint64_t *out);
 /* write() until done; -1 with errno on failure. */
