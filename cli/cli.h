@@ -41,9 +41,10 @@ bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);
 /* Guest text for a terminal: printable ASCII and UTF-8 as is; controls
  * (C0, DEL, C1), stray bytes and '\\' escaped as \xNN or \uNNNN. */
 void cli_put_safe(FILE *f, const char *s);
-/* Length of the valid UTF-8 sequence of at most n bytes at s (2 to 4; no
- * overlong forms, surrogates or values past U+10FFFF), or 0. */
-size_t cli_utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Print a JSON document (pretty, '/' unescaped) on stdout and free it. */
+struct json_object;
+void cli_print_json(struct json_object *root);
 
 /* A byte count with an optional K, M or G suffix. */
 bool cli_parse_size(const char *s, uint64_t *out);

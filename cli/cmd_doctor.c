@@ -81,9 +81,7 @@ static void print_json(const struct gb_report *r, const char *image, const char 
 	for (size_t i = 0; i < gb_report_note_count(r); i++)
 		json_object_array_add(notes, json_object_new_string(gb_report_note(r, i)));
 	json_object_object_add(root, "checked", notes);
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	cli_print_json(root);
 }
 
 int cmd_doctor(int argc, char **argv)

@@ -70,10 +70,7 @@ static void print_json(struct gb_image *img, const char *path, const struct gb_i
 		json_object_array_add(vols, o);
 	}
 	json_object_object_add(root, "volumes", vols);
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						  JSON_C_TO_STRING_SPACED |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	cli_print_json(root);
 }
 
 static void print_text(struct gb_image *img, const char *path, const struct gb_image_options *io)
@@ -272,9 +269,7 @@ static int inspect_kernels(struct gb_ctx *ctx, struct gb_image *img, const struc
 		json_object *arr = json_object_new_array();
 		walk_entries(ctx, m, list, n, "", 0, arr);
 		json_object_object_add(root, "entries", arr);
-		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
+		cli_print_json(root);
 	} else {
 		walk_entries(ctx, m, list, n, "", 0, NULL);
 	}

@@ -203,9 +203,7 @@ static void print_json(const struct gb_menu *m)
 	for (size_t i = 0; i < gb_menu_warning_count(m); i++)
 		json_object_array_add(w, json_object_new_string(gb_menu_warning(m, i)));
 	json_object_object_add(root, "warnings", w);
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	cli_print_json(root);
 }
 
 int cmd_list(int argc, char **argv)

@@ -62,7 +62,7 @@ static void next_glyph(const char *s, size_t n, struct glyph *g)
 		return;
 	}
 	uint32_t cp;
-	size_t k = u[0] >= 0x80 && utf8_locale ? cli_utf8_sequence(u, n, &cp) : 0;
+	size_t k = u[0] >= 0x80 && utf8_locale ? gb_utf8_decode(u, n, &cp) : 0;
 	if (k) {
 		g->used = k;
 		int w = wcwidth((wchar_t)cp);

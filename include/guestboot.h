@@ -307,6 +307,11 @@ enum gb_pygrub_format { GB_PYGRUB_SXP, GB_PYGRUB_SIMPLE, GB_PYGRUB_SIMPLE0 };
 int gb_pygrub_format(struct gb_ctx *ctx, int format, const char *kernel,
 		     const char *ramdisk, const char *args, char **data, size_t *len);
 
+/* Guest text is shown escaped; this decodes one UTF-8 sequence of at most
+ * n bytes at s: its length (1 for ASCII), 0 when it is not valid UTF-8
+ * (overlong forms, surrogates and values past U+10FFFF included). */
+size_t gb_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* ---- output: what `extract` prints ---------------------------------------- */
 
 enum gb_out_format { GB_OUT_JSON, GB_OUT_SHELL, GB_OUT_QEMU, GB_OUT_FIRECRACKER };

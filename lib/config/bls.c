@@ -300,11 +300,7 @@ static int parse_entry_text(struct gb_ctx *ctx, struct gb_bls_entry *e, const ch
 	struct gb_lines it;
 	gb_lines_init(&it, text, len);
 	char *line;
-	while ((line = gb_lines_next(&it))) {
-		if (strlen(line) > GB_CFG_MAX_LINE) {
-			gb_menu_warn(menu, "%s:%zu: line too long, ignored", path, it.lineno);
-			continue;
-		}
+	while ((line = gb_lines_next_bounded(&it, menu, path))) {
 		char *rest = gb_trim(line);
 		if (!*rest || *rest == '#')
 			continue;

@@ -29,6 +29,14 @@ char *gb_lines_next(struct gb_lines *it)
 	return line;
 }
 
+char *gb_lines_next_bounded(struct gb_lines *it, struct gb_menu *menu, const char *path)
+{
+	char *line;
+	while ((line = gb_lines_next(it)) && strlen(line) > GB_CFG_MAX_LINE)
+		gb_menu_warn(menu, "%s:%zu: line too long, ignored", path, it->lineno);
+	return line;
+}
+
 char *gb_trim(char *s)
 {
 	while (gb_is_space(*s))

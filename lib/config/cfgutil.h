@@ -22,6 +22,9 @@ void gb_lines_init(struct gb_lines *it, char *data, size_t len);
 /* The next line, NUL-terminated in place, "\r\n" and "\n" both ending a
  * line; NULL at the end. */
 char *gb_lines_next(struct gb_lines *it);
+/* The same, but lines longer than GB_CFG_MAX_LINE are skipped with a
+ * warning on menu naming path and line. */
+char *gb_lines_next_bounded(struct gb_lines *it, struct gb_menu *menu, const char *path);
 
 static inline bool gb_is_space(char c)
 {

@@ -206,26 +206,29 @@ static char *expand_zfs_bootfs(struct g1 *g, char *s)
 
 /* ---- entry commands --------------------------------------------------- */
 
-/* Skip "--type=netbsd", "--no-mem-option", "--force"... before the path. */
-static char *next_non_option(char **rest)
+/* The file argument of kernel, initrd, module or chainloader, after any
+ * "--type=netbsd", "--no-mem-option", "--force"... when options are
+ * allowed. *abs stays NULL (with a warning) when there is none. */
+static int boot_file_arg(struct g1 *g, const char *cmd, bool options, char **rest, int *dev,
+			 char **abs)
 {
 	char *w;
-	while ((w = gb_next_word(rest)) && !strncmp(w, "--", 2))
+	while ((w = gb_next_word(rest)) && options && !strncmp(w, "--", 2))
 		;
-	return w;
+	if (!w) {
+		*abs = NULL;
+		gb_menu_warn(g->menu, "%s:%zu: %s without a file", g->path, g->lineno, cmd);
+		return 0;
+	}
+	return set_boot_file(g, w, dev, abs);
 }
 
 static int cmd_kernel(struct g1 *g, char *rest)
 {
 	struct gb_entry *e = g->entry;
-	char *w = next_non_option(&rest);
-	if (!w) {
-		gb_menu_warn(g->menu, "%s:%zu: kernel without a file", g->path, g->lineno);
-		return 0;
-	}
 	int dev;
 	char *abs;
-	int r = set_boot_file(g, w, &dev, &abs);
+	int r = boot_file_arg(g, "kernel", true, &rest, &dev, &abs);
 	if (r || !abs)
 		return r;
 	gb_squeeze_spaces(rest);
@@ -240,14 +243,9 @@ static int cmd_kernel(struct g1 *g, char *rest)
 
 static int cmd_initrd(struct g1 *g, char *rest)
 {
-	char *w = gb_next_word(&rest);
-	if (!w) {
-		gb_menu_warn(g->menu, "%s:%zu: initrd without a file", g->path, g->lineno);
-		return 0;
-	}
 	int dev;
 	char *abs;
-	int r = set_boot_file(g, w, &dev, &abs);
+	int r = boot_file_arg(g, "initrd", false, &rest, &dev, &abs);
 	if (!r && abs)
 		r = gb_entry_add_file(g->ctx, &g->entry->initrds, &g->entry->ninitrds, dev, abs, NULL);
 	free(abs);
@@ -257,18 +255,13 @@ static int cmd_initrd(struct g1 *g, char *rest)
 static int cmd_module(struct g1 *g, char *rest)
 {
 	struct gb_entry *e = g->entry;
-	char *w = next_non_option(&rest);
-	if (!w) {
-		gb_menu_warn(g->menu, "%s:%zu: module without a file", g->path, g->lineno);
-		return 0;
-	}
-	if (!e->kernel.path)
-		gb_menu_warn(g->menu, "%s:%zu: module before kernel", g->path, g->lineno);
 	int dev;
 	char *abs;
-	int r = set_boot_file(g, w, &dev, &abs);
+	int r = boot_file_arg(g, "module", true, &rest, &dev, &abs);
 	if (r || !abs)
 		return r;
+	if (!e->kernel.path)
+		gb_menu_warn(g->menu, "%s:%zu: module before kernel", g->path, g->lineno);
 	gb_squeeze_spaces(rest);
 	e->kind = GB_ENTRY_MULTIBOOT;
 	r = gb_entry_add_file(g->ctx, &e->modules, &e->nmodules, dev, abs, *rest ? rest : NULL);
@@ -279,14 +272,9 @@ static int cmd_module(struct g1 *g, char *rest)
 static int cmd_chainloader(struct g1 *g, char *rest)
 {
 	struct gb_entry *e = g->entry;
-	char *w = next_non_option(&rest);
-	if (!w) {
-		gb_menu_warn(g->menu, "%s:%zu: chainloader without a file", g->path, g->lineno);
-		return 0;
-	}
 	int dev;
 	char *abs;
-	int r = set_boot_file(g, w, &dev, &abs);
+	int r = boot_file_arg(g, "chainloader", true, &rest, &dev, &abs);
 	if (r || !abs)
 		return r;
 	free(e->kernel.path);
@@ -534,12 +522,8 @@ static int parse_text(struct g1 *g, char *text, size_t len)
 	gb_lines_init(&it, text, len);
 	char *line;
 	int r = 0;
-	while (!r && (line = gb_lines_next(&it))) {
+	while (!r && (line = gb_lines_next_bounded(&it, g->menu, g->path))) {
 		g->lineno = it.lineno;
-		if (strlen(line) > GB_CFG_MAX_LINE) {
-			gb_menu_warn(g->menu, "%s:%zu: line too long, ignored", g->path, g->lineno);
-			continue;
-		}
 		line = gb_trim(line);
 		if (!*line || *line == '#')
 			continue;

@@ -257,12 +257,8 @@ static int parse_text(struct lilo *l, char *text, size_t len)
 	gb_lines_init(&it, text, len);
 	char *line;
 	int r = 0;
-	while (!r && (line = gb_lines_next(&it))) {
+	while (!r && (line = gb_lines_next_bounded(&it, l->menu, l->path))) {
 		l->lineno = it.lineno;
-		if (strlen(line) > GB_CFG_MAX_LINE) {
-			gb_menu_warn(l->menu, "%s:%zu: line too long, ignored", l->path, l->lineno);
-			continue;
-		}
 		char *p = line, *name = NULL, *value = NULL;
 		while ((r = next_item(l, line, &p, &name, &value)) == 1)
 			if ((r = setting(l, name, value)))

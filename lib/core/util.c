@@ -128,6 +128,37 @@ int gb_utf16_to_utf8(const uint8_t *src, size_t n, bool big_endian,
 
 /* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * well-known algorithm, written out here). */
+size_t gb_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (!n)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len;
+	uint32_t min, c;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, min = 0x80, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, min = 0x800, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, min = 0x10000, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
 int64_t gb_civil_to_epoch(int64_t y, unsigned m, unsigned d, unsigned hour,
 			  unsigned min, unsigned sec)
 {

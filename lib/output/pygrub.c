@@ -7,29 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Decode one UTF-8 sequence; returns its length, 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (!n || (n == 3 && s[0] >= 0xf0))
-		return 0;
-	uint32_t c = s[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* Python's str.isprintable() for the code points a boot config can carry:
  * controls, the Latin-1 no-break space and soft hyphen, separators and
  * format characters are escaped. */
@@ -51,9 +28,10 @@ static void py_repr(struct gb_sbuf *o, const char *s)
 {
 	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
 	gb_sbuf_add(o, &q, 1);
+	const unsigned char *end = (const unsigned char *)s + strlen(s);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		uint32_t c;
-		size_t n = utf8_decode(p, &c);
+		size_t n = gb_utf8_decode(p, (size_t)(end - p), &c);
 		char esc[16];
 		if (!n) {
 			snprintf(esc, sizeof(esc), "\\x%02x", *p);

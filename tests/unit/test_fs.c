@@ -184,7 +184,44 @@ static void path_clean(void)
 	}
 }
 
+/* Vectors from RFC 3629 and Markus Kuhn's UTF-8 decoder stress test. */
+static void utf8_decode(void)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		uint32_t cp;
+	} cases[] = {
+		{ "A", 1, 0x41 },
+		{ "\xc2\x80", 2, 0x80 },
+		{ "\xdf\xbf", 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 0x800 },
+		{ "\xef\xbf\xbd", 3, 0xfffd },
+		{ "\xf0\x90\x80\x80", 4, 0x10000 },
+		{ "\xf4\x8f\xbf\xbf", 4, 0x10ffff },
+		{ "\xc0\xaf", 0, 0 },             /* overlong '/' */
+		{ "\xe0\x80\xaf", 0, 0 },         /* overlong, 3 bytes */
+		{ "\xed\xa0\x80", 0, 0 },         /* surrogate U+D800 */
+		{ "\xf4\x90\x80\x80", 0, 0 },     /* past U+10FFFF */
+		{ "\xf5\x80\x80\x80", 0, 0 },
+		{ "\x80", 0, 0 },                 /* lone continuation */
+		{ "\xe2\x82", 0, 0 },             /* cut short */
+		{ "\xe2\x28\xa1", 0, 0 },         /* bad continuation */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t cp = 0;
+		const unsigned char *b = (const unsigned char *)cases[i].bytes;
+		size_t n = gb_utf8_decode(b, strlen(cases[i].bytes), &cp);
+		CHECK_INT(n, cases[i].len);
+		if (n)
+			CHECK_INT(cp, cases[i].cp);
+	}
+	uint32_t cp;
+	CHECK_INT(gb_utf8_decode((const unsigned char *)"\xe2\x82\xac", 2, &cp), 0); /* n bounds it */
+}
+
 const struct t_case path_cases[] = {
 	{ "fs/path-clean", path_clean },
+	{ "core/utf8-decode", utf8_decode },
 	{ NULL, NULL },
 };
