@@ -1,6 +1,7 @@
 # bash completion (completions/guestboot.bash) against the binary's own
 # --help texts: the commands, every option of every command, the values
-# help lists, entries of the image on the command line, file names.
+# help lists, entries of the image on the command line, file names; and
+# that the man page covers every command.
 . "$GB_TOP/tests/lib/common.sh"
 
 comp=$GB_TOP/completions/guestboot.bash
@@ -70,4 +71,14 @@ fi
 if wanted completion/files; then
 	got=$(complete_line guestboot --no-sandbox inspect dis)
 	[ "$got" = disk.img ] && pass completion/files || fail completion/files "got: $got"
+fi
+
+# the man page describes every command --help lists
+if wanted doc/man-commands; then
+	missing=""
+	for cmd in $("$GUESTBOOT" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }'); do
+		sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$GB_TOP/doc/guestboot.1" | grep -Eq "^\.BI? \"?$cmd( |\"|$)" ||
+			missing="$missing $cmd"
+	done
+	[ -z "$missing" ] && pass doc/man-commands || fail doc/man-commands "not in doc/guestboot.1 COMMANDS:$missing"
 fi
