@@ -123,6 +123,16 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	{ "pvgrub", required_argument, NULL, CLI_O_PVGRUB }, \
 	{ "platform", required_argument, NULL, CLI_O_PLATFORM }
 
+/* Help lines for the size limits, the menu options and the image options
+ * (extract, menu, kexec). */
+#define CLI_ENTRY_HELP \
+	"      --max-kernel-size BYTES, --max-ramdisk-size BYTES (suffixes K, M, G;\n" \
+	"                         defaults 256M and 1G)\n" \
+	"      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n" \
+	"                         as for 'guestboot list'\n" \
+	"      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n" \
+	"      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
+
 /* The options extract and menu share ("o:f:" as short options). */
 #define CLI_EXTRACT_LONGOPTS \
 	{ "output-dir", required_argument, NULL, 'o' }, \

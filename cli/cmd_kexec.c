@@ -40,12 +40,7 @@ static void kexec_help(void)
 	       "      --load-only        load, do not reboot (then 'systemctl kexec' or\n"
 	       "                         'kexec -e')\n"
 	       "      --kernel-only      load no initrd\n"
-	       "      --max-kernel-size BYTES, --max-ramdisk-size BYTES (suffixes K, M, G;\n"
-	       "                         defaults 256M and 1G)\n"
-	       "      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n"
-	       "                         as for 'guestboot list'\n"
-	       "      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n"
-	       "      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
+	       CLI_ENTRY_HELP
 	       "  -h, --help             this text\n\n"
 	       "When the kernel has no kexec_file_load (ENOSYS) or refuses an unsigned\n"
 	       "kernel, 'kexec -c -l' from kexec-tools loads it instead, if installed.\n");
