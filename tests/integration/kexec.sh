@@ -101,3 +101,24 @@ if wanted kexec/nothing-on-any; then
 	[ "$rc" = 3 ] && [ "$(tail -1 <<<"$out")" = "guestboot: kexec: nothing to boot on any of the 2 devices" ] &&
 		pass kexec/nothing-on-any || fail kexec/nothing-on-any "exit $rc" "$out"
 fi
+
+# The real load, without the right to load (CAP_SYS_BOOT dropped, so
+# nothing can reach the host's kernel): the files are filled and reopened,
+# the call fails (EPERM, or ENOSYS where there is no kexec_file_load) and
+# so does kexec-tools, if present: exit 1, the reason on stderr.
+if wanted kexec/load-refused; then
+	if ! command -v setpriv >/dev/null; then
+		fail kexec/load-refused "setpriv (util-linux) is not installed"
+	else
+		out=$(setpriv --bounding-set=-sys_boot "$GUESTBOOT" kexec --load-only -e debian disk.img 2>"$GB_WORK/load.err")
+		rc=$?
+		err=$(cat "$GB_WORK/load.err")
+		if [ "$rc" = 1 ] && [[ "$err" == "guestboot: kexec: kexec_file_load: "* ]] &&
+			[ "$(tail -1 <<<"$err")" = "guestboot: kexec: disk.img: the kernel could not be loaded" ] &&
+			grep -qx "kernel: 1:/boot/vmlinuz-1" <<<"$out" && ! grep -q "^kexec: loaded" <<<"$out"; then
+			pass kexec/load-refused
+		else
+			fail kexec/load-refused "exit $rc" "stdout: $out" "stderr: $err"
+		fi
+	fi
+fi
