@@ -113,18 +113,32 @@ struct cli_extract {
 enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI_O_KIND,
        CLI_O_PVGRUB, CLI_O_PLATFORM };
 
-/* The options extract and menu share ("o:f:" as short options). */
-#define CLI_EXTRACT_LONGOPTS \
-	{ "output-dir", required_argument, NULL, 'o' }, \
-	{ "format", required_argument, NULL, 'f' }, \
+/* The options that choose an entry and bound its files (extract, menu, kexec). */
+#define CLI_ENTRY_LONGOPTS \
 	{ "kernel-only", no_argument, NULL, CLI_O_KONLY }, \
-	{ "print", no_argument, NULL, CLI_O_PRINT }, \
 	{ "max-kernel-size", required_argument, NULL, CLI_O_MAXK }, \
 	{ "max-ramdisk-size", required_argument, NULL, CLI_O_MAXR }, \
 	{ "config", required_argument, NULL, CLI_O_CONFIG }, \
 	{ "kind", required_argument, NULL, CLI_O_KIND }, \
 	{ "pvgrub", required_argument, NULL, CLI_O_PVGRUB }, \
 	{ "platform", required_argument, NULL, CLI_O_PLATFORM }
+
+/* Help lines for the size limits, the menu options and the image options
+ * (extract, menu, kexec). */
+#define CLI_ENTRY_HELP \
+	"      --max-kernel-size BYTES, --max-ramdisk-size BYTES (suffixes K, M, G;\n" \
+	"                         defaults 256M and 1G)\n" \
+	"      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n" \
+	"                         as for 'guestboot list'\n" \
+	"      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n" \
+	"      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
+
+/* The options extract and menu share ("o:f:" as short options). */
+#define CLI_EXTRACT_LONGOPTS \
+	{ "output-dir", required_argument, NULL, 'o' }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "print", no_argument, NULL, CLI_O_PRINT }, \
+	CLI_ENTRY_LONGOPTS
 
 /* Handle one of those options or an image option (true when c was one); a
  * bad value sets *err to the exit status after printing why. */
@@ -135,6 +149,21 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
  * all. Returns the exit status, after printing any error. */
 int cli_extract_run(const struct cli_extract *x, const char *cmd);
 
+/* What the sandboxed parser reports about the entry it chose: kernel and
+ * initrd as VOL:PATHs (initrd "" when none is written; several are
+ * space-separated); id NULL when the entry has none; volume is the
+ * kernel's VOL name. The strings point into buf. */
+struct cli_entry_result {
+	const char *kernel, *initrd, *args, *path, *title, *id, *volume;
+	char buf[GB_RESULT_MAX];
+};
+/* The core of cli_extract_run: choose the entry of x->image (sandboxed)
+ * and write its kernel and initrd into the descriptors (unused with
+ * print_only; initrd_fd unused with kernel_only). Returns the exit status,
+ * after printing any error. */
+int cli_extract_to_fds(const struct cli_extract *x, int kernel_fd, int initrd_fd,
+		       struct cli_entry_result *res);
+
 int cmd_inspect(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_pygrub(int argc, char **argv);
@@ -144,5 +173,6 @@ int cmd_sandbox_test(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
+int cmd_kexec(int argc, char **argv);
 
 #endif

@@ -25,12 +25,7 @@ static void extract_help(void)
 	       "  -f, --format FMT       json (default), shell, qemu, firecracker\n"
 	       "      --kernel-only      write no initrd\n"
 	       "      --print            write no files: print the entry's files as VOL:PATH\n"
-	       "      --max-kernel-size BYTES, --max-ramdisk-size BYTES (suffixes K, M, G;\n"
-	       "                         defaults 256M and 1G)\n"
-	       "      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n"
-	       "                         as for 'guestboot list'\n"
-	       "      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n"
-	       "      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
+	       CLI_ENTRY_HELP
 	       "  -h, --help             this text\n\n"
 	       "The files appear complete or not at all: they are written under a\n"
 	       "temporary name and renamed at the end; on any failure nothing is left.\n");
@@ -93,7 +88,7 @@ static char *vol_path(const struct gb_menu *m, const struct gb_boot_file *f)
 
 struct extract {
 	const struct cli_extract *req;
-	struct staged k, i;
+	int kernel_fd, initrd_fd; /* opened by the parent, filled by the child */
 	FILE *tty_in, *tty_out; /* the menu's terminal, opened before the sandbox */
 };
 
@@ -218,17 +213,12 @@ static int extract_child(void *arg)
 	bool with_initrd = e->ninitrds && !q->kernel_only;
 	if ((r = gb_entry_check_files(ctx, menu, e, &lim)))
 		goto fail;
-	if (q->print_only) {
-		kpath = vol_path(menu, &e->kernel);
-		ipath = with_initrd ? initrd_paths(menu, e) : strdup("");
-	} else {
-		if ((r = gb_entry_write_kernel(ctx, menu, e, x->k.fd, &lim)) ||
-		    (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, x->i.fd, &lim))))
-			goto fail;
-		/* the parent knows the paths; these only say which exist */
-		kpath = strdup("k");
-		ipath = strdup(with_initrd ? "i" : "");
-	}
+	if (!q->print_only &&
+	    ((r = gb_entry_write_kernel(ctx, menu, e, x->kernel_fd, &lim)) ||
+	     (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, x->initrd_fd, &lim)))))
+		goto fail;
+	kpath = vol_path(menu, &e->kernel);
+	ipath = with_initrd ? initrd_paths(menu, e) : strdup("");
 	if (!kpath || !ipath) {
 		r = GB_E_NOMEM;
 		goto fail;
@@ -291,28 +281,27 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
 
 /* The parent's half after the child succeeded: rename the files into place
  * and print the result with the parent's own file names. */
-static int publish(struct extract *x, const char **f)
+static int publish(const struct cli_extract *q, struct staged *k, struct staged *i,
+		   const struct cli_entry_result *e)
 {
-	const struct cli_extract *q = x->req;
-	bool with_initrd = f[F_INITRD][0] != '\0';
+	bool with_initrd = e->initrd[0] != '\0';
 	if (!with_initrd)
-		unstage(&x->i);
-	if (!q->print_only && (commit(&x->k) || (with_initrd && commit(&x->i)))) {
+		unstage(i);
+	if (!q->print_only && (commit(k) || (with_initrd && commit(i)))) {
 		fprintf(stderr, "guestboot: cannot write into %s: %s\n", q->dir, strerror(errno));
-		unlink(x->k.final);
+		unlink(k->final);
 		return 6;
 	}
 	struct gb_ctx *ctx = gb_ctx_new();
 	char *out = NULL;
 	struct gb_boot_output b = {
 		.format = q->format,
-		.kernel = q->print_only ? f[F_KERNEL] : x->k.final,
-		.initrd = !with_initrd ? NULL : q->print_only ? f[F_INITRD] : x->i.final,
-		.args = f[F_ARGS], .entry_path = f[F_PATH], .title = f[F_TITLE],
-		.id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL,
+		.kernel = q->print_only ? e->kernel : k->final,
+		.initrd = !with_initrd ? NULL : q->print_only ? e->initrd : i->final,
+		.args = e->args, .entry_path = e->path, .title = e->title, .id = e->id,
 		/* a partition number, or an LV's or array's VOL name */
-		.volume = f[F_VOLUME][0] >= '0' && f[F_VOLUME][0] <= '9' ? atoi(f[F_VOLUME]) : -1,
-		.volume_id = f[F_VOLUME][0] ? f[F_VOLUME] : NULL,
+		.volume = e->volume[0] >= '0' && e->volume[0] <= '9' ? atoi(e->volume) : -1,
+		.volume_id = e->volume[0] ? e->volume : NULL,
 	};
 	int r = gb_format_boot(ctx, &b, &out);
 	if (r) {
@@ -326,6 +315,31 @@ static int publish(struct extract *x, const char **f)
 	return r;
 }
 
+int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd,
+		       struct cli_entry_result *res)
+{
+	struct extract x = { .req = q, .kernel_fd = kernel_fd, .initrd_fd = initrd_fd };
+	size_t len;
+	const char *f[NFIELDS];
+	/* A menu waits for a person: the watchdog pauses meanwhile. */
+	cli_sandbox.interactive = q->interactive;
+	int r = cli_supervise(q->image, extract_child, &x, res->buf, sizeof(res->buf), &len);
+	if (!r && cli_result_parse(res->buf, len, f, NFIELDS)) {
+		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", q->image);
+		r = 1;
+	}
+	if (r)
+		return r;
+	res->kernel = f[F_KERNEL];
+	res->initrd = f[F_INITRD];
+	res->args = f[F_ARGS];
+	res->path = f[F_PATH];
+	res->title = f[F_TITLE];
+	res->id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL;
+	res->volume = f[F_VOLUME];
+	return 0;
+}
+
 int cli_extract_run(const struct cli_extract *q, const char *cmd)
 {
 	struct stat st;
@@ -334,28 +348,20 @@ int cli_extract_run(const struct cli_extract *q, const char *cmd)
 	/* The output files are opened here, before the image is; the
 	 * sandboxed child fills them, and they are renamed into place only
 	 * when everything succeeded. */
-	struct extract x = { .req = q, .k = { .fd = -1 }, .i = { .fd = -1 } };
+	struct staged k = { .fd = -1 }, i = { .fd = -1 };
 	if (!q->print_only &&
-	    (stage(q->dir, "vmlinuz", &x.k) || (!q->kernel_only && stage(q->dir, "initrd", &x.i)))) {
+	    (stage(q->dir, "vmlinuz", &k) || (!q->kernel_only && stage(q->dir, "initrd", &i)))) {
 		fprintf(stderr, "guestboot: cannot create a file in %s: %s\n", q->dir, strerror(errno));
-		unstage(&x.k);
-		unstage(&x.i);
+		unstage(&k);
+		unstage(&i);
 		return 6;
 	}
-	char result[GB_RESULT_MAX];
-	size_t len;
-	const char *f[NFIELDS];
-	/* A menu waits for a person: the watchdog pauses meanwhile. */
-	cli_sandbox.interactive = q->interactive;
-	int r = cli_supervise(q->image, extract_child, &x, result, sizeof(result), &len);
-	if (!r && cli_result_parse(result, len, f, NFIELDS)) {
-		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", q->image);
-		r = 1;
-	}
+	static struct cli_entry_result res;
+	int r = cli_extract_to_fds(q, k.fd, i.fd, &res);
 	if (!r)
-		r = publish(&x, f);
-	unstage(&x.k);
-	unstage(&x.i);
+		r = publish(q, &k, &i, &res);
+	unstage(&k);
+	unstage(&i);
 	return r;
 }
 

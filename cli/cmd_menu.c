@@ -20,11 +20,7 @@ static void menu_help(void)
 	       "  -f, --format FMT       json (default), shell, qemu, firecracker\n"
 	       "      --kernel-only      write no initrd\n"
 	       "      --print            write no files: print the entry's files as VOL:PATH\n"
-	       "      --max-kernel-size BYTES, --max-ramdisk-size BYTES\n"
-	       "      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n"
-	       "                         as for 'guestboot list'\n"
-	       "      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n"
-	       "      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
+	       CLI_ENTRY_HELP
 	       "  -h, --help             this text\n");
 }
 

@@ -22,6 +22,7 @@ static const struct command {
 	{ "extract", cmd_extract, "write the chosen kernel and initrd, print how to boot them", true },
 	{ "menu", cmd_menu, "show the guest's boot menu, then extract the entry chosen", true },
 	{ "pygrub", cmd_pygrub, "Xen's pygrub, drop-in (see 'guestboot pygrub --help')", true },
+	{ "kexec", cmd_kexec, "find the boot configuration on disks and kexec into it", true },
 	{ "doctor", cmd_doctor, "explain why the image would not boot on a target, with fixes", false },
 	{ "ls", cmd_ls, "list a directory inside the image", false },
 	{ "cat", cmd_cat, "write a file from inside the image to standard output", false },

@@ -315,6 +315,7 @@ int cli_result_parse(const char *buf, size_t len, const char **fields, size_t n)
  * the child ended. Used by the test suite to show the sandbox is on.
  */
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 struct probe {
 	const char *what;
@@ -339,10 +340,13 @@ static int probe_child(void *arg)
 		printf("exec failed: %s\n", strerror(errno));
 	} else if (!strcmp(p->what, "fork")) {
 		printf("fork: %d\n", (int)fork());
+	} else if (!strcmp(p->what, "kexec")) {
+		/* only the unconfined parent may load a kernel */
+		printf("kexec_file_load: %ld\n", syscall(SYS_kexec_file_load, -1, -1, 1, "", 0));
 	} else if (!strcmp(p->what, "write")) {
 		printf("write: ok\n");
 	} else {
-		fprintf(stderr, "guestboot: sandbox-test: open, socket, exec, fork or write\n");
+		fprintf(stderr, "guestboot: sandbox-test: open, socket, exec, fork, kexec or write\n");
 		return 2;
 	}
 	fflush(stdout);
@@ -352,7 +356,7 @@ static int probe_child(void *arg)
 int cmd_sandbox_test(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "Usage: guestboot sandbox-test open|socket|exec|fork|write|filtered\n");
+		fprintf(stderr, "Usage: guestboot sandbox-test open|socket|exec|fork|kexec|write|filtered\n");
 		return 2;
 	}
 	/* Sanitizer builds run without the syscall filter (SECURITY.md). */

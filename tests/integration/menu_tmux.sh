@@ -531,3 +531,16 @@ if wanted menu/cmd/watchdog-paused; then
 		pass menu/cmd/watchdog-paused || fail menu/cmd/watchdog-paused "rc=$rc" "$(screen g3)"
 	done_with g3
 fi
+
+# guestboot kexec --menu: the same menu, then (a dry run) what it would load.
+if wanted menu/kexec/dry-run; then
+	launch k1 "'$GUESTBOOT' kexec --menu --dry-run a.img >k1.txt"
+	wait_screen k1 "$MENU_UP" && keys k1 Down && keys k1 Enter
+	if wait_exit k1 && [ "$rc" = 0 ] && grep -qx "entry: 1 Debian kernel 2" k1.txt &&
+		grep -qx "cmdline: root=/dev/xvda1 ro second" k1.txt && grep -qx "device: a.img" k1.txt; then
+		pass menu/kexec/dry-run
+	else
+		fail menu/kexec/dry-run "rc=$rc" "$(cat k1.txt)" "$(screen k1)"
+	fi
+	done_with k1
+fi

@@ -4,7 +4,7 @@
 
 # Sanitizer builds (make asan) leave the syscall filter out: nothing to show.
 "$GUESTBOOT" sandbox-test filtered || exit 0
-for what in open socket exec fork; do
+for what in open socket exec fork kexec; do
 	expect_error "sandbox/forbids-$what" 1 "the sandboxed parser made a system call the sandbox forbids" \
 		"$GUESTBOOT" sandbox-test "$what"
 done

@@ -1,0 +1,92 @@
+# The README's libvirt recipes, run as written: the domain XML they make
+# is valid for libvirt's schema (virt-xml-validate), and the command line
+# an XML parser reads back is the guest's, whatever characters it holds.
+. "$GB_TOP/tests/lib/common.sh"
+
+if ! command -v virt-xml-validate >/dev/null || ! command -v xmllint >/dev/null; then
+	for n in recipes/libvirt-kvm-direct-kernel recipes/libvirt-xen-bootloader; do
+		wanted "$n" && fail "$n" "needs virt-xml-validate and xmllint (libvirt-clients, libxml2-utils)"
+	done
+	exit 0
+fi
+
+mkdir -p root/boot/grub
+head -c 20001 /dev/urandom >root/boot/vmlinuz
+head -c 3001 /dev/urandom >root/boot/initrd.img
+cat >root/boot/grub/grub.cfg <<'EOF'
+menuentry 'Linux' {
+	linux /boot/vmlinuz root=UUID=42 ro 'quoted "x"' 'a&b c<d>e'
+	initrd /boot/initrd.img
+}
+EOF
+truncate -s 16M disk.img
+mke2fs -q -F -t ext4 -d root disk.img
+
+# The recipe from README.md ("libvirt with KVM"), with local paths.
+if wanted recipes/libvirt-kvm-direct-kernel; then
+	dir=$PWD/boot-vm1 && mkdir -p "$dir"
+	eval "$("$GUESTBOOT" extract -o "$dir" -f shell disk.img)"
+	xml_escape() { sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g'; }
+	cat >vm1.xml <<EOF
+<domain type='kvm'>
+  <name>vm1</name>
+  <memory unit='MiB'>1024</memory>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$KERNEL</kernel>
+    <initrd>$INITRD</initrd>
+    <cmdline>$(printf '%s console=ttyS0' "$ARGS" | xml_escape)</cmdline>
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$PWD/disk.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <serial type='pty'/>
+    <console type='pty'/>
+  </devices>
+</domain>
+EOF
+	want_args=$("$GUESTBOOT" list --json disk.img | jq -r '.entries[0].args')
+	valid=$(virt-xml-validate vm1.xml domain 2>&1)
+	got=$(xmllint --xpath 'string(/domain/os/cmdline)' vm1.xml 2>&1)
+	if [ $? -eq 0 ] && [[ "$valid" == *validates* ]] && [ "$got" = "$want_args console=ttyS0" ] &&
+		[ "$(xmllint --xpath 'string(/domain/os/kernel)' vm1.xml)" = "$dir/vmlinuz" ] &&
+		cmp -s "$dir/vmlinuz" root/boot/vmlinuz && cmp -s "$dir/initrd" root/boot/initrd.img &&
+		[[ "$want_args" == *'a&b c<d>e'* ]]; then
+		pass recipes/libvirt-kvm-direct-kernel
+	else
+		fail recipes/libvirt-kvm-direct-kernel "validate: $valid" "cmdline read back: $got" \
+			"want: $want_args console=ttyS0"
+	fi
+fi
+
+# "libvirt with Xen": the bootloader element.
+if wanted recipes/libvirt-xen-bootloader; then
+	cat >vm2.xml <<'EOF'
+<domain type='xen'>
+  <name>vm1</name>
+  <memory unit='MiB'>1024</memory>
+  <bootloader>/usr/lib/guestboot/pygrub</bootloader>
+  <bootloader_args>-q</bootloader_args>
+  <os><type arch='x86_64' machine='xenpv'>linux</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='/var/lib/libvirt/images/disk.img'/>
+      <target dev='xvda' bus='xen'/>
+    </disk>
+    <console type='pty'/>
+  </devices>
+</domain>
+EOF
+	# the XML is the README's, byte for byte
+	readme=$(sed -n "/^<domain type='xen'>/,/^<\/domain>/p" "$GB_TOP/README.md")
+	valid=$(virt-xml-validate vm2.xml domain 2>&1)
+	if [[ "$valid" == *validates* ]] && [ "$readme" = "$(cat vm2.xml)" ]; then
+		pass recipes/libvirt-xen-bootloader
+	else
+		fail recipes/libvirt-xen-bootloader "validate: $valid" "$(diff <(echo "$readme") vm2.xml)"
+	fi
+fi
