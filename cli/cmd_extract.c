@@ -279,19 +279,15 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
 	return false;
 }
 
-/* The parent's half after the child succeeded: rename the files into place
- * and print the result with the parent's own file names. */
+/* The parent's half after the child succeeded: format the result with the
+ * parent's own file names, then rename the files into place and print it
+ * (a result that cannot be printed leaves no files behind). */
 static int publish(const struct cli_extract *q, struct staged *k, struct staged *i,
 		   const struct cli_entry_result *e)
 {
 	bool with_initrd = e->initrd[0] != '\0';
 	if (!with_initrd)
 		unstage(i);
-	if (!q->print_only && (commit(k) || (with_initrd && commit(i)))) {
-		fprintf(stderr, "guestboot: cannot write into %s: %s\n", q->dir, strerror(errno));
-		unlink(k->final);
-		return 6;
-	}
 	struct gb_ctx *ctx = gb_ctx_new();
 	char *out = NULL;
 	struct gb_boot_output b = {
@@ -306,6 +302,10 @@ static int publish(const struct cli_extract *q, struct staged *k, struct staged 
 	int r = gb_format_boot(ctx, &b, &out);
 	if (r) {
 		r = cli_fail(ctx, r);
+	} else if (!q->print_only && (commit(k) || (with_initrd && commit(i)))) {
+		fprintf(stderr, "guestboot: cannot write into %s: %s\n", q->dir, strerror(errno));
+		unlink(k->final);
+		r = 6;
 	} else {
 		fputs(out, stdout);
 		r = fflush(stdout) ? 6 : 0;

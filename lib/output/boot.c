@@ -8,17 +8,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* POSIX shell single quoting: 'it'\''s'. */
-static void add_quoted(struct gb_sbuf *t, const char *s)
+/* POSIX shell single quoting: 'it'\''s'. Terminal controls (C0 but tab,
+ * DEL) would reach the user's terminal when the output is shown, and
+ * single quotes cannot escape them: with `escape` they are written as the
+ * text \xNN (for the title, which is only shown), else refused. */
+static int add_quoted(struct gb_ctx *ctx, struct gb_sbuf *t, const char *name, const char *s,
+		      bool escape)
 {
 	gb_sbuf_adds(t, "'");
 	for (; *s; s++) {
-		if (*s == '\'')
+		unsigned char c = (unsigned char)*s;
+		if (c == '\'') {
 			gb_sbuf_adds(t, "'\\''");
-		else
+		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			if (!escape)
+				return gb_error(ctx, GB_E_USAGE,
+						"the %s holds a control character (0x%02x), which shell "
+						"quoting cannot show safely; use the json format",
+						name, c);
+			char esc[8];
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+			gb_sbuf_adds(t, esc);
+		} else {
 			gb_sbuf_add(t, s, 1);
+		}
 	}
 	gb_sbuf_adds(t, "'");
+	return 0;
 }
 
 static json_object *jstr(const char *s)
@@ -42,6 +58,7 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **ou
 {
 	struct gb_sbuf t = { 0 };
 	char *r = NULL;
+	int err = 0;
 	switch (b->format) {
 	case GB_OUT_JSON: {
 		json_object *o = json_object_new_object();
@@ -71,11 +88,13 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **ou
 	}
 	case GB_OUT_SHELL: {
 		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE" };
+		const char *what[] = { "kernel path", "initrd path", "command line", "entry path",
+				       "title" };
 		const char *vals[] = { b->kernel, b->initrd, b->args, b->entry_path, b->title };
-		for (size_t i = 0; i < 5; i++) {
+		for (size_t i = 0; i < 5 && !err; i++) {
 			gb_sbuf_adds(&t, names[i]);
 			gb_sbuf_adds(&t, "=");
-			add_quoted(&t, vals[i] ? vals[i] : "");
+			err = add_quoted(ctx, &t, what[i], vals[i] ? vals[i] : "", i == 4);
 			gb_sbuf_adds(&t, "\n");
 		}
 		r = t.p;
@@ -83,18 +102,23 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **ou
 	}
 	case GB_OUT_QEMU:
 		gb_sbuf_adds(&t, "-kernel ");
-		add_quoted(&t, b->kernel ? b->kernel : "");
-		if (b->initrd) {
+		err = add_quoted(ctx, &t, "kernel path", b->kernel ? b->kernel : "", false);
+		if (b->initrd && !err) {
 			gb_sbuf_adds(&t, " -initrd ");
-			add_quoted(&t, b->initrd);
+			err = add_quoted(ctx, &t, "initrd path", b->initrd, false);
 		}
 		gb_sbuf_adds(&t, " -append ");
-		add_quoted(&t, b->args ? b->args : "");
+		if (!err)
+			err = add_quoted(ctx, &t, "command line", b->args ? b->args : "", false);
 		gb_sbuf_adds(&t, "\n");
 		r = t.p;
 		break;
 	default:
 		return gb_error(ctx, GB_E_USAGE, "unknown output format");
+	}
+	if (err) {
+		free(r);
+		return err;
 	}
 	if (!r || t.oom) {
 		free(r);

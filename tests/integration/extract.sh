@@ -69,6 +69,30 @@ if wanted extract/kernel-only; then
 	[ "$(jq -r .initrd <<<"$json")" = null ] && [ ! -e out/initrd ] && cmp -s out/vmlinuz root/boot/vmlinuz-lts &&
 		pass extract/kernel-only || fail extract/kernel-only "$json"
 fi
+
+# Guest text with terminal controls: shell quoting cannot hide them, so the
+# title (only shown) is written as \xNN text and a command line is refused,
+# with no files left behind.
+mkdir -p esc/boot/extlinux
+cp root/boot/vmlinuz-lts esc/boot/
+printf 'DEFAULT t\nLABEL t\n  MENU LABEL Evil \033]0;x\007 title\n  LINUX /boot/vmlinuz-lts\n  APPEND root=UUID=42\nLABEL a\n  LINUX /boot/vmlinuz-lts\n  APPEND root=UUID=42 \033[2J\n' \
+	>esc/boot/extlinux/extlinux.conf
+truncate -s 8M esc.img
+mke2fs -q -F -t ext4 -d esc esc.img
+if wanted extract/shell-title-controls; then
+	rm -rf out && mkdir out
+	vars=$("$GUESTBOOT" extract -o out -f shell esc.img)
+	( eval "$vars"; [ "$TITLE" = 'Evil \x1b]0;x\x07 title' ] ) &&
+		! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" <<<"$vars" &&
+		pass extract/shell-title-controls || fail extract/shell-title-controls "$vars"
+fi
+rm -rf out && mkdir out
+expect_error extract/shell-args-controls 2 "command line holds a control character" \
+	"$GUESTBOOT" extract -o out -f shell --entry a esc.img
+check extract/shell-args-controls-no-files [ -z "$(ls out)" ]
+expect_error extract/qemu-args-controls 2 "command line holds a control character" \
+	"$GUESTBOOT" extract -o out -f qemu --entry a esc.img
+check extract/json-args-controls "$GUESTBOOT" extract -o out -f json --entry a esc.img
 if wanted extract/print; then
 	rm -rf out && mkdir out
 	json=$("$GUESTBOOT" extract --print disk.img)
