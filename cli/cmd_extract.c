@@ -161,7 +161,7 @@ static int choose_entry(struct extract *x, const struct gb_menu *menu, const str
 	const struct cli_extract *q = x->req;
 	const size_t *p;
 	if (q->entry) {
-		*e = gb_menu_find(menu, q->entry, path, depth);
+		*e = gb_menu_search(menu, q->entry, path, depth);
 		if (!*e) {
 			fprintf(stderr, "guestboot: %s: no entry '%s' (see 'guestboot list')\n",
 				q->image, q->entry);

@@ -235,7 +235,7 @@ static const struct gb_entry *pick_entry(const struct gb_menu *m, const char *sp
 		if (!e)
 			e = flat_walk(list, n, &idx, match_title, &f, 0);
 		if (!e)
-			e = gb_menu_find(m, spec, NULL, NULL);
+			e = gb_menu_search(m, spec, NULL, NULL);
 	}
 	return e ? e : gb_menu_default(m, NULL, NULL);
 }

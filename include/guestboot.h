@@ -276,6 +276,10 @@ struct gb_volume *gb_menu_file_volume(const struct gb_menu *menu,
  * matched strictly; NULL when nothing matches. path may be NULL. */
 const struct gb_entry *gb_menu_find(const struct gb_menu *menu, const char *spec,
 				    size_t *path, size_t *depth);
+/* gb_menu_find, then an id or title of an entry inside a submenu (the
+ * first in menu order): what a user typing a nested entry's id means. */
+const struct gb_entry *gb_menu_search(const struct gb_menu *menu, const char *spec,
+				      size_t *path, size_t *depth);
 size_t gb_menu_warning_count(const struct gb_menu *menu);
 const char *gb_menu_warning(const struct gb_menu *menu, size_t i);
 

@@ -199,6 +199,43 @@ const struct gb_entry *gb_menu_find(const struct gb_menu *m, const char *spec,
 	return e;
 }
 
+/* Depth-first search for a bootable entry whose id or title is key. */
+static const struct gb_entry *find_nested(const struct gb_entry *list, size_t n, const char *key,
+					  size_t *path, size_t *depth)
+{
+	if (*depth >= GB_MENU_MAX_DEPTH)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct gb_entry *e = &list[i];
+		path[(*depth)++] = i;
+		if (e->kind == GB_ENTRY_SUBMENU) {
+			const struct gb_entry *f = find_nested(e->children, e->nchildren, key, path, depth);
+			if (f)
+				return f;
+		} else if ((e->id && !strcmp(e->id, key)) || (e->title && !strcmp(e->title, key))) {
+			return e;
+		}
+		(*depth)--;
+	}
+	return NULL;
+}
+
+const struct gb_entry *gb_menu_search(const struct gb_menu *m, const char *spec, size_t *path,
+				      size_t *depth)
+{
+	const struct gb_entry *e = gb_menu_find(m, spec, path, depth);
+	if (e || !spec || !*spec || strchr(spec, '>'))
+		return e;
+	size_t p[GB_MENU_MAX_DEPTH], d = 0;
+	if (!(e = find_nested(m->entries, m->nentries, spec, p, &d)))
+		return NULL;
+	if (path)
+		memcpy(path, p, d * sizeof(*p));
+	if (depth)
+		*depth = d;
+	return e;
+}
+
 const struct gb_entry *gb_menu_chosen(const struct gb_menu *m)
 {
 	if (!m->chosen_depth)

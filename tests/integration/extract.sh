@@ -93,6 +93,29 @@ check extract/shell-args-controls-no-files [ -z "$(ls out)" ]
 expect_error extract/qemu-args-controls 2 "command line holds a control character" \
 	"$GUESTBOOT" extract -o out -f qemu --entry a esc.img
 check extract/json-args-controls "$GUESTBOOT" extract -o out -f json --entry a esc.img
+
+# --entry with the id of an entry inside a submenu (grub-mkconfig's
+# "Advanced options"), which GRUB itself only takes as a path "1>1".
+mkdir -p sub/boot/grub
+cp root/boot/vmlinuz-lts sub/boot/
+cat >sub/boot/grub/grub.cfg <<'EOF2'
+menuentry 'Debian' --id gnulinux-simple { linux /boot/vmlinuz-lts root=/dev/vda1 }
+submenu 'Advanced options' --id gnulinux-advanced {
+  menuentry 'Debian, 6.1' --id gnulinux-6.1-advanced { linux /boot/vmlinuz-lts root=/dev/vda1 ro }
+  menuentry 'Debian, 6.1 (recovery mode)' --id gnulinux-6.1-recovery { linux /boot/vmlinuz-lts root=/dev/vda1 single }
+}
+EOF2
+truncate -s 8M sub.img
+mke2fs -q -F -t ext4 -d sub sub.img
+for spec in gnulinux-6.1-recovery 'Debian, 6.1 (recovery mode)' '1>1' 'gnulinux-advanced>gnulinux-6.1-recovery'; do
+	wanted "extract/nested-entry/$spec" || continue
+	rm -rf out && mkdir out
+	json=$("$GUESTBOOT" extract -o out --entry "$spec" sub.img)
+	[ "$(jq -r '"\(.entry.path)|\(.args)"' <<<"$json")" = "1>1|root=/dev/vda1 single" ] &&
+		pass "extract/nested-entry/$spec" || fail "extract/nested-entry/$spec" "$json"
+done
+expect_error extract/nested-entry/bad-path 3 "no entry" \
+	"$GUESTBOOT" extract -o out --entry 'gnulinux-advanced>nope' sub.img
 if wanted extract/print; then
 	rm -rf out && mkdir out
 	json=$("$GUESTBOOT" extract --print disk.img)
