@@ -89,3 +89,82 @@ for c in $COMPRESSORS; do
 	lsinitramfs "list-$c" "$img"
 	check_initrd "$name" "$img" "list-$c.oracle" "none+${c/lzop/lzo}"
 done
+
+# ---- by hand, as minimal initrds are made: busybox, an /init, the
+# kernel's real driver modules, cpio, xz (with and without Xen drivers) ----
+mods=$CH/lib/modules/$KVER
+for variant in "xen:xen-blkfront xen-netfront" "noxen:virtio_ring virtio_blk virtio_net"; do
+	v=${variant%%:*}
+	name=initramfs/busybox-cpio-$v
+	wanted "$name" || continue
+	rm -rf "bb-$v" && mkdir -p "bb-$v/bin" "bb-$v/lib/modules/$KVER"
+	cp "$CH/bin/busybox" "bb-$v/bin/busybox"
+	ln -s busybox "bb-$v/bin/sh"
+	printf '#!/bin/sh\n/bin/busybox --install -s\nexec /bin/sh\n' >"bb-$v/init" && chmod 755 "bb-$v/init"
+	for m in ${variant#*:}; do
+		p=$(cd "$mods" && find kernel -name "$m.ko")
+		[ -n "$p" ] || fail "$name" "no $m.ko in $mods"
+		mkdir -p "bb-$v/lib/modules/$KVER/${p%/*}" && cp "$mods/$p" "bb-$v/lib/modules/$KVER/$p"
+	done
+	cp "$mods/modules.builtin" "bb-$v/lib/modules/$KVER/"
+	(cd "bb-$v" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | xz --check=crc32 -c >"bb-$v.img"
+	# the oracle: cpio's own listing of the decompressed archive
+	xz -dc "bb-$v.img" | cpio -t --quiet | sed 's|^\./||' >"bb-$v.oracle"
+	check_initrd "$name" "bb-$v.img" "bb-$v.oracle" xz
+	initrd[bb-$v]=$PWD/bb-$v.img
+done
+
+# ---- on disk images with the chroot's kernel: inspect --kernels, doctor ----
+UUID=7d1c3a52-0a9e-4c41-b2b5-6c2f5a0e9d13
+# mkimg IMG INITRD: ext4 on partition 1 with the kernel, its config, the
+# initrd, grub.cfg and fstab.
+mkimg() {
+	rm -rf r && mkdir -p r/boot/grub r/etc
+	cp "$CH/boot/vmlinuz-$KVER" "$CH/boot/config-$KVER" r/boot/
+	cp "$2" "r/boot/initrd.img-$KVER"
+	printf 'menuentry "Debian" {\n  linux /boot/vmlinuz-%s root=UUID=%s ro\n  initrd /boot/initrd.img-%s\n}\n' \
+		"$KVER" "$UUID" "$KVER" >r/boot/grub/grub.cfg
+	printf 'UUID=%s / ext4 defaults 0 1\n' "$UUID" >r/etc/fstab
+	rm -f "$1" && truncate -s 64M "$1"
+	printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q "$1"
+	mke2fs -q -F -t ext4 -U "$UUID" -d r -E offset=1048576 "$1" 60000k
+}
+
+# doctor_case NAME IMG ORACLE TARGET DRIVER...: when the oracle's listing
+# or the kernel's modules.builtin has one of the target's disk DRIVERs,
+# doctor finds nothing (exit 0); otherwise it reports initrd-no-disk-driver
+# (exit 1) and nothing else.
+doctor_case() {
+	local name=$1 img=$2 oracle=$3 target=$4 drv
+	shift 4
+	wanted "$name" || return 0
+	local out rc want_rc=1 want_codes=initrd-no-disk-driver
+	for drv in "$@"; do
+		if grep -Eq "(^|/)$drv\.ko$" "$oracle" builtin.list; then want_rc=0 want_codes=""; fi
+	done
+	out=$("$GUESTBOOT" doctor --json --target "$target" "$img" 2>&1)
+	rc=$?
+	local codes
+	codes=$(jq -r '[.findings[].code] | join(",")' <<<"$out" 2>/dev/null)
+	if [ "$rc" = "$want_rc" ] && [ "$codes" = "$want_codes" ]; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc (want $want_rc), findings '$codes' (want '$want_codes')" "$out"
+	fi
+}
+
+for k in most-zstd list-xz list-lzop bb-xen bb-noxen; do
+	[ -n "${initrd[$k]:-}" ] || continue
+	wanted "initramfs/image-$k" || continue
+	oracle=$k.oracle
+	mkimg "$k.disk" "${initrd[$k]}"
+	name=initramfs/image-$k/inspect-kernels
+	if wanted "$name"; then
+		got=$("$GUESTBOOT" inspect --kernels --json "$k.disk" |
+			jq -r '.entries[0] | "\(.kernel.version) \(.kernel.xen_pv) \(.initrd.kernel_version) \(.initrd.modules | join(",")) \(.initrd.complete)"')
+		want="$KVER true $KVER $(drivers_in "$oracle") true"
+		[ "$got" = "$want" ] && pass "$name" || fail "$name" "got:  $got" "want: $want"
+	fi
+	doctor_case "initramfs/image-$k/doctor-xen-pv" "$k.disk" "$oracle" xen-pv xen-blkfront
+	doctor_case "initramfs/image-$k/doctor-kvm" "$k.disk" "$oracle" kvm virtio_blk virtio_scsi nvme
+done
