@@ -1,7 +1,8 @@
 # btrfs images: mkfs.btrfs --rootdir in every metadata/data profile and
 # node size, a GPT partition, and (loop mounts, root as CI is) zlib, LZO and
 # zstd compression, inline files, holes, prealloc, subvolumes with a
-# default, an openSUSE snapshot layout, two-device file systems, and
+# default, an openSUSE snapshot layout (grub.cfg in the default subvolume,
+# btrfs_relative_path), two-device file systems, and
 # targeted corruption. Oracles: the source tree, blkid, grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
 wanted btrfs/ || [[ "$GB_FILTER" == btrfs/* ]] || exit 0
