@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct gb_cfg_device dev = { .grub_name = "hd0,msdos1", .number = 1, .fstype = "ext4",
 					     .uuid = "1234", .label = "boot", .partuuid = "", .fs = fs };
 		struct gb_cfg_devices devs = { &dev, 1 };
-		struct gb_cfg_options opt = { "pc", "x86_64" };
+		struct gb_cfg_options opt = { .grub_platform = "pc", .grub_cpu = "x86_64" };
 		struct gb_menu menu = { .timeout = -1 };
 		PARSER.parse(ctx, &devs, 0, CONFIG_PATH, &opt, &menu);
 		gb_menu_finish(&menu);

@@ -80,8 +80,9 @@ mkdir -p "$out/payload" "$tmp/ird/lib/modules/6.1/kernel/drivers/block"
 echo x >"$tmp/ird/lib/modules/6.1/kernel/drivers/block/xen-blkfront.ko"
 echo kernel/drivers/block/virtio_blk.ko >"$tmp/ird/lib/modules/6.1/modules.builtin"
 python3 "$top/tests/lib/mkkernel.py" elf-note Xen 0 "$tmp/elf"
-for c in gzip bzip2 xz lzma lz4 zstd; do
+for c in gzip bzip2 xz lzma lzo lz4 zstd; do
 	case $c in
+	lzo) lzop -c "$tmp/elf" ;;
 	lz4) lz4 -l -c "$tmp/elf" ;;
 	xz) xz --check=crc32 -c "$tmp/elf" ;;
 	zstd) zstd -q -c "$tmp/elf" ;;
@@ -92,6 +93,7 @@ for c in gzip bzip2 xz lzma lz4 zstd; do
 	if command -v cpio >/dev/null; then
 		(cd "$tmp/ird" && find . | cpio -o -H newc --quiet) >"$tmp/cpio"
 		case $c in
+		lzo) lzop -c "$tmp/cpio" ;;
 		lz4) lz4 -l -c "$tmp/cpio" ;;
 		xz) xz --check=crc32 -c "$tmp/cpio" ;;
 		zstd) zstd -q -c "$tmp/cpio" ;;

@@ -33,6 +33,9 @@ struct gb_cfg_options {
 	 * for PV-GRUB2 emulation) and grub_cpu ("x86_64"/"i386"). */
 	const char *grub_platform;
 	const char *grub_cpu;
+	/* The grub.cfg was found in a btrfs default subvolume: GRUB (as
+	 * openSUSE patches it) runs with btrfs_relative_path=y. */
+	bool btrfs_relative;
 };
 
 /* Each parser reads the config at `path` on device `dev` and fills `menu`

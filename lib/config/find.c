@@ -12,6 +12,7 @@ struct candidate {
 	const struct gb_config_parser *parser;
 	int dev;
 	char path[256];
+	bool btrfs_relative; /* found in the default subvolume */
 };
 
 static const char *const grub2_paths[] = {
@@ -66,10 +67,31 @@ static int esp_dir(void *arg, const struct gb_dirent *de)
 
 static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir);
 
+/* openSUSE's GRUB (grub2-install with SUSE's btrfs patches) starts paths in
+ * the btrfs default subvolume: grub.cfg is at /boot/grub2/grub.cfg there,
+ * /@/.snapshots/N/snapshot/boot/grub2/grub.cfg from the top level. */
+static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct candidate *c)
+{
+	const char *top;
+	struct gb_ctx quiet = { 0 };
+	if (!devs->dev[dev].fs || gb_fs_default_root(&quiet, devs->dev[dev].fs, &top) || !*top)
+		return false;
+	for (size_t i = 0; i < sizeof(grub2_paths) / sizeof(*grub2_paths); i++) {
+		char path[sizeof(c->path)];
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", top, grub2_paths[i]) < sizeof(path) &&
+		    is_file(devs, dev, path)) {
+			c->btrfs_relative = true;
+			return found(c, &gb_cfg_grub2, dev, path);
+		}
+	}
+	return false;
+}
+
 /*
  * The search order (documented in guestboot(1) and the README): each pass
  * goes over the volumes in partition order, and the first hit wins.
- *   1. GRUB 2 grub.cfg at its BIOS-install places;
+ *   1. GRUB 2 grub.cfg at its BIOS-install places, from the top level and
+ *      then in a btrfs default subvolume (openSUSE);
  *   2. GRUB legacy menu.lst / grub.conf;
  *   3. syslinux, extlinux, isolinux;
  *   4. GRUB 2 on an EFI system partition, /EFI/<vendor>/grub.cfg;
@@ -84,6 +106,9 @@ static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
 		for (size_t i = 0; i < sizeof(grub2_paths) / sizeof(*grub2_paths); i++)
 			if (is_file(devs, (int)d, grub2_paths[i]))
 				return found(c, &gb_cfg_grub2, (int)d, grub2_paths[i]);
+	for (size_t d = 0; d < devs->n; d++)
+		if (in_default_subvol(devs, (int)d, c))
+			return true;
 	for (size_t d = 0; d < devs->n; d++)
 		for (size_t i = 0; i < sizeof(grub1_paths) / sizeof(*grub1_paths); i++)
 			if (is_file(devs, (int)d, grub1_paths[i]))
@@ -364,6 +389,7 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 	struct gb_cfg_options copt = {
 		.grub_platform = opt->grub_platform ? opt->grub_platform : "pc",
 		.grub_cpu = "x86_64",
+		.btrfs_relative = c.btrfs_relative,
 	};
 	if (devs.dev[c.dev].number > 0)
 		gb_scope_push(ctx, "partition %d", devs.dev[c.dev].number);

@@ -33,6 +33,15 @@ static int setup_env(struct gb_grub2 *g, int dev, const char *path)
 	/* BIOS GRUB is an i386 program even on 64-bit machines */
 	const char *cpu = g->opt && g->opt->grub_cpu ? g->opt->grub_cpu
 			  : !strcmp(plat, "pc") ? "i386" : "x86_64";
+	/* Found in the btrfs default subvolume: $prefix is inside it, as paths
+	 * are with btrfs_relative_path=y (set by the core image's config). */
+	const char *top = "";
+	struct gb_ctx quiet = { 0 };
+	bool rel = g->opt && g->opt->btrfs_relative && g->devs->dev[dev].fs &&
+		   !gb_fs_default_root(&quiet, g->devs->dev[dev].fs, &top) &&
+		   !strncmp(path, top, strlen(top));
+	if (rel)
+		path += strlen(top);
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) : 0;
 	size_t disklen = strcspn(devname, ",");
@@ -52,6 +61,8 @@ static int setup_env(struct gb_grub2 *g, int dev, const char *path)
 		r = set_exported(g, "prefix", prefix);
 	if (!r)
 		r = set_exported(g, "cmdpath", cmdpath);
+	if (!r && rel)
+		r = set_exported(g, "btrfs_relative_path", "y");
 	if (!r)
 		r = set_exported(g, "grub_platform", plat);
 	if (!r)

@@ -290,6 +290,10 @@ int gb_grub2_find_device(const struct gb_cfg_devices *devs, const char *name);
  * absolute path (malloc'd). Unknown devices give -1 and a warning.
  * Returns 0, or a GRUB status when the name is malformed. */
 int gb_grub2_resolve(struct gb_grub2 *g, const char *name, int *dev, char **path, bool warn);
+/* The path GRUB reads for path on device dev: with btrfs_relative_path
+ * set (openSUSE's GRUB), paths on btrfs start in the default subvolume,
+ * so its path from the top level goes first. malloc'd; NULL: no memory. */
+char *gb_grub2_fs_path(struct gb_grub2 *g, int dev, const char *path);
 /* Why a quiet gb_cfg_read failed, in a few words. */
 const char *gb_grub2_read_error(const struct gb_ctx *quiet);
 

@@ -2,9 +2,13 @@
 /* GRUB device names and file names: "(hd0,msdos1)/boot/vmlinuz",
  * "(hd0,1)" (partition 1 of any table), "/path" on $root. LVs and
  * arrays match the GRUB names the image gives them ("lvm/vg-root",
- * "md/0"); a name no device has resolves to -1 with a warning. */
+ * "md/0"); a name no device has resolves to -1 with a warning. With
+ * btrfs_relative_path set, as openSUSE's patched GRUB, btrfs paths start
+ * in the default subvolume. */
+#define _GNU_SOURCE
 #include "config/grub2.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 bool gb_grub2_strtoul(const char *s, unsigned long *out, const char **end)
@@ -128,11 +132,27 @@ int gb_grub2_resolve(struct gb_grub2 *g, const char *name, int *dev, char **path
 	}
 	free(devname);
 	bool absolute = rest[0] == '/' || rest[0] == '+';
-	size_t n = strlen(rest);
-	*path = malloc(n + 2);
-	if (!*path)
+	char *p = NULL;
+	if (asprintf(&p, "%s%s", absolute ? "" : "/", rest) < 0 ||
+	    !(*path = rest[0] == '+' ? p : gb_grub2_fs_path(g, *dev, p))) {
+		free(p);
 		return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
-	(*path)[0] = '/';
-	memcpy(*path + !absolute, rest, n + 1);
+	}
+	if (*path != p)
+		free(p);
 	return 0;
+}
+
+char *gb_grub2_fs_path(struct gb_grub2 *g, int dev, const char *path)
+{
+	const char *rel = gb_grub2_env_get(g->env, "btrfs_relative_path");
+	const char *top = "";
+	struct gb_ctx quiet = { 0 };
+	/* GRUB's test: the value's first character */
+	if (rel && (rel[0] == 'y' || rel[0] == '1') && dev >= 0 && (size_t)dev < g->devs->n &&
+	    g->devs->dev[dev].fs && gb_fs_default_root(&quiet, g->devs->dev[dev].fs, &top))
+		gb_grub2_warn(g, "default subvolume of (%.60s): %s", g->devs->dev[dev].grub_name,
+			      gb_ctx_message(&quiet));
+	char *out = NULL;
+	return asprintf(&out, "%s%s", top, path) < 0 ? NULL : out;
 }

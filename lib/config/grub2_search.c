@@ -20,7 +20,14 @@ static bool search_match(struct gb_grub2 *g, int d, enum search_kind k, const ch
 	switch (k) {
 	case S_UUID: return dev->uuid && *dev->uuid && !strcasecmp(dev->uuid, key);
 	case S_LABEL: return dev->label && *dev->label && !strcmp(dev->label, key);
-	case S_FILE: return gb_cfg_exists(g->devs, d, key, NULL);
+	case S_FILE: {
+		char *path = gb_grub2_fs_path(g, d, key);
+		bool hit = path && gb_cfg_exists(g->devs, d, path, NULL);
+		if (!path)
+			gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
+		free(path);
+		return hit;
+	}
 	default: return false;
 	}
 }

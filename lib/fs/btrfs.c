@@ -10,7 +10,9 @@
  *    BTRFS_MAX_LEVEL blocks deep and cannot loop;
  *  - paths start in the top-level subvolume (5), as upstream GRUB reads
  *    them; a directory entry naming a subvolume root switches tree, so
- *    "/@/boot/vmlinuz" reads inside subvolume "@".
+ *    "/@/boot/vmlinuz" reads inside subvolume "@". The default subvolume
+ *    (what the kernel mounts, and where openSUSE's GRUB starts paths) is
+ *    told as its path from the top, built from the back references.
  * Checksums are not verified (GRUB does not either): a flipped bit in data
  * is returned as stored, a flipped bit in metadata fails validation or
  * reads as whatever the bytes say, within bounds. The log tree is not
@@ -32,6 +34,7 @@
 #define MAX_DECOMPRESSED (128u << 10)  /* the format's own limit per extent */
 #define MAX_COMPRESSED (128u << 10)    /* likewise on disk */
 #define MAX_LEVEL 8                    /* BTRFS_MAX_LEVEL */
+#define MAX_SUBVOL_NESTING 64          /* subvolumes above the default one */
 #define ZSTD_WINDOW_LOG_MAX 20         /* btrfs writes at most 2^17 */
 
 /* ---- superblock ------------------------------------------------------- */
@@ -73,11 +76,14 @@ static const char btrfs_magic[8] = { '_', 'B', 'H', 'R', 'f', 'S', '_', 'M' };
 #define CHUNK_TREE_ID 3
 #define FS_TREE_ID 5
 #define FIRST_CHUNK_TREE_OBJECTID 256
+#define ROOT_TREE_DIR_OBJECTID 6
 #define TYPE_INODE_ITEM 1
+#define TYPE_INODE_REF 12
 #define TYPE_DIR_ITEM 84
 #define TYPE_DIR_INDEX 96
 #define TYPE_EXTENT_DATA 108
 #define TYPE_ROOT_ITEM 132
+#define TYPE_ROOT_BACKREF 144
 #define TYPE_CHUNK_ITEM 228
 
 #define INODE_SIZE_ 16
@@ -188,6 +194,7 @@ struct btrfs_fs {
 	uint64_t clock;
 	struct tree root_tree, chunk_tree, top;
 	uint64_t top_dirid;
+	char *default_path;   /* of the default subvolume, once asked */
 	uint8_t *zbuf;        /* compressed bytes of one extent */
 	ZSTD_DCtx *zstd;
 };
@@ -828,6 +835,7 @@ static void btrfs_umount(struct gb_fs *base)
 	for (size_t i = 0; i < NODE_CACHE_SLOTS; i++)
 		free(fs->cache[i].buf);
 	free(fs->chunks);
+	free(fs->default_path);
 	free(fs->zbuf);
 	ZSTD_freeDCtx(fs->zstd);
 	free(fs);
@@ -1081,6 +1089,142 @@ static int btrfs_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node 
 	struct key to = { d->ino, TYPE_DIR_INDEX, UINT64_MAX };
 	struct readdir_walk w = { .tree = &d->tree, .fn = fn, .arg = arg };
 	return tree_walk(ctx, (struct btrfs_fs *)base, &d->tree, &from, &to, emit_entry, &w);
+}
+
+/* ---- the default subvolume --------------------------------------------- */
+
+struct first_ref {
+	uint64_t offset; /* the key's: the parent (subvolume or directory) */
+	uint8_t item[NAME_MAX_ + 18];
+	size_t len;
+	bool found;
+};
+
+static int keep_first(struct gb_ctx *ctx, void *arg, const struct key *k,
+		      const uint8_t *data, uint32_t size)
+{
+	(void)ctx;
+	struct first_ref *f = arg;
+	f->offset = k->offset;
+	f->len = size < sizeof(f->item) ? size : sizeof(f->item);
+	memcpy(f->item, data, f->len);
+	f->found = true;
+	return 1;
+}
+
+/* The first reference item (objectid, type, any offset) of tree t: its
+ * name is at name_at, after which a little-endian 16-bit length. */
+static int first_ref(struct gb_ctx *ctx, struct btrfs_fs *fs, const struct tree *t,
+		     uint64_t objectid, uint8_t type, size_t len_at, struct first_ref *f,
+		     const uint8_t **name, size_t *name_len)
+{
+	struct key from = { objectid, type, 0 }, to = { objectid, type, UINT64_MAX };
+	*f = (struct first_ref){ .found = false };
+	int r = tree_walk(ctx, fs, t, &from, &to, keep_first, f);
+	if (r)
+		return r;
+	if (!f->found)
+		return gb_error(ctx, GB_E_CORRUPT, "tree %llu: object %llu has no back reference",
+				ull(t->id), ull(objectid));
+	if (f->len < len_at + 2)
+		return gb_error(ctx, GB_E_CORRUPT, "tree %llu: reference of %llu truncated",
+				ull(t->id), ull(objectid));
+	*name_len = gb_le16(f->item + len_at);
+	*name = f->item + len_at + 2;
+	if (!*name_len || *name_len > NAME_MAX_ || len_at + 2 + *name_len > f->len ||
+	    memchr(*name, '/', *name_len) || memchr(*name, '\0', *name_len))
+		return gb_error(ctx, GB_E_CORRUPT, "tree %llu: reference of %llu has a bad name",
+				ull(t->id), ull(objectid));
+	return 0;
+}
+
+/* Put "/name" before the path built backwards at buf + *start. */
+static int prepend(struct gb_ctx *ctx, char *buf, size_t *start, const uint8_t *name, size_t n)
+{
+	if (n + 1 > *start)
+		return gb_error(ctx, GB_E_LIMIT, "default subvolume path longer than %d bytes",
+				GB_PATH_MAX);
+	*start -= n;
+	memcpy(buf + *start, name, n);
+	buf[--*start] = '/';
+	return 0;
+}
+
+/* The subvolume the "default" entry of the root tree's directory names;
+ * the top level (5) when it names none, as the kernel mounts then. */
+static int default_subvol_id(struct gb_ctx *ctx, struct btrfs_fs *fs, uint64_t *id)
+{
+	*id = FS_TREE_ID;
+	struct key k = { ROOT_TREE_DIR_OBJECTID, TYPE_DIR_ITEM, name_hash("default", 7) };
+	uint8_t *item = malloc(fs->nodesize);
+	if (!item)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	size_t ilen, pos = 0, used;
+	int r = get_item(ctx, fs, &fs->root_tree, &k, item, fs->nodesize, &ilen);
+	for (struct dir_entry e; r == 0 && pos < ilen; pos += used) {
+		if ((r = parse_dir_entry(ctx, item + pos, ilen - pos, &e, &used)))
+			break;
+		if (e.name_len == 7 && !memcmp(e.name, "default", 7) && e.loc.type == TYPE_ROOT_ITEM) {
+			*id = e.loc.objectid;
+			break;
+		}
+	}
+	free(item);
+	return r == GB_E_NOT_FOUND ? 0 : r;
+}
+
+/* The path from the top level to subvolume id: its back reference (in the
+ * root tree) names it in a directory of the parent subvolume, whose inode
+ * references lead up to the parent's root; and so on up to the top. */
+static int subvol_path(struct gb_ctx *ctx, struct btrfs_fs *fs, uint64_t id, char *buf,
+		       size_t *start)
+{
+	struct first_ref f;
+	const uint8_t *name;
+	size_t n;
+	for (unsigned depth = 0; id != FS_TREE_ID; depth++) {
+		if (depth == MAX_SUBVOL_NESTING)
+			return gb_error(ctx, GB_E_CORRUPT, "subvolumes nested deeper than %u",
+					MAX_SUBVOL_NESTING);
+		/* root_ref: dirid, sequence, name_len, name */
+		int r = first_ref(ctx, fs, &fs->root_tree, id, TYPE_ROOT_BACKREF, 16, &f, &name, &n);
+		if (r || (r = prepend(ctx, buf, start, name, n)))
+			return r;
+		uint64_t dir = gb_le64(f.item), parent = f.offset, parent_root;
+		struct tree pt;
+		if ((r = find_root(ctx, fs, parent, &pt, &parent_root)))
+			return r;
+		for (unsigned steps = 0; dir != parent_root; steps++) {
+			if (steps == GB_PATH_MAX_DEPTH)
+				return gb_error(ctx, GB_E_CORRUPT, "tree %llu: directory %llu is deeper than %d",
+						ull(parent), ull(dir), GB_PATH_MAX_DEPTH);
+			/* inode_ref: index, name_len, name; the key's offset is the parent */
+			r = first_ref(ctx, fs, &pt, dir, TYPE_INODE_REF, 8, &f, &name, &n);
+			if (r || (r = prepend(ctx, buf, start, name, n)))
+				return r;
+			dir = f.offset;
+		}
+		id = parent;
+	}
+	return 0;
+}
+
+static int btrfs_default_root(struct gb_ctx *ctx, struct gb_fs *base, const char **path)
+{
+	struct btrfs_fs *fs = (struct btrfs_fs *)base;
+	if (!fs->default_path) {
+		char buf[GB_PATH_MAX];
+		size_t start = sizeof(buf) - 1;
+		uint64_t id;
+		buf[start] = '\0';
+		int r = default_subvol_id(ctx, fs, &id);
+		if (r || (r = subvol_path(ctx, fs, id, buf, &start)))
+			return r;
+		if (!(fs->default_path = strdup(buf + start)))
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	}
+	*path = fs->default_path;
+	return 0;
 }
 
 /* ---- file extents ----------------------------------------------------- */
@@ -1507,4 +1651,5 @@ const struct gb_fs_driver gb_fs_btrfs = {
 	.pread = btrfs_pread,
 	.release = btrfs_release,
 	.map = btrfs_map,
+	.default_root = btrfs_default_root,
 };

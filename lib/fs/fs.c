@@ -294,6 +294,17 @@ static int stat_common(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 	return r;
 }
 
+int gb_fs_default_root(struct gb_ctx *ctx, struct gb_fs *fs, const char **path)
+{
+	*path = "";
+	if (!fs->drv->default_root)
+		return 0;
+	size_t mark = fs_scope(ctx, fs);
+	int r = fs->drv->default_root(ctx, fs, path);
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
 int gb_fs_stat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, struct gb_stat *st)
 {
 	return stat_common(ctx, fs, path, st, true);

@@ -74,6 +74,10 @@ struct gb_fs_driver {
 	 * NULL the pool's bootfs property, else its root dataset. */
 	int (*bootfs)(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
 		      struct gb_fs_bootfs *out);
+	/* Optional: the path from the root to the directory the file system
+	 * is mounted at by default (btrfs's default subvolume), "" for the
+	 * root itself. */
+	int (*default_root)(struct gb_ctx *ctx, struct gb_fs *fs, const char **path);
 };
 
 extern const struct gb_fs_driver gb_fs_ext;
@@ -113,5 +117,7 @@ void gb_fs_umount(struct gb_fs *fs);
  * system has no datasets. */
 int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
 		 struct gb_fs_bootfs *out);
+/* The driver's default_root, or "" when it has none. */
+int gb_fs_default_root(struct gb_ctx *ctx, struct gb_fs *fs, const char **path);
 
 #endif

@@ -12,6 +12,9 @@
 #ifdef GB_HAVE_ZSTD
 #include <zstd.h>
 #endif
+#ifdef GB_HAVE_LZO
+#include "fs/lzo.h"
+#endif
 
 #define LZ4_LEGACY_MAGIC 0x184C2102u
 #define LZ4_LEGACY_BLOCK (8u << 20) /* the legacy format's fixed block size */
@@ -73,6 +76,20 @@ static bool obuf_grow(struct obuf *o, int *err)
 	}
 	o->p = p;
 	o->size = n;
+	return true;
+}
+
+/* Make room for n more bytes; false when cap or memory says no. */
+static bool obuf_reserve(struct obuf *o, size_t n, int *err)
+{
+	while (o->size - o->len < n) {
+		size_t keep = o->len;
+		o->len = o->size; /* full: obuf_grow grows */
+		bool ok = obuf_grow(o, err);
+		o->len = keep;
+		if (!ok)
+			return false;
+	}
 	return true;
 }
 
@@ -202,14 +219,9 @@ static int unlz4(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
 		if (!n || n > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) ||
 		    !gb_range_ok(pos + 4, n, len))
 			break;
-		/* a whole block's room, within the cap */
-		while (o->size - o->len < LZ4_LEGACY_BLOCK && o->size < o->cap) {
-			size_t keep = o->len;
-			o->len = o->size;
-			if (!obuf_grow(o, &err))
-				return err;
-			o->len = keep;
-		}
+		/* a whole block's room, or what the cap leaves */
+		if (!obuf_reserve(o, LZ4_LEGACY_BLOCK, &err) && err != GB_E_LIMIT)
+			return err;
 		size_t room = o->size - o->len;
 		if (room > LZ4_LEGACY_BLOCK)
 			room = LZ4_LEGACY_BLOCK;
@@ -223,6 +235,90 @@ static int unlz4(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
 	*used = pos;
 	return o->len ? 0 : GB_E_CORRUPT;
 }
+
+#ifdef GB_HAVE_LZO
+/* lzop's file format, as the kernel's build (lzop -9) and initramfs-tools
+ * (COMPRESS=lzo) write it: a header, then blocks of <be32 out size><be32
+ * in size>[checksums]<data> up to an out size of 0; a block whose in size
+ * equals its out size is stored as is. Checksums are skipped, as the
+ * kernel's unlzo skips them. */
+#define LZOP_F_ADLER32_D 0x1u
+#define LZOP_F_ADLER32_C 0x2u
+#define LZOP_F_EXTRA_FIELD 0x40u
+#define LZOP_F_CRC32_D 0x100u
+#define LZOP_F_CRC32_C 0x200u
+#define LZOP_F_FILTER 0x800u
+#define LZOP_BLOCK_MAX (64u << 20) /* lzop's own limit */
+
+/* The header's length, 0 when it is malformed or not LZO1X. */
+static size_t lzop_header(const uint8_t *in, size_t len, uint32_t *flags)
+{
+	size_t p = sizeof(lzop_magic);
+	if (!gb_range_ok(p, 16, len))
+		return 0;
+	/* version 0x0940 and later add "version needed", level, mtime high */
+	bool v940 = gb_be16(in + p) >= 0x0940;
+	p += v940 ? 6 : 4;
+	uint8_t method = in[p++];
+	if (method < 1 || method > 3) /* LZO1X-1, LZO1X-1(15), LZO1X-999 */
+		return 0;
+	p += v940;
+	*flags = gb_be32(in + p);
+	p += 4 + (*flags & LZOP_F_FILTER ? 4 : 0) + (v940 ? 12 : 8); /* mode, mtime */
+	if (!gb_range_ok(p, 1, len))
+		return 0;
+	p += 1 + in[p] + 4; /* name, header checksum */
+	if (*flags & LZOP_F_EXTRA_FIELD) {
+		if (!gb_range_ok(p, 4, len))
+			return 0;
+		uint32_t n = gb_be32(in + p);
+		if (!gb_range_ok(p + 4, n, len))
+			return 0;
+		p += 4 + (size_t)n + 4;
+	}
+	return gb_range_ok(p, 0, len) ? p : 0;
+}
+
+static int unlzop(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
+{
+	uint32_t flags;
+	size_t p = lzop_header(in, len, &flags);
+	if (!p)
+		return GB_E_CORRUPT;
+	int err = GB_E_CORRUPT;
+	for (;;) {
+		if (!gb_range_ok(p, 4, len))
+			return GB_E_CORRUPT;
+		uint32_t dst = gb_be32(in + p);
+		p += 4;
+		if (!dst)
+			break;
+		if (!gb_range_ok(p, 4, len))
+			return GB_E_CORRUPT;
+		uint32_t src = gb_be32(in + p);
+		p += 4;
+		if (dst > LZOP_BLOCK_MAX || !src || src > dst)
+			return GB_E_CORRUPT;
+		p += (flags & LZOP_F_ADLER32_D ? 4 : 0) + (flags & LZOP_F_CRC32_D ? 4 : 0);
+		if (src < dst)
+			p += (flags & LZOP_F_ADLER32_C ? 4 : 0) + (flags & LZOP_F_CRC32_C ? 4 : 0);
+		if (!gb_range_ok(p, src, len))
+			return GB_E_CORRUPT;
+		if (!obuf_reserve(o, dst, &err))
+			return err;
+		size_t got = dst;
+		if (src == dst)
+			memcpy(o->p + o->len, in + p, dst);
+		else if (gb_lzo1x_decompress(in + p, src, o->p + o->len, dst, &got) != GB_LZO_OK ||
+			 got != dst)
+			return GB_E_CORRUPT;
+		o->len += dst;
+		p += src;
+	}
+	*used = p;
+	return 0;
+}
+#endif
 
 int gb_decompress(struct gb_ctx *ctx, enum gb_comp c, const uint8_t *data, size_t len, size_t cap,
 		  uint8_t **out, size_t *outlen, size_t *used)
@@ -239,6 +335,9 @@ int gb_decompress(struct gb_ctx *ctx, enum gb_comp c, const uint8_t *data, size_
 	case GB_COMP_ZSTD: r = unzstd(data, len, &o, used); break;
 #endif
 	case GB_COMP_LZ4: r = unlz4(data, len, &o, used); break;
+#ifdef GB_HAVE_LZO
+	case GB_COMP_LZO: r = unlzop(data, len, &o, used); break;
+#endif
 	default:
 		return gb_error(ctx, GB_E_UNSUPPORTED, "%s data is recognised but not decompressed",
 				gb_comp_name(c));

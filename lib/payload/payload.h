@@ -25,8 +25,8 @@ const char *gb_comp_name(enum gb_comp c);
 /* Decompress one stream at the start of data into a malloc'd *out of at
  * most cap bytes (GB_E_LIMIT beyond). *used is how many input bytes the
  * stream took, so concatenated segments can be walked. Declared sizes in
- * the stream are never trusted for allocation. LZO (and zstd in a build
- * without libzstd) is recognised but not decoded (GB_E_UNSUPPORTED). */
+ * the stream are never trusted for allocation. A compressor not built in
+ * is recognised but not decoded (GB_E_UNSUPPORTED). */
 int gb_decompress(struct gb_ctx *ctx, enum gb_comp c, const uint8_t *data, size_t len,
 		  size_t cap, uint8_t **out, size_t *outlen, size_t *used);
 

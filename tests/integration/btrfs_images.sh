@@ -1,10 +1,11 @@
 # btrfs images: mkfs.btrfs --rootdir in every metadata/data profile and
 # node size, a GPT partition, and (loop mounts, root as CI is) zlib, LZO and
 # zstd compression, inline files, holes, prealloc, subvolumes with a
-# default, an openSUSE snapshot layout, two-device file systems, and
+# default, an openSUSE snapshot layout (grub.cfg in the default subvolume,
+# btrfs_relative_path), two-device file systems, and
 # targeted corruption. Oracles: the source tree, blkid, grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
-wanted btrfs/ || exit 0
+wanted btrfs/ || [[ "$GB_FILTER" == btrfs/* ]] || exit 0
 make_tree src
 map() { python3 "$GB_TOP/tests/lib/btrfsmap.py" "$@"; }
 
@@ -225,6 +226,99 @@ if [ -f zstd.img ]; then
 			pass btrfs/zstd/100mb-speed
 		fi
 		rm -f random100.out
+	fi
+fi
+
+# ---- openSUSE: grub.cfg in the default subvolume, btrfs_relative_path ----
+# @ is the live system, @/.snapshots/1/snapshot the default (after a
+# rollback); the same paths hold other files in each, so a path resolved in
+# the wrong subvolume reads the wrong bytes. Oracles: the files written,
+# 'btrfs subvolume get-default' for the default's path.
+KV=6.4.0-1-default
+mk_suse_tree() {
+	rm -rf "$1" && mkdir -p "$1/boot/grub2"
+	head -c 300000 /dev/urandom >"$1/boot/vmlinuz-$KV"
+	head -c 200000 /dev/urandom >"$1/boot/initrd-$KV"
+}
+mk_suse_tree live
+mk_suse_tree snap
+touch snap/boot/marker
+# as openSUSE's grub2-mkconfig writes it (SUSE_BTRFS_SNAPSHOT_BOOTING)
+cat >snap/boot/grub2/grub.cfg <<EOF
+set btrfs_relative_path="y"
+export btrfs_relative_path
+set default=0
+menuentry 'openSUSE Tumbleweed' {
+	search --no-floppy --file --set=root /boot/marker
+	linux /boot/vmlinuz-$KV root=UUID=0 ro
+	initrd /boot/initrd-$KV
+}
+source /boot/grub2/extra.cfg
+menuentry 'top level' {
+	set btrfs_relative_path=n
+	linux /@/boot/vmlinuz-$KV
+	initrd /@/boot/initrd-$KV
+}
+EOF
+cat >snap/boot/grub2/extra.cfg <<EOF
+menuentry 'sourced' {
+	linux (\$root)/boot/vmlinuz-$KV
+	initrd /boot/initrd-$KV
+}
+EOF
+make_suse_image() {
+	rm -f suse.img && truncate -s 200M suse.img
+	mkfs.btrfs -q -f -L suse suse.img >/dev/null 2>&1 || return 1
+	attach suse.img || return 1
+	mkdir -p mnt && mount $dev mnt || return 1
+	mounted=mnt
+	btrfs -q subvolume create mnt/@ >/dev/null || return 1
+	btrfs -q subvolume create mnt/@/.snapshots >/dev/null && mkdir mnt/@/.snapshots/1 &&
+		btrfs -q subvolume snapshot mnt/@ mnt/@/.snapshots/1/snapshot >/dev/null || return 1
+	cp -a live/. mnt/@/ && cp -a snap/. mnt/@/.snapshots/1/snapshot/ || return 1
+	btrfs subvolume set-default "$(btrfs inspect-internal rootid mnt/@/.snapshots/1/snapshot)" mnt >/dev/null
+	btrfs subvolume get-default mnt | sed -n 's|.* path |/|p' >suse.default
+	umount mnt && mounted=""
+	cleanup
+}
+# suse_list NAME WANT ARGS...: list --json's config path and entries.
+suse_list() {
+	local name=$1 want=$2 got
+	shift 2
+	wanted "$name" || return 0
+	got=$("$GUESTBOOT" list --json "$@" suse.img 2>&1 |
+		jq -r '.config.path, (.entries[] | "\(.title) \(.kernel) \(.initrd | join(","))")' 2>&1)
+	[ "$got" = "$want" ] && pass "$name" || fail "$name" "got:  $got" "want: $want"
+}
+if wanted btrfs/suse/; then
+	if ! make_suse_image; then
+		cleanup
+		fail btrfs/suse/loop-setup "could not build the image with a loop mount (needs root)"
+	else
+		def=$(cat suse.default)
+		entries="openSUSE Tumbleweed $def/boot/vmlinuz-$KV $def/boot/initrd-$KV
+sourced $def/boot/vmlinuz-$KV $def/boot/initrd-$KV
+top level /@/boot/vmlinuz-$KV /@/boot/initrd-$KV"
+		check btrfs/suse/default-is-snapshot test "$def" = /@/.snapshots/1/snapshot
+		# found in the default subvolume, run with btrfs_relative_path=y
+		suse_list btrfs/suse/list "$def/boot/grub2/grub.cfg
+$entries"
+		# named from the top level: the file's own 'set' does the same
+		suse_list btrfs/suse/list-config "$def/boot/grub2/grub.cfg
+$entries" --config "0:$def/boot/grub2/grub.cfg"
+		# extract reads the default subvolume's files, or the top level's
+		# where the entry turns btrfs_relative_path off
+		for e in 0:snap 1:snap 2:live; do
+			name=btrfs/suse/extract-${e%%:*}
+			wanted "$name" || continue
+			rm -rf out && mkdir out
+			if "$GUESTBOOT" extract -o out -e "${e%%:*}" suse.img >/dev/null 2>extract.err &&
+				cmp -s out/vmlinuz "${e#*:}/boot/vmlinuz-$KV" && cmp -s out/initrd "${e#*:}/boot/initrd-$KV"; then
+				pass "$name"
+			else
+				fail "$name" "not the files of ${e#*:}" "$(cat extract.err)"
+			fi
+		done
 	fi
 fi
 
