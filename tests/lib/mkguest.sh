@@ -279,10 +279,10 @@ lvm_pv() {
 }
 
 # tune_guest TREE: a short boot under TCG, and a report for the tests.
-# Timers and jobs a throwaway guest never needs are masked (the command
-# line stays the boot entry's own), KVM modules are not loaded; a oneshot unit prints what is mounted
-# at / and /boot and the kernel command line on the console, before the
-# login prompt:
+# Timers and jobs a throwaway guest never needs are masked and KVM
+# modules not loaded (the command line stays the boot entry's own); a
+# oneshot unit prints what is mounted at / and /boot and the kernel
+# command line on the console, before the login prompt:
 #   gb-mount / /dev/vda2 ext4
 #   gb-mount /boot /dev/vda1 ext4      ("gb-mount /boot " if not a mount)
 #   gb-cmdline root=UUID=... ro console=ttyS0
