@@ -17,31 +17,49 @@
 
 mkguest=$GB_TOP/tests/lib/mkguest.sh
 boot_timeout=${GB_E2E_TIMEOUT:-240}
-layouts="mbr-boot gpt-xfsboot mbr-logical menulst btrfs menulst-lvm qcow2"
+# qcow2-LAYOUT: LAYOUT's image converted to a compressed qcow2, which
+# guestboot reads and QEMU boots
+cases="mbr-boot gpt-xfsboot mbr-logical btrfs menulst-lvm qcow2-menulst"
 
-any=""
-for l in $layouts; do wanted "e2e/$l" && any=1; done
-[ -n "$any" ] || exit 0
+todo=()
+for c in $cases; do wanted "e2e/$c" && todo+=("$c"); done
+[ ${#todo[@]} -gt 0 ] || exit 0
 
 missing=""
 for t in qemu-system-x86_64 qemu-img debootstrap mke2fs mkfs.xfs mkfs.btrfs pvcreate sfdisk losetup jq; do
 	command -v "$t" >/dev/null || missing="$missing $t"
 done
 if [ -n "$missing" ] || [ "$(id -u)" -ne 0 ]; then
-	for l in $layouts; do
-		wanted "e2e/$l" && fail "e2e/$l" "needs root and:$missing (scripts/install-deps)"
-	done
+	for c in "${todo[@]}"; do fail "e2e/$c" "needs root and:$missing (scripts/install-deps)"; done
 	exit 0
 fi
 
 # The cached base system (a few minutes the first time).
 if ! "$mkguest" base 2>base.log; then
-	for l in $layouts; do wanted "e2e/$l" && fail "e2e/$l" "debootstrap failed" "$(tail -20 base.log)"; done
+	for c in "${todo[@]}"; do fail "e2e/$c" "debootstrap failed" "$(tail -20 base.log)"; done
 	exit 0
 fi
 
-qemu_pid=""
-trap '[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null' EXIT
+qemu_pid="" mk_pid=""
+trap 'kill $qemu_pid $mk_pid 2>/dev/null' EXIT
+
+# image CASE: the image file of a case
+image() { case $1 in qcow2-*) echo "$PWD/$1.qcow2" ;; *) echo "$PWD/$1.img" ;; esac; }
+
+# make_bg CASE: make the case's image in the background (while the
+# previous guest boots); CASE.mk.log gets mkguest's output, then its time
+# and exit status.
+make_bg() {
+	local c=$1
+	(
+		t0=$(date +%s)
+		"$mkguest" "${c#qcow2-}" "$(image "$c")" >"$c.mk.log" 2>&1 &
+		trap 'kill $!' TERM
+		wait $!
+		echo "mk: $? $(($(date +%s) - t0))" >>"$c.mk.log"
+	) &
+	mk_pid=$!
+}
 
 # boot NAME IMAGE FORMAT ARGS...: run QEMU on IMAGE with the kernel
 # arguments; return once the serial log shows a login: prompt, QEMU exits
@@ -86,16 +104,19 @@ console_tail() {
 	tail -30 "$1.txt"
 }
 
-for layout in $layouts; do
+make_bg "${todo[0]}"
+for ((n = 0; n < ${#todo[@]}; n++)); do
+	layout=${todo[n]}
 	name=e2e/$layout
-	wanted "$name" || continue
-	img=$PWD/$layout.img
-	t0=$(date +%s)
-	if ! "$mkguest" "$layout" "$img" >"$layout.mk.log" 2>&1; then
+	img=$(image "$layout")
+	wait "$mk_pid"
+	mk_pid=""
+	[ $((n + 1)) -lt ${#todo[@]} ] && make_bg "${todo[n + 1]}"
+	read -r _ rc mk_secs < <(tail -1 "$layout.mk.log")
+	if [ "$rc" != 0 ]; then
 		fail "$name" "making the image failed" "$(tail -20 "$layout.mk.log")"
 		continue
 	fi
-	mk_secs=$(($(date +%s) - t0))
 	FORMAT="" CONFIG="" CMDLINE="" ROOT_MOUNT="" BOOT_MOUNT="" ROOT_UUID=""
 	. "$img.env"
 

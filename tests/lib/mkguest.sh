@@ -3,6 +3,8 @@
 #
 #   mkguest.sh base                 debootstrap once into the cache (tarball)
 #   mkguest.sh LAYOUT IMAGE         lay the cached system into IMAGE
+#   mkguest.sh LAYOUT IMAGE.qcow2   the same, as a compressed qcow2
+#                                   (qemu-img convert -c)
 #
 # LAYOUT:
 #   mbr-boot     MBR, ext4 /boot (partition 1), ext4 root (partition 2), grub.cfg
@@ -15,7 +17,6 @@
 #   menulst-lvm  MBR, ext4 /boot (1), LVM PV (2) with the ext4 root in
 #                guestvg/root; a CentOS-style menu.lst: default=1, fallback,
 #                hiddenmenu, splashimage, root=/dev/mapper/guestvg-root
-#   qcow2        mbr-boot, converted to a compressed qcow2 (qemu-img -c)
 #
 # The base system is debootstrapped once and kept OUTSIDE the repository in
 # $GB_CACHE/debootstrap-bookworm-v2.tar (GB_CACHE defaults to
@@ -462,24 +463,20 @@ FS_boot=$fs_root"
 	EOF
 }
 
-# make_qcow2 LAYOUT IMAGE: the LAYOUT image as a compressed qcow2.
-make_qcow2() {
-	make_image "$1" "$2.raw"
-	qemu-img convert -c -O qcow2 "$2.raw" "$2" || die "qemu-img convert"
-	rm -f "$2.raw"
-	sed "s/^LAYOUT=.*/LAYOUT=qcow2 FORMAT=qcow2/" "$2.raw.env" >"$2.env" && rm -f "$2.raw.env"
-}
-
-layouts="mbr-boot gpt-xfsboot mbr-logical menulst btrfs menulst-lvm qcow2"
+layouts="mbr-boot gpt-xfsboot mbr-logical menulst btrfs menulst-lvm"
 case "${1:-}" in
 base) make_base ;;
-qcow2)
-	[ $# -eq 2 ] || die "usage: mkguest.sh LAYOUT IMAGE"
-	make_qcow2 mbr-boot "$2"
-	;;
 mbr-boot | gpt-xfsboot | mbr-logical | menulst | btrfs | menulst-lvm)
 	[ $# -eq 2 ] || die "usage: mkguest.sh LAYOUT IMAGE"
-	make_image "$1" "$2"
+	case "$2" in
+	*.qcow2)
+		make_image "$1" "$2.raw"
+		qemu-img convert -c -O qcow2 "$2.raw" "$2" || die "qemu-img convert"
+		sed 's/ FORMAT=raw$/ FORMAT=qcow2/' "$2.raw.env" >"$2.env"
+		rm -f "$2.raw" "$2.raw.env"
+		;;
+	*) make_image "$1" "$2" ;;
+	esac
 	;;
-*) die "usage: mkguest.sh base | mkguest.sh LAYOUT IMAGE (LAYOUT: $layouts)" ;;
+*) die "usage: mkguest.sh base | mkguest.sh LAYOUT IMAGE[.qcow2] (LAYOUT: $layouts)" ;;
 esac
