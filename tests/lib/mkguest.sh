@@ -204,6 +204,7 @@ mkxfs() {
 		die "dd xfs"
 	rm -f "$work/xfs.img"
 }
+
 # The newest kernel version in the tree.
 kver() { ls "$1/boot" | sed -n 's/^vmlinuz-//p' | sort -V | tail -1; }
 
