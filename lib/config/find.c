@@ -65,6 +65,49 @@ static int esp_dir(void *arg, const struct gb_dirent *de)
 	return 0;
 }
 
+/* A btrfs whose root is a subvolume (Ubuntu's "@", the Debian installer's
+ * "@rootfs", Fedora's "root"): grub-install gives GRUB the prefix
+ * /SUBVOLUME/boot/grub, and grub.cfg's own paths start at the top level
+ * too ("/@/boot/vmlinuz-..."). Only the first entries of / are tried. */
+#define SUBVOL_SCAN_MAX 64
+static const char *const subvol_grub2_paths[] = { "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg" };
+
+struct subvol_scan {
+	const struct gb_cfg_devices *devs;
+	int dev;
+	unsigned seen;
+	char hit[256];
+};
+
+static int subvol_dir(void *arg, const struct gb_dirent *de)
+{
+	struct subvol_scan *s = arg;
+	if (++s->seen > SUBVOL_SCAN_MAX)
+		return 1;
+	if (de->type != GB_FT_DIR)
+		return 0;
+	for (size_t i = 0; i < sizeof(subvol_grub2_paths) / sizeof(*subvol_grub2_paths); i++) {
+		char path[300];
+		snprintf(path, sizeof(path), "/%s%s", de->name, subvol_grub2_paths[i]);
+		if (strlen(path) < sizeof(s->hit) && is_file(s->devs, s->dev, path)) {
+			snprintf(s->hit, sizeof(s->hit), "%s", path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool subvol_grub2(const struct gb_cfg_devices *devs, int dev, struct candidate *c)
+{
+	struct gb_fs *fs = devs->dev[dev].fs;
+	struct subvol_scan s = { devs, dev, 0, "" };
+	struct gb_ctx quiet = { 0 };
+	if (!fs || strcmp(gb_fs_type(fs), "btrfs") ||
+	    gb_fs_readdir(&quiet, fs, "/", subvol_dir, &s) != 0 || !s.hit[0])
+		return false;
+	return found(c, &gb_cfg_grub2, dev, s.hit);
+}
+
 static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir);
 
 /* openSUSE's GRUB (grub2-install with SUSE's btrfs patches) starts paths in
@@ -90,8 +133,9 @@ static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct
 /*
  * The search order (documented in guestboot(1) and the README): each pass
  * goes over the volumes in partition order, and the first hit wins.
- *   1. GRUB 2 grub.cfg at its BIOS-install places, from the top level and
- *      then in a btrfs default subvolume (openSUSE);
+ *   1. GRUB 2 grub.cfg at its BIOS-install places, from the top level,
+ *      then in a btrfs default subvolume (openSUSE), then inside a
+ *      top-level btrfs subvolume (Ubuntu's "@");
  *   2. GRUB legacy menu.lst / grub.conf;
  *   3. syslinux, extlinux, isolinux;
  *   4. GRUB 2 on an EFI system partition, /EFI/<vendor>/grub.cfg;
@@ -102,12 +146,16 @@ static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct
  */
 static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
 {
-	for (size_t d = 0; d < devs->n; d++)
+	for (size_t d = 0; d < devs->n; d++) {
 		for (size_t i = 0; i < sizeof(grub2_paths) / sizeof(*grub2_paths); i++)
 			if (is_file(devs, (int)d, grub2_paths[i]))
 				return found(c, &gb_cfg_grub2, (int)d, grub2_paths[i]);
+	}
 	for (size_t d = 0; d < devs->n; d++)
 		if (in_default_subvol(devs, (int)d, c))
+			return true;
+	for (size_t d = 0; d < devs->n; d++)
+		if (subvol_grub2(devs, (int)d, c))
 			return true;
 	for (size_t d = 0; d < devs->n; d++)
 		for (size_t i = 0; i < sizeof(grub1_paths) / sizeof(*grub1_paths); i++)

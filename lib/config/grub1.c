@@ -65,12 +65,30 @@ static int small_num(const char **s)
 	return v;
 }
 
-/* "hdX", "hdX,Y" or "hdX,Y,a" (a BSD slice, ignored): the disk and the
- * 0-based partition (-1: whole disk). False when not of that shape. */
-static bool parse_hd(const char *name, int *disk, int *part)
+/* The device of slice `letter` (a BSD disklabel's or a Solaris VTOC's) in
+ * partition `number`, which GRUB 2 names hd0,msdosN,bsdM or
+ * hd0,msdosN,sunpcM (M = 1 for "a"), or -1. */
+static int device_by_slice(const struct gb_cfg_devices *devs, int number, char letter)
+{
+	char bsd[40], sunpc[40];
+	snprintf(bsd, sizeof(bsd), "hd0,msdos%d,bsd%d", number, letter - 'a' + 1);
+	snprintf(sunpc, sizeof(sunpc), "hd0,msdos%d,sunpc%d", number, letter - 'a' + 1);
+	for (size_t i = 0; i < devs->n; i++) {
+		const char *name = devs->dev[i].grub_name;
+		if (name && (!strcmp(name, bsd) || !strcmp(name, sunpc)))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* "hdX", "hdX,Y" or "hdX,Y,a" (slice a of the label in partition Y): the
+ * disk, the 0-based partition (-1: whole disk) and the slice letter (0:
+ * none). False when not of that shape. */
+static bool parse_hd(const char *name, int *disk, int *part, char *slice)
 {
 	const char *s = name;
 	*part = -1;
+	*slice = 0;
 	if (strncmp(s, "hd", 2))
 		return false;
 	s += 2;
@@ -80,20 +98,24 @@ static bool parse_hd(const char *name, int *disk, int *part)
 		s++;
 		if ((*part = small_num(&s)) < 0)
 			return false;
-		if (s[0] == ',' && s[1] >= 'a' && s[1] <= 'z')
+		if (s[0] == ',' && s[1] >= 'a' && s[1] <= 'z') {
+			*slice = s[1];
 			s += 2;
+		}
 	}
 	return *s == '\0';
 }
 
 /* GRUB legacy counts partitions from 0: (hd0,0) is Linux partition 1,
- * (hd0,4) the first logical one (5), (hd0) the whole disk. `name` is the
- * text between the parentheses. Returns the device index, or -1 after a
- * warning. */
+ * (hd0,4) the first logical one (5), (hd0) the whole disk, (hd0,1,a)
+ * slice a of the BSD label in partition 2 (as GRUB, no fallback to the
+ * partition when there is no such slice). `name` is the text between the
+ * parentheses. Returns the device index, or -1 after a warning. */
 static int resolve_grub_device(struct g1 *g, const char *name)
 {
 	int disk, part;
-	if (!parse_hd(name, &disk, &part)) {
+	char slice;
+	if (!parse_hd(name, &disk, &part, &slice)) {
 		gb_menu_warn(g->menu, "%s:%zu: device (%s) not understood", g->path, g->lineno, name);
 		return -1;
 	}
@@ -101,7 +123,7 @@ static int resolve_grub_device(struct g1 *g, const char *name)
 		gb_menu_warn(g->menu, "%s:%zu: (%s) is not the first disk", g->path, g->lineno, name);
 		return -1;
 	}
-	int dev = device_by_number(g->devs, part + 1);
+	int dev = slice ? device_by_slice(g->devs, part + 1, slice) : device_by_number(g->devs, part + 1);
 	if (dev < 0)
 		gb_menu_warn(g->menu, "%s:%zu: no device (%s)", g->path, g->lineno, name);
 	return dev;

@@ -193,6 +193,9 @@ for spec in "zlib:zlib" "lzo:lzo:-O ^no-holes" "zstd:zstd:-n 65536"; do
 	compare_ls "btrfs/$name/ls-boot" "$name.img" 0 /@/boot lroot
 	compare_blkid "btrfs/$name/inspect" "$name.img" 0
 	check "btrfs/$name/top-level" bash -c "'$GUESTBOOT' cat $name.img /top.txt | cmp - top.txt"
+	# the root is subvolume @: its grub.cfg is the one GRUB's prefix names
+	check "btrfs/$name/config-in-subvol" bash -c \
+		"'$GUESTBOOT' list --json $name.img | jq -e '.config.path == \"/@/boot/grub/grub.cfg\"'"
 	# GRUB 2.06 refuses prealloc extents and a leading hole without an
 	# extent item (no_holes): the kernel's view (lsrc) is the oracle there.
 	grub_cmp "btrfs/$name/grub-fstest" "$name.img" /@/big.txt lsrc/big.txt \

@@ -48,7 +48,7 @@ if [[ " $entry_args " != *" $token "* ]] || [[ "$default_args" == *"$token"* ]];
 fi
 
 # The loader: the guest's own kernel, its virtio modules, busybox, guestboot.
-tar -xf "${GB_CACHE:-/var/cache/guestboot}/debootstrap-bookworm.tar" --wildcards \
+tar -xf "${GB_CACHE:-/var/cache/guestboot}/debootstrap-bookworm-v2.tar" --wildcards \
 	'./usr/lib/modules/*/modules.dep' './usr/lib/modules/*/kernel/drivers/virtio/*' \
 	'./usr/lib/modules/*/kernel/drivers/block/virtio_blk.ko' './boot/vmlinuz-*'
 kernel=$(ls boot/vmlinuz-* | head -1)

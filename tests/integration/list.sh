@@ -83,6 +83,36 @@ expect_field "list/hd0/pvgrub-hd0" "0 /boot/grub/menu.lst" hd0.img '"\(.config.v
 expect_error "list/hd0/pvgrub-hd00" 3 "it looks at (hd0,0)/boot/grub/menu.lst" \
 	"$GUESTBOOT" list --pvgrub hd00 hd0.img
 
+# --- FreeBSD tried on EC2's PV-GRUB (seed 001): menu.lst on partition 1
+# names (hd0,1,a), slice a of the BSD label in partition 2 (0xa5), a UFS2
+# holding /boot/loader; inspect (checked against partx in
+# volume_images.sh) names that slice volume 5. PV-GRUB then failed on the
+# loader ("no loader found"): doctor says why.
+mkdir -p fbsdboot/boot/grub fbsdufs/boot
+cat >fbsdboot/boot/grub/menu.lst <<'EOF'
+default 0
+timeout 1
+title FreeBSD
+root (hd0,1,a)
+kernel /boot/loader
+EOF
+{ printf '\177ELF\001\001\001'; head -c 4000 /dev/urandom; } >fbsdufs/boot/loader
+part_image fbsd.img 64 <<'P'
+label: dos
+start=2048, size=8192, type=83
+start=10240, size=100000, type=a5
+P
+fill fbsd.img 1 fbsdboot
+python3 "$GB_TOP/tests/lib/mklabel.py" bsd fbsd.img 10240 100000 a:10256:40000:7 c:10240:100000:0
+makefs -t ffs -o version=2 -s 20000k fbsdufs.img fbsdufs >/dev/null &&
+	dd if=fbsdufs.img of=fbsd.img bs=512 seek=10256 conv=notrunc status=none
+expect_field "list/freebsd-slice/kernel" "5 /boot/loader" fbsd.img '.entries[0] | "\(.volume) \(.kernel)"'
+check "list/freebsd-slice/reads" bash -c "'$GUESTBOOT' cat fbsd.img 5:/boot/loader | cmp - fbsdufs/boot/loader"
+if wanted list/freebsd-slice/doctor; then
+	got=$("$GUESTBOOT" doctor --json fbsd.img | jq -r '[.findings[] | select(.severity == "error") | .code] | join(" ")')
+	[ "$got" = kernel-no-xen-pv ] && pass list/freebsd-slice/doctor || fail list/freebsd-slice/doctor "errors: $got"
+fi
+
 # --- menu.lst at the root of a /boot partition (/grub/menu.lst): PV-GRUB
 # 1.03 hd00 misses it, 1.04 finds it at (hd0,0)/grub
 mkdir -p bootpart/grub

@@ -19,7 +19,7 @@ set -u
 set -o pipefail
 
 GB_CACHE=${GB_CACHE:-/var/cache/guestboot}
-BASE_TAR=$GB_CACHE/debootstrap-bookworm.tar
+BASE_TAR=$GB_CACHE/debootstrap-bookworm-v2.tar
 CHROOT=$GB_CACHE/initramfs-chroot
 OUT=$GB_CACHE/initramfs
 # what the chroot adds to the base: each COMPRESS's tool, and busybox

@@ -1,9 +1,13 @@
 # Device prefixes on paths, a logical partition ((hd0,4) = number 5),
 # rootnoverify + chainloader +1 (a chain entry on that device), and
-# --type options skipped before the kernel path.
+# --type options skipped before the kernel path, and BSD slices: (hd0,0,a)
+# is slice a of the label in partition 1 (GRUB 2's hd0,msdos1,bsd1); a
+# slice that is not there is an error, not the partition (as GRUB's
+# "Error 22: No such partition").
 --- device 0 grub=hd0,msdos1 number=1
 --- device 1 grub=hd0,msdos2 number=2
 --- device 2 grub=hd0,msdos5 number=5
+--- device 3 grub=hd0,msdos1,bsd1 number=6
 --- file 0:/grub/menu.lst
 title Linux on a logical partition
 root (hd0,4)
@@ -18,6 +22,8 @@ kernel (hd0,1)/vmlinuz ro
 title NetBSD
 root (hd0,0,a)
 kernel --type=netbsd /netbsd
+title No such slice
+kernel (hd0,1,b)/kernel
 --- run grub1 0:/grub/menu.lst
 --- expect
 config grub1 0:/grub/menu.lst
@@ -33,5 +39,9 @@ entry 2 "Prefixed kernel" kind=linux
   kernel 1:/vmlinuz
   args "ro"
 entry 3 "NetBSD" kind=linux
-  kernel 0:/netbsd
+  kernel 3:/netbsd
   args ""
+entry 4 "No such slice" kind=linux
+  kernel -1:/kernel
+  args ""
+warning /grub/menu.lst:15: no device (hd0,1,b)
