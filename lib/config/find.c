@@ -134,8 +134,8 @@ static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct
  * The search order (documented in guestboot(1) and the README): each pass
  * goes over the volumes in partition order, and the first hit wins.
  *   1. GRUB 2 grub.cfg at its BIOS-install places, from the top level,
- *      then in a btrfs default subvolume (openSUSE), then inside a
- *      top-level btrfs subvolume (Ubuntu's "@");
+ *      then inside a top-level btrfs subvolume (Ubuntu's "@"), then in a
+ *      btrfs default subvolume (openSUSE);
  *   2. GRUB legacy menu.lst / grub.conf;
  *   3. syslinux, extlinux, isolinux;
  *   4. GRUB 2 on an EFI system partition, /EFI/<vendor>/grub.cfg;
@@ -151,11 +151,13 @@ static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
 			if (is_file(devs, (int)d, grub2_paths[i]))
 				return found(c, &gb_cfg_grub2, (int)d, grub2_paths[i]);
 	}
-	for (size_t d = 0; d < devs->n; d++)
-		if (in_default_subvol(devs, (int)d, c))
-			return true;
+	/* A subvolume's /boot/grub first: Ubuntu-style paths ("/@/boot/...")
+	 * also break if read relative to a default subvolume "@". */
 	for (size_t d = 0; d < devs->n; d++)
 		if (subvol_grub2(devs, (int)d, c))
+			return true;
+	for (size_t d = 0; d < devs->n; d++)
+		if (in_default_subvol(devs, (int)d, c))
 			return true;
 	for (size_t d = 0; d < devs->n; d++)
 		for (size_t i = 0; i < sizeof(grub1_paths) / sizeof(*grub1_paths); i++)
