@@ -438,6 +438,26 @@ static int read_run(struct gb_ctx *ctx, struct qcow2 *q, const struct run *run,
 	return gb_error(ctx, GB_E_CORRUPT, "qcow2: bad cluster kind");
 }
 
+/* The run at off, coalesced with what follows while it reads the same way
+ * (for data: at the next host byte), up to len bytes in all (*n), so that a
+ * sequential read of a large file is one pread per contiguous host extent. */
+static int map_extent(struct gb_ctx *ctx, struct qcow2 *q, uint64_t off, uint64_t len,
+		      struct run *run, uint64_t *n)
+{
+	int r = map(ctx, q, off, run);
+	if (r)
+		return r;
+	*n = run->len < len ? run->len : len;
+	while (*n < len && run->kind != RUN_COMPRESSED) {
+		struct run next;
+		if (map(ctx, q, off + *n, &next) || next.kind != run->kind ||
+		    (run->kind == RUN_DATA && next.host != run->host + *n))
+			break;
+		*n += next.len < len - *n ? next.len : len - *n;
+	}
+	return 0;
+}
+
 static int qcow2_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		       void *buf, size_t len)
 {
@@ -446,27 +466,34 @@ static int qcow2_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 	/* Each round reads at least one byte, so len bounds the loop. */
 	while (len) {
 		struct run run;
-		int r = map(ctx, q, off, &run);
-		if (r)
-			return r;
-		size_t n = run.len < len ? (size_t)run.len : len;
-		/* Coalesce what follows while it reads the same way (for data:
-		 * at the next host byte), so that a sequential read of a large
-		 * file is one pread per contiguous host extent. */
-		while (n < len && run.kind != RUN_COMPRESSED) {
-			struct run next;
-			if (map(ctx, q, off + n, &next) || next.kind != run.kind ||
-			    (run.kind == RUN_DATA && next.host != run.host + n))
-				break;
-			n += next.len < len - n ? (size_t)next.len : len - n;
-		}
-		if ((r = read_run(ctx, q, &run, off, p, n)))
+		uint64_t n;
+		int r = map_extent(ctx, q, off, len, &run, &n);
+		if (r || (r = read_run(ctx, q, &run, off, p, (size_t)n)))
 			return r;
 		off += n;
 		p += n;
 		len -= n;
 	}
 	return 0;
+}
+
+/* Allocated, uncompressed clusters lie as they are in the container: the
+ * kernel can copy them from there when the container is a host file. */
+static int qcow2_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
+		     int *fd, uint64_t *abs, uint64_t *run)
+{
+	struct qcow2 *q = src->priv;
+	struct run first;
+	uint64_t n;
+	/* The first cluster decides: only data is worth coalescing here. */
+	int r = map(ctx, q, off, &first);
+	if (r || first.kind != RUN_DATA)
+		return r ? r : GB_E_NOT_MINE;
+	if ((r = map_extent(ctx, q, off, len, &first, &n)))
+		return r;
+	if (!gb_range_ok(first.host, n, q->file->size))
+		return GB_E_NOT_MINE; /* reading says what is wrong */
+	return gb_source_map(ctx, q->file, first.host, n, fd, abs, run);
 }
 
 static void qcow2_free(struct qcow2 *q)
@@ -497,6 +524,7 @@ static const struct gb_source_ops qcow2_ops = {
 	.name = "qcow2",
 	.pread = qcow2_pread,
 	.close = qcow2_close,
+	.map = qcow2_map,
 };
 
 /* ---- opening ------------------------------------------------------------ */
