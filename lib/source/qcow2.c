@@ -32,9 +32,11 @@
 #define QCOW2_MAX_BACKING_NAME 1023
 /* Each cache (L2 tables, decompressed clusters) holds this many bytes, and
  * between CACHE_MIN and CACHE_MAX entries: a 64 KiB-cluster L2 table maps
- * 512 MiB of disk, so a handful covers a kernel and initrd read. */
-#define QCOW2_CACHE_BYTES (4u << 20)
-#define QCOW2_CACHE_MIN 2
+ * 512 MiB of disk, so a handful covers a kernel and initrd read; one 2 MiB
+ * table maps 256 GiB or more, and sequential reads need one decompressed
+ * cluster (this keeps memory under 16 MiB with 2 MiB clusters too). */
+#define QCOW2_CACHE_BYTES (2u << 20)
+#define QCOW2_CACHE_MIN 1
 #define QCOW2_CACHE_MAX 32
 /* Header extensions live in the first cluster; each takes 8 bytes or more. */
 #define QCOW2_MAX_EXTENSIONS ((1u << QCOW2_MAX_CLUSTER_BITS) / 8)
@@ -366,6 +368,18 @@ static int compressed_extent(struct gb_ctx *ctx, const struct qcow2 *q, uint64_t
 	return 0;
 }
 
+/* One compressed cluster, decompressed into out (cluster_size bytes). */
+static int decompress(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry, uint8_t *out)
+{
+	uint64_t off = 0;
+	size_t len = 0;
+	int r = compressed_extent(ctx, q, entry, &off, &len);
+	if (r || (r = gb_source_read(ctx, q->file, off, q->cbuf, len)))
+		return r;
+	return q->compression == COMP_ZSTD ? unzstd_cluster(ctx, q, q->cbuf, len, out)
+					   : inflate_cluster(ctx, q, q->cbuf, len, out);
+}
+
 static int load_compressed(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry,
 			   const uint8_t **data)
 {
@@ -375,18 +389,10 @@ static int load_compressed(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry,
 		*data = d;
 		return 0;
 	}
-	uint64_t off = 0;
-	size_t len = 0;
-	int r = compressed_extent(ctx, q, entry, &off, &len);
-	if (r)
-		return r;
 	struct cache_slot *s = cache_victim(ctx, &q->zc);
 	if (!s)
 		return GB_E_NOMEM;
-	if ((r = gb_source_read(ctx, q->file, off, q->cbuf, len)))
-		return r;
-	r = q->compression == COMP_ZSTD ? unzstd_cluster(ctx, q, q->cbuf, len, s->data)
-					: inflate_cluster(ctx, q, q->cbuf, len, s->data);
+	int r = decompress(ctx, q, entry, s->data);
 	if (r)
 		return r;
 	cache_fill_done(&q->zc, s, key);
@@ -428,6 +434,10 @@ static int read_run(struct gb_ctx *ctx, struct qcow2 *q, const struct run *run,
 					(unsigned long long)(run->host & ~(q->cluster_size - 1)));
 		return gb_source_read(ctx, q->file, run->host, p, n);
 	case RUN_COMPRESSED: {
+		/* A whole cluster asked for goes straight to the caller: the
+		 * cache only serves clusters read piecewise. */
+		if (n == q->cluster_size)
+			return decompress(ctx, q, run->host, p);
 		const uint8_t *d = NULL;
 		int r = load_compressed(ctx, q, run->host, &d);
 		if (!r)
