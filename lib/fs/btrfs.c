@@ -1486,6 +1486,19 @@ static int decompress(struct gb_ctx *ctx, struct btrfs_fs *fs, uint8_t comp,
 	return 0;
 }
 
+/* Extent e's compressed bytes: inline, or read into fs->zbuf. */
+static int extent_input(struct gb_ctx *ctx, struct btrfs_fs *fs, const struct extent *e,
+			const uint8_t **in, size_t *in_len)
+{
+	*in = e->inline_data;
+	*in_len = e->inline_len;
+	if (e->type == FE_INLINE)
+		return 0;
+	*in = fs->zbuf;
+	*in_len = (size_t)e->disk_len;
+	return read_logical(ctx, fs, e->disk_bytenr, fs->zbuf, (size_t)e->disk_len);
+}
+
 /* The whole decompressed extent i, cached on the node. */
 static int extent_data(struct gb_ctx *ctx, struct btrfs_fs *fs, struct btrfs_node *n,
 		       size_t i, const uint8_t **out)
@@ -1499,16 +1512,11 @@ static int extent_data(struct gb_ctx *ctx, struct btrfs_fs *fs, struct btrfs_nod
 	if (!n->dcache && !(n->dcache = malloc(cap)))
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	n->dcache_valid = false;
-	const uint8_t *in = e->inline_data;
-	size_t in_len = e->inline_len;
-	if (e->type != FE_INLINE) {
-		int r = read_logical(ctx, fs, e->disk_bytenr, fs->zbuf, (size_t)e->disk_len);
-		if (r)
-			return r;
-		in = fs->zbuf;
-		in_len = (size_t)e->disk_len;
-	}
-	int r = decompress(ctx, fs, e->comp, in, in_len, n->dcache, (size_t)e->ram_bytes, cap);
+	const uint8_t *in;
+	size_t in_len;
+	int r = extent_input(ctx, fs, e, &in, &in_len);
+	if (!r)
+		r = decompress(ctx, fs, e->comp, in, in_len, n->dcache, (size_t)e->ram_bytes, cap);
 	if (r)
 		return r;
 	n->dcache_idx = i;
@@ -1535,6 +1543,14 @@ static int read_from_extent(struct gb_ctx *ctx, struct btrfs_fs *fs, struct btrf
 		memcpy(out, e->inline_data + in, take);
 		memset(out + take, 0, len - take);
 		return 0;
+	}
+	/* A whole extent asked for is decompressed straight into out (not
+	 * LZO: its last sector may run past the extent's length). */
+	if (in == 0 && e->data_off == 0 && len == e->ram_bytes && e->comp != COMP_LZO) {
+		const uint8_t *src;
+		size_t src_len;
+		int r = extent_input(ctx, fs, e, &src, &src_len);
+		return r ? r : decompress(ctx, fs, e->comp, src, src_len, out, len, len);
 	}
 	const uint8_t *data = NULL;
 	int r = extent_data(ctx, fs, n, i, &data);
