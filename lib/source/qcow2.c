@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
+#ifdef GB_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 #ifdef GB_HAVE_ZSTD
 #include <zstd.h>
 #endif
@@ -92,6 +95,9 @@ struct qcow2 {
 	uint8_t *cbuf;    /* compressed input, 2 clusters at most */
 	z_stream zs;
 	bool zs_ready;
+#ifdef GB_HAVE_LIBDEFLATE
+	struct libdeflate_decompressor *ld;
+#endif
 #ifdef GB_HAVE_ZSTD
 	ZSTD_DCtx *zd;
 #endif
@@ -286,6 +292,16 @@ static int map(struct gb_ctx *ctx, struct qcow2 *q, uint64_t off, struct run *ru
 static int inflate_cluster(struct gb_ctx *ctx, struct qcow2 *q, const uint8_t *in,
 			   size_t inlen, uint8_t *out)
 {
+#ifdef GB_HAVE_LIBDEFLATE
+	/* The fast path: one complete stream that fills the cluster exactly.
+	 * Anything else (a stream running past the cluster, damage) goes to
+	 * zlib below, which decides as QEMU does. */
+	if (!q->ld)
+		q->ld = libdeflate_alloc_decompressor();
+	if (q->ld && libdeflate_deflate_decompress(q->ld, in, inlen, out, (size_t)q->cluster_size,
+						   NULL) == LIBDEFLATE_SUCCESS)
+		return 0;
+#endif
 	if (!q->zs_ready) {
 		/* Raw deflate with a 4 KiB window, as QEMU writes it. */
 		if (inflateInit2(&q->zs, -12) != Z_OK)
@@ -518,6 +534,9 @@ static void qcow2_free(struct qcow2 *q)
 	free(q->cbuf);
 	if (q->zs_ready)
 		inflateEnd(&q->zs);
+#ifdef GB_HAVE_LIBDEFLATE
+	libdeflate_free_decompressor(q->ld);
+#endif
 #ifdef GB_HAVE_ZSTD
 	ZSTD_freeDCtx(q->zd);
 #endif
