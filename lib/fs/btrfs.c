@@ -23,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
+#ifdef GB_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 #include <zstd.h>
 
 /* ---- limits ----------------------------------------------------------- */
@@ -197,6 +200,9 @@ struct btrfs_fs {
 	char *default_path;   /* of the default subvolume, once asked */
 	uint8_t *zbuf;        /* compressed bytes of one extent */
 	ZSTD_DCtx *zstd;
+#ifdef GB_HAVE_LIBDEFLATE
+	struct libdeflate_decompressor *deflate;
+#endif
 };
 
 struct extent {
@@ -838,6 +844,9 @@ static void btrfs_umount(struct gb_fs *base)
 	free(fs->default_path);
 	free(fs->zbuf);
 	ZSTD_freeDCtx(fs->zstd);
+#ifdef GB_HAVE_LIBDEFLATE
+	libdeflate_free_decompressor(fs->deflate);
+#endif
 	free(fs);
 }
 
@@ -1384,9 +1393,20 @@ static size_t find_extent(const struct btrfs_node *n, uint64_t off, bool *inside
 
 /* ---- decompression ---------------------------------------------------- */
 
-static int inflate_zlib(struct gb_ctx *ctx, const uint8_t *in, size_t in_len,
-			uint8_t *out, size_t out_len, size_t *got)
+static int inflate_zlib(struct gb_ctx *ctx, struct btrfs_fs *fs, const uint8_t *in,
+			size_t in_len, uint8_t *out, size_t out_len, size_t *got)
 {
+#ifdef GB_HAVE_LIBDEFLATE
+	/* The fast path: one complete, checksummed stream that fits. Anything
+	 * else (a stream longer than the extent, damage) goes to zlib below. */
+	if (!fs->deflate)
+		fs->deflate = libdeflate_alloc_decompressor();
+	if (fs->deflate && libdeflate_zlib_decompress(fs->deflate, in, in_len, out, out_len,
+						      got) == LIBDEFLATE_SUCCESS)
+		return 0;
+#else
+	(void)fs;
+#endif
 	z_stream z = { 0 };
 	if (inflateInit(&z) != Z_OK)
 		return gb_error(ctx, GB_E_NOMEM, "zlib: cannot initialise");
@@ -1474,7 +1494,7 @@ static int decompress(struct gb_ctx *ctx, struct btrfs_fs *fs, uint8_t comp,
 	size_t got = 0;
 	int r;
 	switch (comp) {
-	case COMP_ZLIB: r = inflate_zlib(ctx, in, in_len, out, out_len, &got); break;
+	case COMP_ZLIB: r = inflate_zlib(ctx, fs, in, in_len, out, out_len, &got); break;
 	case COMP_ZSTD: r = inflate_zstd(ctx, fs, in, in_len, out, out_len, &got); break;
 	case COMP_LZO: r = inflate_lzo(ctx, fs, in, in_len, out, out_cap, &got); break;
 	default: r = gb_error(ctx, GB_E_UNSUPPORTED, "compression type %u", comp);
@@ -1484,6 +1504,19 @@ static int decompress(struct gb_ctx *ctx, struct btrfs_fs *fs, uint8_t comp,
 	if (got < out_len)
 		memset(out + got, 0, out_len - got);
 	return 0;
+}
+
+/* Extent e's compressed bytes: inline, or read into fs->zbuf. */
+static int extent_input(struct gb_ctx *ctx, struct btrfs_fs *fs, const struct extent *e,
+			const uint8_t **in, size_t *in_len)
+{
+	*in = e->inline_data;
+	*in_len = e->inline_len;
+	if (e->type == FE_INLINE)
+		return 0;
+	*in = fs->zbuf;
+	*in_len = (size_t)e->disk_len;
+	return read_logical(ctx, fs, e->disk_bytenr, fs->zbuf, (size_t)e->disk_len);
 }
 
 /* The whole decompressed extent i, cached on the node. */
@@ -1499,16 +1532,11 @@ static int extent_data(struct gb_ctx *ctx, struct btrfs_fs *fs, struct btrfs_nod
 	if (!n->dcache && !(n->dcache = malloc(cap)))
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	n->dcache_valid = false;
-	const uint8_t *in = e->inline_data;
-	size_t in_len = e->inline_len;
-	if (e->type != FE_INLINE) {
-		int r = read_logical(ctx, fs, e->disk_bytenr, fs->zbuf, (size_t)e->disk_len);
-		if (r)
-			return r;
-		in = fs->zbuf;
-		in_len = (size_t)e->disk_len;
-	}
-	int r = decompress(ctx, fs, e->comp, in, in_len, n->dcache, (size_t)e->ram_bytes, cap);
+	const uint8_t *in;
+	size_t in_len;
+	int r = extent_input(ctx, fs, e, &in, &in_len);
+	if (!r)
+		r = decompress(ctx, fs, e->comp, in, in_len, n->dcache, (size_t)e->ram_bytes, cap);
 	if (r)
 		return r;
 	n->dcache_idx = i;
@@ -1535,6 +1563,14 @@ static int read_from_extent(struct gb_ctx *ctx, struct btrfs_fs *fs, struct btrf
 		memcpy(out, e->inline_data + in, take);
 		memset(out + take, 0, len - take);
 		return 0;
+	}
+	/* A whole extent asked for is decompressed straight into out (not
+	 * LZO: its last sector may run past the extent's length). */
+	if (in == 0 && e->data_off == 0 && len == e->ram_bytes && e->comp != COMP_LZO) {
+		const uint8_t *src;
+		size_t src_len;
+		int r = extent_input(ctx, fs, e, &src, &src_len);
+		return r ? r : decompress(ctx, fs, e->comp, src, src_len, out, len, len);
 	}
 	const uint8_t *data = NULL;
 	int r = extent_data(ctx, fs, n, i, &data);

@@ -17,6 +17,13 @@ static int window_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 	return gb_source_read(ctx, w->parent, w->base + off, buf, len);
 }
 
+static int window_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
+		      int *fd, uint64_t *abs, uint64_t *run)
+{
+	struct window *w = src->priv;
+	return gb_source_map(ctx, w->parent, w->base + off, len, fd, abs, run);
+}
+
 static void window_close(struct gb_source *src)
 {
 	struct window *w = src->priv;
@@ -29,6 +36,7 @@ static const struct gb_source_ops window_ops = {
 	.name = "window",
 	.pread = window_pread,
 	.close = window_close,
+	.map = window_map,
 };
 
 int gb_source_open_window(struct gb_ctx *ctx, struct gb_source *parent,

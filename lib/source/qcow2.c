@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
+#ifdef GB_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 #ifdef GB_HAVE_ZSTD
 #include <zstd.h>
 #endif
@@ -32,9 +35,11 @@
 #define QCOW2_MAX_BACKING_NAME 1023
 /* Each cache (L2 tables, decompressed clusters) holds this many bytes, and
  * between CACHE_MIN and CACHE_MAX entries: a 64 KiB-cluster L2 table maps
- * 512 MiB of disk, so a handful covers a kernel and initrd read. */
-#define QCOW2_CACHE_BYTES (4u << 20)
-#define QCOW2_CACHE_MIN 2
+ * 512 MiB of disk, so a handful covers a kernel and initrd read; one 2 MiB
+ * table maps 256 GiB or more, and sequential reads need one decompressed
+ * cluster (this keeps memory under 16 MiB with 2 MiB clusters too). */
+#define QCOW2_CACHE_BYTES (2u << 20)
+#define QCOW2_CACHE_MIN 1
 #define QCOW2_CACHE_MAX 32
 /* Header extensions live in the first cluster; each takes 8 bytes or more. */
 #define QCOW2_MAX_EXTENSIONS ((1u << QCOW2_MAX_CLUSTER_BITS) / 8)
@@ -90,6 +95,9 @@ struct qcow2 {
 	uint8_t *cbuf;    /* compressed input, 2 clusters at most */
 	z_stream zs;
 	bool zs_ready;
+#ifdef GB_HAVE_LIBDEFLATE
+	struct libdeflate_decompressor *ld;
+#endif
 #ifdef GB_HAVE_ZSTD
 	ZSTD_DCtx *zd;
 #endif
@@ -284,6 +292,16 @@ static int map(struct gb_ctx *ctx, struct qcow2 *q, uint64_t off, struct run *ru
 static int inflate_cluster(struct gb_ctx *ctx, struct qcow2 *q, const uint8_t *in,
 			   size_t inlen, uint8_t *out)
 {
+#ifdef GB_HAVE_LIBDEFLATE
+	/* The fast path: one complete stream that fills the cluster exactly.
+	 * Anything else (a stream running past the cluster, damage) goes to
+	 * zlib below, which decides as QEMU does. */
+	if (!q->ld)
+		q->ld = libdeflate_alloc_decompressor();
+	if (q->ld && libdeflate_deflate_decompress(q->ld, in, inlen, out, (size_t)q->cluster_size,
+						   NULL) == LIBDEFLATE_SUCCESS)
+		return 0;
+#endif
 	if (!q->zs_ready) {
 		/* Raw deflate with a 4 KiB window, as QEMU writes it. */
 		if (inflateInit2(&q->zs, -12) != Z_OK)
@@ -366,6 +384,18 @@ static int compressed_extent(struct gb_ctx *ctx, const struct qcow2 *q, uint64_t
 	return 0;
 }
 
+/* One compressed cluster, decompressed into out (cluster_size bytes). */
+static int decompress(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry, uint8_t *out)
+{
+	uint64_t off = 0;
+	size_t len = 0;
+	int r = compressed_extent(ctx, q, entry, &off, &len);
+	if (r || (r = gb_source_read(ctx, q->file, off, q->cbuf, len)))
+		return r;
+	return q->compression == COMP_ZSTD ? unzstd_cluster(ctx, q, q->cbuf, len, out)
+					   : inflate_cluster(ctx, q, q->cbuf, len, out);
+}
+
 static int load_compressed(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry,
 			   const uint8_t **data)
 {
@@ -375,18 +405,10 @@ static int load_compressed(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry,
 		*data = d;
 		return 0;
 	}
-	uint64_t off = 0;
-	size_t len = 0;
-	int r = compressed_extent(ctx, q, entry, &off, &len);
-	if (r)
-		return r;
 	struct cache_slot *s = cache_victim(ctx, &q->zc);
 	if (!s)
 		return GB_E_NOMEM;
-	if ((r = gb_source_read(ctx, q->file, off, q->cbuf, len)))
-		return r;
-	r = q->compression == COMP_ZSTD ? unzstd_cluster(ctx, q, q->cbuf, len, s->data)
-					: inflate_cluster(ctx, q, q->cbuf, len, s->data);
+	int r = decompress(ctx, q, entry, s->data);
 	if (r)
 		return r;
 	cache_fill_done(&q->zc, s, key);
@@ -428,6 +450,10 @@ static int read_run(struct gb_ctx *ctx, struct qcow2 *q, const struct run *run,
 					(unsigned long long)(run->host & ~(q->cluster_size - 1)));
 		return gb_source_read(ctx, q->file, run->host, p, n);
 	case RUN_COMPRESSED: {
+		/* A whole cluster asked for goes straight to the caller: the
+		 * cache only serves clusters read piecewise. */
+		if (n == q->cluster_size)
+			return decompress(ctx, q, run->host, p);
 		const uint8_t *d = NULL;
 		int r = load_compressed(ctx, q, run->host, &d);
 		if (!r)
@@ -438,6 +464,26 @@ static int read_run(struct gb_ctx *ctx, struct qcow2 *q, const struct run *run,
 	return gb_error(ctx, GB_E_CORRUPT, "qcow2: bad cluster kind");
 }
 
+/* The run at off, coalesced with what follows while it reads the same way
+ * (for data: at the next host byte), up to len bytes in all (*n), so that a
+ * sequential read of a large file is one pread per contiguous host extent. */
+static int map_extent(struct gb_ctx *ctx, struct qcow2 *q, uint64_t off, uint64_t len,
+		      struct run *run, uint64_t *n)
+{
+	int r = map(ctx, q, off, run);
+	if (r)
+		return r;
+	*n = run->len < len ? run->len : len;
+	while (*n < len && run->kind != RUN_COMPRESSED) {
+		struct run next;
+		if (map(ctx, q, off + *n, &next) || next.kind != run->kind ||
+		    (run->kind == RUN_DATA && next.host != run->host + *n))
+			break;
+		*n += next.len < len - *n ? next.len : len - *n;
+	}
+	return 0;
+}
+
 static int qcow2_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		       void *buf, size_t len)
 {
@@ -446,27 +492,34 @@ static int qcow2_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 	/* Each round reads at least one byte, so len bounds the loop. */
 	while (len) {
 		struct run run;
-		int r = map(ctx, q, off, &run);
-		if (r)
-			return r;
-		size_t n = run.len < len ? (size_t)run.len : len;
-		/* Coalesce what follows while it reads the same way (for data:
-		 * at the next host byte), so that a sequential read of a large
-		 * file is one pread per contiguous host extent. */
-		while (n < len && run.kind != RUN_COMPRESSED) {
-			struct run next;
-			if (map(ctx, q, off + n, &next) || next.kind != run.kind ||
-			    (run.kind == RUN_DATA && next.host != run.host + n))
-				break;
-			n += next.len < len - n ? (size_t)next.len : len - n;
-		}
-		if ((r = read_run(ctx, q, &run, off, p, n)))
+		uint64_t n;
+		int r = map_extent(ctx, q, off, len, &run, &n);
+		if (r || (r = read_run(ctx, q, &run, off, p, (size_t)n)))
 			return r;
 		off += n;
 		p += n;
 		len -= n;
 	}
 	return 0;
+}
+
+/* Allocated, uncompressed clusters lie as they are in the container: the
+ * kernel can copy them from there when the container is a host file. */
+static int qcow2_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
+		     int *fd, uint64_t *abs, uint64_t *run)
+{
+	struct qcow2 *q = src->priv;
+	struct run first;
+	uint64_t n;
+	/* The first cluster decides: only data is worth coalescing here. */
+	int r = map(ctx, q, off, &first);
+	if (r || first.kind != RUN_DATA)
+		return r ? r : GB_E_NOT_MINE;
+	if ((r = map_extent(ctx, q, off, len, &first, &n)))
+		return r;
+	if (!gb_range_ok(first.host, n, q->file->size))
+		return GB_E_NOT_MINE; /* reading says what is wrong */
+	return gb_source_map(ctx, q->file, first.host, n, fd, abs, run);
 }
 
 static void qcow2_free(struct qcow2 *q)
@@ -481,6 +534,9 @@ static void qcow2_free(struct qcow2 *q)
 	free(q->cbuf);
 	if (q->zs_ready)
 		inflateEnd(&q->zs);
+#ifdef GB_HAVE_LIBDEFLATE
+	libdeflate_free_decompressor(q->ld);
+#endif
 #ifdef GB_HAVE_ZSTD
 	ZSTD_freeDCtx(q->zd);
 #endif
@@ -497,6 +553,7 @@ static const struct gb_source_ops qcow2_ops = {
 	.name = "qcow2",
 	.pread = qcow2_pread,
 	.close = qcow2_close,
+	.map = qcow2_map,
 };
 
 /* ---- opening ------------------------------------------------------------ */

@@ -14,6 +14,27 @@ int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 	return src->ops->pread(ctx, src, off, buf, len);
 }
 
+int gb_source_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
+		  int *fd, uint64_t *abs, uint64_t *run)
+{
+	if (!len || !gb_range_ok(off, len, src->size))
+		return GB_E_NOT_MINE;
+	if (src->fd >= 0) {
+		/* raw, and windows over raw: the bytes are there as they are */
+		if (!gb_add_ok(src->fd_base, off, abs))
+			return GB_E_NOT_MINE;
+		*fd = src->fd;
+		*run = len;
+		return 0;
+	}
+	if (!src->ops->map)
+		return GB_E_NOT_MINE;
+	int r = src->ops->map(ctx, src, off, len, fd, abs, run);
+	if (!r && (*run == 0 || *run > len))
+		return GB_E_NOT_MINE;
+	return r;
+}
+
 void gb_source_close(struct gb_source *src)
 {
 	if (src)

@@ -15,6 +15,10 @@ struct gb_source_ops {
 	int (*pread)(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		     void *buf, size_t len);
 	void (*close)(struct gb_source *src);
+	/* Optional, for sources without a descriptor of their own (qcow2):
+	 * as gb_source_map. */
+	int (*map)(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
+		   int *fd, uint64_t *abs, uint64_t *run);
 };
 
 struct gb_source {
@@ -32,6 +36,13 @@ struct gb_source {
 
 int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		   void *buf, size_t len);
+/* Where the source's bytes at off lie as they are in a host descriptor, for
+ * copies the kernel does (copy_file_range): *fd at *abs, for *run bytes
+ * (0 < *run <= len). GB_E_NOT_MINE when they do not (memory, NBD, a
+ * compressed, zero or unallocated qcow2 cluster); other errors as a read's.
+ * The range is bounds-checked like a read. */
+int gb_source_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
+		  int *fd, uint64_t *abs, uint64_t *run);
 void gb_source_close(struct gb_source *src);
 
 /* Raw image file or block device, starting at `offset`. */

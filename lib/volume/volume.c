@@ -25,6 +25,35 @@ static const struct gb_vol_seg *find_seg(const struct gb_volume *vol, uint64_t o
 	return NULL;
 }
 
+/* The piece of a mapped volume at off that lies in one place below: the
+ * lower volume *dev at *at, for *n bytes (0 < *n <= len: one stripe chunk
+ * at most). */
+static int seg_piece(struct gb_ctx *ctx, const struct gb_volume *vol, uint64_t off, uint64_t len,
+		     struct gb_volume **dev, uint64_t *at, uint64_t *n)
+{
+	const struct gb_vol_seg *s = find_seg(vol, off);
+	if (!s)
+		return gb_error(ctx, GB_E_CORRUPT, "offset %llu is not mapped by any segment",
+				(unsigned long long)off);
+	uint64_t in = off - s->start;
+	uint64_t avail = s->size - in;
+	const struct gb_vol_stripe *st = &s->stripe[0];
+	uint64_t dev_off = in;
+	if (s->nstripes > 1) {
+		uint64_t chunk = in / s->stripe_size;
+		uint64_t within = in % s->stripe_size;
+		st = &s->stripe[chunk % s->nstripes];
+		dev_off = (chunk / s->nstripes) * s->stripe_size + within;
+		if (avail > s->stripe_size - within)
+			avail = s->stripe_size - within;
+	}
+	if (!gb_add_ok(st->off, dev_off, at))
+		return gb_error(ctx, GB_E_CORRUPT, "segment offset overflows");
+	*dev = st->dev;
+	*n = avail < len ? avail : len;
+	return 0;
+}
+
 /* Read through the segment table, one stripe chunk at a time. Every piece
  * makes progress, so the loop ends after at most len iterations; the
  * recursion into lower volumes is bounded by GB_VOL_MAX_DEPTH. */
@@ -32,29 +61,10 @@ static int mapped_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 		       uint8_t *buf, size_t len)
 {
 	while (len) {
-		const struct gb_vol_seg *s = find_seg(vol, off);
-		if (!s)
-			return gb_error(ctx, GB_E_CORRUPT,
-					"offset %llu is not mapped by any segment",
-					(unsigned long long)off);
-		uint64_t in = off - s->start;
-		uint64_t avail = s->size - in;
-		const struct gb_vol_stripe *st = &s->stripe[0];
-		uint64_t dev_off = in;
-		if (s->nstripes > 1) {
-			uint64_t chunk = in / s->stripe_size;
-			uint64_t within = in % s->stripe_size;
-			st = &s->stripe[chunk % s->nstripes];
-			dev_off = (chunk / s->nstripes) * s->stripe_size + within;
-			if (avail > s->stripe_size - within)
-				avail = s->stripe_size - within;
-		}
-		size_t n = avail < len ? (size_t)avail : len;
-		uint64_t at;
-		if (!gb_add_ok(st->off, dev_off, &at))
-			return gb_error(ctx, GB_E_CORRUPT, "segment offset overflows");
-		int r = gb_vol_read(ctx, st->dev, at, buf, n);
-		if (r)
+		struct gb_volume *dev;
+		uint64_t at, n;
+		int r = seg_piece(ctx, vol, off, len, &dev, &at, &n);
+		if (r || (r = gb_vol_read(ctx, dev, at, buf, (size_t)n)))
 			return r;
 		buf += n;
 		off += n;
@@ -78,17 +88,23 @@ int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 	return gb_source_read(ctx, vol->src, vol->start + off, buf, len);
 }
 
-bool gb_vol_locate(const struct gb_volume *vol, uint64_t off, uint64_t len,
-		   int *fd, uint64_t *abs)
+int gb_vol_locate(struct gb_ctx *ctx, const struct gb_volume *vol, uint64_t off, uint64_t len,
+		  int *fd, uint64_t *abs, uint64_t *run)
 {
+	if (vol->err_code || !len || !gb_range_ok(off, len, vol->size))
+		return GB_E_NOT_MINE;
+	if (vol->segs) {
+		/* LVs and arrays: one stripe chunk at a time, in the volume
+		 * below (depth bounded by GB_VOL_MAX_DEPTH). */
+		struct gb_volume *dev;
+		uint64_t at, n;
+		int r = seg_piece(ctx, vol, off, len, &dev, &at, &n);
+		return r ? r : gb_vol_locate(ctx, dev, at, n, fd, abs, run);
+	}
 	uint64_t at;
-	if (vol->err_code || vol->segs || vol->src->fd < 0 ||
-	    !gb_range_ok(off, len, vol->size) ||
-	    !gb_add_ok(vol->start, off, &at) || !gb_range_ok(at, len, vol->src->size) ||
-	    !gb_add_ok(at, vol->src->fd_base, abs))
-		return false;
-	*fd = vol->src->fd;
-	return true;
+	if (!gb_add_ok(vol->start, off, &at))
+		return GB_E_NOT_MINE;
+	return gb_source_map(ctx, vol->src, at, len, fd, abs, run);
 }
 
 int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,

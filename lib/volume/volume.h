@@ -149,11 +149,13 @@ int gb_lvm_assemble(struct gb_ctx *ctx, struct gb_lvm_pv *pvs, size_t n,
 int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 		void *buf, size_t len);
 
-/* Where [off, off+len) of the volume lies in a descriptor, for copies the
- * kernel does itself (copy_file_range): true only for a plain window of a
- * raw image, the range bounds-checked like a read. */
-bool gb_vol_locate(const struct gb_volume *vol, uint64_t off, uint64_t len,
-		   int *fd, uint64_t *abs);
+/* Where the volume's bytes at off lie as they are in a host descriptor, for
+ * copies the kernel does itself (copy_file_range): *fd at *abs for *run
+ * bytes (0 < *run <= len; shorter where an LV's segment, a stripe chunk or
+ * a qcow2 extent ends). GB_E_NOT_MINE where they do not (see
+ * gb_source_map); the range is bounds-checked like a read. */
+int gb_vol_locate(struct gb_ctx *ctx, const struct gb_volume *vol, uint64_t off, uint64_t len,
+		  int *fd, uint64_t *abs, uint64_t *run);
 
 /* Find the partition table on disk and emit its partitions. Returns the
  * driver that matched, NULL when there is no table, via *drv. */

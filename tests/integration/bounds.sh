@@ -1,0 +1,64 @@
+# Resource bounds that do not depend on the machine's speed: extract's peak
+# memory (the sandboxed child included) stays under 16 MiB whatever the
+# initrd's size and the image's format, and list reads no file contents.
+. "$GB_TOP/tests/lib/common.sh"
+
+RUSAGE="$GB_BUILD/rusage"
+MAX_RSS_KIB=16384
+
+# A 40 MiB initrd, larger than the bound: random bytes with a 6 MiB hole
+# (read through the copy buffer), and a compressible one (seq output) for a
+# compressed qcow2 with 2 MiB clusters, the largest caches qcow2 has.
+mkdir -p rand/boot/grub text/boot/grub
+head -c 2000000 /dev/urandom >rand/boot/vmlinuz
+head -c 20M /dev/urandom >rand/boot/initrd.img
+truncate -s 26M rand/boot/initrd.img
+head -c 14M /dev/urandom >>rand/boot/initrd.img
+cp rand/boot/vmlinuz text/boot/vmlinuz
+seq 1 9000000 | head -c 40M >text/boot/initrd.img
+for t in rand text; do
+	printf 'title x\n\troot (hd0,0)\n\tkernel /boot/vmlinuz ro\n\tinitrd /boot/initrd.img\n' \
+		>$t/boot/grub/menu.lst
+	truncate -s 64M $t.img
+	mke2fs -q -F -t ext4 -b 4096 -d $t $t.img
+done
+qemu-img convert -c -O qcow2 -o cluster_size=2M text.img text.qcow2
+
+# extract_rss NAME IMAGE TREE: the files are right and peak RSS is bounded.
+extract_rss() {
+	local name=$1 img=$2 tree=$3 rss
+	wanted "$name" || return 0
+	rm -rf out && mkdir out
+	if ! "$RUSAGE" "$GUESTBOOT" extract -o out "$img" >/dev/null 2>err; then
+		fail "$name" "$(cat err)"
+		return
+	fi
+	rss=$(awk '/^maxrss_kib/ {print $2}' err)
+	if ! cmp -s out/vmlinuz "$tree/boot/vmlinuz" || ! cmp -s out/initrd "$tree/boot/initrd.img"; then
+		fail "$name" "extracted files differ"
+	elif [ -z "$rss" ] || [ "$rss" -ge $MAX_RSS_KIB ]; then
+		fail "$name" "peak RSS ${rss:-?} KiB, the bound is $MAX_RSS_KIB KiB"
+	else
+		pass "$name"
+	fi
+}
+
+# Sanitizer builds map shadow memory: their RSS says nothing.
+if "$GUESTBOOT" sandbox-test filtered; then
+	extract_rss bounds/rss-ext4-40M-initrd rand.img rand
+	extract_rss bounds/rss-qcow2-compressed-2M-clusters text.qcow2 text
+fi
+
+# list reads the configuration, not the 40 MiB initrd: every byte read by
+# either process, shared libraries included, is counted.
+if wanted bounds/list-reads-no-file-data; then
+	strace -f -qq -e trace=read,pread64,readv,preadv,copy_file_range,sendfile,splice \
+		-o trace "$GUESTBOOT" list rand.img >/dev/null 2>err
+	bytes=$(awk '/= [0-9]+$/ {n += $NF} END {print n + 0}' trace)
+	copies=$(grep -cE '^[0-9]+ +(copy_file_range|sendfile|splice)' trace)
+	if [ "$bytes" -lt 1048576 ] && [ "$copies" -eq 0 ] && [ -s trace ]; then
+		pass bounds/list-reads-no-file-data
+	else
+		fail bounds/list-reads-no-file-data "$bytes bytes read, $copies copies" "$(cat err)"
+	fi
+fi
