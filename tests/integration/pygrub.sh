@@ -58,8 +58,11 @@ run_both() {
 	"$GUESTBOOT" pygrub --output-format="$fmt" --output-directory=g --output=g.out "$@" 2>g.err
 	local grc=$?
 	local pm gm
-	pm=$(sed "s#$PWD/p/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g" p.out | od -c)
-	gm=$(sed "s#$PWD/g/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g" g.out | od -c)
+	# ZFS: libfsimage's boot string names dataset object 0, guestboot the
+	# boot dataset's object (as Solaris GRUB does)
+	local mask="s#$PWD/[pg]/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g; s#zfs-bootfs=\([^/]*\)/[0-9]*,#zfs-bootfs=\1/N,#g"
+	pm=$(sed "$mask" p.out | od -c)
+	gm=$(sed "$mask" g.out | od -c)
 	if [ "$prc" -ne 0 ] || [ "$grc" -ne 0 ]; then
 		fail "$name" "exit pygrub=$prc guestboot=$grc" "$(tail -2 p.err)" "$(cat g.err)"
 	elif [ "$pm" != "$gm" ]; then
@@ -307,3 +310,42 @@ fi
 
 # the same corpus through qcow2
 qcow2_corpus pygrub
+
+# ZFS (zfs-fuse pool, its vdev relabelled "disk" for libfsimage): the
+# menu.lst in the pool's root dataset, kernels from the pool's bootfs
+# dataset; pygrub's " -B zfs-bootfs=...,bootpath=..." appended to a
+# non-empty command line, or put in place of a zfs-bootfs= word.
+if wanted pygrub/diff/zfs && command -v zfs-fuse >/dev/null; then
+	. "$GB_TOP/tests/lib/zfs.sh"
+	trap zfs_daemon_stop EXIT
+	if zfs_daemon_start "$GB_WORK"; then
+		truncate -s 64M pg.img
+		zpool create -o version=23 -m "$PWD/pgm" pg "$PWD/pg.img"
+		zfs create pg/ROOT
+		zfs create pg/ROOT/be
+		mkdir -p pgm/boot/grub pgm/ROOT/be/boot
+		cp root/boot/vmlinuz-1 pgm/ROOT/be/boot/vmlinuz
+		cp root/boot/initrd-1 pgm/ROOT/be/boot/initrd
+		cat >pgm/boot/grub/menu.lst <<'EOF'
+default 0
+title linux
+	kernel /boot/vmlinuz root=/dev/xvda1 ro
+	initrd /boot/initrd
+title no arguments
+	kernel /boot/vmlinuz
+title zfs-bootfs given
+	kernel /boot/vmlinuz ro zfs-bootfs=pg/ROOT/be,console=ttya zfs-bootfs= x zfs-bootfs=a:b@c.d
+EOF
+		zpool set bootfs=pg/ROOT/be pg
+		sync
+		zpool export pg
+		zfs_daemon_stop
+		zfs_label_disk pg.img
+		run_both pygrub/diff/zfs-default sxp -q pg.img
+		run_both pygrub/diff/zfs-no-args simple --entry=1 pg.img
+		run_both pygrub/diff/zfs-replace sxp --entry=2 pg.img
+		run_both pygrub/diff/zfs-user-args simple --entry=1 "--args=zfs-bootfs=pg/ROOT/be x" pg.img
+	else
+		fail pygrub/diff/zfs "$zfs_why"
+	fi
+fi

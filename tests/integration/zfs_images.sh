@@ -8,22 +8,12 @@
 # object numbers) and grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
 wanted zfs/ || exit 0
-command -v zfs-fuse >/dev/null || { fail zfs/setup "zfs-fuse is not installed"; exit 0; }
 
-# One zfs-fuse daemon for the script (its socket is /var/run/zfs); stopped
-# on exit, pools exported first so that nothing stays imported.
-if zpool list >/dev/null 2>&1; then
-	fail zfs/setup "a zfs-fuse daemon is already running"
-	exit 0
-fi
-stop_daemon() {
-	for p in $(zpool list -H -o name 2>/dev/null); do zpool export -f "$p" >/dev/null 2>&1; done
-	[ -s "$GB_WORK/zfs-fuse.pid" ] && kill "$(cat "$GB_WORK/zfs-fuse.pid")" 2>/dev/null
-	sleep 0.5
-}
-trap stop_daemon EXIT
-zfs-fuse -p "$GB_WORK/zfs-fuse.pid" --no-kstat-mount -m 32 || { fail zfs/setup "zfs-fuse did not start"; exit 0; }
-for _ in $(seq 50); do zpool list >/dev/null 2>&1 && break; sleep 0.1; done
+# One zfs-fuse daemon for the script, stopped on exit (pools exported
+# first so that nothing stays imported).
+. "$GB_TOP/tests/lib/zfs.sh"
+trap zfs_daemon_stop EXIT
+zfs_daemon_start "$GB_WORK" || { fail zfs/setup "$zfs_why"; exit 0; }
 
 # The tree: make_tree's /boot shapes plus what ZFS stores differently.
 make_tree src
@@ -135,9 +125,9 @@ expect_error zfs/illumos/no-snapshot 3 "no such file" "$GUESTBOOT" cat illumos.i
 if wanted zfs/illumos/menulst; then
 	json=$("$GUESTBOOT" list --json illumos.img 2>&1)
 	got=$(jq -r '.entries[] | .kernel + " " + .args' <<<"$json" 2>/dev/null)
-	want="/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj,console=ttya
-/ROOT/old@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$old_obj
-/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj"
+	want="/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj,bootpath='',console=ttya
+/ROOT/old@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$old_obj,bootpath=''
+/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj,bootpath=''"
 	if [ -n "$be_obj" ] && [ -n "$old_obj" ] && [ "$got" = "$want" ]; then
 		pass zfs/illumos/menulst
 	else
