@@ -813,7 +813,66 @@ static int walk_leaf(struct gb_ctx *ctx, const uint8_t *blk, uint32_t bs, bool b
 	return r;
 }
 
-static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn, zap_fn fn, void *arg)
+/* ZFS's CRC-64 (reflected, ECMA-182 polynomial) of key from salt: the
+ * name hash of a fat ZAP, its low 36 bits cleared unless the ZAP keeps 64. */
+static uint64_t zap_hash(uint64_t salt, bool hash64, const char *key, size_t len)
+{
+	uint64_t h = salt;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (uint8_t)key[i];
+		for (int b = 0; b < 8; b++)
+			h = (h >> 1) ^ (0xC96C5795D7870F42ull & (0 - (h & 1)));
+	}
+	return hash64 ? h : h & ~((1ull << 36) - 1);
+}
+
+/* The leaf of a fat ZAP (header block hdr, bs = 1 << shift bytes) that
+ * holds key, through the pointer table (embedded in the header's second
+ * half, or in blocks of its own). 1 when the ZAP cannot be searched by
+ * hash (normalized names, integer keys): walk it. *hash gets the hash. */
+static int zap_leaf_for(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+			const uint8_t *hdr, bool be, unsigned shift, const char *key, size_t len,
+			uint64_t *leaf, uint64_t *hash)
+{
+	uint64_t tblk = rd64(be, hdr + 16), tnum = rd64(be, hdr + 24), tshift = rd64(be, hdr + 32);
+	uint64_t salt = rd64(be, hdr + 80), norm = rd64(be, hdr + 88), flags = rd64(be, hdr + 96);
+	if (salt == 0 || norm != 0 || (flags & ~1ull))
+		return 1;
+	*hash = zap_hash(salt, flags & 1, key, len);
+	uint64_t idx = tshift ? *hash >> (64 - tshift) : 0;
+	size_t bs = (size_t)1 << shift;
+	if (tnum == 0) {
+		if (tshift > shift - 4)
+			return gb_error(ctx, GB_E_CORRUPT, "ZAP pointer table of 2^%llu entries in its header",
+					(unsigned long long)tshift);
+		*leaf = rd64(be, hdr + bs / 2 + idx * 8);
+	} else {
+		uint64_t per = bs / 8;
+		if (tshift >= 64 || tblk > dn->maxblkid || idx / per >= tnum ||
+		    idx / per > dn->maxblkid - tblk)
+			return gb_error(ctx, GB_E_CORRUPT, "ZAP pointer table of 2^%llu entries in %llu blocks",
+					(unsigned long long)tshift, (unsigned long long)tnum);
+		uint8_t *tb = malloc(bs);
+		if (!tb)
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+		bool tbe;
+		int r = dn_read_block(ctx, fs, dn, tblk + idx / per, tb, &tbe, NULL);
+		if (!r)
+			*leaf = rd64(tbe, tb + (idx % per) * 8);
+		free(tb);
+		if (r)
+			return r;
+	}
+	if (*leaf == 0 || *leaf > dn->maxblkid)
+		return gb_error(ctx, GB_E_CORRUPT, "ZAP pointer to block %llu of %llu",
+				(unsigned long long)*leaf, (unsigned long long)dn->maxblkid + 1);
+	return 0;
+}
+
+/* Every entry of the ZAP, or with key (len bytes) set, the entries of the
+ * leaf that holds key when the ZAP is searched by hash. */
+static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn, const char *key,
+		    size_t len, zap_fn fn, void *arg)
 {
 	uint32_t bs = dn->datablksz;
 	if (bs > ZAP_MAX_BLOCK)
@@ -846,13 +905,31 @@ static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *d
 		r = gb_error(ctx, GB_E_CORRUPT, "fat ZAP with blocks of %u bytes", bs);
 		goto out;
 	}
-	/* Every leaf once, in block order (the pointer table may name a leaf
-	 * many times): lookups compare names instead of hashing them. */
 	if (dn->maxblkid >= ZAP_MAX_BYTES / bs) {
 		r = gb_error(ctx, GB_E_LIMIT, "ZAP of %llu blocks of %u bytes",
 			     (unsigned long long)dn->maxblkid + 1, bs);
 		goto out;
 	}
+	unsigned shift = 10;
+	while ((1u << shift) < bs)
+		shift++;
+	uint64_t leaf = 0, hash = 0;
+	if (key && (r = zap_leaf_for(ctx, fs, dn, blk, be, shift, key, len, &leaf, &hash)) <= 0) {
+		if (r || (r = dn_read_block(ctx, fs, dn, leaf, blk, &be, NULL)))
+			goto out;
+		/* the leaf holds the hashes that begin with its prefix */
+		unsigned plen = rd16(be, blk + 32);
+		if (rd64(be, blk) != ZBT_LEAF || plen > 64 ||
+		    (plen && hash >> (64 - plen) != rd64(be, blk + 16))) {
+			r = gb_error(ctx, GB_E_CORRUPT, "ZAP pointer to a wrong leaf");
+			goto out;
+		}
+		r = walk_leaf(ctx, blk, bs, be, fn, arg);
+		goto out;
+	}
+	/* Every leaf once, in block order (the pointer table may name a leaf
+	 * many times). */
+	r = 0;
 	for (uint64_t b = 1; b <= dn->maxblkid && !r; b++) {
 		if ((r = dn_read_block(ctx, fs, dn, b, blk, &be, &hole)))
 			break;
@@ -886,7 +963,7 @@ static int zap_lookup(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode 
 		      const char *name, size_t len, uint64_t *value)
 {
 	struct zfind f = { .name = name, .len = len };
-	int r = zap_walk(ctx, fs, dn, zfind_cb, &f);
+	int r = zap_walk(ctx, fs, dn, name, len, zfind_cb, &f);
 	if (r < 0)
 		return r;
 	if (!f.found)
@@ -1380,14 +1457,14 @@ static int zfs_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *d
 	struct list l = { .fn = fn, .arg = arg, .datasets = !dir->zpl };
 	int r;
 	if (dir->zpl) {
-		r = zap_walk(ctx, fs, &dir->dn, list_cb, &l);
+		r = zap_walk(ctx, fs, &dir->dn, NULL, 0, list_cb, &l);
 	} else {
 		/* a dataset with no directory: its child datasets */
 		struct dnode dn, zdn;
 		if ((r = mos_bonus(ctx, fs, dir->dsl_dir, OT_DSL_DIR, 40, &dn)) ||
 		    (r = dnode_get(ctx, fs, &fs->mos, rd64(dn.be, dn_bonus(&dn) + 32), &zdn)))
 			return r;
-		r = zap_walk(ctx, fs, &zdn, list_cb, &l);
+		r = zap_walk(ctx, fs, &zdn, NULL, 0, list_cb, &l);
 	}
 	return r > 0 ? 0 : r;
 }
@@ -1473,7 +1550,7 @@ static int dir_name(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t dir, char *o
 		    (r = dnode_get(ctx, fs, &fs->mos, rd64(pdn.be, dn_bonus(&pdn) + 32), &zdn)))
 			return r;
 		struct byval b = { .value = dir };
-		if ((r = zap_walk(ctx, fs, &zdn, byval_cb, &b)) < 0)
+		if ((r = zap_walk(ctx, fs, &zdn, NULL, 0, byval_cb, &b)) < 0)
 			return r;
 		if (!b.found)
 			return gb_error(ctx, GB_E_CORRUPT, "dataset %llu is not in its parent",

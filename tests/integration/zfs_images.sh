@@ -195,6 +195,32 @@ else
 	fail zfs/corrupt/checksum "marker not found uncompressed in the image"
 fi
 
+# Damage with checksums that match (tests/lib/zfsmap.py rewrites each
+# changed block uncompressed and fixes the block pointers up to the
+# uberblocks), in a small pool's fat directory /fat and object sets.
+zfs_small_pool "$PWD/small.img" "$PWD/msmall" fz
+fat=/fat/$(printf 'n%.0s' $(seq 60))-2
+damaged() { # damaged KIND: small.img damaged as KIND, in KIND.img
+	cp --sparse=always small.img "$1.img" && python3 "$GB_TOP/tests/lib/zfsmap.py" "$1.img" damage "$1" 2>damage.err ||
+		{ fail "zfs/damage/$1" "zfsmap.py: $(tail -1 damage.err)"; return 1; }
+}
+if damaged zap-huge; then   # 2^40 blocks: refused before any walk
+	expect_bad zfs/damage/zap-huge-ls 7 "ZAP of 1099511627777 blocks" ls zap-huge.img /fat
+	expect_bad zfs/damage/zap-huge-cat 7 "ZAP of 1099511627777 blocks" cat zap-huge.img "$fat"
+fi
+# 8 levels of 128 KiB indirect blocks: a 70-bit shift (UBSan's case)
+damaged levels && expect_bad zfs/damage/levels 5 "indirect block of 16384 bytes" cat levels.img "$fat"
+damaged meta-blocksize && expect_bad zfs/damage/meta-blocksize 5 "meta-dnode of type 10, blocks of 32768" ls meta-blocksize.img /
+# the pointer table names blocks past the ZAP's end: lookups refuse, the
+# listing (every leaf in block order) does not use it
+if damaged zap-pointer; then
+	expect_bad zfs/damage/zap-pointer 5 "ZAP pointer to block 1099511627776 of 2" cat zap-pointer.img "$fat"
+	check zfs/damage/zap-pointer-ls bash -c "[ \"\$('$GUESTBOOT' ls zap-pointer.img /fat | wc -l)\" = 3 ]"
+fi
+# array chunks that name themselves as the next: names come out wrong,
+# the walk ends
+damaged chunk-loop && expect_bad zfs/damage/chunk-loop 3 "no such file" cat chunk-loop.img "$fat"
+
 # Byte flips in the labels' nvlists (the same byte of all four, so that no
 # intact copy hides them) and uberblocks: a clean exit every time.
 if wanted zfs/corrupt/label-flips; then

@@ -20,8 +20,12 @@ zfs_daemon_start() {
 zfs_daemon_stop() {
 	[ -s "${zfs_daemon_pid:-}" ] || return 0
 	for p in $(zpool list -H -o name 2>/dev/null); do zpool export -f "$p" >/dev/null 2>&1; done
-	kill "$(cat "$zfs_daemon_pid")" 2>/dev/null
-	sleep 0.5
+	local pid
+	pid=$(cat "$zfs_daemon_pid")
+	kill "$pid" 2>/dev/null
+	# gone before the next script starts its own
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	rm -f "$zfs_daemon_pid"
 }
 
 # zfs_small_pool IMG MNT POOL: a 64 MiB pool (version 23, the smallest

@@ -10,6 +10,13 @@ usage: zfsmap.py IMAGE regions   metadata regions (start:length), for mutate.py:
        zfsmap.py IMAGE sparse OUT  the fuzz-sparse input: image size, then
                                  (offset, length, bytes) extents of every
                                  non-zero label run and every block read
+       zfsmap.py IMAGE damage KIND  damage IMAGE in place, with checksums
+                                 that match: each changed block is written
+                                 uncompressed in free space, and the block
+                                 pointers up to the uberblocks are updated
+                                 (fletcher4); KIND: zap-huge, levels,
+                                 meta-blocksize, zap-pointer, chunk-loop
+                                 (see Pool.damage)
 """
 import os
 import struct
@@ -119,48 +126,139 @@ class Pool:
         self.ubs = best[2]
         return BP(best[1])
 
-    def block(self, bp, meta):
-        """The block's logical bytes; its place is recorded."""
-        if bp.embedded:
-            return None
+    def block(self, bp, meta, parent):
+        """The block's logical bytes; its place and its parent's (the
+        block holding its pointer, and where) are recorded."""
         if bp.pos not in self.blocks or meta:
             self.blocks[bp.pos] = (bp.psize, meta)
-        return decompress(bp.comp, self.read(bp.pos, bp.psize), bp.lsize)
+        data = decompress(bp.comp, self.read(bp.pos, bp.psize), bp.lsize)
+        self.parent[bp.pos] = parent
+        self.logical[bp.pos] = bytearray(data)
+        return data
 
-    def walk_bp(self, bp, dtype, seen):
+    def walk_bp(self, bp, dtype, seen, parent):
         if bp.hole() or bp.embedded or bp.pos in seen:
             return
         seen.add(bp.pos)
         meta = bp.level > 0 or dtype in ZAP_TYPES or dtype == 10
         if bp.level == 0 and dtype not in KEEP_TYPES:
             return
-        data = self.block(bp, meta)
+        data = self.block(bp, meta, parent)
         if bp.level > 0:
             for o in range(0, len(data), 128):
-                self.walk_bp(BP(data[o:o + 128]), dtype, seen)
+                self.walk_bp(BP(data[o:o + 128]), dtype, seen, (bp.pos, o))
         elif dtype == 10:
             for o in range(0, len(data), 512):
-                self.walk_dnode(data[o:o + 512], seen)
+                self.walk_dnode(data[o:o + 512], seen, (bp.pos, o))
 
-    def walk_dnode(self, dn, seen):
+    def walk_dnode(self, dn, seen, at):
         dtype, nblkptr, bonuslen = dn[0], dn[3], struct.unpack_from("<H", dn, 10)[0]
         if dtype == 0:
             return
+        self.dnodes.append((at, dn))
         for i in range(nblkptr):
-            self.walk_bp(BP(dn[64 + 128 * i:192 + 128 * i]), dtype, seen)
+            self.walk_bp(BP(dn[64 + 128 * i:192 + 128 * i]), dtype, seen, (at[0], at[1] + 64 + 128 * i))
         bonus = dn[64 + 128 * nblkptr:]
         if dtype == 16 and bonuslen >= 256:   # a dataset: its object set
-            self.walk_objset(BP(bonus[128:256]), seen)
+            self.walk_objset(BP(bonus[128:256]), seen, (at[0], at[1] + 64 + 128 * nblkptr + 128))
 
-    def walk_objset(self, bp, seen):
+    def walk_objset(self, bp, seen, parent):
         if bp.hole() or bp.embedded or bp.pos in seen:
             return
         seen.add(bp.pos)
-        data = self.block(bp, True)
-        self.walk_dnode(data[:512], seen)
+        data = self.block(bp, True, parent)
+        self.objsets.append(bp.pos)
+        self.walk_dnode(data[:512], seen, (bp.pos, 0))
 
     def walk(self):
-        self.walk_objset(self.rootbp(), set())
+        self.parent, self.logical, self.dnodes, self.objsets = {}, {}, [], []
+        self.walk_objset(self.rootbp(), set(), None)
+
+    # ---- damage with checksums that match
+
+    def store(self, f, pos):
+        """Write block pos's logical bytes uncompressed at the next free
+        place, point its parent at the copy (fletcher4), and so on up to
+        the uberblocks."""
+        data = bytes(self.logical[pos])
+        new = self.free
+        self.free += (len(data) + 511) & ~511
+        assert self.free <= self.size - 2 * LABEL
+        f.seek(new)
+        f.write(data)
+        parent = self.parent[pos]
+        if parent is None:
+            raw = bytearray(self.rootbp().raw)
+        else:
+            raw = self.logical[parent[0]][parent[1]:parent[1] + 128]
+        w0 = u64(raw, 0) & ~0xffffff | (len(data) >> 9)
+        prop = u64(raw, 48) & ~(0xffff << 16) & ~(0x7f << 32) & ~(0xff << 40)
+        prop |= ((len(data) >> 9) - 1) << 16 | 2 << 32 | 7 << 40   # psize, off, fletcher4
+        raw[:48] = struct.pack("<QQ", w0, (new - DATA_START) >> 9) + bytes(32)   # one copy
+        struct.pack_into("<Q", raw, 48, prop)
+        struct.pack_into("<4Q", raw, 96, *fletcher4(data))
+        if parent is None:
+            for u in self.ubs:
+                f.seek(u + 40)
+                f.write(raw)
+        else:
+            self.logical[parent[0]][parent[1]:parent[1] + 128] = raw
+            self.store(f, parent[0])
+
+    def damage(self, kind):
+        self.free = DATA_START + (max(self.blocks) - DATA_START) // (1 << 20) * (1 << 20) + (4 << 20)
+        fat = [(at, dn) for at, dn in self.dnodes if dn[0] == 20 and u64(dn, 16) >= 1]
+        fat_at = fat[0][0]
+        fat_bp = BP(fat[0][1][64:192])
+        changed = []
+        if kind in ("zap-huge", "levels"):
+            # the fat directory's dnode: 2^40 blocks, or 8 levels of
+            # 128 KiB indirect blocks (shifts of 70 bits)
+            blk = self.logical[fat_at[0]]
+            if kind == "zap-huge":
+                struct.pack_into("<Q", blk, fat_at[1] + 16, 1 << 40)
+            else:
+                blk[fat_at[1] + 1:fat_at[1] + 3] = bytes([17, 8])
+            changed.append(fat_at[0])
+        elif kind == "meta-blocksize":
+            # every file system's meta-dnode: blocks of 32 KiB
+            for os_pos in self.objsets[1:]:
+                struct.pack_into("<H", self.logical[os_pos], 8, 64)
+                changed.append(os_pos)
+        elif kind in ("zap-pointer", "chunk-loop"):
+            # the fat directory's blocks, through its indirect block
+            ind = self.logical[fat_bp.pos] if fat_bp.level else None
+            ptrs = [BP(ind[o:o + 128]) for o in range(0, len(ind), 128)] if ind else [fat_bp]
+            for bp in ptrs:
+                if bp.hole():
+                    continue
+                blk = self.logical[bp.pos]
+                if kind == "zap-pointer" and u64(blk, 0) == (1 << 63) + 1:
+                    half = len(blk) // 2
+                    blk[half:] = struct.pack("<Q", 1 << 40) * (half // 8)
+                    changed.append(bp.pos)
+                if kind == "chunk-loop" and u64(blk, 0) == 1 << 63:
+                    nhash = len(blk) // 32
+                    base = 48 + 2 * nhash
+                    for c in range((len(blk) - base) // 24):
+                        if blk[base + 24 * c] == 251:   # array chunk: next is itself
+                            struct.pack_into("<H", blk, base + 24 * c + 22, c)
+                    changed.append(bp.pos)
+        else:
+            sys.exit("unknown damage " + kind)
+        with open(self.f.name, "r+b") as f:
+            for pos in changed:
+                self.store(f, pos)
+
+
+def fletcher4(data):
+    a = b = c = d = 0
+    for (w,) in struct.iter_unpack("<I", data):
+        a = (a + w) & 0xffffffffffffffff
+        b = (b + a) & 0xffffffffffffffff
+        c = (c + b) & 0xffffffffffffffff
+        d = (d + c) & 0xffffffffffffffff
+    return a, b, c, d
 
 
 def nonzero_runs(data, base, gap=32):
@@ -181,6 +279,9 @@ def nonzero_runs(data, base, gap=32):
 def main():
     pool = Pool(sys.argv[1])
     pool.walk()
+    if sys.argv[2] == "damage":
+        pool.damage(sys.argv[3])
+        return
     if sys.argv[2] == "regions":
         regions = ["%d:%d" % (p, s) for p, (s, meta) in sorted(pool.blocks.items()) if meta]
         regions += ["%d:%d" % (u, 1024) for u in pool.ubs]
