@@ -253,7 +253,7 @@ struct cache_slot {
 struct zfs_fs {
 	struct gb_fs base;
 	char pool[256];
-	char bootpath[512];   /* the vdevs' phys_path, for $ZFS-BOOTFS */
+	char bootpath[512];   /* this disk's phys_path, for $ZFS-BOOTFS */
 	uint64_t pool_guid, version, top_id;
 	uint64_t data_end;    /* the vdev's data area ends where labels 2 and 3 begin */
 	struct dnode mos;     /* the MOS's meta-dnode */
@@ -1076,7 +1076,8 @@ static int check_features(struct gb_ctx *ctx, struct nvl list)
 }
 
 /* The vdev tree: one disk, or a mirror (each child holds every block).
- * Collects the phys_path(s) for $ZFS-BOOTFS as libfsimage does. */
+ * The bootpath for $ZFS-BOOTFS is the phys_path of this disk (the child
+ * whose guid is the label's), as libfsimage takes it. */
 static int parse_vdevs(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl list)
 {
 	struct nvl tree;
@@ -1090,15 +1091,15 @@ static int parse_vdevs(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl list)
 	}
 	if (strcmp(type, "mirror"))
 		return gb_error(ctx, GB_E_UNSUPPORTED, "%s vdevs are not supported", type);
+	uint64_t guid = 0, cguid;
+	nv_u64(list, "guid", &guid);
 	struct nvl child;
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < 64 && nv_list_at(tree, "children", i, &child, &n) && i < n; i++) {
-		char p[256];
-		size_t have = strlen(fs->bootpath);
-		if (nv_str(child, "phys_path", p, sizeof(p)) && have + strlen(p) + 2 < sizeof(fs->bootpath))
-			snprintf(fs->bootpath + have, sizeof(fs->bootpath) - have, "%s%s",
-				 have ? " " : "", p);
-	}
+	for (uint32_t i = 0; i < 64 && nv_list_at(tree, "children", i, &child, &n) && i < n; i++)
+		if (nv_u64(child, "guid", &cguid) && cguid == guid) {
+			nv_str(child, "phys_path", fs->bootpath, sizeof(fs->bootpath));
+			break;
+		}
 	return 0;
 }
 

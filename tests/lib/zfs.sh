@@ -54,23 +54,10 @@ zfs_small_pool() {
 	zpool export "$pool"
 }
 
-# zfs_label_disk IMG: call the pool's vdev a "disk" instead of a "file" in
-# its four labels (same length: nothing moves; the labels' own checksums
-# go stale, which readers of boot files do not check). libfsimage, hence
-# Xen's pygrub, reads disk and mirror vdevs only.
+# zfs_label_disk IMG [PHYS_PATH...]: call the pool's file vdevs disks in
+# its four labels, with these phys_paths (a mirror's: one a child), as an
+# illumos pool's are; libfsimage, hence Xen's pygrub, reads disks only.
+# The labels' own checksums go stale: readers of boot files ignore them.
 zfs_label_disk() {
-	python3 - "$1" <<'PY'
-import os, sys
-size = os.path.getsize(sys.argv[1]) & ~(256 * 1024 - 1)
-with open(sys.argv[1], "r+b") as f:
-    for lab in (0, 256 << 10, size - (512 << 10), size - (256 << 10)):
-        f.seek(lab + (16 << 10))
-        nv = bytearray(f.read(112 << 10))
-        at = nv.find(b"\0\0\0\4file")
-        if at < 0:
-            sys.exit("no file vdev in the label at %d" % lab)
-        nv[at + 4:at + 8] = b"disk"
-        f.seek(lab + (16 << 10))
-        f.write(nv)
-PY
+	python3 "$(dirname "${BASH_SOURCE[0]}")/zfsmap.py" "$1" relabel "${@:2}"
 }

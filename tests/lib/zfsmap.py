@@ -17,6 +17,10 @@ usage: zfsmap.py IMAGE regions   metadata regions (start:length), for mutate.py:
                                  (fletcher4); KIND: zap-huge, levels,
                                  meta-blocksize, zap-pointer, chunk-loop
                                  (see Pool.damage)
+       zfsmap.py IMAGE relabel [PHYS_PATH...]  call its file vdevs disks in
+                                 the four labels (libfsimage reads disks
+                                 only), with these phys_paths (one a mirror
+                                 child); the labels' checksums go stale
 """
 import os
 import struct
@@ -261,6 +265,78 @@ def fletcher4(data):
     return a, b, c, d
 
 
+def nv_decode(b, at):
+    """The XDR nvlist at b[at:] (from its version word) as (head, pairs),
+    pairs [name, type, count, decoded size, value]; and where it ends."""
+    head, at = b[at:at + 8], at + 8
+    pairs = []
+    while True:
+        esize, dsize = struct.unpack_from(">II", b, at)
+        if esize == 0:
+            return (head, pairs), at + 8
+        klen = struct.unpack_from(">I", b, at + 8)[0]
+        kpad = (klen + 3) & ~3
+        name = bytes(b[at + 12:at + 12 + klen])
+        typ, count = struct.unpack_from(">II", b, at + 12 + kpad)
+        start = at + 20 + kpad
+        if typ == 19:
+            val = nv_decode(b, start)[0]
+        elif typ == 20:
+            val, p = [], start
+            for _ in range(count):
+                v, p = nv_decode(b, p)
+                val.append(v)
+        else:
+            val = bytes(b[start:at + esize])
+        pairs.append([name, typ, count, dsize, val])
+        at += esize
+
+
+def nv_encode(nv):
+    head, pairs = nv
+    out = bytearray(head)
+    for name, typ, count, dsize, val in pairs:
+        if typ == 19:
+            val = nv_encode(val)
+        elif typ == 20:
+            val = b"".join(nv_encode(x) for x in val)
+        body = struct.pack(">I", len(name)) + name + bytes(-len(name) % 4) + struct.pack(">II", typ, count) + val
+        out += struct.pack(">II", 8 + len(body), dsize) + body
+    return bytes(out + bytes(8))
+
+
+def nv_set_str(nv, name, value):
+    v = value.encode()
+    v = struct.pack(">I", len(v)) + v + bytes(-len(v) % 4)
+    for pair in nv[1]:
+        if pair[0] == name:
+            pair[4] = v
+            return
+    nv[1].append([name, 9, 1, 32 + len(v), v])
+
+
+def nv_get(nv, name):
+    return next(p[4] for p in nv[1] if p[0] == name)
+
+
+def relabel(path, phys):
+    size = os.path.getsize(path) & ~(LABEL - 1)
+    with open(path, "r+b") as f:
+        for lab in (0, LABEL, size - 2 * LABEL, size - LABEL):
+            f.seek(lab + (16 << 10))
+            area = f.read(112 << 10)
+            nv = nv_decode(area, 4)[0]
+            tree = nv_get(nv, b"vdev_tree")
+            disks = [tree] if nv_get(tree, b"type")[4:8] == b"file" else nv_get(tree, b"children")
+            for i, d in enumerate(disks):
+                nv_set_str(d, b"type", "disk")
+                if i < len(phys):
+                    nv_set_str(d, b"phys_path", phys[i])
+            new = area[:4] + nv_encode(nv)
+            f.seek(lab + (16 << 10))
+            f.write(new + bytes(len(area) - len(new)))
+
+
 def nonzero_runs(data, base, gap=32):
     runs, start, last = [], None, None
     for i, c in enumerate(data):
@@ -277,6 +353,9 @@ def nonzero_runs(data, base, gap=32):
 
 
 def main():
+    if sys.argv[2] == "relabel":
+        relabel(sys.argv[1], sys.argv[3:])
+        return
     pool = Pool(sys.argv[1])
     pool.walk()
     if sys.argv[2] == "damage":
