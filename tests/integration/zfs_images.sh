@@ -200,6 +200,11 @@ fi
 # uberblocks), in a small pool's fat directory /fat and object sets.
 zfs_small_pool "$PWD/small.img" "$PWD/msmall" fz
 fat=/fat/$(printf 'n%.0s' $(seq 60))-2
+# an empty directory lists nothing, and cleanly under the sanitizers
+# (ls sorted a NULL array)
+for b in "${bins[@]}"; do
+	check "zfs/small/empty-dir$([ "$b" = "$asan" ] && echo /asan)" bash -c "out=\$('$b' ls small.img /empty 2>&1) && [ -z \"\$out\" ]"
+done
 damaged() { # damaged KIND: small.img damaged as KIND, in KIND.img
 	cp --sparse=always small.img "$1.img" && python3 "$GB_TOP/tests/lib/zfsmap.py" "$1.img" damage "$1" 2>damage.err ||
 		{ fail "zfs/damage/$1" "zfsmap.py: $(tail -1 damage.err)"; return 1; }

@@ -31,14 +31,14 @@ zfs_daemon_stop() {
 # zfs_small_pool IMG MNT POOL: a 64 MiB pool (version 23, the smallest
 # zfs-fuse makes) holding a little of everything the reader walks: a
 # menu.lst, a kernel reached by a symlink, a long symlink, a fat ZAP
-# directory, a dataset with a snapshot, a file with an indirect block,
+# directory, an empty one, a dataset with a snapshot, a file with an indirect block,
 # a compressed dataset and the pool's bootfs property. Exported after.
 zfs_small_pool() {
 	local img=$1 mnt=$2 pool=$3
 	rm -f "$img"
 	truncate -s 64M "$img"
 	zpool create -o version=23 -m "$mnt" "$pool" "$img" || return 1
-	mkdir -p "$mnt/boot/grub" "$mnt/fat"
+	mkdir -p "$mnt/boot/grub" "$mnt/fat" "$mnt/empty"
 	echo kernel-1 >"$mnt/boot/vmlinuz-1"
 	echo initrd-1 >"$mnt/boot/initrd-1"
 	ln -s vmlinuz-1 "$mnt/boot/vmlinuz"
