@@ -27,13 +27,16 @@ asan: deps
 	$(MAKE) BUILD=build-asan MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false" all
 	tests/run build-asan
 
-# libFuzzer targets, each run for FUZZ_SECONDS (findings in /var/tmp/guestboot-fuzz).
+# libFuzzer targets, each run for FUZZ_SECONDS (findings in /var/tmp/guestboot-fuzz),
+# then ZFS_MUTANTS mutants of a ZFS pool read by the fuzz build's guestboot.
 FUZZ_SECONDS ?= 60
+ZFS_MUTANTS ?= 1000
 fuzz: deps
 	@[ -f build-fuzz/build.ninja ] || CC=clang CFLAGS=-fsanitize=fuzzer-no-link \
 		meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-fuzz
 	fuzz/run build-fuzz $(FUZZ_SECONDS)
+	GB_ZFS_MUTANTS=$(ZFS_MUTANTS) tests/run build-fuzz mutate/zfs
 
 # Timings against pygrub, grub-fstest and cat (not a test: see bench/run).
 bench: deps

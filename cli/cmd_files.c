@@ -135,7 +135,8 @@ static int run(const char *cmd, int argc, char **argv)
 		if (!r && l.oom)
 			r = GB_E_NOMEM;
 		if (!r) {
-			qsort(l.e, l.n, sizeof(*l.e), by_name);
+			if (l.n) /* l.e is NULL for an empty directory */
+				qsort(l.e, l.n, sizeof(*l.e), by_name);
 			for (size_t i = 0; i < l.n && !r; i++) {
 				if (lng) {
 					r = long_entry(ctx, fs, path, l.e[i].name);

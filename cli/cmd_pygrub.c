@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "menu_ui.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -322,6 +323,46 @@ static int choose_interactively(struct pygrub *p, const struct gb_menu *menu,
 	return 0;
 }
 
+/* What pygrub does after reading the kernel from ZFS (bs: libfsimage's
+ * boot string): in a non-empty command line, each word its pattern
+ * zfs-bootfs=[\w\-\.\:@/]+ matches becomes bs, and with none " -B bs"
+ * is added. Bytes beyond ASCII count as \w (Python's is Unicode's). A
+ * line that holds bs already (an expanded $ZFS-BOOTFS) is kept: pygrub
+ * would repeat its ",bootpath=" part. */
+static char *add_zfs_bootstring(const char *args, const char *bs)
+{
+	if (!*args || strstr(args, bs))
+		return strdup(args);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
+	const char *key = "zfs-bootfs=", *t = args;
+	bool found = false;
+	for (const char *p; (p = strstr(t, key));) {
+		const char *q = p + strlen(key), *w = q;
+		while (*w && ((unsigned char)*w >= 0x80 || isalnum((unsigned char)*w) || strchr("_-.:@/", *w)))
+			w++;
+		if (w == q) { /* "+": one character at least */
+			fwrite(t, 1, (size_t)(q - t), f);
+		} else {
+			fwrite(t, 1, (size_t)(p - t), f);
+			fputs(bs, f);
+			found = true;
+		}
+		t = w;
+	}
+	fputs(t, f);
+	if (!found)
+		fprintf(f, " -B %s", bs);
+	if (fclose(f)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 /*
  * The sandboxed half: parse the image, choose the entry, write the kernel
  * and ramdisk into the descriptors the parent opened, and send back only
@@ -394,6 +435,11 @@ static int child(void *arg)
 		if (asprintf(&args, "%s%s%s", entry_args ? entry_args : "",
 			     p->args && *p->args ? " " : "", p->args ? p->args : "") < 0)
 			args = NULL;
+		if (args && e->zfs_bootfs) {
+			char *z = add_zfs_bootstring(args, e->zfs_bootfs);
+			free(args);
+			args = z;
+		}
 	}
 	if (!args) {
 		r = cli_fail(ctx, GB_E_NOMEM);

@@ -1,13 +1,14 @@
 #!/bin/bash
 # Seed corpora for the fuzz targets, made with the real tools: tiny disk
 # images (MBR with a logical partition, GPT, bare ext2/ext4, squashfs,
-# UFS2, btrfs) and every configuration the config tests carry.
+# UFS2, btrfs), a ZFS pool for fuzz-sparse and every configuration the
+# config tests carry.
 set -eu
 out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$out"/{image,grub2,grub1,syslinux,bls,lilo,output}
+mkdir -p "$out"/{image,sparse,grub2,grub1,syslinux,bls,lilo,output}
 mkdir -p "$tmp/root/boot/grub"
 echo kernel >"$tmp/root/boot/vmlinuz"
 printf 'set default=0\nmenuentry x { linux /boot/vmlinuz ro }\n' >"$tmp/root/boot/grub/grub.cfg"
@@ -102,3 +103,13 @@ for c in gzip bzip2 xz lzma lzo lz4 zstd; do
 	fi
 done
 { printf '\1'; cat "$tmp/elf"; } >"$out/payload/elf"
+# ZFS: a 64 MiB zfs-fuse pool as fuzz-sparse's extent list (its labels and
+# the blocks a reader walks: some 40 KiB); needs the zfs-fuse daemon
+if command -v zfs-fuse >/dev/null; then
+	. "$top/tests/lib/zfs.sh"
+	trap 'zfs_daemon_stop; rm -rf "$tmp"' EXIT
+	if zfs_daemon_start "$tmp" && zfs_small_pool "$tmp/zfs.img" "$tmp/zfs" fz >/dev/null 2>&1; then
+		python3 "$top/tests/lib/zfsmap.py" "$tmp/zfs.img" sparse "$out/sparse/zfs" || true
+	fi
+	zfs_daemon_stop
+fi

@@ -231,6 +231,9 @@ struct gb_entry {
 	struct gb_entry *children;    /* GB_ENTRY_SUBMENU */
 	size_t nchildren;
 	size_t line;         /* where the entry starts in its config file */
+	char *zfs_bootfs;    /* GRUB legacy, kernel on ZFS: the boot string pygrub
+				adds to the command line, "zfs-bootfs=POOL/OBJ,
+				bootpath='PHYS_PATH'"; NULL otherwise */
 };
 
 struct gb_menu;

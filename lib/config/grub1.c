@@ -165,14 +165,15 @@ static char *expand_isadir(const char *s)
 
 /* The boot dataset of a ZFS device, as Solaris GRUB and libfsimage take
  * it: the entry's "bootfs", else the pool's bootfs property, else the
- * root dataset. False (after a warning if it failed) when dev is not ZFS. */
-static bool zfs_bootfs(struct g1 *g, int dev, struct gb_fs_bootfs *bf)
+ * root dataset. False (after a warning if it failed and warn is set)
+ * when dev is not ZFS. */
+static bool zfs_bootfs(struct g1 *g, int dev, bool warn, struct gb_fs_bootfs *bf)
 {
 	if (dev < 0 || !g->devs->dev[dev].fs)
 		return false;
 	struct gb_ctx quiet = { 0 };
 	int r = gb_fs_bootfs(&quiet, g->devs->dev[dev].fs, g->bootfs, bf);
-	if (r && r != GB_E_NOT_MINE)
+	if (r && r != GB_E_NOT_MINE && warn)
 		gb_menu_warn(g->menu, "%s:%zu: %s", g->path, g->lineno, quiet.msg);
 	return r == 0;
 }
@@ -190,7 +191,7 @@ static int set_boot_file(struct g1 *g, char *word, int *dev, char **abs)
 	/* "+1" and other block lists are kept as written (chainloader) */
 	if (rest[0] == '+') {
 		*abs = strdup(rest);
-	} else if (zfs_bootfs(g, *dev, &bf) && bf.dataset[0]) {
+	} else if (zfs_bootfs(g, *dev, true, &bf) && bf.dataset[0]) {
 		char *p = gb_path_join("/", rest);
 		if (p && asprintf(abs, "/%s@%s", bf.dataset, p) < 0)
 			*abs = NULL;
@@ -203,23 +204,28 @@ static int set_boot_file(struct g1 *g, char *word, int *dev, char **abs)
 	return 0;
 }
 
-/* Solaris GRUB's $ZFS-BOOTFS, as pygrub passes it (libfsimage's boot
- * string): "zfs-bootfs=POOL/OBJECT,bootpath='PHYS_PATH'"; the bootpath
- * part is left out when the label records no phys_path. Kept as written
- * when the entry's root is not ZFS. */
+/* libfsimage's boot string for a ZFS boot dataset, which Solaris GRUB's
+ * $ZFS-BOOTFS expands to and pygrub adds to the command line:
+ * "zfs-bootfs=POOL/OBJECT,bootpath='PHYS_PATH'" (bootpath='' when the
+ * label records no phys_path, as libfsimage writes it). */
+static void add_bootstring(struct gb_sbuf *b, const struct gb_fs_bootfs *bf)
+{
+	gb_sbuf_addf(b, "zfs-bootfs=%s/%llu,bootpath='%s'", bf->pool,
+		     (unsigned long long)bf->obj, bf->bootpath);
+}
+
+/* $ZFS-BOOTFS, kept as written when the entry's root is not ZFS. */
 static char *expand_zfs_bootfs(struct g1 *g, char *s)
 {
 	const char *key = "$ZFS-BOOTFS";
 	struct gb_fs_bootfs bf;
-	if (!strstr(s, key) || !zfs_bootfs(g, g->root, &bf))
+	if (!strstr(s, key) || !zfs_bootfs(g, g->root, true, &bf))
 		return s;
 	struct gb_sbuf b = { 0 };
 	const char *t = s;
 	for (const char *p; (p = strstr(t, key)); t = p + strlen(key)) {
 		gb_sbuf_add(&b, t, (size_t)(p - t));
-		gb_sbuf_addf(&b, "zfs-bootfs=%s/%llu", bf.pool, (unsigned long long)bf.obj);
-		if (bf.bootpath[0])
-			gb_sbuf_addf(&b, ",bootpath='%s'", bf.bootpath);
+		add_bootstring(&b, &bf);
 	}
 	gb_sbuf_add(&b, t, strlen(t));
 	free(s);
@@ -257,6 +263,16 @@ static int cmd_kernel(struct g1 *g, char *rest)
 	free(e->kernel.path);
 	e->kernel.path = abs;
 	e->kernel.device = dev;
+	/* for pygrub's output (see gb_entry) */
+	struct gb_fs_bootfs bf;
+	free(e->zfs_bootfs);
+	e->zfs_bootfs = NULL;
+	if (zfs_bootfs(g, dev, false, &bf)) { /* set_boot_file warned */
+		struct gb_sbuf b = { 0 };
+		add_bootstring(&b, &bf);
+		if (!(e->zfs_bootfs = gb_sbuf_take(&b)))
+			return gb_error(g->ctx, GB_E_NOMEM, "out of memory");
+	}
 	/* a later "module" turns this into a multiboot entry */
 	if (e->kind != GB_ENTRY_MULTIBOOT)
 		e->kind = GB_ENTRY_LINUX;

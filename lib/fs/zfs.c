@@ -45,6 +45,7 @@
 #define DNODE_SIZE 512
 #define MAX_BLOCK (16u << 20)     /* large_blocks' limit */
 #define MAX_LEVELS 8
+#define DNODE_BLOCK (16u << 10)   /* a meta-dnode's blocks: fixed by the format */
 #define CACHE_SLOTS 32
 #define CACHE_BYTES (8u << 20)
 
@@ -54,6 +55,7 @@
 
 /* DMU object types (dmu_object_type_t) */
 #define OT_OBJECT_DIRECTORY 1
+#define OT_DNODE 10
 #define OT_DSL_DIR 12
 #define OT_DSL_DATASET 16
 #define OT_ZNODE 17
@@ -72,7 +74,8 @@
 #define ZAP_ARRAY_BYTES 21
 #define MZAP_ENT_SIZE 64
 #define MZAP_NAME_LEN 50
-#define ZAP_MAX_BLOCKS (1u << 20)
+#define ZAP_MAX_BLOCK (1u << 20)    /* ZFS writes ZAP blocks of 128 KiB at most */
+#define ZAP_MAX_BYTES (32u << 20)   /* a lookup walks every leaf: bound the walk */
 #define ZAP_NAME_MAX 256
 
 #define CKSUM_FLETCHER2 6
@@ -89,7 +92,14 @@
 #define NV_STRING 9
 #define NV_NVLIST 19
 #define NV_NVLIST_ARRAY 20
-#define NV_MAX_DEPTH 8
+
+/* Fuzz builds read blocks whose checksums do not match: a mutated block
+ * would otherwise never get past them. Never in a production build. */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define CHECKSUMS_ENFORCED false
+#else
+#define CHECKSUMS_ENFORCED true
+#endif
 
 /* Features a read needs that this reader handles (features_for_read). */
 static const char *const read_features[] = {
@@ -237,13 +247,13 @@ struct cache_slot {
 	uint64_t k0, k1, k2;
 	uint8_t *buf;
 	uint32_t len;
-	bool be, used;
+	bool used;
 };
 
 struct zfs_fs {
 	struct gb_fs base;
 	char pool[256];
-	char bootpath[512];   /* the vdevs' phys_path, for $ZFS-BOOTFS */
+	char bootpath[512];   /* this disk's phys_path, for $ZFS-BOOTFS */
 	uint64_t pool_guid, version, top_id;
 	uint64_t data_end;    /* the vdev's data area ends where labels 2 and 3 begin */
 	struct dnode mos;     /* the MOS's meta-dnode */
@@ -259,6 +269,8 @@ struct zfs_node {
 	struct dnode dn;      /* the object (a file system node) */
 	bool zpl;             /* false: a dataset with no directory here */
 	uint64_t dsl_dir;     /* the dataset this path names so far, 0: none */
+	uint8_t *blk;         /* pread's last data block (blocks reach 16 MiB) */
+	uint64_t blkid;
 };
 
 /* ---- labels ----------------------------------------------------------- */
@@ -401,31 +413,38 @@ static struct cache_slot *cache_find(struct zfs_fs *fs, const struct bp *bp)
 {
 	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
 		struct cache_slot *s = &fs->cache[i];
-		if (s->used && s->k0 == bp->dva[0][1] && s->k1 == bp->prop && s->k2 == bp->cksum[0])
+		if (s->used && s->k0 == bp->dva[0][1] && s->k1 == bp->prop && s->k2 == bp->cksum[0] &&
+		    s->len == bp->lsize)
 			return s;
 	}
 	return NULL;
 }
 
-static void cache_put(struct zfs_fs *fs, const struct bp *bp, const uint8_t *buf)
+static void cache_drop(struct zfs_fs *fs, struct cache_slot *s)
 {
-	if (bp->lsize > CACHE_BYTES / 4)
+	if (!s->used)
 		return;
+	fs->cache_bytes -= s->len;
+	free(s->buf);
+	s->buf = NULL;
+	s->used = false;
+}
+
+/* Keep buf (malloc'd, bp->lsize bytes, at most CACHE_BYTES / 4): the
+ * cache owns it from now on, until a later insertion evicts it. */
+static void cache_insert(struct zfs_fs *fs, const struct bp *bp, uint8_t *buf)
+{
 	struct cache_slot *s = &fs->cache[fs->cache_next];
 	fs->cache_next = (fs->cache_next + 1) % CACHE_SLOTS;
-	if (s->used) {
-		fs->cache_bytes -= s->len;
-		free(s->buf);
-		s->used = false;
-	}
-	if (fs->cache_bytes + bp->lsize > CACHE_BYTES || !(s->buf = malloc(bp->lsize)))
-		return;
-	memcpy(s->buf, buf, bp->lsize);
+	cache_drop(fs, s);
+	/* oldest first until it fits; ends once the cache is empty */
+	for (unsigned i = fs->cache_next; fs->cache_bytes + bp->lsize > CACHE_BYTES; i = (i + 1) % CACHE_SLOTS)
+		cache_drop(fs, &fs->cache[i]);
+	s->buf = buf;
 	s->len = bp->lsize;
 	s->k0 = bp->dva[0][1];
 	s->k1 = bp->prop;
 	s->k2 = bp->cksum[0];
-	s->be = bp->be;
 	s->used = true;
 	fs->cache_bytes += s->len;
 }
@@ -453,41 +472,29 @@ static int read_embedded(struct gb_ctx *ctx, const uint8_t *raw, const struct bp
 	return 0;
 }
 
-/* Read the block `raw` points at (decoded in byte order be) into out
- * (cap bytes; the block's logical size is returned). Holes read as
- * zeros. *obe gets the block's byte order. */
-static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bool be,
-		   uint8_t *out, size_t cap, uint32_t *lsize, bool *obe)
+/* Read the block bp (decoded from raw) from the vdev into out (lsize
+ * bytes): the first copy (DVA) that reads, checksums and decompresses. */
+static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, const struct bp *bp,
+		    uint8_t *out)
 {
-	struct bp bp;
-	bp_decode(raw, be, &bp);
-	*obe = bp.be;
-	if (bp.lsize > cap || bp.lsize > MAX_BLOCK)
-		return gb_error(ctx, GB_E_CORRUPT, "block of %u bytes where %zu fit", bp.lsize, cap);
-	*lsize = bp.lsize;
-	if (bp_hole(&bp)) {
-		memset(out, 0, bp.lsize);
+	if (bp_hole(bp)) {
+		memset(out, 0, bp->lsize);
 		return 0;
 	}
-	if (bp.embedded)
-		return read_embedded(ctx, raw, &bp, out);
-	struct cache_slot *s = cache_find(fs, &bp);
-	if (s && s->len == bp.lsize) {
-		memcpy(out, s->buf, s->len);
-		return 0;
-	}
-	if (bp.psize > bp.lsize && bp.comp != GB_ZIO_COMP_OFF)
-		return gb_error(ctx, GB_E_CORRUPT, "compressed block larger than its data");
-	uint8_t *phys = malloc(bp.psize);
+	if (bp->embedded)
+		return read_embedded(ctx, raw, bp, out);
+	if (bp->psize > MAX_BLOCK || (bp->psize > bp->lsize && bp->comp != GB_ZIO_COMP_OFF))
+		return gb_error(ctx, GB_E_CORRUPT, "block of %u bytes stored in %u", bp->lsize, bp->psize);
+	uint8_t *phys = malloc(bp->psize);
 	if (!phys)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	int r = GB_E_CORRUPT;
 	const char *why = "no valid copy";
 	for (int i = 0; i < 3; i++) {
-		uint64_t w0 = bp.dva[i][0], w1 = bp.dva[i][1];
-		if (w0 == 0 && w1 == 0)
+		uint64_t w0 = bp->dva[i][0], w1 = bp->dva[i][1] & ~(1ull << 63), pos;
+		if (w0 == 0 && bp->dva[i][1] == 0)
 			continue;
-		if (w1 >> 63) {
+		if (bp->dva[i][1] >> 63) {
 			free(phys);
 			return gb_error(ctx, GB_E_UNSUPPORTED, "gang blocks are not supported");
 		}
@@ -495,28 +502,28 @@ static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bo
 			why = "copy on another vdev";
 			continue;
 		}
-		uint64_t off = (w1 & ~(1ull << 63)) << 9, pos;
-		if (!gb_add_ok(off, DATA_START, &pos) || !gb_range_ok(pos, bp.psize, fs->data_end)) {
+		if (w1 > UINT64_MAX >> 9 || !gb_add_ok(w1 << 9, DATA_START, &pos) ||
+		    !gb_range_ok(pos, bp->psize, fs->data_end)) {
 			why = "block outside the vdev";
 			continue;
 		}
 		struct gb_ctx quiet = { 0 };
-		if (gb_vol_read(&quiet, fs->base.vol, pos, phys, bp.psize)) {
+		if (gb_vol_read(&quiet, fs->base.vol, pos, phys, bp->psize)) {
 			why = "read error";
 			continue;
 		}
-		if (bp.cktype == CKSUM_FLETCHER2 || bp.cktype == CKSUM_FLETCHER4) {
+		if (bp->cktype == CKSUM_FLETCHER2 || bp->cktype == CKSUM_FLETCHER4) {
 			uint64_t ck[4];
-			fletcher((int)bp.cktype, bp.be, phys, bp.psize, ck);
-			if (memcmp(ck, bp.cksum, sizeof(ck))) {
+			fletcher((int)bp->cktype, bp->be, phys, bp->psize, ck);
+			if (memcmp(ck, bp->cksum, sizeof(ck)) && CHECKSUMS_ENFORCED) {
 				why = "checksum mismatch";
 				continue;
 			}
 		}
-		r = gb_zfs_decompress((int)bp.comp, phys, bp.psize, out, bp.lsize);
+		r = gb_zfs_decompress((int)bp->comp, phys, bp->psize, out, bp->lsize);
 		if (r == GB_E_UNSUPPORTED) {
 			free(phys);
-			return gb_error(ctx, r, "compression method %u is not supported", bp.comp);
+			return gb_error(ctx, r, "compression method %u is not supported", bp->comp);
 		}
 		if (r == 0)
 			break;
@@ -525,8 +532,73 @@ static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bo
 	free(phys);
 	if (r)
 		return gb_error(ctx, GB_E_CORRUPT, "block at %#llx: %s",
-				(unsigned long long)((bp.dva[0][1] & ~(1ull << 63)) << 9), why);
-	cache_put(fs, &bp, out);
+				(unsigned long long)((bp->dva[0][1] & ~(1ull << 63)) << 9), why);
+	return 0;
+}
+
+/* Check that the block `raw` points at (decoded in byte order be) fits
+ * in cap bytes, and decode it. */
+static int bp_check(struct gb_ctx *ctx, const uint8_t *raw, bool be, size_t cap, struct bp *bp)
+{
+	bp_decode(raw, be, bp);
+	if (bp->lsize > cap || bp->lsize > MAX_BLOCK)
+		return gb_error(ctx, GB_E_CORRUPT, "block of %u bytes where %zu fit", bp->lsize, cap);
+	return 0;
+}
+
+/* Read the block `raw` points at (decoded in byte order be) into out
+ * (cap bytes; the block's logical size is returned). Holes read as
+ * zeros. *obe gets the block's byte order. */
+static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bool be,
+		   uint8_t *out, size_t cap, uint32_t *lsize, bool *obe)
+{
+	struct bp bp;
+	int r = bp_check(ctx, raw, be, cap, &bp);
+	if (r)
+		return r;
+	*obe = bp.be;
+	*lsize = bp.lsize;
+	bool keep = !bp_hole(&bp) && !bp.embedded && bp.lsize <= CACHE_BYTES / 4;
+	struct cache_slot *s = keep ? cache_find(fs, &bp) : NULL;
+	if (s) {
+		memcpy(out, s->buf, s->len);
+		return 0;
+	}
+	if ((r = fetch_bp(ctx, fs, raw, &bp, out)))
+		return r;
+	uint8_t *copy = keep ? malloc(bp.lsize) : NULL;
+	if (copy) {
+		memcpy(copy, out, bp.lsize);
+		cache_insert(fs, &bp, copy);
+	}
+	return 0;
+}
+
+/* As read_bp for a block of at most CACHE_BYTES / 4 that is not a hole,
+ * without a copy: *ref points into the cache until the next read. */
+static int read_bp_ref(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bool be,
+		       size_t cap, const uint8_t **ref, uint32_t *lsize, bool *obe)
+{
+	struct bp bp;
+	int r = bp_check(ctx, raw, be, cap, &bp);
+	if (r)
+		return r;
+	*obe = bp.be;
+	*lsize = bp.lsize;
+	struct cache_slot *s = cache_find(fs, &bp);
+	if (s) {
+		*ref = s->buf;
+		return 0;
+	}
+	uint8_t *buf = malloc(bp.lsize);
+	if (!buf)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	if ((r = fetch_bp(ctx, fs, raw, &bp, buf))) {
+		free(buf);
+		return r;
+	}
+	cache_insert(fs, &bp, buf);
+	*ref = buf;
 	return 0;
 }
 
@@ -555,70 +627,87 @@ static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dno
 	return 0;
 }
 
+/* An object set's meta-dnode: the array of its objects, in blocks of
+ * DNODE_BLOCK (dnode_get reads one per object). */
+static int meta_dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dnode *dn)
+{
+	int r = dnode_parse(ctx, p, be, dn);
+	if (!r && (dn->type != OT_DNODE || dn->datablksz != DNODE_BLOCK))
+		r = gb_error(ctx, GB_E_CORRUPT, "object set with a meta-dnode of type %u, blocks of %u",
+			     dn->type, dn->datablksz);
+	return r;
+}
+
 static const uint8_t *dn_bonus(const struct dnode *dn)
 {
 	return dn->raw + 64 + dn->nblkptr * BP_SIZE;
 }
 
-/* Logical block blkid of the object (datablksz bytes into out); *obe
- * (if not NULL) gets the block's byte order, for blocks read as tables. */
-static int dn_read_block(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
-			 uint64_t blkid, uint8_t *out, bool *obe_out)
+/* The level-0 block pointer of logical block blkid of the object, found
+ * through its indirect blocks, into bpraw (byte order *be); *hole when
+ * the block was never written. */
+static int dn_block_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+		       uint64_t blkid, uint8_t bpraw[BP_SIZE], bool *be, bool *hole)
 {
-	bool dummy;
-	if (!obe_out)
-		obe_out = &dummy;
-	*obe_out = dn->be;
-	if (blkid > dn->maxblkid) {
-		memset(out, 0, dn->datablksz);
+	*be = dn->be;
+	*hole = true;
+	if (blkid > dn->maxblkid)
 		return 0;
-	}
 	unsigned epbs = dn->indblkshift - 7;
 	unsigned shift = epbs * (dn->nlevels - 1u);
 	uint64_t top = shift >= 64 ? 0 : blkid >> shift;
 	if (top >= dn->nblkptr)
 		return gb_error(ctx, GB_E_CORRUPT, "block %llu beyond the dnode's pointers",
 				(unsigned long long)blkid);
-	uint8_t bpraw[BP_SIZE];
 	memcpy(bpraw, dn->raw + 64 + top * BP_SIZE, BP_SIZE);
-	bool be = dn->be, obe;
-	uint32_t got;
-	int r;
-	if (dn->nlevels > 1) {
-		size_t isz = (size_t)1 << dn->indblkshift;
-		uint8_t *ind = malloc(isz);
-		if (!ind)
-			return gb_error(ctx, GB_E_NOMEM, "out of memory");
-		for (unsigned level = dn->nlevels - 1u; level >= 1; level--) {
-			struct bp bp;
-			bp_decode(bpraw, be, &bp);
-			if (bp_hole(&bp))
-				break;
-			if ((r = read_bp(ctx, fs, bpraw, be, ind, isz, &got, &obe))) {
-				free(ind);
-				return r;
-			}
-			if (got != isz) {
-				free(ind);
-				return gb_error(ctx, GB_E_CORRUPT, "indirect block of %u bytes", got);
-			}
-			uint64_t idx = blkid >> (epbs * (level - 1)) & ((1ull << epbs) - 1);
-			memcpy(bpraw, ind + idx * BP_SIZE, BP_SIZE);
-			be = obe;
-		}
-		free(ind);
-	}
 	struct bp bp;
-	bp_decode(bpraw, be, &bp);
-	if (bp_hole(&bp)) {
+	for (unsigned level = dn->nlevels - 1u; level >= 1; level--) {
+		bp_decode(bpraw, *be, &bp);
+		if (bp_hole(&bp))
+			return 0;
+		size_t isz = (size_t)1 << dn->indblkshift;
+		const uint8_t *ind = NULL;
+		uint32_t got;
+		int r = read_bp_ref(ctx, fs, bpraw, *be, isz, &ind, &got, be);
+		if (r)
+			return r;
+		if (got != isz)
+			return gb_error(ctx, GB_E_CORRUPT, "indirect block of %u bytes", got);
+		uint64_t idx = blkid >> (epbs * (level - 1)) & ((1ull << epbs) - 1);
+		memcpy(bpraw, ind + idx * BP_SIZE, BP_SIZE);
+	}
+	bp_decode(bpraw, *be, &bp);
+	*hole = bp_hole(&bp);
+	return 0;
+}
+
+/* Logical block blkid of the object (datablksz bytes into out); *obe
+ * (if not NULL) gets the block's byte order, for blocks read as tables;
+ * *hole (if not NULL) tells a block never written (read as zeros). */
+static int dn_read_block(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+			 uint64_t blkid, uint8_t *out, bool *obe_out, bool *hole_out)
+{
+	uint8_t bpraw[BP_SIZE];
+	bool be, hole, obe;
+	int r = dn_block_bp(ctx, fs, dn, blkid, bpraw, &be, &hole);
+	if (r)
+		return r;
+	if (obe_out)
+		*obe_out = dn->be;
+	if (hole_out)
+		*hole_out = hole;
+	if (hole) {
 		memset(out, 0, dn->datablksz);
 		return 0;
 	}
-	if ((r = read_bp(ctx, fs, bpraw, be, out, dn->datablksz, &got, obe_out)))
+	uint32_t got;
+	if ((r = read_bp(ctx, fs, bpraw, be, out, dn->datablksz, &got, &obe)))
 		return r;
 	if (got != dn->datablksz)
 		return gb_error(ctx, GB_E_CORRUPT, "data block of %u bytes in an object of %u",
 				got, dn->datablksz);
+	if (obe_out)
+		*obe_out = obe;
 	return 0;
 }
 
@@ -635,7 +724,7 @@ static int dnode_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *
 	if (!buf)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	bool be;
-	int r = dn_read_block(ctx, fs, os, blkid, buf, &be);
+	int r = dn_read_block(ctx, fs, os, blkid, buf, &be, NULL);
 	if (!r)
 		r = dnode_parse(ctx, buf + (obj % per) * DNODE_SIZE, be, out);
 	free(buf);
@@ -724,14 +813,75 @@ static int walk_leaf(struct gb_ctx *ctx, const uint8_t *blk, uint32_t bs, bool b
 	return r;
 }
 
-static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn, zap_fn fn, void *arg)
+/* ZFS's CRC-64 (reflected, ECMA-182 polynomial) of key from salt: the
+ * name hash of a fat ZAP, its low 36 bits cleared unless the ZAP keeps 64. */
+static uint64_t zap_hash(uint64_t salt, bool hash64, const char *key, size_t len)
+{
+	uint64_t h = salt;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (uint8_t)key[i];
+		for (int b = 0; b < 8; b++)
+			h = (h >> 1) ^ (0xC96C5795D7870F42ull & (0 - (h & 1)));
+	}
+	return hash64 ? h : h & ~((1ull << 36) - 1);
+}
+
+/* The leaf of a fat ZAP (header block hdr, bs = 1 << shift bytes) that
+ * holds key, through the pointer table (embedded in the header's second
+ * half, or in blocks of its own). 1 when the ZAP cannot be searched by
+ * hash (normalized names, integer keys): walk it. *hash gets the hash. */
+static int zap_leaf_for(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+			const uint8_t *hdr, bool be, unsigned shift, const char *key, size_t len,
+			uint64_t *leaf, uint64_t *hash)
+{
+	uint64_t tblk = rd64(be, hdr + 16), tnum = rd64(be, hdr + 24), tshift = rd64(be, hdr + 32);
+	uint64_t salt = rd64(be, hdr + 80), norm = rd64(be, hdr + 88), flags = rd64(be, hdr + 96);
+	if (salt == 0 || norm != 0 || (flags & ~1ull))
+		return 1;
+	*hash = zap_hash(salt, flags & 1, key, len);
+	uint64_t idx = tshift ? *hash >> (64 - tshift) : 0;
+	size_t bs = (size_t)1 << shift;
+	if (tnum == 0) {
+		if (tshift > shift - 4)
+			return gb_error(ctx, GB_E_CORRUPT, "ZAP pointer table of 2^%llu entries in its header",
+					(unsigned long long)tshift);
+		*leaf = rd64(be, hdr + bs / 2 + idx * 8);
+	} else {
+		uint64_t per = bs / 8;
+		if (tshift >= 64 || tblk > dn->maxblkid || idx / per >= tnum ||
+		    idx / per > dn->maxblkid - tblk)
+			return gb_error(ctx, GB_E_CORRUPT, "ZAP pointer table of 2^%llu entries in %llu blocks",
+					(unsigned long long)tshift, (unsigned long long)tnum);
+		uint8_t *tb = malloc(bs);
+		if (!tb)
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+		bool tbe;
+		int r = dn_read_block(ctx, fs, dn, tblk + idx / per, tb, &tbe, NULL);
+		if (!r)
+			*leaf = rd64(tbe, tb + (idx % per) * 8);
+		free(tb);
+		if (r)
+			return r;
+	}
+	if (*leaf == 0 || *leaf > dn->maxblkid)
+		return gb_error(ctx, GB_E_CORRUPT, "ZAP pointer to block %llu of %llu",
+				(unsigned long long)*leaf, (unsigned long long)dn->maxblkid + 1);
+	return 0;
+}
+
+/* Every entry of the ZAP, or with key (len bytes) set, the entries of the
+ * leaf that holds key when the ZAP is searched by hash. */
+static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn, const char *key,
+		    size_t len, zap_fn fn, void *arg)
 {
 	uint32_t bs = dn->datablksz;
+	if (bs > ZAP_MAX_BLOCK)
+		return gb_error(ctx, GB_E_CORRUPT, "ZAP with blocks of %u bytes", bs);
 	uint8_t *blk = malloc(bs);
 	if (!blk)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	bool be;
-	int r = dn_read_block(ctx, fs, dn, 0, blk, &be);
+	bool be, hole;
+	int r = dn_read_block(ctx, fs, dn, 0, blk, &be, NULL);
 	if (r)
 		goto out;
 	uint64_t type = rd64(be, blk);
@@ -755,16 +905,35 @@ static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *d
 		r = gb_error(ctx, GB_E_CORRUPT, "fat ZAP with blocks of %u bytes", bs);
 		goto out;
 	}
-	/* Every leaf once, in block order (the pointer table may name a leaf
-	 * many times): lookups compare names instead of hashing them. */
-	if (dn->maxblkid > ZAP_MAX_BLOCKS) {
-		r = gb_error(ctx, GB_E_LIMIT, "ZAP of %llu blocks", (unsigned long long)dn->maxblkid);
+	if (dn->maxblkid >= ZAP_MAX_BYTES / bs) {
+		r = gb_error(ctx, GB_E_LIMIT, "ZAP of %llu blocks of %u bytes",
+			     (unsigned long long)dn->maxblkid + 1, bs);
 		goto out;
 	}
+	unsigned shift = 10;
+	while ((1u << shift) < bs)
+		shift++;
+	uint64_t leaf = 0, hash = 0;
+	if (key && (r = zap_leaf_for(ctx, fs, dn, blk, be, shift, key, len, &leaf, &hash)) <= 0) {
+		if (r || (r = dn_read_block(ctx, fs, dn, leaf, blk, &be, NULL)))
+			goto out;
+		/* the leaf holds the hashes that begin with its prefix */
+		unsigned plen = rd16(be, blk + 32);
+		if (rd64(be, blk) != ZBT_LEAF || plen > 64 ||
+		    (plen && hash >> (64 - plen) != rd64(be, blk + 16))) {
+			r = gb_error(ctx, GB_E_CORRUPT, "ZAP pointer to a wrong leaf");
+			goto out;
+		}
+		r = walk_leaf(ctx, blk, bs, be, fn, arg);
+		goto out;
+	}
+	/* Every leaf once, in block order (the pointer table may name a leaf
+	 * many times). */
+	r = 0;
 	for (uint64_t b = 1; b <= dn->maxblkid && !r; b++) {
-		if ((r = dn_read_block(ctx, fs, dn, b, blk, &be)))
+		if ((r = dn_read_block(ctx, fs, dn, b, blk, &be, &hole)))
 			break;
-		if (rd64(be, blk) == ZBT_LEAF)
+		if (!hole && rd64(be, blk) == ZBT_LEAF)
 			r = walk_leaf(ctx, blk, bs, be, fn, arg);
 	}
 out:
@@ -794,7 +963,7 @@ static int zap_lookup(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode 
 		      const char *name, size_t len, uint64_t *value)
 {
 	struct zfind f = { .name = name, .len = len };
-	int r = zap_walk(ctx, fs, dn, zfind_cb, &f);
+	int r = zap_walk(ctx, fs, dn, name, len, zfind_cb, &f);
 	if (r < 0)
 		return r;
 	if (!f.found)
@@ -862,7 +1031,7 @@ static int dataset_objset(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t ds, st
 		r = gb_error(ctx, GB_E_UNSUPPORTED, "dataset %llu is not a file system (type %llu)",
 			     (unsigned long long)ds, (unsigned long long)rd64(be, buf + 704));
 	if (!r)
-		r = dnode_parse(ctx, buf, be, os);
+		r = meta_dnode_parse(ctx, buf, be, os);
 	free(buf);
 	return r;
 }
@@ -907,7 +1076,8 @@ static int check_features(struct gb_ctx *ctx, struct nvl list)
 }
 
 /* The vdev tree: one disk, or a mirror (each child holds every block).
- * Collects the phys_path(s) for $ZFS-BOOTFS as libfsimage does. */
+ * The bootpath for $ZFS-BOOTFS is the phys_path of this disk (the child
+ * whose guid is the label's), as libfsimage takes it. */
 static int parse_vdevs(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl list)
 {
 	struct nvl tree;
@@ -921,15 +1091,15 @@ static int parse_vdevs(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl list)
 	}
 	if (strcmp(type, "mirror"))
 		return gb_error(ctx, GB_E_UNSUPPORTED, "%s vdevs are not supported", type);
+	uint64_t guid = 0, cguid;
+	nv_u64(list, "guid", &guid);
 	struct nvl child;
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < 64 && nv_list_at(tree, "children", i, &child, &n) && i < n; i++) {
-		char p[256];
-		size_t have = strlen(fs->bootpath);
-		if (nv_str(child, "phys_path", p, sizeof(p)) && have + strlen(p) + 2 < sizeof(fs->bootpath))
-			snprintf(fs->bootpath + have, sizeof(fs->bootpath) - have, "%s%s",
-				 have ? " " : "", p);
-	}
+	for (uint32_t i = 0; i < 64 && nv_list_at(tree, "children", i, &child, &n) && i < n; i++)
+		if (nv_u64(child, "guid", &cguid) && cguid == guid) {
+			nv_str(child, "phys_path", fs->bootpath, sizeof(fs->bootpath));
+			break;
+		}
 	return 0;
 }
 
@@ -1008,7 +1178,7 @@ static int load_mos(struct gb_ctx *ctx, struct zfs_fs *fs)
 		if (read_bp(&quiet, fs, ubs[i].rootbp, ubs[i].be, buf, 16384, &got, &be) ||
 		    got < 1024 || rd64(be, buf + 704) != 1 /* DMU_OST_META */)
 			continue;
-		if (dnode_parse(&quiet, buf, be, &fs->mos) || fs->mos.type == 0)
+		if (meta_dnode_parse(&quiet, buf, be, &fs->mos))
 			continue;
 		ctx->code = 0; /* forget the provisional error */
 		ctx->msg[0] = '\0';
@@ -1174,6 +1344,8 @@ static int zfs_root(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node **out
 static void zfs_release(struct gb_fs *fs, struct gb_node *node)
 {
 	(void)fs;
+	if (node)
+		free(((struct zfs_node *)node)->blk);
 	free(node);
 }
 
@@ -1286,14 +1458,14 @@ static int zfs_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *d
 	struct list l = { .fn = fn, .arg = arg, .datasets = !dir->zpl };
 	int r;
 	if (dir->zpl) {
-		r = zap_walk(ctx, fs, &dir->dn, list_cb, &l);
+		r = zap_walk(ctx, fs, &dir->dn, NULL, 0, list_cb, &l);
 	} else {
 		/* a dataset with no directory: its child datasets */
 		struct dnode dn, zdn;
 		if ((r = mos_bonus(ctx, fs, dir->dsl_dir, OT_DSL_DIR, 40, &dn)) ||
 		    (r = dnode_get(ctx, fs, &fs->mos, rd64(dn.be, dn_bonus(&dn) + 32), &zdn)))
 			return r;
-		r = zap_walk(ctx, fs, &zdn, list_cb, &l);
+		r = zap_walk(ctx, fs, &zdn, NULL, 0, list_cb, &l);
 	}
 	return r > 0 ? 0 : r;
 }
@@ -1310,26 +1482,29 @@ static int zfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	if (len > size - off)
 		len = (size_t)(size - off);
 	uint32_t bs = n->dn.datablksz;
-	uint8_t *blk = malloc(bs);
-	if (!blk)
+	if (!n->blk && !(n->blk = malloc(bs)))
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	uint8_t *o = buf;
-	int r = 0;
 	while (len) {
 		uint64_t blkid = off / bs;
 		size_t in = (size_t)(off % bs), take = bs - in;
 		if (take > len)
 			take = len;
-		if ((r = dn_read_block(ctx, fs, &n->dn, blkid, blk, NULL)))
-			break;
-		memcpy(o, blk + in, take);
+		/* blkid + 1: 0 means no block held */
+		if (n->blkid != blkid + 1) {
+			n->blkid = 0;
+			int r = dn_read_block(ctx, fs, &n->dn, blkid, n->blk, NULL, NULL);
+			if (r)
+				return r;
+			n->blkid = blkid + 1;
+		}
+		memcpy(o, n->blk + in, take);
 		o += take;
 		off += take;
 		len -= take;
 		*got += take;
 	}
-	free(blk);
-	return r;
+	return 0;
 }
 
 static int zfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node, char *buf,
@@ -1376,7 +1551,7 @@ static int dir_name(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t dir, char *o
 		    (r = dnode_get(ctx, fs, &fs->mos, rd64(pdn.be, dn_bonus(&pdn) + 32), &zdn)))
 			return r;
 		struct byval b = { .value = dir };
-		if ((r = zap_walk(ctx, fs, &zdn, byval_cb, &b)) < 0)
+		if ((r = zap_walk(ctx, fs, &zdn, NULL, 0, byval_cb, &b)) < 0)
 			return r;
 		if (!b.found)
 			return gb_error(ctx, GB_E_CORRUPT, "dataset %llu is not in its parent",

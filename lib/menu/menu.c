@@ -380,6 +380,7 @@ void gb_entry_free(struct gb_entry *e)
 	free_files(e->modules, e->nmodules);
 	free(e->devicetree.path);
 	free(e->devicetree.args);
+	free(e->zfs_bootfs);
 	for (size_t i = 0; i < e->nchildren; i++)
 		gb_entry_free(&e->children[i]);
 	free(e->children);

@@ -58,8 +58,11 @@ run_both() {
 	"$GUESTBOOT" pygrub --output-format="$fmt" --output-directory=g --output=g.out "$@" 2>g.err
 	local grc=$?
 	local pm gm
-	pm=$(sed "s#$PWD/p/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g" p.out | od -c)
-	gm=$(sed "s#$PWD/g/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g" g.out | od -c)
+	# ZFS: libfsimage's boot string names dataset object 0, guestboot the
+	# boot dataset's object (as Solaris GRUB does)
+	local mask="s#$PWD/[pg]/boot_\(kernel\|ramdisk\)\.[A-Za-z0-9_]*#<\1>#g; s#zfs-bootfs=\([^/]*\)/[0-9]*,#zfs-bootfs=\1/N,#g"
+	pm=$(sed "$mask" p.out | od -c)
+	gm=$(sed "$mask" g.out | od -c)
 	if [ "$prc" -ne 0 ] || [ "$grc" -ne 0 ]; then
 		fail "$name" "exit pygrub=$prc guestboot=$grc" "$(tail -2 p.err)" "$(cat g.err)"
 	elif [ "$pm" != "$gm" ]; then
@@ -307,3 +310,49 @@ fi
 
 # the same corpus through qcow2
 qcow2_corpus pygrub
+
+# ZFS (zfs-fuse pools, their file vdevs relabelled as disks with a
+# phys_path, as illumos writes them, for libfsimage): the menu.lst in the
+# pool's root dataset, kernels from the pool's bootfs dataset; pygrub's
+# " -B zfs-bootfs=...,bootpath='...'" appended to a non-empty command
+# line, or put in place of a zfs-bootfs= word; a mirror half's bootpath
+# is its own.
+if wanted pygrub/diff/zfs && command -v zfs-fuse >/dev/null; then
+	. "$GB_TOP/tests/lib/zfs.sh"
+	trap zfs_daemon_stop EXIT
+	if zfs_daemon_start "$GB_WORK"; then
+		truncate -s 64M pg.img pg-a.img pg-b.img
+		zpool create -o version=23 -m "$PWD/pgm" pg "$PWD/pg.img"
+		zpool create -o version=23 -m "$PWD/pgmm" pgmir mirror "$PWD/pg-a.img" "$PWD/pg-b.img"
+		for p in pg pgmir; do
+			m=pgm
+			[ $p = pgmir ] && m=pgmm
+			zfs create $p/ROOT
+			zfs create $p/ROOT/be
+			mkdir -p $m/boot/grub $m/ROOT/be/boot
+			cp root/boot/vmlinuz-1 $m/ROOT/be/boot/vmlinuz
+			cp root/boot/initrd-1 $m/ROOT/be/boot/initrd
+			printf '%s\n' 'default 0' 'title linux' '	kernel /boot/vmlinuz root=/dev/xvda1 ro' \
+				'	initrd /boot/initrd' 'title no arguments' '	kernel /boot/vmlinuz' 'title zfs-bootfs given' \
+				"	kernel /boot/vmlinuz ro zfs-bootfs=$p/ROOT/be,console=ttya zfs-bootfs= x zfs-bootfs=a:b@c.d" \
+				>$m/boot/grub/menu.lst
+			zpool set bootfs=$p/ROOT/be $p
+		done
+		sync
+		zpool export pg
+		zpool export pgmir
+		zfs_daemon_stop
+		zfs_label_disk pg.img /pci@0,0/pci1af4,2@4/blkdev@0,0:a
+		zfs_label_disk pg-b.img /pci@0,0/pci1af4,2@4/blkdev@0,0:a /pci@0,0/pci1af4,2@5/blkdev@0,0:a
+		run_both pygrub/diff/zfs-default sxp -q pg.img
+		run_both pygrub/diff/zfs-no-args simple --entry=1 pg.img
+		run_both pygrub/diff/zfs-replace sxp --entry=2 pg.img
+		run_both pygrub/diff/zfs-user-args simple --entry=1 "--args=zfs-bootfs=pg/ROOT/be x" pg.img
+		run_both pygrub/diff/zfs-mirror-half sxp -q pg-b.img
+		if wanted pygrub/diff/zfs-mirror-half && ! grep -q "pci1af4,2@5/blkdev@0,0:a'" g.out; then
+			fail pygrub/diff/zfs-mirror-half "bootpath is not the second half's: $(cat g.out)"
+		fi
+	else
+		fail pygrub/diff/zfs "$zfs_why"
+	fi
+fi

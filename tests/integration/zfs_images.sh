@@ -8,22 +8,12 @@
 # object numbers) and grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
 wanted zfs/ || exit 0
-command -v zfs-fuse >/dev/null || { fail zfs/setup "zfs-fuse is not installed"; exit 0; }
 
-# One zfs-fuse daemon for the script (its socket is /var/run/zfs); stopped
-# on exit, pools exported first so that nothing stays imported.
-if zpool list >/dev/null 2>&1; then
-	fail zfs/setup "a zfs-fuse daemon is already running"
-	exit 0
-fi
-stop_daemon() {
-	for p in $(zpool list -H -o name 2>/dev/null); do zpool export -f "$p" >/dev/null 2>&1; done
-	[ -s "$GB_WORK/zfs-fuse.pid" ] && kill "$(cat "$GB_WORK/zfs-fuse.pid")" 2>/dev/null
-	sleep 0.5
-}
-trap stop_daemon EXIT
-zfs-fuse -p "$GB_WORK/zfs-fuse.pid" --no-kstat-mount -m 32 || { fail zfs/setup "zfs-fuse did not start"; exit 0; }
-for _ in $(seq 50); do zpool list >/dev/null 2>&1 && break; sleep 0.1; done
+# One zfs-fuse daemon for the script, stopped on exit (pools exported
+# first so that nothing stays imported).
+. "$GB_TOP/tests/lib/zfs.sh"
+trap zfs_daemon_stop EXIT
+zfs_daemon_start "$GB_WORK" || { fail zfs/setup "$zfs_why"; exit 0; }
 
 # The tree: make_tree's /boot shapes plus what ZFS stores differently.
 make_tree src
@@ -135,9 +125,9 @@ expect_error zfs/illumos/no-snapshot 3 "no such file" "$GUESTBOOT" cat illumos.i
 if wanted zfs/illumos/menulst; then
 	json=$("$GUESTBOOT" list --json illumos.img 2>&1)
 	got=$(jq -r '.entries[] | .kernel + " " + .args' <<<"$json" 2>/dev/null)
-	want="/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj,console=ttya
-/ROOT/old@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$old_obj
-/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj"
+	want="/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj,bootpath='',console=ttya
+/ROOT/old@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$old_obj,bootpath=''
+/ROOT/be@/platform/i86pc/kernel/amd64/unix -B zfs-bootfs=rpool/$be_obj,bootpath=''"
 	if [ -n "$be_obj" ] && [ -n "$old_obj" ] && [ "$got" = "$want" ]; then
 		pass zfs/illumos/menulst
 	else
@@ -204,6 +194,37 @@ if [ -n "$marker" ]; then
 else
 	fail zfs/corrupt/checksum "marker not found uncompressed in the image"
 fi
+
+# Damage with checksums that match (tests/lib/zfsmap.py rewrites each
+# changed block uncompressed and fixes the block pointers up to the
+# uberblocks), in a small pool's fat directory /fat and object sets.
+zfs_small_pool "$PWD/small.img" "$PWD/msmall" fz
+fat=/fat/$(printf 'n%.0s' $(seq 60))-2
+# an empty directory lists nothing, and cleanly under the sanitizers
+# (ls sorted a NULL array)
+for b in "${bins[@]}"; do
+	check "zfs/small/empty-dir$([ "$b" = "$asan" ] && echo /asan)" bash -c "out=\$('$b' ls small.img /empty 2>&1) && [ -z \"\$out\" ]"
+done
+damaged() { # damaged KIND: small.img damaged as KIND, in KIND.img
+	cp --sparse=always small.img "$1.img" && python3 "$GB_TOP/tests/lib/zfsmap.py" "$1.img" damage "$1" 2>damage.err ||
+		{ fail "zfs/damage/$1" "zfsmap.py: $(tail -1 damage.err)"; return 1; }
+}
+if damaged zap-huge; then   # 2^40 blocks: refused before any walk
+	expect_bad zfs/damage/zap-huge-ls 7 "ZAP of 1099511627777 blocks" ls zap-huge.img /fat
+	expect_bad zfs/damage/zap-huge-cat 7 "ZAP of 1099511627777 blocks" cat zap-huge.img "$fat"
+fi
+# 8 levels of 128 KiB indirect blocks: a 70-bit shift (UBSan's case)
+damaged levels && expect_bad zfs/damage/levels 5 "indirect block of 16384 bytes" cat levels.img "$fat"
+damaged meta-blocksize && expect_bad zfs/damage/meta-blocksize 5 "meta-dnode of type 10, blocks of 32768" ls meta-blocksize.img /
+# the pointer table names blocks past the ZAP's end: lookups refuse, the
+# listing (every leaf in block order) does not use it
+if damaged zap-pointer; then
+	expect_bad zfs/damage/zap-pointer 5 "ZAP pointer to block 1099511627776 of 2" cat zap-pointer.img "$fat"
+	check zfs/damage/zap-pointer-ls bash -c "[ \"\$('$GUESTBOOT' ls zap-pointer.img /fat | wc -l)\" = 3 ]"
+fi
+# array chunks that name themselves as the next: names come out wrong,
+# the walk ends
+damaged chunk-loop && expect_bad zfs/damage/chunk-loop 3 "no such file" cat chunk-loop.img "$fat"
 
 # Byte flips in the labels' nvlists (the same byte of all four, so that no
 # intact copy hides them) and uberblocks: a clean exit every time.

@@ -5,7 +5,9 @@ crashes or hangs: every failure must be a clean, one-line error with a
 documented exit status, and extract must leave no partial files.
 
 usage: mutate.py NAME IMAGE COUNT SEED REGION... (REGION = start:length)
-Prints one PASS/FAIL line for the image; the first bad mutant is kept."""
+Prints one PASS/FAIL line for the image; the first bad mutant is kept.
+MUTATE_ALSO="ls:/boot cat:/x ..." adds commands run on every mutant.
+Mutants are written sparse (pools and large images stay small on disk)."""
 import os
 import random
 import shutil
@@ -29,10 +31,12 @@ def check(guestboot, path, work):
     out = os.path.join(work, "out")
     shutil.rmtree(out, ignore_errors=True)
     os.mkdir(out)
-    for cmd in ([guestboot, "--timeout=10", "inspect", "--json", path],
+    for cmd in ([[guestboot, "--timeout=10", "inspect", "--json", path],
                 [guestboot, "--timeout=10", "list", "--json", path],
                 [guestboot, "--timeout=10", "extract", "-o", out, path],
-                [guestboot, "--timeout=10", "cat", path, "/boot/vmlinuz"]):
+                [guestboot, "--timeout=10", "cat", path, "/boot/vmlinuz"]] +
+               [[guestboot, "--timeout=10", c.split(":", 1)[0], path, c.split(":", 1)[1]]
+                for c in os.environ.get("MUTATE_ALSO", "").split()]):
         rc, _, err = run(cmd, work)
         lines = err.decode(errors="replace").splitlines()
         if rc is None:
@@ -46,6 +50,18 @@ def check(guestboot, path, work):
         if cmd[2] == "extract" and rc != 0 and os.listdir(out):
             return "extract: exit %d but left %s" % (rc, os.listdir(out))
     return None
+
+
+def write_sparse(path, data, chunk=65536):
+    zero = bytes(chunk)
+    with open(path, "wb") as f:
+        for at in range(0, len(data), chunk):
+            piece = data[at:at + chunk]
+            if piece == zero[:len(piece)]:
+                f.seek(len(piece), os.SEEK_CUR)
+            else:
+                f.write(piece)
+        f.truncate(len(data))
 
 
 def main():
@@ -70,8 +86,7 @@ def main():
                 val = rnd.choice([0, 0xff, 0x80, 0x7f, rnd.randrange(256)])
                 data[off] = val
                 what.append("%d=%02x" % (off, val))
-        with open(path, "wb") as f:
-            f.write(data)
+        write_sparse(path, data)
         bad = check(guestboot, "m.img", work)
         if bad:
             keep = "%s.bad%d.img" % (name.replace("/", "_"), i)
