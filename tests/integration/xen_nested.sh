@@ -1,25 +1,28 @@
 # Real Xen end to end: Debian 12's Xen 4.17 boots under QEMU TCG with a
 # Debian 12 PV dom0 (tests/lib/mkxen.sh), and the dom0's own xl creates PV
 # guests whose bootloader= is guestboot invoked as pygrub. One QEMU boot
-# runs every guest in series (tests/lib/xen_dom0_init); each must reach its
-# login: prompt with the kernel command line GRUB would boot, which the
+# runs every guest, two at a time (tests/lib/xen_dom0_init); each must
+# reach its login: prompt with the kernel command line GRUB would boot, which the
 # guest's init prints to its console ("GB-CMDLINE: ..." from /proc/cmdline).
 #
 # The guests are a real Debian 12 system (tests/lib/mkguest.sh's cached
-# debootstrap: cloud kernel, its initramfs) with a small /sbin/init that
+# debootstrap: cloud kernel, an initramfs-tools initramfs with the modules
+# a PV guest needs) with a small /sbin/init that
 # starts agetty on hvc0 at once (systemd would take minutes under nested
 # TCG). One root file system (an unpartitioned ext3, seed 000's layout,
 # mounted read-only) is shared: the other layouts are boot disks (xvda,
 # what the bootloader reads) whose entries name that root by UUID (xvdb).
 #
 # GB_XEN=0 skips the script. GB_XEN_TIMEOUT bounds each guest's boot
-# (default 300 s). Images are made at test time; the Debian systems and the
-# hypervisor are cached in $GB_CACHE (/var/cache/guestboot).
+# (default 300 s); GB_XEN_PARALLEL guests run at once (2). Images are
+# made at test time; the Debian systems and the hypervisor are cached in
+# $GB_CACHE (/var/cache/guestboot).
 . "$GB_TOP/tests/lib/common.sh"
 
 [ "${GB_XEN:-1}" = 0 ] && exit 0
 
 guest_timeout=${GB_XEN_TIMEOUT:-300}
+parallel=${GB_XEN_PARALLEL:-2}
 GB_CACHE=${GB_CACHE:-/var/cache/guestboot}
 export GB_CACHE
 cases="seed000-whole-disk-ext3 seed001-boot-partition-menulst seed003-xfs-rhel7-saved-entry
@@ -43,7 +46,10 @@ done
 [ -n "$missing" ] || [ "$(id -u)" -ne 0 ] && fail_all "needs root and:$missing (scripts/install-deps)"
 
 t_start=$(date +%s)
+# mkguest.sh's cached base system (its name changes with its contents)
+base_tar=$(eval "$(grep -E '^(GB_CACHE|BASE_TAR)=' "$GB_TOP/tests/lib/mkguest.sh")" && echo "$BASE_TAR")
 "$GB_TOP/tests/lib/mkguest.sh" base 2>cache.log &&
+	guest_initrd=$("$GB_TOP/tests/lib/mkxen.sh" guest-initrd "$base_tar" 2>>cache.log) &&
 	"$GB_TOP/tests/lib/mkxen.sh" hypervisor 2>>cache.log &&
 	"$GB_TOP/tests/lib/mkxen.sh" dom0 2>>cache.log ||
 	fail_all "making the cached systems failed" "$(tail -20 cache.log)"
@@ -76,7 +82,7 @@ mkfs_part() {
 uuid() { cat /proc/sys/kernel/random/uuid; }
 
 t0=$(date +%s)
-rm -rf tree && mkdir tree && tar -C tree --numeric-owner -xf "$GB_CACHE/debootstrap-bookworm.tar" || die "untar the guest"
+rm -rf tree && mkdir tree && tar -C tree --numeric-owner -xf "$base_tar" || die "untar the guest"
 V=$(ls tree/boot | sed -n 's/^vmlinuz-//p' | sort -V | tail -1)
 [ -n "$V" ] || die "no kernel in the guest system"
 ROOT=$(uuid)
@@ -98,6 +104,7 @@ while :; do /sbin/agetty --noclear hvc0 vt100; done
 EOF
 chmod 755 tree/sbin/init
 find tree/dev -mindepth 1 -delete
+cp "$guest_initrd" "tree/boot/initrd.img-$V" || die "copy the initramfs"
 rm -rf tree/boot/grub && mkdir -p tree/boot/grub
 mkdir boot && cp tree/boot/vmlinuz-"$V" tree/boot/initrd.img-"$V" boot/ || die "copy the kernel"
 
@@ -105,7 +112,7 @@ mkdir boot && cp tree/boot/vmlinuz-"$V" tree/boot/initrd.img-"$V" boot/ || die "
 declare -A want disks mode
 
 # seed 000: EC2 "hd0", an unpartitioned ext3, root (hd0).
-args="root=/dev/xvda ro gbentry=000-0"
+args="root=/dev/xvda ro quiet gbentry=000-0"
 cat >tree/boot/grub/menu.lst <<EOF
 default 0
 timeout 1
@@ -119,7 +126,7 @@ rm -f root.img && truncate -s 1200M root.img
 mke2fs -q -F -t ext3 -U "$ROOT" -d tree root.img || die "mke2fs root.img"
 rm -rf tree
 want[seed000-whole-disk-ext3]="$args"
-disks[seed000-whole-disk-ext3]="root:xvda:w"
+disks[seed000-whole-disk-ext3]="root:xvda:r" # shared by guests running at once
 
 # seed 001: a /boot partition holding boot/grub/menu.lst (EC2 "hd00"),
 # root (hd0,0), default 1.
@@ -128,17 +135,17 @@ rm -rf t001 && mkdir -p t001/boot/grub && cp boot/* t001/boot/
 	printf 'default 1\ntimeout 10\n'
 	for i in 0 1 2; do
 		printf '\ntitle Debian GNU/Linux 12, entry %s\n\troot (hd0,0)\n' "$i"
-		printf '\tkernel /boot/vmlinuz-%s root=UUID=%s ro gbentry=001-%s\n' "$V" "$ROOT" "$i"
+		printf '\tkernel /boot/vmlinuz-%s root=UUID=%s ro quiet gbentry=001-%s\n' "$V" "$ROOT" "$i"
 		printf '\tinitrd /boot/initrd.img-%s\n' "$V"
 	done
 } >t001/boot/grub/menu.lst
 rm -f b001.img && truncate -s 80M b001.img
 printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk -q b001.img || die "sfdisk b001"
 mkfs_part b001.img 1 ext3 "$(uuid)" t001
-want[seed001-boot-partition-menulst]="root=UUID=$ROOT ro gbentry=001-1"
+want[seed001-boot-partition-menulst]="root=UUID=$ROOT ro quiet gbentry=001-1"
 disks[seed001-boot-partition-menulst]="b001:xvda:w root:xvdb:r"
 # the same disk through xl create -c: the menu, "j", Enter boots entry 2
-want[seed001-interactive-menu]="root=UUID=$ROOT ro gbentry=001-2"
+want[seed001-interactive-menu]="root=UUID=$ROOT ro quiet gbentry=001-2"
 disks[seed001-interactive-menu]="b001:xvda:w root:xvdb:r"
 mode[seed001-interactive-menu]=console
 
@@ -243,14 +250,14 @@ fi
 ### BEGIN /etc/grub.d/10_linux ###
 EOF
 	rhel_entry "CentOS Linux ($V) 7 (Core)" "gnulinux-$V-advanced-$ROOT" "root=UUID=$ROOT ro rhgb quiet LANG=en_US.UTF-8 gbentry=003-0"
-	rhel_entry "CentOS Linux ($V, previous) 7 (Core)" "gnulinux-$V-prev-advanced-$ROOT" "root=UUID=$ROOT ro LANG=en_US.UTF-8 gbentry=003-1"
+	rhel_entry "CentOS Linux ($V, previous) 7 (Core)" "gnulinux-$V-prev-advanced-$ROOT" "root=UUID=$ROOT ro rhgb quiet LANG=en_US.UTF-8 gbentry=003-1"
 	rhel_entry "CentOS Linux (0-rescue-0123456789abcdef) 7 (Core)" "gnulinux-0-rescue-advanced-$ROOT" "root=UUID=$ROOT ro gbentry=003-2"
 	echo '### END /etc/grub.d/10_linux ###'
 } >t003/grub2/grub.cfg
 grub-editenv t003/grub2/grubenv create &&
 	grub-editenv t003/grub2/grubenv set "saved_entry=CentOS Linux ($V, previous) 7 (Core)" || die "grub-editenv"
 mkfs_part b003.img 1 xfs "$BOOT003" t003
-want[seed003-xfs-rhel7-saved-entry]="root=UUID=$ROOT ro LANG=en_US.UTF-8 gbentry=003-1"
+want[seed003-xfs-rhel7-saved-entry]="root=UUID=$ROOT ro rhgb quiet LANG=en_US.UTF-8 gbentry=003-1"
 disks[seed003-xfs-rhel7-saved-entry]="b003:xvda:w root:xvdb:r"
 
 # Fedora: GPT (BIOS boot, /boot, LVM), BLS entries run by grub.cfg's
@@ -265,7 +272,7 @@ title Fedora Linux ($k) 39 (Cloud Edition)
 version $k
 linux /vmlinuz-$k
 initrd /initramfs-$k.img
-options root=UUID=$ROOT ro no_timer_check gbentry=bls-$k
+options root=UUID=$ROOT ro no_timer_check rhgb quiet gbentry=bls-$k
 grub_users \$grub_users
 grub_arg --unrestricted
 grub_class fedora
@@ -326,7 +333,7 @@ rm -f bbls.img && truncate -s 200M bbls.img
 printf 'label: gpt\nstart=2048, size=1MiB, type=21686148-6449-6E6F-744E-656564454649\nsize=150MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\ntype=E6D6D379-F507-44C2-A23C-238F2A3DF928\n' |
 	sfdisk -q bbls.img || die "sfdisk bbls"
 mkfs_part bbls.img 2 ext4 "$BOOTBLS" tbls
-want[bls-fedora-saved-entry]="root=UUID=$ROOT ro no_timer_check gbentry=bls-$OLD"
+want[bls-fedora-saved-entry]="root=UUID=$ROOT ro no_timer_check rhgb quiet gbentry=bls-$OLD"
 disks[bls-fedora-saved-entry]="bbls:xvda:w root:xvdb:r"
 
 # Debian on GPT: BIOS boot (1), a data file system with no configuration
@@ -388,7 +395,7 @@ EOF
 	deb_entry "" "Debian GNU/Linux" "gnulinux-simple-$ROOT" "root=UUID=$ROOT ro quiet gbentry=gpt-0"
 	echo "submenu 'Advanced options for Debian GNU/Linux' \$menuentry_id_option 'gnulinux-advanced-$ROOT' {"
 	deb_entry "	" "Debian GNU/Linux, with Linux $V" "gnulinux-$V-advanced-$ROOT" "root=UUID=$ROOT ro quiet gbentry=gpt-1-0"
-	deb_entry "	" "Debian GNU/Linux, with Linux $V (recovery mode)" "gnulinux-$V-recovery-$ROOT" "root=UUID=$ROOT ro single gbentry=gpt-1-1"
+	deb_entry "	" "Debian GNU/Linux, with Linux $V (recovery mode)" "gnulinux-$V-recovery-$ROOT" "root=UUID=$ROOT ro quiet single gbentry=gpt-1-1"
 	echo "}"
 } >tgpt/grub/grub.cfg
 rm -f bgpt.img && truncate -s 120M bgpt.img
@@ -396,7 +403,7 @@ printf 'label: gpt\nstart=2048, size=1MiB, type=21686148-6449-6E6F-744E-65656445
 	sfdisk -q bgpt.img || die "sfdisk bgpt"
 mkfs_part bgpt.img 2 ext4 "$(uuid)" tdata
 mkfs_part bgpt.img 3 ext4 "$BOOTGPT" tgpt
-want[gpt-boot-partition-3-submenu-default]="root=UUID=$ROOT ro single gbentry=gpt-1-1"
+want[gpt-boot-partition-3-submenu-default]="root=UUID=$ROOT ro quiet single gbentry=gpt-1-1"
 disks[gpt-boot-partition-3-submenu-default]="bgpt:xvda:w root:xvdb:r"
 # the same disk with xl's deprivileged bootloader (XSA-443): --runas
 want[gpt-restricted-user]=${want[gpt-boot-partition-3-submenu-default]}
@@ -422,7 +429,7 @@ chroot dom0 useradd --system --no-create-home --shell /usr/sbin/nologin gbboot |
 gbboot_uid=$(chroot dom0 id -u gbboot)
 install -m 755 "$GB_TOP/tests/lib/xen_dom0_init" dom0/gb/init && install -m 755 "$GB_TOP/tests/lib/xl_console.py" dom0/gb/ &&
 	install -m 755 "$GB_TOP/tests/lib/xen_block_hotplug" dom0/etc/xen/scripts/block || die "copy the dom0 scripts"
-echo "GUEST_TIMEOUT=$guest_timeout" >dom0/gb/settings
+printf 'GUEST_TIMEOUT=%s\nPARALLEL=%s\n' "$guest_timeout" "$parallel" >dom0/gb/settings
 # Guest disks are attached after the dom0's (vda) and the results' (vdb).
 images="root b001 b003 bbls bgpt"
 qemu_disks=() letters=(c d e f g h i j)
@@ -463,7 +470,7 @@ truncate -s 64M results.img
 mk_dom0_secs=$(($(date +%s) - t0))
 
 # ---- Xen under QEMU ----------------------------------------------------------
-qemu_timeout=$((300 + (guest_timeout + 30) * ncases))
+qemu_timeout=$((300 + (guest_timeout + 30) * ncases / parallel + guest_timeout))
 t0=$(date +%s)
 timeout -k 10 "$qemu_timeout" qemu-system-x86_64 -machine pc -accel tcg -cpu qemu64 -smp 2 -m 3072 \
 	-nodefaults -nographic -no-reboot -monitor none -serial file:serial.log \

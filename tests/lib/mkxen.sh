@@ -7,7 +7,15 @@
 #                         installed on this host: its postinst runs update-grub)
 #   mkxen.sh dom0         $GB_CACHE/xen-dom0-bookworm.tar: a Debian 12 minbase
 #                         with the 6.1 kernel, its initramfs and xen-utils-4.17
+#   mkxen.sh guest-initrd TARBALL
+#                         prints the path of $GB_CACHE/xen-guest-initrd-VERSION:
+#                         an initramfs for the newest kernel of the Debian system
+#                         in TARBALL (tests/lib/mkguest.sh's base) holding only
+#                         the modules a Xen PV guest needs (xen-blkfront)
 #
+# Both initramfs are Debian's initramfs-tools with MODULES=list: under
+# nested TCG a smaller one (fewer modules for udev to load) boots much
+# faster than MODULES=most's.
 # Delete a file to rebuild it. Needs root and debootstrap.
 set -u
 set -o pipefail
@@ -49,14 +57,44 @@ make_dom0() {
 		bookworm "$tmp/root" "$GB_MIRROR" >"$tmp/log" 2>&1 ||
 		{ tail -20 "$tmp/log" >&2; die "debootstrap failed"; }
 	rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"*
+	# the root is a virtio disk (QEMU), ext4
+	small_initramfs "$tmp/root" virtio_pci virtio_blk ext4
+	chroot "$tmp/root" update-initramfs -u -k all >"$tmp/log" 2>&1 ||
+		{ tail -20 "$tmp/log" >&2; die "update-initramfs failed"; }
 	ls "$tmp"/root/boot/vmlinuz-* "$tmp"/root/boot/initrd.img-* >/dev/null ||
 		die "the dom0 has no kernel or initrd"
 	tar -C "$tmp/root" --numeric-owner -cf "$DOM0_TAR.tmp" . || die tar
 	mv "$DOM0_TAR.tmp" "$DOM0_TAR"
 }
 
+# small_initramfs TREE MODULE...: initramfs-tools in TREE takes only MODULEs.
+small_initramfs() {
+	local t=$1
+	shift
+	echo MODULES=list >"$t/etc/initramfs-tools/conf.d/guestboot-tests" || die "initramfs-tools config"
+	printf '%s\n' "$@" >>"$t/etc/initramfs-tools/modules"
+}
+
+make_guest_initrd() {
+	local base=$1 v out
+	v=$(tar tf "$base" ./boot/ | sed -n 's|^\./boot/vmlinuz-||p' | sort -V | tail -1)
+	[ -n "$v" ] || die "no kernel in $base"
+	out=$GB_CACHE/xen-guest-initrd-$v
+	if [ ! -s "$out" ]; then
+		tmp=$(mktemp -d "$GB_CACHE/guest-initrd.XXXXXX") || die mktemp
+		tar -C "$tmp" --numeric-owner -xf "$base" || die "untar $base"
+		small_initramfs "$tmp" xen-blkfront
+		chroot "$tmp" mkinitramfs -o /initrd.new "$v" >"$tmp.log" 2>&1 ||
+			{ tail -20 "$tmp.log" >&2; rm -f "$tmp.log"; die "mkinitramfs failed"; }
+		rm -f "$tmp.log"
+		mv "$tmp/initrd.new" "$out" || die "mv $out"
+	fi
+	echo "$out"
+}
+
 case "${1:-}" in
 hypervisor) make_hypervisor ;;
 dom0) make_dom0 ;;
-*) die "usage: mkxen.sh hypervisor|dom0" ;;
+guest-initrd) make_guest_initrd "${2:?usage: mkxen.sh guest-initrd TARBALL}" ;;
+*) die "usage: mkxen.sh hypervisor|dom0|guest-initrd TARBALL" ;;
 esac
