@@ -8,7 +8,7 @@
 #   mkxen.sh dom0         $GB_CACHE/xen-dom0-bookworm.tar: a Debian 12 minbase
 #                         with the 6.1 kernel, its initramfs and xen-utils-4.17
 #   mkxen.sh guest-initrd TARBALL
-#                         prints the path of $GB_CACHE/xen-guest-initrd-VERSION:
+#                         prints the path of $GB_CACHE/xen-guest-initrd-BASE-VERSION:
 #                         an initramfs for the newest kernel of the Debian system
 #                         in TARBALL (tests/lib/mkguest.sh's base) holding only
 #                         the modules a Xen PV guest needs (xen-blkfront)
@@ -79,7 +79,7 @@ make_guest_initrd() {
 	local base=$1 v out
 	v=$(tar tf "$base" ./boot/ | sed -n 's|^\./boot/vmlinuz-||p' | sort -V | tail -1)
 	[ -n "$v" ] || die "no kernel in $base"
-	out=$GB_CACHE/xen-guest-initrd-$v
+	out=$GB_CACHE/xen-guest-initrd-$(basename "$base" .tar)-$v
 	if [ ! -s "$out" ]; then
 		tmp=$(mktemp -d "$GB_CACHE/guest-initrd.XXXXXX") || die mktemp
 		tar -C "$tmp" --numeric-owner -xf "$base" || die "untar $base"
