@@ -67,27 +67,11 @@ make_bg() {
 # boot_secs. No default devices: the guest has the virtio disk and the
 # serial port only (no network card or CD-ROM to probe).
 boot() {
-	local name=$1 img=$2 fmt=$3 log=$1.serial
+	local name=$1 img=$2 fmt=$3
 	shift 3
-	: >"$log"
-	local t0=$(date +%s)
-	timeout -k 5 "$boot_timeout" qemu-system-x86_64 -nodefaults -machine pc -accel tcg -cpu max -m 1024 \
-		-nographic -no-reboot -monitor none -serial "file:$log" \
-		"$@" -drive "file=$img,format=$fmt,if=virtio" </dev/null >"$name.qemu" 2>&1 &
-	qemu_pid=$!
-	local i
-	for ((i = 0; i < boot_timeout + 10; i++)); do
-		# the prompt, or the initramfs or systemd giving up
-		grep -Eq '^guest login:|^\(initramfs\) |Give root password for maintenance' "$log" && break
-		kill -0 "$qemu_pid" 2>/dev/null || break
-		sleep 1
-	done
-	boot_secs=$(($(date +%s) - t0))
-	kill "$qemu_pid" 2>/dev/null
-	wait "$qemu_pid" 2>/dev/null
-	qemu_pid=""
-	# the serial log has CRLF line ends and may hold escape sequences
-	tr -d '\r' <"$log" >"$name.txt"
+	# the prompt, or the initramfs or systemd giving up
+	qemu_until "$name" "$boot_timeout" '^guest login:|^\(initramfs\) |Give root password for maintenance' \
+		-nodefaults "$@" -drive "file=$img,format=$fmt,if=virtio"
 }
 
 # words STRING: STRING with its words separated by single spaces.

@@ -60,46 +60,32 @@ fi
 truncate -s 64M blank.img
 mk_secs=$(($(date +%s) - t0))
 
-: >serial.log
-t0=$(date +%s)
-timeout -k 5 "$boot_timeout" qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 1024 \
-	-nographic -no-reboot -monitor none -serial file:serial.log \
-	-kernel "$kernel" -initrd loader.cpio -append "console=ttyS0 guestboot.entry=1>0" \
-	-drive file=blank.img,format=raw,if=virtio -drive file=guest.img,format=raw,if=virtio \
-	</dev/null >qemu.log 2>&1 &
-qemu_pid=$!
 trap 'kill "$qemu_pid" 2>/dev/null' EXIT
-for ((i = 0; i < boot_timeout + 10; i++)); do
-	grep -Eq '^guest login:|here is a shell|^\(initramfs\) |Kernel panic' serial.log && break
-	kill -0 "$qemu_pid" 2>/dev/null || break
-	sleep 1
-done
-boot_secs=$(($(date +%s) - t0))
-kill "$qemu_pid" 2>/dev/null
-wait "$qemu_pid" 2>/dev/null
-tr -d '\r' <serial.log >serial.txt
+qemu_until loader "$boot_timeout" '^guest login:|here is a shell|^\(initramfs\) |Kernel panic' \
+	-kernel "$kernel" -initrd loader.cpio -append "console=ttyS0 guestboot.entry=1>0" \
+	-drive file=blank.img,format=raw,if=virtio -drive file=guest.img,format=raw,if=virtio
 
 problems=()
 # the loader kernel's own command line, then the loader's choice
-grep -q "Command line: console=ttyS0 guestboot.entry=1>0\$" serial.txt ||
+grep -q "Command line: console=ttyS0 guestboot.entry=1>0\$" loader.txt ||
 	problems+=("the loader kernel did not start with the loader's command line")
-grep -q "^guestboot: /dev/vda: no boot configuration found" serial.txt ||
+grep -q "^guestboot: /dev/vda: no boot configuration found" loader.txt ||
 	problems+=("the loader did not look at the blank disk /dev/vda first")
-grep -q "^device: /dev/vdb\$" serial.txt || problems+=("no 'device: /dev/vdb'")
-grep -q "^entry: 1>0 Debian GNU/Linux, with Linux" serial.txt || problems+=("entry 1>0 not chosen")
-grep -q "^kexec: loaded; rebooting into it" serial.txt || problems+=("nothing loaded")
-grep -q "kexec_core: Starting new kernel" serial.txt || problems+=("no 'kexec_core: Starting new kernel'")
+grep -q "^device: /dev/vdb\$" loader.txt || problems+=("no 'device: /dev/vdb'")
+grep -q "^entry: 1>0 Debian GNU/Linux, with Linux" loader.txt || problems+=("entry 1>0 not chosen")
+grep -q "^kexec: loaded; rebooting into it" loader.txt || problems+=("nothing loaded")
+grep -q "kexec_core: Starting new kernel" loader.txt || problems+=("no 'kexec_core: Starting new kernel'")
 # the guest kernel's command line is the entry's, plus the loader's console
-grep -Eq "Command line: .*root=UUID=$ROOT_UUID .* $token console=ttyS0\$" serial.txt ||
+grep -Eq "Command line: .*root=UUID=$ROOT_UUID .* $token console=ttyS0\$" loader.txt ||
 	problems+=("no guest kernel with 'root=UUID=$ROOT_UUID … $token console=ttyS0'")
-grep -Eq "EXT4-fs \(vdb$ROOT_PART\): mounted filesystem" serial.txt ||
+grep -Eq "EXT4-fs \(vdb$ROOT_PART\): mounted filesystem" loader.txt ||
 	problems+=("the guest did not mount its root (vdb$ROOT_PART)")
-grep -q '^guest login:' serial.txt || problems+=("no 'guest login:' prompt within ${boot_timeout}s")
+grep -q '^guest login:' loader.txt || problems+=("no 'guest login:' prompt within ${boot_timeout}s")
 if [ ${#problems[@]} -eq 0 ]; then
 	pass "$name"
 	echo "  $name: image and loader made in ${mk_secs}s, login: prompt after ${boot_secs}s" >&2
 else
-	fail "$name" "${problems[@]}" "qemu: $(head -c 500 qemu.log)" \
-		"last 40 lines of the serial log:" "$(tail -40 serial.txt)"
+	fail "$name" "${problems[@]}" "qemu: $(head -c 500 loader.qemu)" \
+		"last 40 lines of the serial log:" "$(tail -40 loader.txt)"
 fi
 rm -rf guest.img blank.img loader.cpio usr boot

@@ -179,3 +179,31 @@ expect_bad() {
 		expect_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
 	done
 }
+
+# qemu_until NAME SECONDS STOP_REGEX QEMU_ARGS...: boot a guest under TCG
+# with its serial console in NAME.serial until a line matches STOP_REGEX,
+# QEMU exits or SECONDS pass. Leaves the console without CRs in NAME.txt,
+# QEMU's own output in NAME.qemu; sets boot_secs. qemu_pid names the
+# running QEMU for the caller's EXIT trap.
+qemu_pid=""
+qemu_until() {
+	local name=$1 secs=$2 stop=$3 i t0
+	shift 3
+	: >"$name.serial"
+	t0=$(date +%s)
+	timeout -k 5 "$secs" qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 1024 \
+		-nographic -no-reboot -monitor none -serial "file:$name.serial" \
+		"$@" </dev/null >"$name.qemu" 2>&1 &
+	qemu_pid=$!
+	for ((i = 0; i < secs + 10; i++)); do
+		grep -Eq "$stop" "$name.serial" && break
+		kill -0 "$qemu_pid" 2>/dev/null || break
+		sleep 1
+	done
+	boot_secs=$(($(date +%s) - t0))
+	kill "$qemu_pid" 2>/dev/null
+	wait "$qemu_pid" 2>/dev/null
+	qemu_pid=""
+	# the serial log has CRLF line ends and may hold escape sequences
+	tr -d '\r' <"$name.serial" >"$name.txt"
+}
