@@ -485,7 +485,9 @@ static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, c
 		return read_embedded(ctx, raw, bp, out);
 	if (bp->psize > MAX_BLOCK || (bp->psize > bp->lsize && bp->comp != GB_ZIO_COMP_OFF))
 		return gb_error(ctx, GB_E_CORRUPT, "block of %u bytes stored in %u", bp->lsize, bp->psize);
-	uint8_t *phys = malloc(bp->psize);
+	/* an uncompressed block is read where it goes: no copy */
+	bool direct = bp->comp == GB_ZIO_COMP_OFF && bp->psize == bp->lsize;
+	uint8_t *phys = direct ? out : malloc(bp->psize);
 	if (!phys)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	int r = GB_E_CORRUPT;
@@ -495,7 +497,8 @@ static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, c
 		if (w0 == 0 && bp->dva[i][1] == 0)
 			continue;
 		if (bp->dva[i][1] >> 63) {
-			free(phys);
+			if (!direct)
+				free(phys);
 			return gb_error(ctx, GB_E_UNSUPPORTED, "gang blocks are not supported");
 		}
 		if (w0 >> 32 != fs->top_id) {
@@ -520,7 +523,7 @@ static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, c
 				continue;
 			}
 		}
-		r = gb_zfs_decompress((int)bp->comp, phys, bp->psize, out, bp->lsize);
+		r = direct ? 0 : gb_zfs_decompress((int)bp->comp, phys, bp->psize, out, bp->lsize);
 		if (r == GB_E_UNSUPPORTED) {
 			free(phys);
 			return gb_error(ctx, r, "compression method %u is not supported", bp->comp);
@@ -529,7 +532,8 @@ static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, c
 			break;
 		why = "cannot decompress";
 	}
-	free(phys);
+	if (!direct)
+		free(phys);
 	if (r)
 		return gb_error(ctx, GB_E_CORRUPT, "block at %#llx: %s",
 				(unsigned long long)((bp->dva[0][1] & ~(1ull << 63)) << 9), why);
@@ -548,9 +552,10 @@ static int bp_check(struct gb_ctx *ctx, const uint8_t *raw, bool be, size_t cap,
 
 /* Read the block `raw` points at (decoded in byte order be) into out
  * (cap bytes; the block's logical size is returned). Holes read as
- * zeros. *obe gets the block's byte order. */
+ * zeros. *obe gets the block's byte order. With keep, the block is kept
+ * in the cache (metadata: read again and again). */
 static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bool be,
-		   uint8_t *out, size_t cap, uint32_t *lsize, bool *obe)
+		   uint8_t *out, size_t cap, uint32_t *lsize, bool *obe, bool keep)
 {
 	struct bp bp;
 	int r = bp_check(ctx, raw, be, cap, &bp);
@@ -558,7 +563,7 @@ static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bo
 		return r;
 	*obe = bp.be;
 	*lsize = bp.lsize;
-	bool keep = !bp_hole(&bp) && !bp.embedded && bp.lsize <= CACHE_BYTES / 4;
+	keep = keep && !bp_hole(&bp) && !bp.embedded && bp.lsize <= CACHE_BYTES / 4;
 	struct cache_slot *s = keep ? cache_find(fs, &bp) : NULL;
 	if (s) {
 		memcpy(out, s->buf, s->len);
@@ -683,9 +688,10 @@ static int dn_block_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode
 
 /* Logical block blkid of the object (datablksz bytes into out); *obe
  * (if not NULL) gets the block's byte order, for blocks read as tables;
- * *hole (if not NULL) tells a block never written (read as zeros). */
-static int dn_read_block(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
-			 uint64_t blkid, uint8_t *out, bool *obe_out, bool *hole_out)
+ * *hole (if not NULL) tells a block never written (read as zeros). keep:
+ * as read_bp's. */
+static int dn_read(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+		   uint64_t blkid, uint8_t *out, bool *obe_out, bool *hole_out, bool keep)
 {
 	uint8_t bpraw[BP_SIZE];
 	bool be, hole, obe;
@@ -701,7 +707,7 @@ static int dn_read_block(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dno
 		return 0;
 	}
 	uint32_t got;
-	if ((r = read_bp(ctx, fs, bpraw, be, out, dn->datablksz, &got, &obe)))
+	if ((r = read_bp(ctx, fs, bpraw, be, out, dn->datablksz, &got, &obe, keep)))
 		return r;
 	if (got != dn->datablksz)
 		return gb_error(ctx, GB_E_CORRUPT, "data block of %u bytes in an object of %u",
@@ -709,6 +715,12 @@ static int dn_read_block(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dno
 	if (obe_out)
 		*obe_out = obe;
 	return 0;
+}
+
+static int dn_read_block(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *dn,
+			 uint64_t blkid, uint8_t *out, bool *obe_out, bool *hole_out)
+{
+	return dn_read(ctx, fs, dn, blkid, out, obe_out, hole_out, true);
 }
 
 /* Object obj of the object set whose meta-dnode is os. */
@@ -1024,7 +1036,7 @@ static int dataset_objset(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t ds, st
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	uint32_t got;
 	bool be;
-	r = read_bp(ctx, fs, dn_bonus(&dn) + 128, dn.be, buf, 16384, &got, &be);
+	r = read_bp(ctx, fs, dn_bonus(&dn) + 128, dn.be, buf, 16384, &got, &be, true);
 	if (!r && got < 1024)
 		r = gb_error(ctx, GB_E_CORRUPT, "object set of %u bytes", got);
 	if (!r && rd64(be, buf + 704) != OST_ZFS)
@@ -1175,7 +1187,7 @@ static int load_mos(struct gb_ctx *ctx, struct zfs_fs *fs)
 		struct gb_ctx quiet = { 0 };
 		uint32_t got;
 		bool be;
-		if (read_bp(&quiet, fs, ubs[i].rootbp, ubs[i].be, buf, 16384, &got, &be) ||
+		if (read_bp(&quiet, fs, ubs[i].rootbp, ubs[i].be, buf, 16384, &got, &be, true) ||
 		    got < 1024 || rd64(be, buf + 704) != 1 /* DMU_OST_META */)
 			continue;
 		if (meta_dnode_parse(&quiet, buf, be, &fs->mos))
@@ -1490,15 +1502,24 @@ static int zfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 		size_t in = (size_t)(off % bs), take = bs - in;
 		if (take > len)
 			take = len;
-		/* blkid + 1: 0 means no block held */
-		if (n->blkid != blkid + 1) {
-			n->blkid = 0;
-			int r = dn_read_block(ctx, fs, &n->dn, blkid, n->blk, NULL, NULL);
+		/* File data stays out of the block cache (read once, it would
+		 * only evict metadata); a whole block goes straight to the
+		 * caller, a part through n->blk. */
+		if (take == bs) {
+			int r = dn_read(ctx, fs, &n->dn, blkid, o, NULL, NULL, false);
 			if (r)
 				return r;
-			n->blkid = blkid + 1;
+		} else {
+			/* blkid + 1: 0 means no block held */
+			if (n->blkid != blkid + 1) {
+				n->blkid = 0;
+				int r = dn_read(ctx, fs, &n->dn, blkid, n->blk, NULL, NULL, false);
+				if (r)
+					return r;
+				n->blkid = blkid + 1;
+			}
+			memcpy(o, n->blk + in, take);
 		}
-		memcpy(o, n->blk + in, take);
 		o += take;
 		off += take;
 		len -= take;
