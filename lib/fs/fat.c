@@ -685,53 +685,8 @@ static int seek_cluster(struct gb_ctx *ctx, struct fat_fs *fs, struct fat_node *
 	return 0;
 }
 
-static int fat_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		     uint64_t off, void *buf, size_t len, size_t *got)
-{
-	struct fat_fs *fs = (struct fat_fs *)base;
-	struct fat_node *n = (struct fat_node *)node;
-	uint64_t size = node->st.size, cs = fs->g.cluster_size;
-	uint8_t *out = buf;
-	*got = 0;
-	if (off >= size || len == 0)
-		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
-	int r;
-	if (!n->checked && (r = check_chain(ctx, fs, n)))
-		return r;
-	while (len) {
-		uint32_t cl = 0;
-		uint64_t index = off / cs;
-		if ((r = seek_cluster(ctx, fs, n, index, &cl)))
-			return r;
-		size_t in = (size_t)(off % cs);
-		uint64_t run = cs - in;
-		/* Extend over clusters that follow on disk: one read per run. */
-		while (run < len) {
-			uint32_t next = 0;
-			if ((r = chain_next(ctx, fs, n->pos_cluster, &next)))
-				return r;
-			if (next != n->pos_cluster + 1)
-				break;
-			n->pos_cluster = next;
-			n->pos_index++;
-			run += cs;
-		}
-		if (run > len)
-			run = len;
-		if ((r = gb_vol_read(ctx, base->vol, cluster_off(fs, cl) + in, out, (size_t)run)))
-			return r;
-		out += run;
-		off += run;
-		len -= (size_t)run;
-		*got += (size_t)run;
-	}
-	return 0;
-}
-
-/* Zero-copy: the run of clusters that follow each other on disk from off,
- * found as pread finds it (the chain checked, the position cached). */
+/* The run of clusters that follow each other on disk from off (the chain
+ * checked, the position cached): what pread reads and kernel copies take. */
 static int fat_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
 		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
 {
@@ -763,6 +718,32 @@ static int fat_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
 	*run = have < len ? have : len;
 	return 0;
 }
+
+static int fat_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		     uint64_t off, void *buf, size_t len, size_t *got)
+{
+	uint64_t size = node->st.size;
+	uint8_t *out = buf;
+	*got = 0;
+	if (off >= size || len == 0)
+		return 0;
+	if (len > size - off)
+		len = (size_t)(size - off);
+	while (len) {
+		uint64_t pos, run;
+		int r = fat_map(ctx, base, node, off, len, &pos, &run);
+		if (!r)
+			r = gb_vol_read(ctx, base->vol, pos, out, (size_t)run);
+		if (r)
+			return r;
+		out += run;
+		off += run;
+		len -= (size_t)run;
+		*got += (size_t)run;
+	}
+	return 0;
+}
+
 
 const struct gb_fs_driver gb_fs_fat = {
 	.name = "fat",
