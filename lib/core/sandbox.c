@@ -69,7 +69,7 @@ static int build_filter(scmp_filter_ctx f)
 		/* descriptors opened before the sandbox */
 		SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(pread64), SCMP_SYS(preadv),
 		SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(lseek), SCMP_SYS(close),
-		SCMP_SYS(fstat), SCMP_SYS(copy_file_range), SCMP_SYS(sendfile),
+		SCMP_SYS(fstat), SCMP_SYS(fstatfs), SCMP_SYS(copy_file_range), SCMP_SYS(fallocate),
 		SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6),
 		/* memory */
 		SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),

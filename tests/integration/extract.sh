@@ -140,5 +140,44 @@ expect_error extract/no-entry 3 "no entry 'nope'" "$GUESTBOOT" extract -o out --
 expect_error extract/bad-dir 2 "not an existing directory" "$GUESTBOOT" extract -o /nonexistent disk.img
 expect_error extract/bad-format 2 "unknown format" "$GUESTBOOT" extract -f xml disk.img
 
+# file data read straight from the image: through a pipe, appended to a
+# file (the space reserved ahead must not show as size), and shared with
+# the image where the output is on the same XFS (a reflink, no copy)
+check extract/cat-pipe bash -c "'$GUESTBOOT' cat disk.img /boot/initramfs-lts | cmp - root/boot/initramfs-lts"
+if wanted extract/cat-append; then
+	printf 'head' >appended
+	"$GUESTBOOT" cat disk.img /boot/vmlinuz-lts >>appended
+	{ printf 'head'; cat root/boot/vmlinuz-lts; } | cmp -s - appended &&
+		pass extract/cat-append || fail extract/cat-append "$(stat -c %s appended) bytes"
+fi
+if wanted extract/reflink-xfs; then
+	rm -rf xfsroot && mkdir -p xfsroot/boot/grub xfsmnt
+	head -c 3000005 /dev/urandom >xfsroot/boot/vmlinuz
+	printf 'default 0\ntimeout 1\ntitle x\n\troot (hd0,0)\n\tkernel /boot/vmlinuz ro\n' \
+		>xfsroot/boot/grub/menu.lst
+	truncate -s 300M xfs.fs
+	if [ "$(id -u)" -ne 0 ]; then
+		fail extract/reflink-xfs "needs root (a loop-mounted XFS)"
+	elif ! mkfs.xfs -q -f xfs.fs || ! mount -o loop xfs.fs xfsmnt; then
+		fail extract/reflink-xfs "cannot mount an XFS"
+	else
+		# 4 KiB blocks at a 1 MiB partition offset: every extent lies
+		# on the XFS's own block boundaries
+		truncate -s 16M xfsmnt/disk.img
+		printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q xfsmnt/disk.img
+		mke2fs -q -F -t ext4 -b 4096 -d xfsroot -E offset=1048576 xfsmnt/disk.img 12M
+		mkdir xfsmnt/out
+		"$GUESTBOOT" extract -o xfsmnt/out xfsmnt/disk.img >/dev/null 2>err
+		shared=$(filefrag -v xfsmnt/out/vmlinuz | grep -c shared)
+		if cmp -s xfsmnt/out/vmlinuz xfsroot/boot/vmlinuz && [ "$shared" -gt 0 ]; then
+			pass extract/reflink-xfs
+		else
+			fail extract/reflink-xfs "$shared shared extents" "$(cat err)" "$(filefrag -v xfsmnt/out/vmlinuz)"
+		fi
+		umount xfsmnt
+	fi
+	rm -f xfs.fs
+fi
+
 # the same corpus through qcow2
 qcow2_corpus extract
