@@ -400,10 +400,11 @@ int gb_bls_scan(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 {
 	*out = NULL;
 	*n = 0;
-	if (dev < 0 || (size_t)dev >= devs->n || !devs->dev[dev].fs)
+	struct gb_fs *fs = gb_cfg_fs(devs, dev);
+	if (!fs)
 		return gb_error(ctx, GB_E_NOT_FOUND, "%s: no readable file system on that device", dir);
 	struct name_list l = { 0 };
-	int r = gb_fs_readdir(ctx, devs->dev[dev].fs, dir, collect_conf, &l);
+	int r = gb_fs_readdir(ctx, fs, dir, collect_conf, &l);
 	if (!r && l.oom)
 		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
 	if (r) {

@@ -2,22 +2,40 @@
 /* What every config parser shares: reading files from a device. */
 #include "config/config.h"
 
+struct gb_fs *gb_cfg_fs(const struct gb_cfg_devices *devs, int dev)
+{
+	if (dev < 0 || (size_t)dev >= devs->n)
+		return NULL;
+	struct gb_cfg_device *d = &devs->dev[dev];
+	if (!d->fs && d->vol && !d->mount_tried) {
+		/* A volume we cannot mount is one GRUB could not read either:
+		 * the search goes on without it. */
+		struct gb_ctx quiet = { 0 };
+		d->mount_tried = true;
+		if (gb_volume_mount(&quiet, d->vol, &d->fs) && devs->warn)
+			gb_menu_warn(devs->warn, "%s", gb_ctx_message(&quiet));
+	}
+	return d->fs;
+}
+
 int gb_cfg_read(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 		const char *path, char **data, size_t *len)
 {
-	if (dev < 0 || (size_t)dev >= devs->n || !devs->dev[dev].fs)
+	struct gb_fs *fs = gb_cfg_fs(devs, dev);
+	if (!fs)
 		return gb_error(ctx, GB_E_NOT_FOUND, "%s: no readable file system on that device", path);
-	return gb_fs_read_file(ctx, devs->dev[dev].fs, path, GB_CONFIG_MAX_BYTES, data, len);
+	return gb_fs_read_file(ctx, fs, path, GB_CONFIG_MAX_BYTES, data, len);
 }
 
 bool gb_cfg_exists(const struct gb_cfg_devices *devs, int dev, const char *path,
 		   enum gb_ftype *type)
 {
-	if (dev < 0 || (size_t)dev >= devs->n || !devs->dev[dev].fs)
+	struct gb_fs *fs = gb_cfg_fs(devs, dev);
+	if (!fs)
 		return false;
 	struct gb_ctx quiet = { 0 };
 	struct gb_stat st;
-	if (gb_fs_stat(&quiet, devs->dev[dev].fs, path, &st))
+	if (gb_fs_stat(&quiet, fs, path, &st))
 		return false;
 	if (type)
 		*type = st.type;

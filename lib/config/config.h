@@ -20,13 +20,22 @@ struct gb_cfg_device {
 	const char *uuid;      /* file system UUID ("" when none) */
 	const char *label;     /* file system label ("" when none) */
 	const char *partuuid;  /* ("" when none) */
-	struct gb_fs *fs;      /* NULL: no readable file system */
+	/* Read through gb_cfg_fs(): an image's volumes are mounted when the
+	 * search first looks at them (the first config found ends it). */
+	struct gb_fs *fs;
+	struct gb_volume *vol; /* NULL: fs is all there is (tests, --isconfig) */
+	bool mount_tried;
 };
 
 struct gb_cfg_devices {
 	struct gb_cfg_device *dev;
 	size_t n;
+	struct gb_menu *warn; /* where a volume that cannot be mounted is told */
 };
+
+/* The device's file system, mounted on first use; NULL when there is no
+ * readable one (out-of-range dev included). */
+struct gb_fs *gb_cfg_fs(const struct gb_cfg_devices *devs, int dev);
 
 struct gb_cfg_options {
 	/* GRUB 2 platform variables: grub_platform ("pc" by default; "xen"

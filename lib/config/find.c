@@ -99,7 +99,7 @@ static int subvol_dir(void *arg, const struct gb_dirent *de)
 
 static bool subvol_grub2(const struct gb_cfg_devices *devs, int dev, struct candidate *c)
 {
-	struct gb_fs *fs = devs->dev[dev].fs;
+	struct gb_fs *fs = gb_cfg_fs(devs, dev);
 	struct subvol_scan s = { devs, dev, 0, "" };
 	struct gb_ctx quiet = { 0 };
 	if (!fs || strcmp(gb_fs_type(fs), "btrfs") ||
@@ -117,7 +117,8 @@ static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct
 {
 	const char *top;
 	struct gb_ctx quiet = { 0 };
-	if (!devs->dev[dev].fs || gb_fs_default_root(&quiet, devs->dev[dev].fs, &top) || !*top)
+	struct gb_fs *fs = gb_cfg_fs(devs, dev);
+	if (!fs || gb_fs_default_root(&quiet, fs, &top) || !*top)
 		return false;
 	for (size_t i = 0; i < sizeof(grub2_paths) / sizeof(*grub2_paths); i++) {
 		char path[sizeof(c->path)];
@@ -175,8 +176,8 @@ static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
 	for (size_t d = 0; d < devs->n; d++) {
 		struct esp_scan s = { devs, (int)d, "" };
 		struct gb_ctx quiet = { 0 };
-		if (devs->dev[d].fs &&
-		    gb_fs_readdir(&quiet, devs->dev[d].fs, "/EFI", esp_dir, &s) == 0 && s.hit[0])
+		struct gb_fs *fs = gb_cfg_fs(devs, (int)d);
+		if (fs && gb_fs_readdir(&quiet, fs, "/EFI", esp_dir, &s) == 0 && s.hit[0])
 			return found(c, &gb_cfg_grub2, (int)d, s.hit);
 	}
 	for (size_t d = 0; d < devs->n; d++)
@@ -201,9 +202,9 @@ static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const ch
 {
 	bool any = false;
 	struct gb_ctx quiet = { 0 };
-	if (!devs->dev[dev].fs)
-		return false;
-	gb_fs_readdir(&quiet, devs->dev[dev].fs, dir, any_conf, &any);
+	struct gb_fs *fs = gb_cfg_fs(devs, dev);
+	if (fs)
+		gb_fs_readdir(&quiet, fs, dir, any_conf, &any);
 	return any;
 }
 
@@ -348,14 +349,10 @@ static int make_devices(struct gb_ctx *ctx, struct gb_image *img, struct gb_menu
 		d->label = vi->fs_label;
 		d->partuuid = vi->partuuid;
 		m->dev_volumes[i] = v;
-		if (!vi->fstype[0])
-			continue;
-		/* A volume we cannot mount is one GRUB could not read either:
-		 * the search goes on without it. */
-		struct gb_ctx quiet = { 0 };
-		if (gb_volume_mount(&quiet, v, &d->fs))
-			gb_menu_warn(m, "%s", gb_ctx_message(&quiet));
+		if (vi->fstype[0])
+			d->vol = v; /* mounted when first looked at */
 	}
+	devs->warn = m;
 	return 0;
 }
 
@@ -543,7 +540,7 @@ int gb_menu_load_config(struct gb_ctx *ctx, const char *name, const char *data, 
 		    : gb_memfs_new(ctx, name, NULL, 0, &fs);
 	struct gb_cfg_device dev = { .grub_name = "hd0,msdos1", .number = 1, .fstype = "",
 				     .uuid = "", .label = "", .partuuid = "", .fs = fs };
-	struct gb_cfg_devices devs = { &dev, 1 };
+	struct gb_cfg_devices devs = { &dev, 1, NULL };
 	struct gb_cfg_options copt = {
 		.grub_platform = opt && opt->grub_platform ? opt->grub_platform : "pc",
 		.grub_cpu = "x86_64",

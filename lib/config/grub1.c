@@ -169,10 +169,11 @@ static char *expand_isadir(const char *s)
  * when dev is not ZFS. */
 static bool zfs_bootfs(struct g1 *g, int dev, bool warn, struct gb_fs_bootfs *bf)
 {
-	if (dev < 0 || !g->devs->dev[dev].fs)
+	struct gb_fs *fs = gb_cfg_fs(g->devs, dev);
+	if (!fs)
 		return false;
 	struct gb_ctx quiet = { 0 };
-	int r = gb_fs_bootfs(&quiet, g->devs->dev[dev].fs, g->bootfs, bf);
+	int r = gb_fs_bootfs(&quiet, fs, g->bootfs, bf);
 	if (r && r != GB_E_NOT_MINE && warn)
 		gb_menu_warn(g->menu, "%s:%zu: %s", g->path, g->lineno, quiet.msg);
 	return r == 0;

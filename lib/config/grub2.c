@@ -37,8 +37,8 @@ static int setup_env(struct gb_grub2 *g, int dev, const char *path)
 	 * are with btrfs_relative_path=y (set by the core image's config). */
 	const char *top = "";
 	struct gb_ctx quiet = { 0 };
-	bool rel = g->opt && g->opt->btrfs_relative && g->devs->dev[dev].fs &&
-		   !gb_fs_default_root(&quiet, g->devs->dev[dev].fs, &top) &&
+	struct gb_fs *fs = g->opt && g->opt->btrfs_relative ? gb_cfg_fs(g->devs, dev) : NULL;
+	bool rel = fs && !gb_fs_default_root(&quiet, fs, &top) &&
 		   !strncmp(path, top, strlen(top));
 	if (rel)
 		path += strlen(top);

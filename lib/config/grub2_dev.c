@@ -149,8 +149,8 @@ char *gb_grub2_fs_path(struct gb_grub2 *g, int dev, const char *path)
 	const char *top = "";
 	struct gb_ctx quiet = { 0 };
 	/* GRUB's test: the value's first character */
-	if (rel && (rel[0] == 'y' || rel[0] == '1') && dev >= 0 && (size_t)dev < g->devs->n &&
-	    g->devs->dev[dev].fs && gb_fs_default_root(&quiet, g->devs->dev[dev].fs, &top))
+	struct gb_fs *fs = rel && (rel[0] == 'y' || rel[0] == '1') ? gb_cfg_fs(g->devs, dev) : NULL;
+	if (fs && gb_fs_default_root(&quiet, fs, &top))
 		gb_grub2_warn(g, "default subvolume of (%.60s): %s", g->devs->dev[dev].grub_name,
 			      gb_ctx_message(&quiet));
 	char *out = NULL;

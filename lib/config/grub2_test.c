@@ -21,13 +21,14 @@ static void file_info(struct gb_grub2 *g, const char *name, struct finfo *fi)
 	memset(fi, 0, sizeof(*fi));
 	if (!gb_grub2_cost(g, GB_GRUB2_COST_LOOKUP))
 		return;
-	if (gb_grub2_resolve(g, name, &dev, &path, false) || dev < 0 || !g->devs->dev[dev].fs) {
+	struct gb_fs *fs = NULL;
+	if (gb_grub2_resolve(g, name, &dev, &path, false) || !(fs = gb_cfg_fs(g->devs, dev))) {
 		free(path);
 		return;
 	}
 	struct gb_ctx quiet = { 0 };
 	struct gb_stat st;
-	if (!gb_fs_stat(&quiet, g->devs->dev[dev].fs, path, &st)) {
+	if (!gb_fs_stat(&quiet, fs, path, &st)) {
 		fi->exists = true;
 		fi->dir = st.type == GB_FT_DIR;
 		fi->mtimeset = true;

@@ -233,7 +233,7 @@ static int run_case(const char *file)
 		fail = 1;
 		goto out;
 	}
-	struct gb_cfg_devices devs = { t->dev, t->ndev };
+	struct gb_cfg_devices devs = { t->dev, t->ndev, NULL };
 	struct gb_cfg_options opt = { .grub_platform = t->platform[0] ? t->platform : "pc",
 				      .grub_cpu = "x86_64" };
 	struct gb_menu menu = { .timeout = -1 };

@@ -254,5 +254,44 @@ if wanted list/escapes; then
 	[ "$line" = "$want" ] && pass list/escapes || fail list/escapes "want: $want" "got:  $line"
 fi
 
+# --- volumes are mounted only as the search reaches them: an ext2 that
+# probes but cannot be mounted (an unknown incompatible feature) is not
+# looked at when the config is on the partition before it, and is warned
+# about when the search has to pass it
+mkdir -p lazyboot/boot/grub lazyempty
+kernel lazyboot/boot/vmlinuz
+printf 'menuentry A {\n\tlinux /boot/vmlinuz\n}\n' >lazyboot/boot/grub/grub.cfg
+unmountable() { # IMG N: partition N an ext2 with incompat bit 0x40000000 set
+	local start size
+	start=$(sfdisk -J "$1" | jq ".partitiontable.partitions[$(($2 - 1))].start")
+	size=$(sfdisk -J "$1" | jq ".partitiontable.partitions[$(($2 - 1))].size")
+	mke2fs -q -F -t ext2 -E offset=$((start * 512)) "$1" $((size / 2))k
+	python3 - "$1" $((start * 512 + 1024 + 0x60)) <<'PY'
+import struct, sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2])); v = struct.unpack("<I", f.read(4))[0]
+    f.seek(int(sys.argv[2])); f.write(struct.pack("<I", v | 0x40000000))
+PY
+}
+part_image lazy-first.img 40 <<'P'
+label: dos
+start=2048, size=20480, type=83
+start=22528, type=83
+P
+fill lazy-first.img 1 lazyboot
+unmountable lazy-first.img 2
+part_image lazy-third.img 60 <<'P'
+label: dos
+start=2048, size=20480, type=83
+start=22528, size=20480, type=83
+start=43008, type=83
+P
+fill lazy-third.img 1 lazyempty
+unmountable lazy-third.img 2
+fill lazy-third.img 3 lazyboot
+expect_field "list/lazy-mount/config-first" "1 0" lazy-first.img '"\(.config.volume) \(.warnings | length)"'
+expect_field "list/lazy-mount/config-after" "3 partition 2: unknown incompatible feature bits 0x40000000" \
+	lazy-third.img '"\(.config.volume) \(.warnings[0] | sub(".*img: "; "") | sub("ext[24]: "; ""))"'
+
 # the same corpus through qcow2
 qcow2_corpus list
