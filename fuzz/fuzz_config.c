@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gb_memfs_new(ctx, "fuzz", files, n, &fs) == 0) {
 		struct gb_cfg_device dev = { .grub_name = "hd0,msdos1", .number = 1, .fstype = "ext4",
 					     .uuid = "1234", .label = "boot", .partuuid = "", .fs = fs };
-		struct gb_cfg_devices devs = { &dev, 1 };
+		struct gb_cfg_devices devs = { &dev, 1, NULL };
 		struct gb_cfg_options opt = { .grub_platform = "pc", .grub_cpu = "x86_64" };
 		struct gb_menu menu = { .timeout = -1 };
 		PARSER.parse(ctx, &devs, 0, CONFIG_PATH, &opt, &menu);

@@ -140,7 +140,8 @@ qcow2_corpus() {
 		"$GUESTBOOT" list --json "$img" >raw.json 2>/dev/null || continue
 		q=${img%.img}.qcow2
 		qemu-img convert -c -O qcow2 "$img" "$q"
-		"$GUESTBOOT" list --json "$q" 2>&1 | sed "s#\"$q\"#\"$img\"#" >q.json
+		# the image's name, alone or starting a warning
+		"$GUESTBOOT" list --json "$q" 2>&1 | sed "s#\"$q\([\":]\)#\"$img\1#g" >q.json
 		rm -rf qraw qq && mkdir qraw qq
 		"$GUESTBOOT" extract -o qraw "$img" >/dev/null 2>&1
 		"$GUESTBOOT" extract -o qq "$q" >/dev/null 2>&1
