@@ -45,12 +45,17 @@ static bool in_list(const char *w, const char *const *list, size_t n)
 
 /* ---- devices and paths ------------------------------------------------ */
 
-/* The device index whose Linux partition number is `number`, or -1. */
+/* The device index whose Linux partition number is `number`, or -1.
+ * BSD and VTOC slices ("hd0,msdos1,bsd1") are numbered after the MBR's
+ * partitions as Linux does, but GRUB legacy reaches them only as
+ * (hd0,N,a): (hd0,4) is a logical partition or nothing. */
 static int device_by_number(const struct gb_cfg_devices *devs, int number)
 {
-	for (size_t i = 0; i < devs->n; i++)
-		if (devs->dev[i].number == number)
+	for (size_t i = 0; i < devs->n; i++) {
+		const char *comma = devs->dev[i].grub_name ? strchr(devs->dev[i].grub_name, ',') : NULL;
+		if (devs->dev[i].number == number && !(comma && strchr(comma + 1, ',')))
 			return (int)i;
+	}
 	return -1;
 }
 
