@@ -122,3 +122,38 @@ if wanted kexec/load-refused; then
 		fi
 	fi
 fi
+
+# The fallback to kexec-tools when kexec_file_load is refused: a stand-in
+# kexec first in PATH records its arguments and copies the files it is
+# handed (/proc/PID/fd/N of guestboot's memory files), and says it loaded.
+if wanted kexec/kexec-tools-fallback; then
+	mkdir -p fakebin
+	cat >fakebin/kexec <<EOF2
+#!/bin/sh
+printf '%s\n' "\$@" >"$PWD/fake.args"
+for a in "\$@"; do
+	case \$a in
+	--initrd=*) cat "\${a#--initrd=}" >"$PWD/fake.initrd" ;;
+	/proc/*) cat "\$a" >"$PWD/fake.kernel" ;;
+	esac
+done
+EOF2
+	chmod +x fakebin/kexec
+	rm -f fake.args fake.kernel fake.initrd
+	out=$(PATH="$PWD/fakebin:$PATH" setpriv --bounding-set=-sys_boot \
+		"$GUESTBOOT" kexec --load-only -e two disk.img 2>"$GB_WORK/fallback.err")
+	rc=$?
+	want=$("$GUESTBOOT" extract --print -e two disk.img | jq -r .args)
+	if [ "$rc" = 0 ] && grep -q "trying kexec-tools" "$GB_WORK/fallback.err" &&
+		[ "$(sed -n 1,2p fake.args | tr '\n' ' ')" = "-c -l " ] &&
+		sed -n 3p fake.args | grep -qE '^--initrd=/proc/[0-9]+/fd/[0-9]+$' &&
+		[ "$(sed -n 4p fake.args)" = "--command-line=$want" ] &&
+		sed -n 5p fake.args | grep -qE '^/proc/[0-9]+/fd/[0-9]+$' &&
+		cmp -s fake.kernel root/boot/vmlinuz-1 &&
+		cat root/boot/ucode.img root/boot/initrd.img-1 | cmp -s - fake.initrd; then
+		pass kexec/kexec-tools-fallback
+	else
+		fail kexec/kexec-tools-fallback "exit $rc" "args: $(cat fake.args 2>&1)" "stdout: $out" \
+			"stderr: $(cat "$GB_WORK/fallback.err")"
+	fi
+fi
