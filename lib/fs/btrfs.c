@@ -1588,10 +1588,8 @@ static int btrfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *n
 	uint64_t size = node->st.size;
 	uint8_t *out = buf;
 	*got = 0;
-	if (off >= size || len == 0)
+	if (!gb_read_clamp(size, off, &len))
 		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
 	int r = load_extents(ctx, fs, n);
 	if (r)
 		return r;

@@ -594,10 +594,8 @@ static int ext_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	*got = 0;
 	if (n->inode.i_flags & EXT4_ENCRYPT_FL)
 		return gb_error(ctx, GB_E_UNSUPPORTED, "encrypted file");
-	if (off >= size || len == 0)
+	if (!gb_read_clamp(size, off, &len))
 		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
 
 	if (n->inode.i_flags & EXT4_INLINE_DATA_FL) {
 		char *data;

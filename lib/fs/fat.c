@@ -725,10 +725,8 @@ static int fat_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	uint64_t size = node->st.size;
 	uint8_t *out = buf;
 	*got = 0;
-	if (off >= size || len == 0)
+	if (!gb_read_clamp(size, off, &len))
 		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
 	while (len) {
 		uint64_t pos, run;
 		int r = fat_map(ctx, base, node, off, len, &pos, &run);

@@ -13,6 +13,17 @@
 #define GB_PATH_MAX_DEPTH 256     /* components held while walking a path */
 #define GB_READ_CHUNK (1u << 20)  /* streaming copies move 1 MiB at a time */
 
+/* A driver's pread of *len bytes at off, cut at the file's size: false
+ * when none of it lies inside the file. */
+static inline bool gb_read_clamp(uint64_t size, uint64_t off, size_t *len)
+{
+	if (off >= size || *len == 0)
+		return false;
+	if (*len > size - off)
+		*len = (size_t)(size - off);
+	return true;
+}
+
 /* Drivers allocate nodes with this as their first member. */
 struct gb_node {
 	struct gb_stat st;

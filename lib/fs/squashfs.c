@@ -837,10 +837,8 @@ static int sq_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node
 	*got = 0;
 	if (node->st.type != GB_FT_REG)
 		return gb_error(ctx, GB_E_USAGE, "not a regular file");
-	if (off >= size || len == 0)
+	if (!gb_read_clamp(size, off, &len))
 		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
 	while (len) {
 		uint64_t i = off >> fs->block_log;
 		uint32_t in = (uint32_t)(off & (fs->block_size - 1));

@@ -425,10 +425,8 @@ static int ufs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	uint64_t size = node->st.size;
 	uint8_t *out = buf;
 	*got = 0;
-	if (off >= size || len == 0)
+	if (!gb_read_clamp(size, off, &len))
 		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
 	while (len) {
 		uint64_t lbn = off / fs->bsize, a = 0;
 		size_t in = (size_t)(off % fs->bsize), take = fs->bsize - in;

@@ -755,10 +755,8 @@ static int xfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 		return gb_error(ctx, GB_E_UNSUPPORTED,
 				"inode %llu: realtime file (on the realtime device)",
 				(unsigned long long)n->ino);
-	if (off >= size || len == 0)
+	if (!gb_read_clamp(size, off, &len))
 		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
 	if (n->format == FMT_LOCAL) {
 		/* size <= fork_len was checked when the inode was loaded. */
 		memcpy(buf, n->raw + n->fork_off + off, len);

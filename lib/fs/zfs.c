@@ -1489,10 +1489,8 @@ static int zfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *nod
 	struct zfs_node *n = (struct zfs_node *)node;
 	uint64_t size = node->st.size;
 	*got = 0;
-	if (!n->zpl || off >= size || len == 0)
+	if (!n->zpl || !gb_read_clamp(size, off, &len))
 		return 0;
-	if (len > size - off)
-		len = (size_t)(size - off);
 	uint32_t bs = n->dn.datablksz;
 	if (!n->blk && !(n->blk = malloc(bs)))
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
