@@ -77,7 +77,7 @@ struct gb_fs_driver {
 	void (*release)(struct gb_fs *fs, struct gb_node *node);
 	/* Optional: where the file's bytes at off lie on the volume, as one
 	 * physically contiguous run of *run bytes (0 < *run <= len), so that
-	 * copies can be done by the kernel. GB_E_NOT_MINE for a hole, an
+	 * copies read it straight from the image. GB_E_NOT_MINE for a hole, an
 	 * inline, compressed or unwritten extent: those go through pread. */
 	int (*map)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
 		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run);

@@ -27,9 +27,9 @@ struct gb_source {
 	const char *format; /* of the disk's bytes: "raw" or "qcow2" */
 	uint64_t size;     /* bytes readable */
 	void *priv;
-	/* A raw source also exposes its descriptor and base offset, so that a
-	 * later zero-copy path (copy_file_range of uncompressed extents) can
-	 * bypass user-space buffers; -1 for other sources. */
+	/* A raw source also exposes its descriptor and base offset, so that
+	 * copies of uncompressed extents read (or reflink) straight from it;
+	 * -1 for other sources. */
 	int fd;
 	uint64_t fd_base;
 };
@@ -37,7 +37,7 @@ struct gb_source {
 int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		   void *buf, size_t len);
 /* Where the source's bytes at off lie as they are in a host descriptor, for
- * copies the kernel does (copy_file_range): *fd at *abs, for *run bytes
+ * copies that read straight from it (gb_fs_copy_to_fd): *fd at *abs, for *run bytes
  * (0 < *run <= len). GB_E_NOT_MINE when they do not (memory, NBD, a
  * compressed, zero or unallocated qcow2 cluster); other errors as a read's.
  * The range is bounds-checked like a read. */

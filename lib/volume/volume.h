@@ -150,7 +150,7 @@ int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 		void *buf, size_t len);
 
 /* Where the volume's bytes at off lie as they are in a host descriptor, for
- * copies the kernel does itself (copy_file_range): *fd at *abs for *run
+ * copies that read straight from it (gb_fs_copy_to_fd): *fd at *abs for *run
  * bytes (0 < *run <= len; shorter where an LV's segment, a stripe chunk or
  * a qcow2 extent ends). GB_E_NOT_MINE where they do not (see
  * gb_source_map); the range is bounds-checked like a read. */
