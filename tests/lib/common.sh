@@ -1,5 +1,6 @@
 # Shared helpers for integration scripts (sourced). Each case prints exactly
-# one "PASS name" or "FAIL name" line; details of a failure go to stderr.
+# one "PASS name", "FAIL name" or "SKIP name: reason" line; details of a
+# failure go to stderr.
 set -u
 GUESTBOOT=${GUESTBOOT:-$GB_BUILD/guestboot}
 GB_FILTER=${GB_FILTER:-}
@@ -12,6 +13,14 @@ fail() {
 	[ $# -gt 0 ] && printf '  %s\n' "$@" >&2
 	return 0
 }
+
+# skip NAME REASON: the case cannot run here (a missing tool or ../shared);
+# counted apart, never as a pass.
+skip() { echo "SKIP $1: $2"; }
+
+# The project's read-only companion material (../shared beside the
+# checkout); empty when it is absent.
+GB_SHARED=${GB_SHARED:-$(cd "${GB_TOP:-.}/../shared" 2>/dev/null && pwd)}
 
 # wanted NAME: is this case selected by the filter?
 wanted() { [ -z "$GB_FILTER" ] || [[ "$1" == *"$GB_FILTER"* ]]; }
