@@ -1517,6 +1517,9 @@ static int extent_input(struct gb_ctx *ctx, struct btrfs_fs *fs, const struct ex
 		return 0;
 	*in = fs->zbuf;
 	*in_len = (size_t)e->disk_len;
+	if (e->disk_len > MAX_COMPRESSED) /* zbuf's size; parse_extent refuses it too */
+		return gb_error(ctx, GB_E_CORRUPT, "compressed extent of %llu bytes",
+				ull(e->disk_len));
 	return read_logical(ctx, fs, e->disk_bytenr, fs->zbuf, (size_t)e->disk_len);
 }
 
