@@ -59,6 +59,10 @@ if command -v qemu-img >/dev/null; then
 fi
 # squashfs (gzip, fragments) and UFS2 (makefs)
 mksquashfs "$tmp/root" "$out/image/squashfs.img" -noappend -quiet -no-progress -b 4096 >/dev/null 2>&1 || true
+# uncompressed tables and data: byte flips reach directory entries and
+# inodes directly (the compressed seed hid issue #16's overflow)
+mksquashfs "$tmp/root" "$out/image/squashfs-plain.img" -noappend -quiet -no-progress -b 4096 \
+	-noI -noD -noF -noX >/dev/null 2>&1 || true
 makefs -t ffs -M 128k -o version=2,bsize=4096,fsize=512 "$out/image/ufs2.img" "$tmp/root" >/dev/null 2>&1 || true
 # configs: the first "--- file" section of every test case
 for t in "$top"/tests/config/*/*.t; do

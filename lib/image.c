@@ -202,6 +202,11 @@ static int scan_slices(struct gb_ctx *ctx, struct gb_image *img, struct nest *ne
 static int probe_container(struct gb_ctx *ctx, struct gb_volume *v, struct nest *nest)
 {
 	struct gb_ctx quiet = { 0 };
+	/* One slot per volume probed, and volumes are bounded: checked here
+	 * all the same, where the slots are taken. */
+	if (nest->nmd >= sizeof(nest->md) / sizeof(nest->md[0]) ||
+	    nest->npv >= sizeof(nest->pv) / sizeof(nest->pv[0]))
+		return gb_error(ctx, GB_E_LIMIT, "more than %d md members or LVM PVs", GB_MAX_VOLUMES);
 	struct md_found *md = &nest->md[nest->nmd];
 	int r = gb_md_probe(&quiet, v, &md->m);
 	if (r == 0) {

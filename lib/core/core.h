@@ -80,6 +80,27 @@ static inline uint64_t gb_be64(const void *p)
 	return (uint64_t)gb_be32(p) << 32 | gb_be32((const uint8_t *)p + 4);
 }
 
+/* Copies into a fixed-size buffer of a length read from the image
+ * (doc/audit-fixed-buffers.md): cap is the destination's size (write
+ * sizeof(dst) at the call), n the on-disk length. They copy nothing and
+ * return false when n bytes (gb_copy_str: n bytes and a NUL) do not fit;
+ * the caller turns that into a one-line error. */
+static inline bool gb_copy_bounded(void *dst, size_t cap, const void *src, size_t n)
+{
+	if (n > cap)
+		return false;
+	memcpy(dst, src, n);
+	return true;
+}
+static inline bool gb_copy_str(char *dst, size_t cap, const void *src, size_t n)
+{
+	if (n >= cap)
+		return false;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return true;
+}
+
 /* Format a 16-byte GUID stored in mixed-endian (GPT/EFI) order. */
 void gb_guid_str(const uint8_t g[16], char out[37]);
 /* Format 16 bytes as a big-endian UUID (ext, xfs, btrfs). */

@@ -1079,8 +1079,9 @@ static int emit_entry(struct gb_ctx *ctx, void *arg, const struct key *k,
 	if (r)
 		return r;
 	char name[NAME_MAX_ + 1];
-	memcpy(name, e.name, e.name_len);
-	name[e.name_len] = '\0';
+	if (!gb_copy_str(name, sizeof(name), e.name, e.name_len))
+		return gb_error(ctx, GB_E_CORRUPT, "directory entry name of %u bytes (limit %d)",
+				(unsigned)e.name_len, NAME_MAX_);
 	/* A subvolume's root directory is inode 256 of its own tree. */
 	uint64_t ino = e.loc.type == TYPE_ROOT_ITEM ?
 		combined_ino(e.loc.objectid, FIRST_CHUNK_TREE_OBJECTID) :
@@ -1516,6 +1517,9 @@ static int extent_input(struct gb_ctx *ctx, struct btrfs_fs *fs, const struct ex
 		return 0;
 	*in = fs->zbuf;
 	*in_len = (size_t)e->disk_len;
+	if (e->disk_len > MAX_COMPRESSED) /* zbuf's size; parse_extent refuses it too */
+		return gb_error(ctx, GB_E_CORRUPT, "compressed extent of %llu bytes",
+				ull(e->disk_len));
 	return read_logical(ctx, fs, e->disk_bytenr, fs->zbuf, (size_t)e->disk_len);
 }
 

@@ -393,6 +393,7 @@ struct dir_walk {
 	int (*fn)(void *arg, const struct gb_dirent *de); /* readdir */
 	void *arg;
 	int stop;
+	size_t bad_len; /* a name that did not fit: the walk stopped there */
 };
 
 static enum gb_ftype dirent_type(int ft)
@@ -424,8 +425,10 @@ static int dir_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *d,
 	    (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
 		return 0;
 	char name[EXT2_NAME_LEN + 1];
-	memcpy(name, d->name, len);
-	name[len] = '\0';
+	if (!gb_copy_str(name, sizeof(name), d->name, len)) {
+		w->bad_len = len;
+		return DIRENT_ABORT;
+	}
 	struct gb_dirent de = { .name = name,
 				.type = dirent_type(ext2fs_dirent_file_type(d)),
 				.ino = d->inode };
@@ -442,6 +445,9 @@ static int iterate(struct gb_ctx *ctx, struct ext_fs *fs, struct ext_node *dir,
 	errcode_t e = ext2fs_dir_iterate2(fs->e2, dir->ino, 0, NULL, dir_cb, w);
 	if (e)
 		return ext_err(ctx, e, "cannot read directory");
+	if (w->bad_len)
+		return gb_error(ctx, GB_E_CORRUPT, "directory entry name of %zu bytes (limit %d)",
+				w->bad_len, EXT2_NAME_LEN);
 	return 0;
 }
 

@@ -292,8 +292,14 @@ static void lfn_slot(struct lfn_state *l, const uint8_t *e)
 		l->expect = l->count = 0;
 		return;
 	}
-	/* 13 UTF-16 units, at bytes 1 (5), 14 (6) and 28 (2). */
-	uint8_t *u = l->units + (size_t)(ord - 1) * 26;
+	/* 13 UTF-16 units, at bytes 1 (5), 14 (6) and 28 (2). ord came from
+	 * the slot: checked against the buffer here, where it is used. */
+	size_t at = (size_t)(ord - 1) * 26;
+	if (ord < 1 || at + 26 > sizeof(l->units)) {
+		l->expect = l->count = 0;
+		return;
+	}
+	uint8_t *u = l->units + at;
 	memcpy(u, e + 1, 10);
 	memcpy(u + 10, e + 14, 12);
 	memcpy(u + 22, e + 28, 4);

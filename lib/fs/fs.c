@@ -116,13 +116,16 @@ void gb_fs_umount(struct gb_fs *fs)
 }
 
 int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
-			 const void *inl, char *buf, size_t cap, size_t *len)
+			 const void *inl, size_t inl_len, char *buf, size_t cap, size_t *len)
 {
 	uint64_t size = node->st.size;
 	if (size == 0 || size >= cap)
 		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes",
 				(unsigned long long)size);
 	if (inl) {
+		if (size > inl_len)
+			return gb_error(ctx, GB_E_CORRUPT, "inline symbolic link of %llu bytes in %zu",
+					(unsigned long long)size, inl_len);
 		memcpy(buf, inl, (size_t)size);
 	} else {
 		size_t got;

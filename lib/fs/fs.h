@@ -113,10 +113,11 @@ int gb_memfs_new(struct gb_ctx *ctx, const char *name,
 		 const struct gb_memfs_entry *entries, size_t n, struct gb_fs **out);
 
 /* A symbolic link's target of node->st.size bytes, for drivers: from inl
- * when the target is stored in the inode, else from the file's data;
- * checked (no NUL, fits cap) and NUL-terminated into buf. */
+ * (an area of inl_len bytes) when the target is stored in the inode, else
+ * from the file's data; checked (no NUL, fits cap and the inline area) and
+ * NUL-terminated into buf. */
 int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
-			 const void *inl, char *buf, size_t cap, size_t *len);
+			 const void *inl, size_t inl_len, char *buf, size_t cap, size_t *len);
 
 /* Run every driver's probe on vol and fill vol's fs fields. */
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);

@@ -524,9 +524,10 @@ static int start_entry(struct gb_ctx *ctx, struct iso_fs *fs, const uint8_t *rec
 		if (su < rl)
 			r = parse_susp(ctx, fs, rec + su, rl - su, rr);
 	}
-	if (!r && rr && rr->have_name)
-		memcpy(e->name, rr->name, rr->name_len + 1);
-	else if (!r && fs->joliet)
+	if (!r && rr && rr->have_name) {
+		if (!gb_copy_str(e->name, sizeof(e->name), rr->name, rr->name_len))
+			r = gb_error(ctx, GB_E_CORRUPT, "Rock Ridge name of %zu bytes", rr->name_len);
+	} else if (!r && fs->joliet)
 		r = joliet_name(ctx, rec + 33, nl, e->name, sizeof(e->name));
 	else if (!r)
 		iso_name(rec + 33, nl, e->name, sizeof(e->name));
@@ -661,6 +662,8 @@ static int walk_dir(struct gb_ctx *ctx, struct iso_fs *fs, const struct iso_node
 static int detect_rr(struct gb_ctx *ctx, struct iso_fs *fs)
 {
 	uint8_t rec[255];
+	/* rec[0] bytes are read into it: a record's length is one byte. */
+	_Static_assert(sizeof(rec) >= UINT8_MAX, "a directory record fits rec");
 	uint64_t off = (uint64_t)gb_le32(fs->root + 2) * fs->bs;
 	int r = gb_vol_read(ctx, fs->base.vol, off, rec, 1);
 	if (r || rec[0] < DIR_REC_MIN)

@@ -79,6 +79,7 @@
 #define SQ_MD_CACHE 8              /* metadata blocks kept decompressed */
 #define SQ_MEMLIMIT (64u << 20)    /* liblzma's decoder memory */
 #define SQ_DIR_HEADER_MAX 256      /* entries under one directory header */
+#define SQ_NAME_LEN 256            /* as the kernel's SQUASHFS_NAME_LEN */
 
 /* ---- handle and nodes ------------------------------------------------- */
 
@@ -682,7 +683,7 @@ static void sq_release(struct gb_fs *fs, struct gb_node *node)
 
 /* One directory entry as the listing gives it. */
 struct sq_dirent {
-	char name[257];
+	char name[SQ_NAME_LEN + 1];
 	size_t len;
 	unsigned type;
 	uint64_t ref;
@@ -714,6 +715,11 @@ static int walk_dir(struct gb_ctx *ctx, struct sq_fs *fs, struct sq_node *dir,
 			if (left - 8 < de.len)
 				return gb_error(ctx, GB_E_CORRUPT, "directory entry past its directory");
 			left -= 8 + de.len;
+			/* The kernel refuses these as corruption too. */
+			if (de.len >= sizeof(de.name))
+				return gb_error(ctx, GB_E_CORRUPT,
+						"directory entry name of %zu bytes (limit %d)",
+						de.len, SQ_NAME_LEN);
 			if ((r = md_read(ctx, fs, &c, de.name, de.len)))
 				return r;
 			de.name[de.len] = '\0';

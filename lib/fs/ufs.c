@@ -463,7 +463,8 @@ static int ufs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 	struct ufs_node *n = (struct ufs_node *)node;
 	/* a fast symlink: the target sits in the block pointers */
 	bool fast = node->st.size < fs->maxsymlink;
-	return gb_fs_symlink_target(ctx, base, node, fast ? n->inl : NULL, buf, cap, len);
+	return gb_fs_symlink_target(ctx, base, node, fast ? n->inl : NULL, sizeof(n->inl),
+				    buf, cap, len);
 }
 
 /* ---- directories ------------------------------------------------------ */
@@ -479,6 +480,10 @@ struct ufs_dirent {
 static int parse_record(struct gb_ctx *ctx, struct ufs_fs *fs, const uint8_t *p, size_t left,
 			struct ufs_dirent *de, size_t *reclen)
 {
+	/* The 8-byte header must lie in the chunk before it is read. */
+	if (left < 8)
+		return gb_error(ctx, GB_E_CORRUPT, "directory record in the last %zu bytes of a chunk",
+				left);
 	de->ino = rd32(fs->be, p);
 	*reclen = rd16(fs->be, p + 4);
 	if (fs->old_dirfmt) {
@@ -519,7 +524,7 @@ static int walk_dir(struct gb_ctx *ctx, struct ufs_fs *fs, struct ufs_node *dir,
 		if (r)
 			return r;
 		/* Each record advances by at least 8 bytes: bounded. */
-		for (size_t at = 0, reclen; at < DIRBLKSIZ; at += reclen) {
+		for (size_t at = 0, reclen = 0; at < DIRBLKSIZ; at += reclen) {
 			if ((r = parse_record(ctx, fs, chunk + at, DIRBLKSIZ - at, &de, &reclen)))
 				return r;
 			if (!de.ino || (de.len == 1 && de.name[0] == '.') ||

@@ -814,6 +814,9 @@ static int xfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes",
 				(unsigned long long)size);
 	int r = 0;
+	if (n->format == FMT_LOCAL && size > n->fork_len)
+		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes in a %zu-byte fork",
+				(unsigned long long)size, n->fork_len);
 	if (n->format == FMT_LOCAL)
 		memcpy(buf, n->raw + n->fork_off, (size_t)size);
 	else
@@ -883,10 +886,9 @@ static int emit(struct gb_ctx *ctx, struct dir_scan *s, const uint8_t *name, siz
 	}
 	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
 		return 0;
-	char buf[256];
-	memcpy(buf, name, len); /* len <= 255 by the format (a u8) */
-	buf[len] = '\0';
-	if (memchr(buf, '\0', len) || memchr(buf, '/', len))
+	char buf[256]; /* len <= 255 by the format (a u8); checked here anyway */
+	if (!gb_copy_str(buf, sizeof(buf), name, len) || memchr(buf, '\0', len) ||
+	    memchr(buf, '/', len))
 		return gb_error(ctx, GB_E_CORRUPT, "directory inode %llu: bad entry name",
 				(unsigned long long)s->dir->ino);
 	struct gb_dirent de = { .name = buf, .ino = ino };

@@ -802,7 +802,7 @@ static int walk_leaf(struct gb_ctx *ctx, const uint8_t *blk, uint32_t bs, bool b
 		uint16_t name_chunk = rd16(be, ch + 4), name_len = rd16(be, ch + 6);
 		uint16_t val_chunk = rd16(be, ch + 8), val_n = rd16(be, ch + 10);
 		char name[ZAP_NAME_MAX + 1];
-		if (name_len == 0 || name_len > ZAP_NAME_MAX ||
+		if (name_len == 0 || name_len >= sizeof(name) ||
 		    !leaf_array(cp, nchunks, name_chunk, (uint8_t *)name, name_len)) {
 			r = gb_error(ctx, GB_E_CORRUPT, "ZAP entry with a bad name");
 			break;
@@ -1533,7 +1533,7 @@ static int zfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 	/* a short target follows the znode in the bonus buffer */
 	bool inl = node->st.size <= (uint64_t)n->dn.bonuslen - ZNODE_SIZE;
 	return gb_fs_symlink_target(ctx, base, node, inl ? dn_bonus(&n->dn) + ZNODE_SIZE : NULL,
-				    buf, cap, len);
+				    (size_t)n->dn.bonuslen - ZNODE_SIZE, buf, cap, len);
 }
 
 /* ---- the boot dataset, for GRUB legacy's bootfs and $ZFS-BOOTFS -------- */

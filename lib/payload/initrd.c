@@ -166,9 +166,9 @@ static bool walk_cpio(struct walk *w, const uint8_t *d, size_t n, size_t *pos)
 		    (d[p + 5] != '1' && d[p + 5] != '2') || !hex8(d + p + 14, &mode) ||
 		    !hex8(d + p + 54, &fsize) || !hex8(d + p + 94, &nsize))
 			return false;
-		if (!nsize || nsize > CPIO_NAME_MAX + 1 || !gb_range_ok(p + CPIO_HDR, nsize, n))
+		if (!nsize || !gb_range_ok(p + CPIO_HDR, nsize, n) ||
+		    !gb_copy_bounded(name, sizeof(name), d + p + CPIO_HDR, nsize))
 			return false;
-		memcpy(name, d + p + CPIO_HDR, nsize);
 		name[nsize - 1] = '\0';
 		size_t data = (p + CPIO_HDR + nsize + 3) & ~(size_t)3;
 		if (!gb_range_ok(data, fsize, n))

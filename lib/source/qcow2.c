@@ -390,7 +390,12 @@ static int decompress(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry, uint8
 	uint64_t off = 0;
 	size_t len = 0;
 	int r = compressed_extent(ctx, q, entry, &off, &len);
-	if (r || (r = gb_source_read(ctx, q->file, off, q->cbuf, len)))
+	if (r)
+		return r;
+	/* q->cbuf holds two clusters, all the sector count can name */
+	if (len > 2 * q->cluster_size)
+		return gb_error(ctx, GB_E_CORRUPT, "qcow2: compressed cluster of %zu bytes", len);
+	if ((r = gb_source_read(ctx, q->file, off, q->cbuf, len)))
 		return r;
 	return q->compression == COMP_ZSTD ? unzstd_cluster(ctx, q, q->cbuf, len, out)
 					   : inflate_cluster(ctx, q, q->cbuf, len, out);
@@ -734,15 +739,15 @@ static int check_backing(struct gb_ctx *ctx, const struct qcow2 *q, const struct
 					"qcow2: a backing file was given, but the image has none");
 		return 0;
 	}
-	if (h->backing_len == 0 || h->backing_len > QCOW2_MAX_BACKING_NAME ||
+	/* Only to say which file it wants: the name is never opened. */
+	uint8_t raw[QCOW2_MAX_BACKING_NAME];
+	char name[QCOW2_MAX_BACKING_NAME + 1];
+	if (h->backing_len == 0 || h->backing_len > sizeof(raw) ||
 	    !gb_range_ok(h->backing_off, h->backing_len, q->file->size))
 		return gb_error(ctx, GB_E_CORRUPT, "qcow2: bad backing file name (%u bytes at 0x%llx)",
 				h->backing_len, (unsigned long long)h->backing_off);
 	if (q->backing)
 		return 0;
-	/* Only to say which file it wants: the name is never opened. */
-	uint8_t raw[QCOW2_MAX_BACKING_NAME];
-	char name[QCOW2_MAX_BACKING_NAME + 1];
 	int r = gb_source_read(ctx, q->file, h->backing_off, raw, h->backing_len);
 	if (r)
 		return r;

@@ -24,6 +24,10 @@ static bool read_header(struct gb_ctx *ctx, struct gb_volume *disk,
 {
 	uint8_t sec[4096];
 	uint64_t off;
+	if (ss > sizeof(sec)) {
+		*why = "sector size larger than 4096";
+		return false;
+	}
 	if (!gb_mul_ok(lba, ss, &off) || !gb_range_ok(off, ss, disk->size)) {
 		*why = "outside the disk";
 		return false;

@@ -237,6 +237,11 @@ cp u-v2.img d.img && poke d.img $((rd + 4)) 0300
 expect_error ufs/damaged/reclen 5 "directory record of length 3" "$GUESTBOOT" ls d.img /
 cp u-v2.img d.img && poke d.img $((rd + 4)) 0404
 expect_error ufs/damaged/reclen-past-chunk 5 "directory record of length 1028" "$GUESTBOOT" ls d.img /
+# the first record reaches byte 508: the next one's 8-byte header would
+# straddle the 512-byte chunk (it was read 4 bytes past the stack buffer)
+cp u-v2.img d.img && poke d.img $((rd + 4)) fc01
+expect_bad ufs/damaged/record-header-past-chunk 5 "directory record in the last 4 bytes of a chunk" \
+	ls d.img /
 # the root directory's entry "boot" points at an inode beyond the inode count
 bootent=$(python3 -c "
 import struct, sys
