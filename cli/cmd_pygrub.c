@@ -191,14 +191,23 @@ static const struct gb_entry *flat_walk(const struct gb_entry *list, size_t n, s
 	return NULL;
 }
 
+/* pygrub prints these raw; here terminal controls are escaped (a title
+ * with ESC ] or CSI would drive the operator's terminal). */
+static void put_field(const char *label, const char *value)
+{
+	fputs(label, stdout);
+	cli_put_text(stdout, value, 0);
+	fputc('\n', stdout);
+}
+
 static bool list_one(const struct gb_entry *e, size_t i, void *arg)
 {
 	(void)i, (void)arg;
-	printf("title: %s\n", e->title ? e->title : "");
+	put_field("title: ", e->title ? e->title : "");
 	print_root(e->root);
-	printf("  kernel: %s\n", e->kernel.path ? e->kernel.path : "None");
-	printf("  args: %s\n", e->args && *e->args ? e->args : "None");
-	printf("  initrd: %s\n", e->ninitrds ? e->initrds[0].path : "None");
+	put_field("  kernel: ", e->kernel.path ? e->kernel.path : "None");
+	put_field("  args: ", e->args && *e->args ? e->args : "None");
+	put_field("  initrd: ", e->ninitrds ? e->initrds[0].path : "None");
 	return false;
 }
 
@@ -530,11 +539,12 @@ static int isconfig_child(void *arg)
 			fprintf(stderr, "guestboot: %s: No kernel image selected!\n", p->image);
 			r = 3;
 		} else {
-			printf("  kernel: %s\n", e->kernel.path ? e->kernel.path : "None");
+			put_field("  kernel: ", e->kernel.path ? e->kernel.path : "None");
 			if (e->ninitrds)
-				printf("  initrd: %s\n", e->initrds[0].path);
-			printf("  args: %s%s%s\n", e->args ? e->args : "",
-			       p->args && *p->args ? " " : "", p->args ? p->args : "");
+				put_field("  initrd: ", e->initrds[0].path);
+			fputs("  args: ", stdout);
+			cli_put_text(stdout, e->args ? e->args : "", 0);
+			printf("%s%s\n", p->args && *p->args ? " " : "", p->args ? p->args : "");
 			r = fflush(stdout) ? 6 : 0;
 		}
 	}
@@ -696,6 +706,13 @@ int cmd_pygrub(int argc, char **argv)
 	p.image = image;
 	cli_sandbox.runas = p.runas;
 	cli_sandbox.interactive = p.interactive && !p.kernel && !p.list;
+	/* The child gets the two copies, not --output (libxl parses it) and
+	 * not our stdout unless it lists; no file it writes grows past the
+	 * larger copy's limit. */
+	cli_sandbox.files[0] = p.fd_kernel;
+	cli_sandbox.files[1] = p.fd_ramdisk;
+	cli_sandbox.discard_stdout = !p.list;
+	cli_sandbox.lim.file_size = largest_copy(&p.lim);
 	int r = run(&p);
 	if (p.output && p.fd_out >= 0 && close(p.fd_out) && !r) {
 		discard(&p);
