@@ -339,7 +339,7 @@ int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd
 	 * (our stdout) only the parent writes. */
 	cli_sandbox.files[0] = kernel_fd;
 	cli_sandbox.files[1] = initrd_fd;
-	cli_sandbox.lim.file_size = largest_copy(&q->lim);
+	cli_sandbox.lim.file_size = kernel_fd < 0 && initrd_fd < 0 ? 1 : largest_copy(&q->lim);
 	cli_sandbox.discard_stdout = true;
 	int r = cli_supervise(q->image, extract_child, &x, res->buf, sizeof(res->buf), &len);
 	if (!r && cli_result_parse(res->buf, len, f, NFIELDS)) {

@@ -85,8 +85,10 @@ static void audit(void)
 				snprintf(grow, sizeof(grow), "no-limit");
 			} else {
 				int e1 = 0, e2 = 0;
+				off_t at = lseek(fd, 0, SEEK_CUR);
 				if (lseek(fd, (off_t)limit, SEEK_SET) < 0 || write(fd, "x", 1) != 1)
 					e1 = errno;
+				lseek(fd, at, SEEK_SET);
 				if (fallocate(fd, 0, 0, (off_t)limit + 1))
 					e2 = errno;
 				snprintf(grow, sizeof(grow), "%s", e1 == EFBIG && e2 == EFBIG ? "refused" :

@@ -118,6 +118,12 @@ const char *gb_image_name(const struct gb_image *img);
 const char *gb_image_format(const struct gb_image *img);
 /* Partition table of the image: "dos", "gpt" or "" when none. */
 const char *gb_image_table(const struct gb_image *img);
+/* True when the format came from the file's magic (no format was named). */
+bool gb_image_format_probed(const struct gb_image *img);
+/* A disk read as raw, with no partition table, that starts with another
+ * image format's magic (a guest can write one at the start of its own
+ * raw disk): that format's name ("qcow2", "vmdk", ...), else NULL. */
+const char *gb_image_foreign_magic(const struct gb_image *img);
 size_t gb_image_volume_count(const struct gb_image *img);
 struct gb_volume *gb_image_volume(struct gb_image *img, size_t i);
 const struct gb_volume_info *gb_volume_info(const struct gb_volume *vol);
