@@ -138,6 +138,12 @@ if mke2fs -q -F -t ext4 -L $'l\xc2\x9b2J\x9b1m' -d troot term.img 8M >/dev/null 
 		grep -q 'l?2J?1m' t.out && ! LC_ALL=C grep -qP '[\x1b\x80-\x9f]' t.out"
 	check sandbox/term/inspect-json-label bash -c "'$GUESTBOOT' inspect --json term.img >t.out 2>&1 &&
 		! LC_ALL=C grep -qP '[\x1b\x80-\x9f]' t.out"
+	# JSON: C1 escaped (\u009b), a stray byte as U+FFFD; the document stays valid
+	printf 'menuentry "A\xc2\x9b\x9bB" {\n linux /boot/vmlinuz\n}\n' >troot/boot/grub/grub.cfg
+	mke2fs -q -F -t ext4 -d troot term.img 8M >/dev/null 2>&1
+	check sandbox/term/list-json bash -c "'$GUESTBOOT' list --json term.img >t.out &&
+		! LC_ALL=C grep -qP '[\x80-\x9f]' t.out &&
+		jq -e '.entries[0].title == \"A\\u009b\\ufffdB\"' t.out >/dev/null"
 else
 	skip sandbox/term/labels "mke2fs cannot make the test image"
 fi
@@ -162,6 +168,25 @@ if wanted sandbox/term/error-message; then
 		! LC_ALL=C grep -qP '[\x1b\x80-\x9f]' t.err && pass sandbox/term/error-message ||
 		fail sandbox/term/error-message "rc=$rc" "$(od -c t.err | head -5)"
 fi
+
+# ---- format confusion: a raw disk whose first bytes are a qcow2 header ----
+# (ext4 leaves its first KiB alone, so the file system stays readable)
+cp disk.img fmt.img
+printf 'QFI\xfb\0\0\0\3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10\0\0\0\0\x7f\0\0\0' |
+	dd of=fmt.img conv=notrunc status=none
+# pygrub reads what Xen hands it as raw: the kernel is found (the error is
+# the guest path test's /etc/hostname, from the ext4 read as raw)
+expect_error sandbox/format/pygrub-raw 3 "ext4: /etc/hostname: no such file" \
+	"$GUESTBOOT" pygrub -q --output-directory=outdir fmt.img
+# named qcow2, it is read as qcow2 (and refused: its size is absurd)
+check sandbox/format/pygrub-named bash -c "! '$GUESTBOOT' pygrub -q --image-format=qcow2 \
+	--output-directory=outdir fmt.img 2>&1 | grep -q ext4"
+check sandbox/format/inspect-note bash -c "'$GUESTBOOT' inspect --format raw fmt.img |
+	grep -q '^note: read as raw, but the disk starts with a qcow2 header'"
+check sandbox/format/inspect-probed bash -c "'$GUESTBOOT' inspect disk.img | head -1 |
+	grep -qx 'disk.img: raw image (probed), no partition table' &&
+	'$GUESTBOOT' inspect --format raw disk.img | head -1 | grep -qx 'disk.img: raw image, no partition table' &&
+	! '$GUESTBOOT' inspect --format raw disk.img | grep -q '^note:'"
 
 # ---- the reproducers of issue #16 (gdb stands for code running in the child) ----
 repro=$GB_SHARED/security-repro
