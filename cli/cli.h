@@ -41,6 +41,9 @@ bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);
 /* Guest text for a terminal: printable ASCII and UTF-8 as is; controls
  * (C0, DEL, C1), stray bytes and '\\' escaped as \xNN or \uNNNN. */
 void cli_put_safe(FILE *f, const char *s);
+/* The same with gb_text_safe's flags ('\\' kept as is without
+ * GB_SAFE_BACKSLASH). */
+void cli_put_text(FILE *f, const char *s, unsigned flags);
 
 /* Print a JSON document (pretty, '/' unescaped) on stdout and free it. */
 struct json_object;
@@ -71,7 +74,13 @@ struct cli_sandbox {
 	struct gb_sandbox_limits lim;
 	long runas;          /* pygrub --runas: drop to this uid too */
 	bool interactive;    /* the child may show a menu: while it waits for a
-				person (cli_watchdog_pause), the watchdog stops */
+				person (cli_watchdog_pause), the watchdog stops,
+				up to cli_menu_limit() seconds in all */
+	int files[2];        /* descriptors the parent made for the child to
+				fill (-1: none); the child keeps these, its result
+				and control pipes, and nothing else it inherited */
+	bool discard_stdout; /* the host parses this command's stdout (pygrub,
+				extract): what the child writes there is dropped */
 };
 extern struct cli_sandbox cli_sandbox;
 
@@ -84,6 +93,8 @@ int cli_result_send(const void *data, size_t len);
 /* In the child: a menu starts (true) or stops (false) waiting for a person;
  * the watchdog's time starts again when it stops. */
 void cli_watchdog_pause(bool paused);
+/* GUESTBOOT_MENU_LIMIT, or 1800 seconds. */
+unsigned cli_menu_limit(void);
 /* A result as n NUL-terminated strings; parse checks there are exactly n. */
 #define GB_RESULT_MAX 65536
 int cli_result_fields(const char *const *fields, size_t n);
@@ -161,6 +172,8 @@ struct cli_entry_result {
  * and write its kernel and initrd into the descriptors (unused with
  * print_only; initrd_fd unused with kernel_only). Returns the exit status,
  * after printing any error. */
+/* The file size limit of a child that writes copies within lim. */
+uint64_t largest_copy(const struct gb_boot_limits *lim);
 int cli_extract_to_fds(const struct cli_extract *x, int kernel_fd, int initrd_fd,
 		       struct cli_entry_result *res);
 

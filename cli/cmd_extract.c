@@ -318,6 +318,14 @@ static int publish(const struct cli_extract *q, struct staged *k, struct staged 
 	return r;
 }
 
+uint64_t largest_copy(const struct gb_boot_limits *lim)
+{
+	/* a limit of 0 (none asked for) leaves the file size unlimited */
+	if (!lim->kernel_max || !lim->initrd_max)
+		return 0;
+	return lim->kernel_max > lim->initrd_max ? lim->kernel_max : lim->initrd_max;
+}
+
 int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd,
 		       struct cli_entry_result *res)
 {
@@ -326,6 +334,13 @@ int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd
 	const char *f[NFIELDS];
 	/* A menu waits for a person: the watchdog pauses meanwhile. */
 	cli_sandbox.interactive = q->interactive;
+	/* The child holds the two copies and nothing else of ours; it can
+	 * write no file larger than the largest copy. What the host parses
+	 * (our stdout) only the parent writes. */
+	cli_sandbox.files[0] = kernel_fd;
+	cli_sandbox.files[1] = initrd_fd;
+	cli_sandbox.lim.file_size = kernel_fd < 0 && initrd_fd < 0 ? 1 : largest_copy(&q->lim);
+	cli_sandbox.discard_stdout = true;
 	int r = cli_supervise(q->image, extract_child, &x, res->buf, sizeof(res->buf), &len);
 	if (!r && cli_result_parse(res->buf, len, f, NFIELDS)) {
 		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", q->image);

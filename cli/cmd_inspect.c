@@ -29,6 +29,9 @@ static void print_json(struct gb_image *img, const char *path, const struct gb_i
 	json_object *root = json_object_new_object();
 	json_object_object_add(root, "image", json_object_new_string(path));
 	json_object_object_add(root, "format", json_object_new_string(gb_image_format(img)));
+	json_object_object_add(root, "format_probed",
+			       json_object_new_boolean(gb_image_format_probed(img)));
+	json_object_object_add(root, "foreign_magic", jstr(gb_image_foreign_magic(img)));
 	if (io->backing) {
 		json_object *b = json_object_new_object();
 		json_object_object_add(b, "path", json_object_new_string(io->backing));
@@ -79,11 +82,19 @@ static void print_text(struct gb_image *img, const char *path, const struct gb_i
 	 * volume's file system follows in the table). */
 	const char *table = gb_image_table(img);
 	printf("%s: %s image", path, gb_image_format(img));
+	bool probed = gb_image_format_probed(img);
 	if (io->backing)
-		printf(" (backing file %s, %s)", io->backing, io->backing_format);
+		printf(" (%sbacking file %s, %s)", probed ? "probed; " : "", io->backing,
+		       io->backing_format);
+	else if (probed)
+		printf(" (probed)");
 	printf(", %s\n",
 	       !*table ? "no partition table" :
 	       !strcmp(table, "gpt") ? "GPT partition table" : "MBR partition table");
+	const char *magic = gb_image_foreign_magic(img);
+	if (magic)
+		printf("note: read as raw, but the disk starts with a %s header "
+		       "(a tool that probes the format would read it as %s)\n", magic, magic);
 	/* The VOL column is as wide as the longest id ("lvm/vg0/root"); FSTYPE
 	 * fits "squashfs3". */
 	int w = 4;

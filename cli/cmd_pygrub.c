@@ -46,7 +46,9 @@ static void help(const char *prog)
 {
 	usage(prog);
 	fprintf(stderr, "guestboot extensions: [--max-kernel-size=BYTES] [--max-ramdisk-size=BYTES]\n"
-			"(suffixes K, M, G; defaults 256M and 1G). See guestboot(1).\n");
+			"(suffixes K, M, G; defaults 256M and 1G) [--image-format=raw|qcow2]\n"
+			"(default raw: the format is never guessed from the guest's disk).\n"
+			"See guestboot(1).\n");
 }
 
 /* Remove the copies made so far: a failed run leaves nothing behind. */
@@ -191,14 +193,23 @@ static const struct gb_entry *flat_walk(const struct gb_entry *list, size_t n, s
 	return NULL;
 }
 
+/* pygrub prints these raw; here terminal controls are escaped (a title
+ * with ESC ] or CSI would drive the operator's terminal). */
+static void put_field(const char *label, const char *value)
+{
+	fputs(label, stdout);
+	cli_put_text(stdout, value, 0);
+	fputc('\n', stdout);
+}
+
 static bool list_one(const struct gb_entry *e, size_t i, void *arg)
 {
 	(void)i, (void)arg;
-	printf("title: %s\n", e->title ? e->title : "");
+	put_field("title: ", e->title ? e->title : "");
 	print_root(e->root);
-	printf("  kernel: %s\n", e->kernel.path ? e->kernel.path : "None");
-	printf("  args: %s\n", e->args && *e->args ? e->args : "None");
-	printf("  initrd: %s\n", e->ninitrds ? e->initrds[0].path : "None");
+	put_field("  kernel: ", e->kernel.path ? e->kernel.path : "None");
+	put_field("  args: ", e->args && *e->args ? e->args : "None");
+	put_field("  initrd: ", e->ninitrds ? e->initrds[0].path : "None");
 	return false;
 }
 
@@ -530,11 +541,12 @@ static int isconfig_child(void *arg)
 			fprintf(stderr, "guestboot: %s: No kernel image selected!\n", p->image);
 			r = 3;
 		} else {
-			printf("  kernel: %s\n", e->kernel.path ? e->kernel.path : "None");
+			put_field("  kernel: ", e->kernel.path ? e->kernel.path : "None");
 			if (e->ninitrds)
-				printf("  initrd: %s\n", e->initrds[0].path);
-			printf("  args: %s%s%s\n", e->args ? e->args : "",
-			       p->args && *p->args ? " " : "", p->args ? p->args : "");
+				put_field("  initrd: ", e->initrds[0].path);
+			fputs("  args: ", stdout);
+			cli_put_text(stdout, e->args ? e->args : "", 0);
+			printf("%s%s\n", p->args && *p->args ? " " : "", p->args ? p->args : "");
 			r = fflush(stdout) ? 6 : 0;
 		}
 	}
@@ -561,7 +573,7 @@ static int run_isconfig(struct pygrub *p)
 int cmd_pygrub(int argc, char **argv)
 {
 	enum { O_OUTPUT = 256, O_FORMAT, O_DIR, O_OFFSET, O_RUNAS, O_ENTRY, O_KERNEL,
-	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR };
+	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -581,9 +593,14 @@ int cmd_pygrub(int argc, char **argv)
 		{ "debug", no_argument, NULL, O_DEBUG },
 		{ "max-kernel-size", required_argument, NULL, O_MAXK },
 		{ "max-ramdisk-size", required_argument, NULL, O_MAXR },
+		{ "image-format", required_argument, NULL, O_IMAGE_FORMAT },
 		{ 0 },
 	};
+	/* Xen hands over the guest's disk as it is: raw, unless the caller
+	 * says otherwise. Never probed: a guest could write a qcow2 header at
+	 * the start of its own raw disk. */
 	struct pygrub p = { .prog = argv[0], .interactive = true, .format = GB_PYGRUB_SXP,
+			    .img.img.format = "raw",
 			    .fd_kernel = -1, .fd_ramdisk = -1, .fd_out = STDOUT_FILENO,
 			    .lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } };
 	bool want_help = false;
@@ -635,6 +652,14 @@ int cmd_pygrub(int argc, char **argv)
 		case O_ARGS: p.args = optarg; break;
 		case O_ISCONFIG: p.isconfig = true; break;
 		case O_DEBUG: p.debug = true; break;
+		case O_IMAGE_FORMAT:
+			if (strcmp(optarg, "raw") && strcmp(optarg, "qcow2")) {
+				fprintf(stderr, "image format must be raw or qcow2\n");
+				usage(p.prog);
+				return 1;
+			}
+			p.img.img.format = optarg;
+			break;
 		case O_MAXK:
 		case O_MAXR:
 			if (!cli_parse_size(optarg, c == O_MAXK ? &p.lim.kernel_max : &p.lim.initrd_max)) {
@@ -696,6 +721,13 @@ int cmd_pygrub(int argc, char **argv)
 	p.image = image;
 	cli_sandbox.runas = p.runas;
 	cli_sandbox.interactive = p.interactive && !p.kernel && !p.list;
+	/* The child gets the two copies, not --output (libxl parses it) and
+	 * not our stdout unless it lists; no file it writes grows past the
+	 * larger copy's limit. */
+	cli_sandbox.files[0] = p.fd_kernel;
+	cli_sandbox.files[1] = p.fd_ramdisk;
+	cli_sandbox.discard_stdout = !p.list;
+	cli_sandbox.lim.file_size = p.fd_kernel < 0 ? 1 : largest_copy(&p.lim);
 	int r = run(&p);
 	if (p.output && p.fd_out >= 0 && close(p.fd_out) && !r) {
 		discard(&p);

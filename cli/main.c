@@ -108,8 +108,25 @@ bool cli_parse_size(const char *s, uint64_t *out)
 
 void cli_print_json(json_object *root)
 {
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
+	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_SPACED |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* json-c passes bytes from 0x80 up as they are: C1 controls become
+	 * \u00NN and bytes that are not UTF-8 U+FFFD, so that the document is
+	 * valid UTF-8 and safe on a terminal. */
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	while (p < end) {
+		uint32_t cp;
+		size_t n = *p >= 0x80 ? gb_utf8_decode(p, (size_t)(end - p), &cp) : 1;
+		if (*p < 0x80 || (n && cp >= 0xa0))
+			fwrite(p, 1, n, stdout);
+		else if (n)
+			printf("\\u%04x", (unsigned)cp);
+		else
+			fputs("\\ufffd", stdout);
+		p += n ? n : 1;
+	}
+	putchar('\n');
 	json_object_put(root);
 }
 

@@ -14,12 +14,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,8 +29,22 @@
 struct cli_sandbox cli_sandbox = {
 	.enabled = true,
 	.timeout = 120, /* libxl's default for restricted bootloaders */
-	.lim = { .memory = 2ull << 30, .cpu_seconds = 120, .file_size = 0 },
+	/* commands that write no file get a file size limit of 1 byte;
+	 * extract, kexec and pygrub raise it to their largest copy */
+	.lim = { .memory = 2ull << 30, .cpu_seconds = 120, .file_size = 1 },
+	.files = { -1, -1 },
 };
+
+/* How long, in all, a menu may wait for a person: the hard limit of an
+ * interactive run is --timeout plus this, whatever the child asks for. */
+#define MENU_LIMIT_DEFAULT 1800
+unsigned cli_menu_limit(void)
+{
+	const char *s = getenv("GUESTBOOT_MENU_LIMIT");
+	char *end;
+	long v = s && *s ? strtol(s, &end, 10) : -1;
+	return v > 0 && v <= 86400 && !*end ? (unsigned)v : MENU_LIMIT_DEFAULT;
+}
 
 static int result_fd = -1;  /* the child's end of the result pipe */
 static int control_fd = -1; /* the child's end of the watchdog's control pipe */
@@ -36,6 +52,57 @@ static bool in_child;
 /* Without the sandbox, results land here directly. */
 static char *local_result;
 static size_t local_cap, local_len;
+
+/* Test hook (GUESTBOOT_SANDBOX_AUDIT=1): at the point where the parser
+ * would start, list every open descriptor with its type and access mode,
+ * try to write to each and to grow each regular file past the
+ * file size limit, report on stderr and exit. tests/integration/sandbox.sh
+ * checks that only the parent's own pipes and files are writable. Only
+ * calls the sandbox allows are used. */
+static void audit(void)
+{
+	char line[200];
+	uint64_t limit = cli_sandbox.lim.file_size;
+	int n = snprintf(line, sizeof(line), "audit: fsize %llu\n", (unsigned long long)limit);
+	cli_write_all(2, line, (size_t)n);
+	/* growth must fail with EFBIG, not kill the audit */
+	signal(SIGXFSZ, SIG_IGN);
+	for (int fd = 0; fd < 4096; fd++) {
+		struct stat st;
+		if (fstat(fd, &st))
+			continue;
+		int fl = fcntl(fd, F_GETFL);
+		int acc = fl & O_ACCMODE;
+		const char *type = S_ISREG(st.st_mode) ? "reg" : S_ISFIFO(st.st_mode) ? "fifo" :
+				   S_ISCHR(st.st_mode) ? "chr" : S_ISSOCK(st.st_mode) ? "sock" :
+				   S_ISBLK(st.st_mode) ? "blk" : S_ISDIR(st.st_mode) ? "dir" : "other";
+		/* a write of 0 bytes passes the kernel's check of the access
+		 * mode without putting anything into a result or relay pipe */
+		const char *w = write(fd, "", 0) == 0 ? "ok" : strerrorname_np(errno);
+		char grow[64] = "-";
+		if (S_ISREG(st.st_mode) && acc != O_RDONLY) {
+			if (!limit) {
+				snprintf(grow, sizeof(grow), "no-limit");
+			} else {
+				int e1 = 0, e2 = 0;
+				off_t at = lseek(fd, 0, SEEK_CUR);
+				if (lseek(fd, (off_t)limit, SEEK_SET) < 0 || write(fd, "x", 1) != 1)
+					e1 = errno;
+				lseek(fd, at, SEEK_SET);
+				if (fallocate(fd, 0, 0, (off_t)limit + 1))
+					e2 = errno;
+				snprintf(grow, sizeof(grow), "%s", e1 == EFBIG && e2 == EFBIG ? "refused" :
+					 "ALLOWED");
+			}
+		}
+		n = snprintf(line, sizeof(line), "audit: fd %d %s %s ino %llu write=%s grow=%s\n",
+			     fd, type, acc == O_RDONLY ? "r" : acc == O_WRONLY ? "w" : "rw",
+			     (unsigned long long)st.st_ino, w ? w : "error", grow);
+		cli_write_all(2, line, (size_t)n);
+	}
+	cli_write_all(2, "audit: done\n", 12);
+	_exit(0);
+}
 
 static int enter(void *arg)
 {
@@ -49,7 +116,11 @@ static int enter(void *arg)
 			return GB_E_USAGE;
 		}
 	}
-	return gb_sandbox_enter(ctx, &cli_sandbox.lim);
+	int r = gb_sandbox_enter(ctx, &cli_sandbox.lim);
+	const char *a = getenv("GUESTBOOT_SANDBOX_AUDIT");
+	if (!r && a && !strcmp(a, "1"))
+		audit();
+	return r;
 }
 
 void cli_sandbox_hook(struct gb_ctx *ctx, struct gb_image_options *opt)
@@ -149,6 +220,152 @@ static const char *signal_reason(int sig)
 	}
 }
 
+/* A pipe whose ends are not 0, 1 or 2 (those are dup2'ed over in the
+ * child), close-on-exec. */
+static int pipe_high(int fd[2])
+{
+	if (pipe2(fd, O_CLOEXEC))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		if (fd[i] > 2)
+			continue;
+		int high = fcntl(fd[i], F_DUPFD_CLOEXEC, 3);
+		close(fd[i]);
+		fd[i] = high;
+	}
+	if (fd[0] < 0 || fd[1] < 0) {
+		if (fd[0] >= 0)
+			close(fd[0]);
+		if (fd[1] >= 0)
+			close(fd[1]);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* In the child, before anything from the image is read: stdin is
+ * /dev/null, stdout and stderr are the parent's relay pipes, and every
+ * other descriptor the process inherited is closed except keep[] (the
+ * result and control pipes, the files the parent made for the child).
+ * What the child opens afterwards (the image, a terminal for a menu) is
+ * its own. */
+static int child_descriptors(int out, int err, const int *keep, size_t nkeep)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		return -1;
+	int k[8];
+	size_t n = 0;
+	for (size_t i = 0; i < nkeep && n < sizeof(k) / sizeof(k[0]); i++)
+		if (keep[i] > 2)
+			k[n++] = keep[i];
+	qsort(k, n, sizeof(k[0]), cmp_int);
+	int from = 3;
+	for (size_t i = 0; i <= n; i++) {
+		int to = i < n ? k[i] - 1 : INT_MAX;
+		if (to >= from && close_range((unsigned)from, (unsigned)to, 0)) {
+			/* kernels before 5.9: one by one */
+			int max = (int)sysconf(_SC_OPEN_MAX);
+			for (int fd = from; fd <= (i < n ? to : max); fd++)
+				close(fd);
+		}
+		if (i < n)
+			from = k[i] + 1;
+	}
+	return 0;
+}
+
+/* The child's stderr reaches the user's terminal: relayed a line at a
+ * time through the one sanitiser (controls, C1 and bad UTF-8 escaped), and
+ * bounded. */
+#define RELAY_LINE 4096
+#define RELAY_STDERR_MAX (1u << 20)
+struct err_relay {
+	char buf[RELAY_LINE];
+	size_t len, total;
+	bool dropped;
+	const char *what;
+};
+
+static void err_flush(struct err_relay *r, size_t n)
+{
+	static char out[RELAY_LINE * 6 + 1];
+	if (r->total < RELAY_STDERR_MAX) {
+		size_t o = gb_text_safe(out, sizeof(out), r->buf, n, GB_SAFE_NEWLINES);
+		cli_write_all(2, out, o);
+	} else if (!r->dropped) {
+		fprintf(stderr, "guestboot: %s: further messages from the parser dropped "
+				"(more than %u bytes)\n", r->what, RELAY_STDERR_MAX);
+		r->dropped = true;
+	}
+	r->total += n;
+	memmove(r->buf, r->buf + n, r->len - n);
+	r->len -= n;
+}
+
+/* Returns false at end of file. */
+static bool err_read(struct err_relay *r, int fd)
+{
+	ssize_t n = read(fd, r->buf + r->len, sizeof(r->buf) - r->len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0) {
+		if (r->len)
+			err_flush(r, r->len);
+		return false;
+	}
+	r->len += (size_t)n;
+	for (;;) {
+		char *nl = memchr(r->buf, '\n', r->len);
+		if (!nl)
+			break;
+		err_flush(r, (size_t)(nl - r->buf) + 1);
+	}
+	if (r->len == sizeof(r->buf)) {
+		/* a line too long: cut it, not inside a UTF-8 sequence */
+		size_t cut = r->len;
+		while (cut > r->len - 4 && ((unsigned char)r->buf[cut - 1] & 0xc0) == 0x80)
+			cut--;
+		if (cut > r->len - 4 && (unsigned char)r->buf[cut - 1] >= 0xc0)
+			cut--;
+		else
+			cut = r->len;
+		err_flush(r, cut ? cut : r->len);
+	}
+	return true;
+}
+
+/* Move what the child wrote on its stdout to ours (stdout is writable:
+ * poll said so). Returns 1 while open, 0 at end of file, -1 when our
+ * stdout fails (errno). */
+static int out_move(int from, bool *splice_ok)
+{
+	if (*splice_ok) {
+		ssize_t n = splice(from, NULL, 1, NULL, 1 << 20, SPLICE_F_NONBLOCK);
+		if (n > 0)
+			return 1;
+		if (n == 0)
+			return 0;
+		if (errno == EAGAIN || errno == EINTR)
+			return 1;
+		if (errno != EINVAL)
+			return -1;
+		*splice_ok = false; /* a terminal, or a file opened for append */
+	}
+	char buf[4096]; /* PIPE_BUF: a pipe that polls writable takes it whole */
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : 0;
+	if (n == 0)
+		return 0;
+	return cli_write_all(1, buf, (size_t)n) ? -1 : 1;
+}
+
 int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		  char *result, size_t cap, size_t *len)
 {
@@ -164,15 +381,16 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		local_result = NULL;
 		return r;
 	}
-	int pfd[2], cfd[2] = { -1, -1 };
-	if (pipe2(pfd, O_CLOEXEC)) {
+	int pfd[2] = { -1, -1 }, cfd[2] = { -1, -1 }, ofd[2] = { -1, -1 }, efd[2] = { -1, -1 };
+	if (pipe_high(pfd) || pipe_high(ofd) || pipe_high(efd) ||
+	    (cli_sandbox.interactive && pipe_high(cfd))) {
 		fprintf(stderr, "guestboot: pipe: %s\n", strerror(errno));
-		return 6;
-	}
-	if (cli_sandbox.interactive && pipe2(cfd, O_CLOEXEC)) {
-		fprintf(stderr, "guestboot: pipe: %s\n", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
+		for (int i = 0; i < 2; i++) {
+			int *all[] = { &pfd[i], &cfd[i], &ofd[i], &efd[i] };
+			for (size_t j = 0; j < 4; j++)
+				if (*all[j] >= 0)
+					close(*all[j]);
+		}
 		return 6;
 	}
 	fflush(NULL);
@@ -187,9 +405,9 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		if (cli_sandbox.interactive &&
 		    (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
 			_exit(1);
-		close(pfd[0]);
-		if (cfd[0] >= 0)
-			close(cfd[0]);
+		int keep[] = { pfd[1], cfd[1], cli_sandbox.files[0], cli_sandbox.files[1] };
+		if (child_descriptors(ofd[1], efd[1], keep, sizeof(keep) / sizeof(keep[0])))
+			_exit(6);
 		control_fd = cfd[1];
 		result_fd = pfd[1];
 		in_child = true;
@@ -198,33 +416,83 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		_exit(code);
 	}
 	close(pfd[1]);
+	close(ofd[1]);
+	close(efd[1]);
 	if (cfd[1] >= 0)
 		close(cfd[1]);
 	struct sigaction saved_signals[NFORWARDED];
 	if (cli_sandbox.interactive)
 		forward_signals(pid, saved_signals);
+	/* A reader of our stdout that goes away is seen as EPIPE here. */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 
-	/* Read the result (bounded) until the child closes its end, within
-	 * the watchdog's time. */
-	time_t deadline = time(NULL) + (time_t)cli_sandbox.timeout;
+	/* Relay stdout and stderr and read the result (bounded) until the
+	 * child closes them all, within the watchdog's time. A menu's pause
+	 * stops that clock, but never the hard limit: --timeout plus the
+	 * menu's allowance, from the start, whatever the child says. */
+	time_t start = time(NULL);
+	time_t deadline = start + (time_t)cli_sandbox.timeout;
+	time_t hard = deadline + (cli_sandbox.interactive ? (time_t)cli_menu_limit() : 0);
+	static struct err_relay err;
+	err.len = err.total = 0;
+	err.dropped = false;
+	err.what = what;
 	size_t got = 0;
-	bool overflow = false, timed_out = false, paused = false;
-	for (;;) {
-		time_t left = deadline - time(NULL);
-		if (left <= 0 && !paused) {
+	bool overflow = false, timed_out = false, paused = false, out_pending = false;
+	bool splice_ok = true, out_failed = false, hit_hard = false;
+	int out_errno = 0;
+	while (pfd[0] >= 0 || ofd[0] >= 0 || efd[0] >= 0) {
+		time_t now = time(NULL);
+		if ((now >= deadline && !paused) || now >= hard) {
 			timed_out = true;
+			hit_hard = now >= hard && cli_sandbox.interactive;
 			break;
 		}
-		struct pollfd p[2] = { { pfd[0], POLLIN, 0 }, { cfd[0], POLLIN, 0 } };
-		int r = poll(p, cfd[0] >= 0 ? 2 : 1,
-			     paused ? 1000 : (int)(left > 1000 ? 1000000 : left * 1000));
-		if (r < 0 && errno == EINTR)
-			continue;
+		time_t left = (paused ? hard : deadline < hard ? deadline : hard) - now;
+		struct pollfd p[5] = {
+			{ pfd[0], POLLIN, 0 }, { cfd[0], POLLIN, 0 }, { efd[0], POLLIN, 0 },
+			{ out_pending ? -1 : ofd[0], POLLIN, 0 },
+			{ out_pending ? 1 : -1, POLLOUT, 0 },
+		};
+		int r = poll(p, 5, left > 1000 ? 1000000 : (int)left * 1000);
 		if (r <= 0)
 			continue;
-		if (cfd[0] >= 0 && p[1].revents) {
+		if (p[1].revents) {
 			read_control(&cfd[0], &paused, &deadline);
-			continue;
+			if (deadline > hard)
+				deadline = hard;
+		}
+		if (p[2].revents && !err_read(&err, efd[0])) {
+			close(efd[0]);
+			efd[0] = -1;
+		}
+		if (p[3].revents) {
+			if (cli_sandbox.discard_stdout) {
+				/* the host parses our stdout: only the parent writes it */
+				char junk[4096];
+				ssize_t n = read(ofd[0], junk, sizeof(junk));
+				if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+					close(ofd[0]);
+					ofd[0] = -1;
+				}
+			} else {
+				out_pending = true;
+			}
+		}
+		if (p[4].revents) {
+			int m = out_move(ofd[0], &splice_ok);
+			out_pending = false;
+			if (m < 0) {
+				out_failed = true;
+				out_errno = errno;
+				break;
+			}
+			if (m == 0) {
+				close(ofd[0]);
+				ofd[0] = -1;
+			}
 		}
 		if (!p[0].revents)
 			continue;
@@ -232,8 +500,11 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		ssize_t n = read(pfd[0], buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
+		if (n <= 0) {
+			close(pfd[0]);
+			pfd[0] = -1;
+			continue;
+		}
 		if (!result || got + (size_t)n > cap) {
 			overflow = true;
 			break;
@@ -241,19 +512,21 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		memcpy(result + got, buf, (size_t)n);
 		got += (size_t)n;
 	}
-	close(pfd[0]);
-	if (cfd[0] >= 0)
-		close(cfd[0]);
-	if (paused) /* the child ended while its menu waited */
-		deadline = time(NULL) + (time_t)cli_sandbox.timeout;
-	if (timed_out || overflow)
+	int *ends[] = { &pfd[0], &cfd[0], &ofd[0], &efd[0] };
+	for (size_t i = 0; i < 4; i++)
+		if (*ends[i] >= 0)
+			close(*ends[i]);
+	if (err.len)
+		err_flush(&err, err.len);
+	if (timed_out || overflow || out_failed)
 		kill(pid, SIGKILL);
 
-	/* The child closed the pipe; it may still be running (a compromised
-	 * one can close it early): the rest of the watchdog time applies. */
+	/* The pipes are closed; the child may still be running (a
+	 * compromised one can close them early): the rest of the watchdog
+	 * time applies. */
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	sigaction(SIGALRM, &sa, &old);
-	time_t left = deadline - time(NULL);
+	time_t left = (paused ? hard : deadline < hard ? deadline : hard) - time(NULL);
 	alarm(left > 0 ? (unsigned)left : 1);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0) {
@@ -264,9 +537,25 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 	}
 	alarm(0);
 	sigaction(SIGALRM, &old, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (cli_sandbox.interactive)
 		stop_forwarding(saved_signals);
 
+	if (out_failed) {
+		if (out_errno == EPIPE) { /* as cat does when its reader goes */
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+		}
+		fprintf(stderr, "guestboot: %s: cannot write to standard output: %s\n", what,
+			strerror(out_errno));
+		return 6;
+	}
+	if (timed_out && hit_hard) {
+		fprintf(stderr, "guestboot: %s: stopped after %u seconds (the watchdog's limit of "
+				"%u seconds plus %u for a menu)\n", what,
+			(unsigned)(hard - start), cli_sandbox.timeout, cli_menu_limit());
+		return 7;
+	}
 	if (timed_out) {
 		fprintf(stderr, "guestboot: %s: stopped after %u seconds (the watchdog's limit)\n",
 			what, cli_sandbox.timeout);
@@ -343,10 +632,18 @@ static int probe_child(void *arg)
 	} else if (!strcmp(p->what, "kexec")) {
 		/* only the unconfined parent may load a kernel */
 		printf("kexec_file_load: %ld\n", syscall(SYS_kexec_file_load, -1, -1, 1, "", 0));
+	} else if (!strcmp(p->what, "pause")) {
+		/* a compromised child that stops the watchdog and sleeps, or
+		 * keeps restarting it */
+		for (;;) {
+			cli_watchdog_pause(true);
+			poll(NULL, 0, 300);
+			cli_watchdog_pause(false);
+		}
 	} else if (!strcmp(p->what, "write")) {
 		printf("write: ok\n");
 	} else {
-		fprintf(stderr, "guestboot: sandbox-test: open, socket, exec, fork, kexec or write\n");
+		fprintf(stderr, "guestboot: sandbox-test: open, socket, exec, fork, kexec, pause or write\n");
 		return 2;
 	}
 	fflush(stdout);
@@ -356,7 +653,7 @@ static int probe_child(void *arg)
 int cmd_sandbox_test(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "Usage: guestboot sandbox-test open|socket|exec|fork|kexec|write|filtered\n");
+		fprintf(stderr, "Usage: guestboot sandbox-test open|socket|exec|fork|kexec|pause|write|filtered\n");
 		return 2;
 	}
 	/* Sanitizer builds run without the syscall filter (SECURITY.md). */
@@ -365,6 +662,7 @@ int cmd_sandbox_test(int argc, char **argv)
 	struct probe p = { argv[1] };
 	bool was = cli_sandbox.enabled;
 	cli_sandbox.enabled = true; /* the probe always runs in a child */
+	cli_sandbox.interactive = !strcmp(argv[1], "pause");
 	int r = cli_supervise("sandbox-test", probe_child, &p, NULL, 0, NULL);
 	cli_sandbox.enabled = was;
 	return r;

@@ -8,23 +8,24 @@
 
 void cli_put_safe(FILE *f, const char *s)
 {
+	cli_put_text(f, s, GB_SAFE_BACKSLASH);
+}
+
+void cli_put_text(FILE *f, const char *s, unsigned flags)
+{
 	if (!s)
 		return;
-	const unsigned char *end = (const unsigned char *)s + strlen(s);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		uint32_t cp;
-		size_t n;
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
-			fputc(*p++, f);
-		} else if (*p >= 0x80 && (n = gb_utf8_decode(p, (size_t)(end - p), &cp)) && cp >= 0xa0) {
-			fwrite(p, 1, n, f);
-			p += n;
-		} else if (*p >= 0x80 && (n = gb_utf8_decode(p, (size_t)(end - p), &cp))) {
-			/* C1 controls, even well encoded: some terminals obey them */
-			fprintf(f, "\\u%04x", (unsigned)cp);
-			p += n;
-		} else {
-			fprintf(f, "\\x%02x", *p++);
-		}
+	/* In pieces small enough that their escaped form always fits. */
+	size_t len = strlen(s);
+	while (len) {
+		char out[1024];
+		size_t n = len < 160 ? len : 160; /* 160 bytes escape to < 1024 */
+		/* never cut a UTF-8 sequence: back up to its first byte */
+		while (n < len && n > 1 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		gb_text_safe(out, sizeof(out), s, n, flags);
+		fputs(out, f);
+		s += n;
+		len -= n;
 	}
 }

@@ -22,7 +22,7 @@ _guestboot_options()
 	cat) echo "$_guestboot_image_opts" ;;
 	pygrub) echo "--quiet --interactive --list-entries --not-really --output= --kernel= --ramdisk=
 		--args= --entry= --output-directory= --output-format= --runas= --offset= --isconfig
-		--debug --max-kernel-size= --max-ramdisk-size= --help" ;;
+		--debug --max-kernel-size= --max-ramdisk-size= --image-format= --help" ;;
 	esac
 }
 

@@ -118,6 +118,12 @@ const char *gb_image_name(const struct gb_image *img);
 const char *gb_image_format(const struct gb_image *img);
 /* Partition table of the image: "dos", "gpt" or "" when none. */
 const char *gb_image_table(const struct gb_image *img);
+/* True when the format came from the file's magic (no format was named). */
+bool gb_image_format_probed(const struct gb_image *img);
+/* A disk read as raw, with no partition table, that starts with another
+ * image format's magic (a guest can write one at the start of its own
+ * raw disk): that format's name ("qcow2", "vmdk", ...), else NULL. */
+const char *gb_image_foreign_magic(const struct gb_image *img);
 size_t gb_image_volume_count(const struct gb_image *img);
 struct gb_volume *gb_image_volume(struct gb_image *img, size_t i);
 const struct gb_volume_info *gb_volume_info(const struct gb_volume *vol);
@@ -318,6 +324,18 @@ int gb_pygrub_format(struct gb_ctx *ctx, int format, const char *kernel,
  * n bytes at s: its length (1 for ASCII), 0 when it is not valid UTF-8
  * (overlong forms, surrogates and values past U+10FFFF included). */
 size_t gb_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* The one rule for guest text that may reach a terminal: printable ASCII
+ * and UTF-8 from U+00A0 up pass; C0 controls, DEL, C1 controls (raw 0x80-
+ * 0x9F bytes or encoded U+0080-U+009F) and bytes that are not valid UTF-8
+ * are escaped as \xNN (C1 as \u00NN), or each replaced by '?' with
+ * GB_SAFE_QMARK. GB_SAFE_NEWLINES lets '\n' and '\t' pass (a relayed
+ * stream of messages); GB_SAFE_BACKSLASH escapes '\\' too, so that the
+ * escaped form reads back unambiguously. At most n bytes of src are read
+ * (fewer at a NUL); dst is always terminated, cut before an escape that
+ * does not fit. Returns the length written. */
+enum { GB_SAFE_QMARK = 1, GB_SAFE_NEWLINES = 2, GB_SAFE_BACKSLASH = 4 };
+size_t gb_text_safe(char *dst, size_t cap, const void *src, size_t n, unsigned flags);
 
 /* ---- output: what `extract` prints ---------------------------------------- */
 

@@ -14,6 +14,8 @@ struct gb_image {
 	char *name;
 	const struct gb_volume_driver *table; /* NULL: no partition table */
 	bool hybrid; /* a table, and an ISO9660 across the whole disk too */
+	bool format_probed; /* no format named: from the magic */
+	const char *foreign; /* raw, and the disk starts with this format's magic */
 	struct gb_volume disk; /* the whole disk, number 0 */
 	struct gb_volume *vols[GB_MAX_VOLUMES];
 	size_t nvols;
@@ -461,6 +463,39 @@ static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 	return 0;
 }
 
+/* Image formats' magics at the start of a disk (qemu's probes), so that
+ * doctor and inspect can say when a raw disk holds one: a guest that
+ * writes a qcow2 header into its raw disk must not have it read as qcow2
+ * where the format is probed. */
+static const char *foreign_magic(struct gb_image *img)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		const char *magic;
+		size_t len;
+	} magics[] = {
+		{ "qcow2", 0, "QFI\xfb", 4 },
+		{ "qed", 0, "QED\0", 4 },
+		{ "vmdk", 0, "KDMV", 4 },
+		{ "vmdk", 0, "# Disk DescriptorFile", 21 },
+		{ "vhdx", 0, "vhdxfile", 8 },
+		{ "vpc", 0, "conectix", 8 },
+		{ "vdi", 64, "\x7f\x10\xda\xbe", 4 },
+		{ "parallels", 0, "WithoutFreeSpace", 16 },
+		{ "parallels", 0, "WithouFreSpacExt", 16 },
+	};
+	unsigned char head[128];
+	struct gb_ctx quiet = { 0 };
+	if (img->table || strcmp(gb_image_format(img), "raw") ||
+	    gb_source_read(&quiet, img->src, 0, head, sizeof(head)))
+		return NULL;
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (!memcmp(head + magics[i].off, magics[i].magic, magics[i].len))
+			return magics[i].name;
+	return NULL;
+}
+
 static int image_open(struct gb_ctx *ctx, struct gb_source *src,
 		      const struct gb_image_options *opt, struct gb_image **out)
 {
@@ -493,6 +528,8 @@ static int image_open(struct gb_ctx *ctx, struct gb_source *src,
 		gb_image_close(img);
 		return r;
 	}
+	img->format_probed = !opt || !opt->format;
+	img->foreign = foreign_magic(img);
 	*out = img;
 	return 0;
 }
@@ -545,6 +582,16 @@ const char *gb_image_name(const struct gb_image *img)
 const char *gb_image_format(const struct gb_image *img)
 {
 	return img->src->format ? img->src->format : "raw";
+}
+
+bool gb_image_format_probed(const struct gb_image *img)
+{
+	return img->format_probed;
+}
+
+const char *gb_image_foreign_magic(const struct gb_image *img)
+{
+	return img->foreign;
 }
 
 const char *gb_image_table(const struct gb_image *img)

@@ -35,19 +35,19 @@ int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
 	if (code == GB_E_NOT_MINE || code == GB_OK || !ctx || ctx->code)
 		return code;
 	ctx->code = code;
+	char raw[sizeof(ctx->msg)];
 	size_t n = 0;
 	if (ctx->scope_len) {
-		int w = snprintf(ctx->msg, sizeof(ctx->msg), "%s: ", ctx->scope);
-		n = w < 0 ? 0 : (size_t)w < sizeof(ctx->msg) ? (size_t)w : sizeof(ctx->msg) - 1;
+		int w = snprintf(raw, sizeof(raw), "%s: ", ctx->scope);
+		n = w < 0 ? 0 : (size_t)w < sizeof(raw) ? (size_t)w : sizeof(raw) - 1;
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ctx->msg + n, sizeof(ctx->msg) - n, fmt, ap);
+	vsnprintf(raw + n, sizeof(raw) - n, fmt, ap);
 	va_end(ap);
-	/* Messages are one line whatever the data they quote. */
-	for (char *p = ctx->msg; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	/* Messages are one line, and safe on a terminal, whatever the guest
+	 * data they quote. */
+	gb_text_safe(ctx->msg, sizeof(ctx->msg), raw, sizeof(raw), 0);
 	return code;
 }
 

@@ -22,13 +22,46 @@ void gb_uuid_str(const uint8_t u[16], char out[37])
 
 void gb_copy_label(char *dst, size_t cap, const void *src, size_t n)
 {
+	gb_text_safe(dst, cap, src, n, GB_SAFE_QMARK);
+}
+
+size_t gb_text_safe(char *dst, size_t cap, const void *src, size_t n, unsigned flags)
+{
 	const unsigned char *s = src;
-	size_t i = 0;
+	size_t o = 0;
 	if (!cap)
-		return;
-	for (; i < n && i + 1 < cap && s[i]; i++)
-		dst[i] = (s[i] < 0x20 || s[i] == 0x7f) ? '?' : (char)s[i];
-	dst[i] = '\0';
+		return 0;
+	for (size_t i = 0; i < n && s[i];) {
+		char esc[8];
+		const void *out = s + i;
+		size_t len = 1, used = 1;
+		uint32_t cp = 0;
+		size_t u = s[i] >= 0x80 ? gb_utf8_decode(s + i, n - i, &cp) : 0;
+		if (u && cp >= 0xa0) {
+			len = used = u; /* printable beyond ASCII */
+		} else if ((s[i] >= 0x20 && s[i] < 0x7f &&
+			    (s[i] != '\\' || !(flags & GB_SAFE_BACKSLASH))) ||
+			   ((flags & GB_SAFE_NEWLINES) && (s[i] == '\n' || s[i] == '\t'))) {
+			/* as is */
+		} else if (flags & GB_SAFE_QMARK) {
+			out = "?";
+			used = u ? u : 1;
+		} else if (u) { /* a C1 control, well encoded */
+			len = (size_t)snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+			out = esc;
+			used = u;
+		} else {
+			len = (size_t)snprintf(esc, sizeof(esc), "\\x%02x", s[i]);
+			out = esc;
+		}
+		if (len >= cap - o)
+			break;
+		memcpy(dst + o, out, len);
+		o += len;
+		i += used;
+	}
+	dst[o] = '\0';
+	return o;
 }
 
 /* CRC-32 (IEEE 802.3), as GPT uses it: zlib's implementation. */

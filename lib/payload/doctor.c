@@ -677,6 +677,14 @@ int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doct
 	x.r = calloc(1, sizeof(*x.r));
 	if (!x.r)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	const char *magic = gb_image_foreign_magic(img);
+	if (magic)
+		add(x.r, false, "image-format-magic",
+		    "Name the format raw wherever this disk is attached (xl: format=raw in the disk "
+		    "spec; libvirt: <driver type='raw'/>; qemu: -drive format=raw): a guest can "
+		    "write a header into its own raw disk",
+		    "the disk has no partition table and starts with a %s header, but is read as "
+		    "raw: a tool that probes the format would read it as %s", magic, magic);
 	if (!load_menu(&x)) {
 		note(x.r, "config: %s %s:%s", gb_menu_kind(x.menu), vol_id(gb_menu_volume(x.menu)),
 		     gb_menu_path(x.menu));

@@ -88,7 +88,7 @@ if wanted qcow2/backing/json; then
 fi
 if wanted qcow2/backing/text; then
 	got=$("$GUESTBOOT" inspect --backing base.qcow2 --backing-format qcow2 overlay.qcow2 | head -1)
-	[ "$got" = "overlay.qcow2: qcow2 image (backing file base.qcow2, qcow2), MBR partition table" ] &&
+	[ "$got" = "overlay.qcow2: qcow2 image (probed; backing file base.qcow2, qcow2), MBR partition table" ] &&
 		pass qcow2/backing/text || fail qcow2/backing/text "got $got"
 fi
 expect_error "qcow2/backing/not-given" 4 "overlay.qcow2: qcow2: image has a backing file 'base.qcow2': give it with --backing" \
