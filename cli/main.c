@@ -239,8 +239,16 @@ static int global_options(int *argc, char ***argv)
 	return 0;
 }
 
+static void print_warning(const char *msg)
+{
+	fprintf(stderr, "guestboot: warning: ");
+	cli_put_safe(stderr, msg);
+	fputc('\n', stderr);
+}
+
 int main(int argc, char **argv)
 {
+	gb_set_warning_handler(print_warning);
 	/* Installed as "pygrub" (a symlink), guestboot is pygrub. */
 	const char *base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];

@@ -48,6 +48,10 @@ void gb_ctx_free(struct gb_ctx *ctx);
 const char *gb_ctx_message(const struct gb_ctx *ctx);
 int gb_ctx_code(const struct gb_ctx *ctx);
 void gb_ctx_clear(struct gb_ctx *ctx);
+/* Where the library's warnings go (one line each, no newline): things it
+ * did that the caller should know of but that are no error, such as data
+ * read without its checksum verified. NULL (the default): dropped. */
+void gb_set_warning_handler(void (*fn)(const char *msg));
 
 /* ---- images and volumes --------------------------------------------- */
 struct gb_image;

@@ -78,8 +78,14 @@
 #define ZAP_MAX_BYTES (32u << 20)   /* a lookup walks every leaf: bound the walk */
 #define ZAP_NAME_MAX 256
 
+#define CKSUM_OFF 2
 #define CKSUM_FLETCHER2 6
 #define CKSUM_FLETCHER4 7
+#define CKSUM_SHA256 8
+#define CKSUM_NOPARITY 10
+
+#define MAX_TOPS 64               /* top-level vdevs of a pool */
+#define MAX_CHILDREN 64           /* members of a mirror or raidz */
 
 #define S_IFMT_ 0170000u
 #define S_IFREG_ 0100000u
@@ -250,12 +256,27 @@ struct cache_slot {
 	bool used;
 };
 
+/* A top-level vdev: one disk, a mirror or a raidz, its members found
+ * among the image's volumes by the guids of their labels (NULL: missing). */
+enum { VD_DISK = 1, VD_MIRROR, VD_RAIDZ };
+struct vdev {
+	int kind;             /* 0: not among the labels found */
+	char type[24];        /* as the label says, for messages */
+	bool log;             /* a separate intent log: never read */
+	unsigned nparity, ashift;
+	uint64_t guid;
+	uint32_t n;
+	uint64_t child_guid[MAX_CHILDREN];
+	struct gb_volume *leaf[MAX_CHILDREN];
+};
+
 struct zfs_fs {
 	struct gb_fs base;
 	char pool[256];
 	char bootpath[512];   /* this disk's phys_path, for $ZFS-BOOTFS */
-	uint64_t pool_guid, version, top_id;
-	uint64_t data_end;    /* the vdev's data area ends where labels 2 and 3 begin */
+	uint64_t pool_guid, version;
+	struct vdev top[MAX_TOPS];
+	bool warned;          /* about checksums not verified: once */
 	struct dnode mos;     /* the MOS's meta-dnode */
 	uint64_t root_dir;    /* DSL dir of the root dataset */
 	struct cache_slot cache[CACHE_SLOTS];
@@ -369,6 +390,60 @@ static void fletcher(int kind, bool be, const uint8_t *p, size_t len, uint64_t c
 	ck[3] = d;
 }
 
+/* SHA-256 (FIPS 180-4) of p, as ZFS stores it: four 64-bit words, each
+ * two of the state words. */
+static void sha256(const uint8_t *p, size_t len, uint64_t ck[4])
+{
+	static const uint32_t k[64] = {
+		0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+		0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+		0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+		0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+		0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+		0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+		0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+		0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+	};
+	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+			  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+#define ROR(x, n) ((x) >> (n) | (x) << (32 - (n)))
+	uint8_t tail[128];
+	size_t full = len & ~(size_t)63, rest = len - full;
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p + full, rest);
+	tail[rest] = 0x80;
+	size_t tlen = rest < 56 ? 64 : 128;
+	uint64_t bits = (uint64_t)len * 8;
+	for (int i = 0; i < 8; i++)
+		tail[tlen - 1 - i] = (uint8_t)(bits >> (8 * i));
+	for (size_t off = 0; off < full + tlen; off += 64) {
+		const uint8_t *blk = off < full ? p + off : tail + (off - full);
+		uint32_t w[64], a[8];
+		for (int i = 0; i < 16; i++)
+			w[i] = gb_be32(blk + 4 * i);
+		for (int i = 16; i < 64; i++) {
+			uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+			uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		}
+		memcpy(a, h, sizeof(a));
+		for (int i = 0; i < 64; i++) {
+			uint32_t t1 = a[7] + (ROR(a[4], 6) ^ ROR(a[4], 11) ^ ROR(a[4], 25)) +
+				      ((a[4] & a[5]) ^ (~a[4] & a[6])) + k[i] + w[i];
+			uint32_t t2 = (ROR(a[0], 2) ^ ROR(a[0], 13) ^ ROR(a[0], 22)) +
+				      ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
+			memmove(a + 1, a, 7 * sizeof(a[0]));
+			a[4] += t1;
+			a[0] = t1 + t2;
+		}
+		for (int i = 0; i < 8; i++)
+			h[i] += a[i];
+	}
+#undef ROR
+	for (int i = 0; i < 4; i++)
+		ck[i] = (uint64_t)h[2 * i] << 32 | h[2 * i + 1];
+}
+
 /* ---- block pointers --------------------------------------------------- */
 
 struct bp {
@@ -472,7 +547,168 @@ static int read_embedded(struct gb_ctx *ctx, const uint8_t *raw, const struct bp
 	return 0;
 }
 
-/* Read the block bp (decoded from raw) from the vdev into out (lsize
+/* Does the block's checksum match phys (psize bytes)? Types we cannot
+ * verify pass, said once per mount (the caller's command). */
+static bool cksum_ok(struct gb_ctx *ctx, struct zfs_fs *fs, const struct bp *bp, const uint8_t *phys)
+{
+	uint64_t ck[4];
+	switch (bp->cktype) {
+	case CKSUM_FLETCHER2:
+	case CKSUM_FLETCHER4:
+		fletcher((int)bp->cktype, bp->be, phys, bp->psize, ck);
+		break;
+	case CKSUM_SHA256:
+		sha256(phys, bp->psize, ck);
+		break;
+	case CKSUM_OFF:
+	case CKSUM_NOPARITY:
+		return true; /* written without a checksum */
+	default:
+		if (!fs->warned)
+			gb_warn(ctx, "blocks with checksum type %u are read without verifying it",
+				bp->cktype);
+		fs->warned = true;
+		return true;
+	}
+	return !memcmp(ck, bp->cksum, sizeof(ck)) || !CHECKSUMS_ENFORCED;
+}
+
+/* Read len bytes at off of a member's data area (after labels 0 and 1,
+ * before 2 and 3). */
+static int leaf_read(struct gb_volume *vol, uint64_t off, uint8_t *buf, size_t len)
+{
+	uint64_t pos;
+	struct gb_ctx quiet = { 0 };
+	if (!vol || !gb_add_ok(off, DATA_START, &pos) ||
+	    !gb_range_ok(pos, len, label_offset(vol->size, 2)))
+		return GB_E_CORRUPT;
+	return gb_vol_read(&quiet, vol, pos, buf, len);
+}
+
+static void xor_into(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		dst[i] ^= src[i];
+}
+
+/* A block on a raidz vdev, as vdev_raidz_map_alloc lays it out: sectors
+ * go round the members from the one the offset names; each row holds
+ * nparity parity sectors (P first) then data; the data is the data
+ * columns one after the other. A missing or unreadable member, or a
+ * block that fails its checksum, is rebuilt from P. */
+static const char *raidz_read(struct gb_ctx *ctx, struct zfs_fs *fs, const struct vdev *t,
+			      uint64_t off, const struct bp *bp, uint8_t *phys)
+{
+	struct col { uint32_t dev; uint64_t off, size, at; bool bad; } col[MAX_CHILDREN];
+	uint64_t sec = 1ull << t->ashift, dcols = t->n, np = t->nparity;
+	uint64_t b = off >> t->ashift, s = (bp->psize + sec - 1) >> t->ashift;
+	uint64_t f = b % dcols, o = (b / dcols) << t->ashift;
+	uint64_t q = s / (dcols - np), rem = s - q * (dcols - np);
+	uint64_t bc = rem ? rem + np : 0, acols = q ? dcols : bc;
+	uint64_t at = 0;
+	if (acols <= np || acols > MAX_CHILDREN)
+		return "empty raidz block";
+	for (uint64_t c = 0; c < acols; c++) {
+		uint64_t d = f + c, coff = o;
+		if (d >= dcols) {
+			d -= dcols;
+			coff += sec;
+		}
+		col[c] = (struct col){ (uint32_t)d, coff, (c < bc ? q + 1 : q) << t->ashift, 0, false };
+		if (c >= np) {
+			col[c].at = at;
+			at += col[c].size;
+		}
+	}
+	/* raidz1 swaps P with the first data column every other MiB */
+	if (np == 1 && (off & (1ull << 20)) && acols > 1) {
+		struct col x = col[0];
+		col[0].dev = col[1].dev;
+		col[0].off = col[1].off;
+		col[1].dev = x.dev;
+		col[1].off = x.off;
+	}
+	uint8_t *data = malloc(at + col[0].size * 2);
+	if (!data)
+		return "out of memory";
+	uint8_t *par = data + at, *tmp = par + col[0].size;
+	const char *why = NULL;
+	int nbad = 0, bad = -1;
+	for (uint64_t c = np; c < acols; c++)
+		if (leaf_read(t->leaf[col[c].dev], col[c].off, data + col[c].at, col[c].size)) {
+			col[c].bad = true;
+			nbad++;
+			bad = (int)c;
+		}
+	if (nbad == 0 && cksum_ok(ctx, fs, bp, data))
+		goto done;
+	/* rebuild from P: one bad column, or each in turn when the checksum failed */
+	why = nbad > 1 ? "more members missing than parity rebuilds (P only)" : "checksum mismatch";
+	if (nbad > 1 || leaf_read(t->leaf[col[0].dev], col[0].off, par, col[0].size)) {
+		if (nbad <= 1)
+			why = "member missing and its parity unreadable";
+		goto done;
+	}
+	for (uint64_t c = np; c < acols; c++) {
+		if (nbad && (int)c != bad)
+			continue;
+		memcpy(tmp, par, col[0].size);
+		for (uint64_t k = np; k < acols; k++)
+			if (k != c)
+				xor_into(tmp, data + col[k].at, col[k].size);
+		uint8_t *keep = nbad ? NULL : malloc(col[c].size);
+		if (keep)
+			memcpy(keep, data + col[c].at, col[c].size);
+		memcpy(data + col[c].at, tmp, col[c].size);
+		if (cksum_ok(ctx, fs, bp, data)) {
+			free(keep);
+			why = NULL;
+			goto done;
+		}
+		if (keep)
+			memcpy(data + col[c].at, keep, col[c].size);
+		free(keep);
+		if (!nbad && !keep)
+			break; /* out of memory: the data is no longer what was read */
+	}
+done:
+	if (!why)
+		memcpy(phys, data, bp->psize);
+	free(data);
+	return why;
+}
+
+/* Copy dva of bp into phys (psize bytes), its checksum verified: NULL, or
+ * why it cannot be had. */
+static const char *read_dva(struct gb_ctx *ctx, struct zfs_fs *fs, const struct bp *bp, int dva,
+			    uint8_t *phys)
+{
+	uint64_t w0 = bp->dva[dva][0], w1 = bp->dva[dva][1] & ~(1ull << 63);
+	uint64_t id = w0 >> 32, off;
+	if (id >= MAX_TOPS || !fs->top[id].kind)
+		return "copy on a vdev that is not here";
+	const struct vdev *t = &fs->top[id];
+	if (w1 > (UINT64_MAX >> 9) - DATA_START)
+		return "block outside the vdev";
+	off = w1 << 9;
+	if (t->kind == VD_RAIDZ)
+		return raidz_read(ctx, fs, t, off, bp, phys);
+	const char *why = "copy on a missing member";
+	for (uint32_t i = 0; i < t->n; i++) {
+		if (!t->leaf[i])
+			continue;
+		if (leaf_read(t->leaf[i], off, phys, bp->psize)) {
+			why = "read error or block outside the vdev";
+			continue;
+		}
+		if (cksum_ok(ctx, fs, bp, phys))
+			return NULL;
+		why = "checksum mismatch";
+	}
+	return why;
+}
+
+/* Read the block bp (decoded from raw) from the vdevs into out (lsize
  * bytes): the first copy (DVA) that reads, checksums and decompresses. */
 static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, const struct bp *bp,
 		    uint8_t *out)
@@ -493,36 +729,15 @@ static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, c
 	int r = GB_E_CORRUPT;
 	const char *why = "no valid copy";
 	for (int i = 0; i < 3; i++) {
-		uint64_t w0 = bp->dva[i][0], w1 = bp->dva[i][1] & ~(1ull << 63), pos;
-		if (w0 == 0 && bp->dva[i][1] == 0)
+		if (bp->dva[i][0] == 0 && bp->dva[i][1] == 0)
 			continue;
 		if (bp->dva[i][1] >> 63) {
 			if (!direct)
 				free(phys);
 			return gb_error(ctx, GB_E_UNSUPPORTED, "gang blocks are not supported");
 		}
-		if (w0 >> 32 != fs->top_id) {
-			why = "copy on another vdev";
+		if ((why = read_dva(ctx, fs, bp, i, phys)))
 			continue;
-		}
-		if (w1 > UINT64_MAX >> 9 || !gb_add_ok(w1 << 9, DATA_START, &pos) ||
-		    !gb_range_ok(pos, bp->psize, fs->data_end)) {
-			why = "block outside the vdev";
-			continue;
-		}
-		struct gb_ctx quiet = { 0 };
-		if (gb_vol_read(&quiet, fs->base.vol, pos, phys, bp->psize)) {
-			why = "read error";
-			continue;
-		}
-		if (bp->cktype == CKSUM_FLETCHER2 || bp->cktype == CKSUM_FLETCHER4) {
-			uint64_t ck[4];
-			fletcher((int)bp->cktype, bp->be, phys, bp->psize, ck);
-			if (memcmp(ck, bp->cksum, sizeof(ck)) && CHECKSUMS_ENFORCED) {
-				why = "checksum mismatch";
-				continue;
-			}
-		}
 		r = direct ? 0 : gb_zfs_decompress((int)bp->comp, phys, bp->psize, out, bp->lsize);
 		if (r == GB_E_UNSUPPORTED) {
 			free(phys);
@@ -1087,32 +1302,91 @@ static int check_features(struct gb_ctx *ctx, struct nvl list)
 	return 0;
 }
 
-/* The vdev tree: one disk, or a mirror (each child holds every block).
- * The bootpath for $ZFS-BOOTFS is the phys_path of this disk (the child
- * whose guid is the label's), as libfsimage takes it. */
-static int parse_vdevs(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl list)
+/* Label `list` of member vol: its top-level vdev joins fs->top (the first
+ * label that names a top-level vdev describes it), and vol takes the slot
+ * whose guid is the label's. The mounted member (first) also gives the
+ * bootpath for $ZFS-BOOTFS, its phys_path, as libfsimage takes it. */
+static int add_member(struct gb_ctx *ctx, struct zfs_fs *fs, struct gb_volume *vol,
+		      struct nvl list, bool first)
 {
-	struct nvl tree;
-	char type[32];
+	struct nvl tree, child;
+	char type[24];
+	uint64_t id, guid = 0, tguid = 0, v;
 	if (!nv_list(list, "vdev_tree", &tree) || !nv_str(tree, "type", type, sizeof(type)) ||
-	    !nv_u64(tree, "id", &fs->top_id))
-		return gb_error(ctx, GB_E_CORRUPT, "label without a vdev tree");
-	if (!strcmp(type, "disk") || !strcmp(type, "file")) {
-		nv_str(tree, "phys_path", fs->bootpath, sizeof(fs->bootpath));
-		return 0;
-	}
-	if (strcmp(type, "mirror"))
-		return gb_error(ctx, GB_E_UNSUPPORTED, "%s vdevs are not supported", type);
-	uint64_t guid = 0, cguid;
-	nv_u64(list, "guid", &guid);
-	struct nvl child;
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < 64 && nv_list_at(tree, "children", i, &child, &n) && i < n; i++)
-		if (nv_u64(child, "guid", &cguid) && cguid == guid) {
-			nv_str(child, "phys_path", fs->bootpath, sizeof(fs->bootpath));
-			break;
+	    !nv_u64(tree, "id", &id) || !nv_u64(list, "guid", &guid))
+		return first ? gb_error(ctx, GB_E_CORRUPT, "label without a vdev tree") : 0;
+	if (id >= MAX_TOPS)
+		return first ? gb_error(ctx, GB_E_LIMIT, "top-level vdev %llu", (unsigned long long)id) : 0;
+	nv_u64(tree, "guid", &tguid);
+	struct vdev *t = &fs->top[id];
+	if (t->kind && t->guid != tguid)
+		return 0; /* a stale label of a vdev since replaced */
+	if (!t->kind) {
+		snprintf(t->type, sizeof(t->type), "%s", type);
+		t->guid = tguid;
+		t->ashift = nv_u64(tree, "ashift", &v) && v >= 9 && v <= 16 ? (unsigned)v : 9;
+		t->log = nv_u64(tree, "is_log", &v) && v;
+		if (!strcmp(type, "disk") || !strcmp(type, "file")) {
+			t->kind = VD_DISK;
+			t->n = 1;
+			t->child_guid[0] = tguid;
+		} else if (!strcmp(type, "mirror") || !strcmp(type, "raidz")) {
+			t->kind = type[0] == 'm' ? VD_MIRROR : VD_RAIDZ;
+			t->nparity = nv_u64(tree, "nparity", &v) ? (unsigned)v : 1;
+			uint32_t n = 0;
+			for (uint32_t i = 0; i < MAX_CHILDREN && nv_list_at(tree, "children", i, &child, &n) &&
+			     i < n; i++) {
+				nv_u64(child, "guid", &t->child_guid[i]);
+				t->n = i + 1;
+			}
+			if (t->n != n || !n || (t->kind == VD_RAIDZ &&
+			    (t->nparity < 1 || t->nparity > 3 || t->n <= t->nparity))) {
+				t->kind = 0;
+				return first ? gb_error(ctx, GB_E_CORRUPT, "%s vdev of %u members, parity %u",
+							type, n, t->nparity) : 0;
+			}
+		} else {
+			t->kind = 0;
+			return first ? gb_error(ctx, GB_E_UNSUPPORTED, "%s vdevs are not supported", type) : 0;
 		}
+	}
+	for (uint32_t i = 0; i < t->n; i++)
+		if (t->child_guid[i] == guid && !t->leaf[i]) {
+			t->leaf[i] = vol;
+			uint32_t nc;
+			if (first && t->kind != VD_DISK && nv_list_at(tree, "children", i, &child, &nc))
+				nv_str(child, "phys_path", fs->bootpath, sizeof(fs->bootpath));
+		}
+	if (first && t->kind == VD_DISK)
+		nv_str(tree, "phys_path", fs->bootpath, sizeof(fs->bootpath));
 	return 0;
+}
+
+/* The pool's members: the mounted volume, then every volume of the image
+ * (all its disks) whose label names the same pool. */
+static int gather_members(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl first)
+{
+	int r = add_member(ctx, fs, fs->base.vol, first, true);
+	struct gb_image *img = fs->base.vol->img;
+	size_t n = img ? gb_image_volume_count(img) : 0;
+	struct label lb = { .nv = n > 1 ? malloc(LABEL_NVLIST_SIZE) : NULL };
+	if (n > 1 && !lb.nv)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	for (size_t i = 0; !r && i < n; i++) {
+		struct gb_volume *v = gb_image_volume(img, i);
+		const struct gb_volume_info *vi = gb_volume_info(v);
+		char guid[24];
+		snprintf(guid, sizeof(guid), "%llu", (unsigned long long)fs->pool_guid);
+		if (v == fs->base.vol || strcmp(vi->fstype, "zfs_member") || strcmp(vi->fs_uuid, guid))
+			continue;
+		struct gb_ctx quiet = { 0 };
+		uint64_t pg = 0;
+		if (find_label(&quiet, v, &lb) == 0 && nv_u64(lb.list, "pool_guid", &pg) &&
+		    pg == fs->pool_guid)
+			r = add_member(ctx, fs, v, lb.list, false);
+	}
+	free(lb.nv);
+	return r;
 }
 
 struct ub {
@@ -1239,9 +1513,8 @@ static int zfs_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **o
 			     (unsigned long long)fs->version);
 		goto fail;
 	}
-	if ((r = check_features(ctx, lb.list)) || (r = parse_vdevs(ctx, fs, lb.list)))
+	if ((r = check_features(ctx, lb.list)) || (r = gather_members(ctx, fs, lb.list)))
 		goto fail;
-	fs->data_end = label_offset(vol->size, 2);
 	if ((r = load_mos(ctx, fs)))
 		goto fail;
 	uint64_t root = 0;
