@@ -51,7 +51,8 @@
 
 #define SPA_VERSION_MAX 28
 #define SPA_VERSION_FEATURES 5000
-#define ZPL_VERSION_MAX 4         /* 5 is system attributes */
+#define ZPL_VERSION_MAX 5         /* 5: system attributes */
+#define ZPL_VERSION_SA 5
 
 /* DMU object types (dmu_object_type_t) */
 #define OT_OBJECT_DIRECTORY 1
@@ -280,12 +281,38 @@ struct zfs_fs {
 	struct dnode mos;     /* the MOS's meta-dnode */
 	uint64_t root_dir;    /* DSL dir of the root dataset */
 	struct cache_slot cache[CACHE_SLOTS];
+	struct sa_table *sa;  /* object sets' SA tables, newest first */
+	unsigned nsa;
 	unsigned cache_next;
 	size_t cache_bytes;
 };
 
+/* ---- system attributes (ZPL 5): the tables of one object set ---- */
+#define SA_MAGIC 0x2F505Au
+#define SA_MAX_ATTRS 256          /* attribute numbers we keep (ZPL uses ~30) */
+#define SA_MAX_LAYOUTS 1024       /* a layout number has 10 bits */
+#define SA_LAYOUT_MAX 64          /* attributes of one layout */
+#define SA_MAX_TABLES 64          /* object sets one mount keeps tables for */
+#define SPILL_MAX (128u << 10)
+#define DNODE_FLAG_SPILL 4
+
+struct sa_layout {
+	unsigned n;
+	uint16_t attr[SA_LAYOUT_MAX];
+};
+
+struct sa_table {
+	struct sa_table *next;
+	uint8_t key[64 + BP_SIZE];  /* the object set's meta-dnode: its first pointer */
+	bool reg[SA_MAX_ATTRS];     /* registered */
+	uint16_t len[SA_MAX_ATTRS]; /* registered length, 0: variable */
+	int mode, size, mtime, symlink; /* ZPL's attribute numbers, -1: none */
+	struct sa_layout *layout[SA_MAX_LAYOUTS];
+};
+
 struct zfs_node {
 	struct gb_node base;
+	const struct sa_table *sa; /* ZPL 5: the object set's tables, owned by the mount */
 	struct dnode os;      /* meta-dnode of the node's object set */
 	struct dnode dn;      /* the object (a file system node) */
 	bool zpl;             /* false: a dataset with no directory here */
@@ -454,6 +481,7 @@ struct bp {
 	unsigned comp, cktype;
 	uint32_t lsize, psize;
 	bool be;  /* byte order of the block it points to */
+	bool in_be; /* byte order of the block that holds the pointer */
 };
 
 static void bp_decode(const uint8_t *p, bool be, struct bp *bp)
@@ -470,6 +498,7 @@ static void bp_decode(const uint8_t *p, bool be, struct bp *bp)
 	bp->comp = (unsigned)(bp->prop >> 32) & 0x7f;
 	bp->cktype = (unsigned)(bp->prop >> 40) & 0xff;
 	bp->be = !(bp->prop >> 63);
+	bp->in_be = be;
 	if (bp->embedded) {
 		bp->lsize = (uint32_t)(bp->prop & 0x1ffffff) + 1;
 		bp->psize = (uint32_t)(bp->prop >> 25 & 0x7f) + 1;
@@ -538,7 +567,12 @@ static int read_embedded(struct gb_ctx *ctx, const uint8_t *raw, const struct bp
 	size_t n = 0;
 	for (int w = 0; w < 16; w++)
 		if (w != 6 && w != 10) {
-			memcpy(payload + n, raw + 8 * w, 8);
+			/* ZFS byte-swaps a foreign block's pointers word by word,
+			 * payload included, and reads the payload as native
+			 * (little-endian) words */
+			uint64_t v = rd64(bp->in_be, raw + 8 * w);
+			for (int k = 0; k < 8; k++)
+				payload[n + k] = (uint8_t)(v >> 8 * k);
 			n += 8;
 		}
 	int r = gb_zfs_decompress((int)bp->comp, payload, bp->psize, out, bp->lsize);
@@ -964,7 +998,14 @@ static int dnode_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *
 
 /* Called with each entry's name and first integer (0 when the value is
  * not an integer); a non-zero return stops the walk and is passed on. */
-typedef int (*zap_fn)(void *arg, const char *name, uint64_t value);
+#define ZVAL_MAX 256             /* value bytes handed to a walk's callback */
+struct zval {
+	unsigned intlen;  /* 1, 2, 4 or 8 */
+	unsigned total;   /* integers in the value */
+	unsigned n;       /* integers in p (those that fit in ZVAL_MAX bytes) */
+	uint8_t p[ZVAL_MAX]; /* big-endian, as fat ZAP leaves store them */
+};
+typedef int (*zap_fn)(void *arg, const char *name, uint64_t value, const struct zval *zv);
 
 /* Gather a chain of leaf array chunks into buf (n bytes). */
 static bool leaf_array(const uint8_t *chunks, uint32_t nchunks, uint32_t c, uint8_t *buf, size_t n)
@@ -1034,7 +1075,16 @@ static int walk_leaf(struct gb_ctx *ctx, const uint8_t *blk, uint32_t bs, bool b
 		}
 		if (strlen(name) + 1 != name_len)
 			continue; /* not a string key (a hashed uint64 key): not ours */
-		r = fn(arg, name, value);
+		/* the whole value, for arrays (SA layouts), as far as it fits */
+		struct zval zv = { .intlen = intlen, .total = val_n };
+		if (intlen == 1 || intlen == 2 || intlen == 4 || intlen == 8) {
+			zv.n = val_n < ZVAL_MAX / intlen ? val_n : ZVAL_MAX / intlen;
+			if (!leaf_array(cp, nchunks, val_chunk, zv.p, (size_t)zv.n * intlen)) {
+				r = gb_error(ctx, GB_E_CORRUPT, "ZAP entry with a bad value");
+				break;
+			}
+		}
+		r = fn(arg, name, value, &zv);
 	}
 	free(cp);
 	return r;
@@ -1119,7 +1169,7 @@ static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *d
 			memcpy(name, e + 14, MZAP_NAME_LEN);
 			name[MZAP_NAME_LEN] = '\0';
 			if (name[0])
-				r = fn(arg, name, rd64(be, e));
+				r = fn(arg, name, rd64(be, e), NULL);
 		}
 		goto out;
 	}
@@ -1175,8 +1225,9 @@ struct zfind {
 	bool found;
 };
 
-static int zfind_cb(void *arg, const char *name, uint64_t value)
+static int zfind_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
 {
+	(void)zv;
 	struct zfind *f = arg;
 	if (strlen(name) != f->len || memcmp(name, f->name, f->len))
 		return 0;
@@ -1484,6 +1535,13 @@ static void zfs_umount(struct gb_fs *base)
 		return;
 	for (unsigned i = 0; i < CACHE_SLOTS; i++)
 		free(fs->cache[i].buf);
+	while (fs->sa) {
+		struct sa_table *t = fs->sa;
+		fs->sa = t->next;
+		for (unsigned i = 0; i < SA_MAX_LAYOUTS; i++)
+			free(t->layout[i]);
+		free(t);
+	}
 	free(fs);
 }
 
@@ -1533,6 +1591,175 @@ fail:
 	return r;
 }
 
+/* ---- system attributes ------------------------------------------------- */
+
+struct sa_load {
+	struct gb_ctx *ctx;
+	struct sa_table *t;
+};
+
+/* REGISTRY: "ZPL_MODE" -> number (bits 0-15), byte swap (16-23), length
+ * (24-39). */
+static int sa_reg_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
+{
+	(void)zv;
+	struct sa_table *t = ((struct sa_load *)arg)->t;
+	unsigned a = (unsigned)(value & 0xffff);
+	if (a >= SA_MAX_ATTRS)
+		return 0; /* never in a layout we accept */
+	t->reg[a] = true;
+	t->len[a] = (uint16_t)(value >> 24 & 0xffff);
+	if (!strcmp(name, "ZPL_MODE"))
+		t->mode = (int)a;
+	else if (!strcmp(name, "ZPL_SIZE"))
+		t->size = (int)a;
+	else if (!strcmp(name, "ZPL_MTIME"))
+		t->mtime = (int)a;
+	else if (!strcmp(name, "ZPL_SYMLINK"))
+		t->symlink = (int)a;
+	return 0;
+}
+
+/* LAYOUTS: "2" -> the attribute numbers of layout 2, in order. */
+static int sa_layout_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
+{
+	(void)value;
+	struct sa_load *l = arg;
+	char *end;
+	unsigned long num = strtoul(name, &end, 10);
+	if (*end || end == name || num >= SA_MAX_LAYOUTS || !zv || zv->intlen != 2 ||
+	    zv->total > SA_LAYOUT_MAX || zv->n != zv->total || l->t->layout[num])
+		return gb_error(l->ctx, GB_E_CORRUPT, "system attribute layout '%.20s'", name);
+	struct sa_layout *lay = calloc(1, sizeof(*lay));
+	if (!lay)
+		return gb_error(l->ctx, GB_E_NOMEM, "out of memory");
+	lay->n = zv->n;
+	for (unsigned i = 0; i < zv->n; i++)
+		lay->attr[i] = gb_be16(zv->p + 2 * i);
+	l->t->layout[num] = lay;
+	return 0;
+}
+
+/* The SA tables of object set os, whose master node names them (sa_obj),
+ * kept by the mount for every node of the object set. */
+static int sa_tables(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os, uint64_t sa_obj,
+		     const struct sa_table **out)
+{
+	for (struct sa_table *t = fs->sa; t; t = t->next)
+		if (!memcmp(t->key, os->raw, sizeof(t->key))) {
+			*out = t;
+			return 0;
+		}
+	if (fs->nsa == SA_MAX_TABLES)
+		return gb_error(ctx, GB_E_LIMIT, "more than %d object sets", SA_MAX_TABLES);
+	struct sa_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	memcpy(t->key, os->raw, sizeof(t->key));
+	t->mode = t->size = t->mtime = t->symlink = -1;
+	t->next = fs->sa;
+	fs->sa = t;
+	fs->nsa++;
+	struct dnode master, reg, lay;
+	uint64_t reg_obj = 0, lay_obj = 0;
+	struct sa_load l = { ctx, t };
+	int r = dnode_get(ctx, fs, os, sa_obj, &master);
+	if (!r && (r = zap_lookup(ctx, fs, &master, "REGISTRY", 8, &reg_obj)) == GB_E_NOT_FOUND)
+		r = gb_error(ctx, GB_E_CORRUPT, "system attributes without a registry");
+	if (!r && (r = zap_lookup(ctx, fs, &master, "LAYOUTS", 7, &lay_obj)) == GB_E_NOT_FOUND)
+		r = gb_error(ctx, GB_E_CORRUPT, "system attributes without layouts");
+	if (!r && !(r = dnode_get(ctx, fs, os, reg_obj, &reg)))
+		r = zap_walk(ctx, fs, &reg, NULL, 0, sa_reg_cb, &l);
+	if (!r && !(r = dnode_get(ctx, fs, os, lay_obj, &lay)))
+		r = zap_walk(ctx, fs, &lay, NULL, 0, sa_layout_cb, &l);
+	if (!r && (t->mode < 0 || t->size < 0 || t->len[t->mode] != 8 || t->len[t->size] != 8 ||
+		   (t->mtime >= 0 && t->len[t->mtime] != 16)))
+		r = gb_error(ctx, GB_E_CORRUPT, "system attribute registry without ZPL's mode and size");
+	*out = t;
+	return r;
+}
+
+/* Attribute a in the SA header at h (len bytes, byte order be): *val and
+ * *vlen. GB_E_NOT_FOUND (unrecorded) when its layout has no such one. */
+static int sa_in(struct gb_ctx *ctx, const struct sa_table *t, const uint8_t *h, size_t len,
+		 bool be, int a, const uint8_t **val, size_t *vlen)
+{
+	if (len < 8 || rd32(be, h) != SA_MAGIC)
+		return gb_error(ctx, GB_E_CORRUPT, "system attributes without their magic");
+	uint16_t info = rd16(be, h + 4);
+	size_t hdrsize = (size_t)(info >> 10 & 0x3f) * 8, at = hdrsize, nvar = 0;
+	const struct sa_layout *lay = t->layout[info & 0x3ff];
+	if (hdrsize < 8 || hdrsize > len || !lay)
+		return gb_error(ctx, GB_E_CORRUPT, "system attributes of layout %u, header of %zu bytes",
+				info & 0x3ff, hdrsize);
+	for (unsigned i = 0; i < lay->n; i++) {
+		unsigned id = lay->attr[i];
+		if (id >= SA_MAX_ATTRS || !t->reg[id])
+			return gb_error(ctx, GB_E_CORRUPT, "system attribute %u is not registered", id);
+		size_t alen = t->len[id];
+		if (alen == 0) {
+			/* variable: its length in the header, after the fixed words */
+			if (6 + 2 * nvar + 2 > hdrsize)
+				return gb_error(ctx, GB_E_CORRUPT, "system attribute header too short");
+			alen = rd16(be, h + 6 + 2 * nvar++);
+		}
+		if (at > len || alen > len - at)
+			return gb_error(ctx, GB_E_CORRUPT, "system attribute %u past its buffer", id);
+		if ((int)id == a) {
+			*val = h + at;
+			*vlen = alen;
+			return 0;
+		}
+		at += (alen + 7) & ~(size_t)7; /* each starts on 8 bytes */
+	}
+	return GB_E_NOT_FOUND;
+}
+
+/* Attribute a of node n: in its bonus buffer, else its spill block (read
+ * into *spill, which the caller frees). */
+static int sa_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *n, int a,
+		  const uint8_t **val, size_t *vlen, bool *vbe, uint8_t **spill)
+{
+	*spill = NULL;
+	*vbe = n->dn.be;
+	if (a < 0)
+		return GB_E_NOT_FOUND;
+	bool has_spill = n->dn.raw[7] & DNODE_FLAG_SPILL;
+	size_t blen = n->dn.bonuslen, room = DNODE_SIZE - 64 - n->dn.nblkptr * BP_SIZE;
+	if (has_spill && blen > room - BP_SIZE)
+		return gb_error(ctx, GB_E_CORRUPT, "bonus buffer over the spill block pointer");
+	int r = sa_in(ctx, n->sa, dn_bonus(&n->dn), blen, n->dn.be, a, val, vlen);
+	if (r != GB_E_NOT_FOUND || !has_spill)
+		return r;
+	if (!(*spill = malloc(SPILL_MAX)))
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	uint32_t got;
+	bool be;
+	r = read_bp(ctx, fs, n->dn.raw + DNODE_SIZE - BP_SIZE, n->dn.be, *spill, SPILL_MAX, &got, &be,
+		    false);
+	if (!r)
+		r = sa_in(ctx, n->sa, *spill, got, be, a, val, vlen);
+	*vbe = be;
+	return r;
+}
+
+/* A fixed 8-byte attribute (or the first word of a longer one). */
+static int sa_u64(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *n, int a,
+		  uint64_t *v)
+{
+	const uint8_t *p;
+	size_t len;
+	uint8_t *spill;
+	bool be;
+	int r = sa_get(ctx, fs, n, a, &p, &len, &be, &spill);
+	if (!r && len < 8)
+		r = gb_error(ctx, GB_E_CORRUPT, "system attribute %d of %zu bytes", a, len);
+	if (!r)
+		*v = rd64(be, p);
+	free(spill);
+	return r;
+}
+
 /* ---- nodes ------------------------------------------------------------ */
 
 static enum gb_ftype mode_type(uint64_t mode)
@@ -1546,30 +1773,41 @@ static enum gb_ftype mode_type(uint64_t mode)
 }
 
 /* Object obj of os as a node: its znode gives type, mode, size, mtime. */
-static int load_node(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os, uint64_t obj,
-		     struct zfs_node **out)
+static int load_node(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os,
+		     const struct sa_table *sa, uint64_t obj, struct zfs_node **out)
 {
 	struct zfs_node *n = calloc(1, sizeof(*n));
 	if (!n)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	int r = dnode_get(ctx, fs, os, obj, &n->dn);
-	if (!r && n->dn.bonustype == OT_SA)
-		r = gb_error(ctx, GB_E_UNSUPPORTED, "system attributes (ZPL version 5) are not supported");
-	else if (!r && (n->dn.bonustype != OT_ZNODE || n->dn.bonuslen < ZNODE_SIZE))
+	uint64_t mode = 0, size = 0, mtime = 0;
+	n->sa = sa;
+	if (!r && n->dn.bonustype == OT_SA && sa) {
+		/* ZPL 5: mode, size and mtime are system attributes */
+		if (!(r = sa_u64(ctx, fs, n, sa->mode, &mode)) && !(r = sa_u64(ctx, fs, n, sa->size, &size)) &&
+		    (r = sa_u64(ctx, fs, n, sa->mtime, &mtime)) == GB_E_NOT_FOUND)
+			r = 0;
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "object %llu without its mode or size",
+				     (unsigned long long)obj);
+	} else if (!r && (n->dn.bonustype != OT_ZNODE || n->dn.bonuslen < ZNODE_SIZE)) {
 		r = gb_error(ctx, GB_E_CORRUPT, "object %llu has no znode", (unsigned long long)obj);
+	} else if (!r) {
+		const uint8_t *z = dn_bonus(&n->dn);
+		mode = rd64(n->dn.be, z + 72);
+		size = rd64(n->dn.be, z + 80);
+		mtime = rd64(n->dn.be, z + 16);
+	}
 	if (r) {
 		free(n);
 		return r;
 	}
 	n->os = *os;
 	n->zpl = true;
-	const uint8_t *z = dn_bonus(&n->dn);
-	bool be = n->dn.be;
-	uint64_t mode = rd64(be, z + 72);
 	n->base.st.type = mode_type(mode);
 	n->base.st.mode = (uint32_t)(mode & 07777);
-	n->base.st.size = rd64(be, z + 80);
-	n->base.st.mtime = (int64_t)rd64(be, z + 16);
+	n->base.st.size = size;
+	n->base.st.mtime = (int64_t)mtime;
 	n->base.st.ino = obj;
 	if (n->base.st.size > INT64_MAX) {
 		free(n);
@@ -1589,20 +1827,28 @@ static int dataset_root(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t ds, stru
 		r = dnode_get(ctx, fs, &os, 1, &master);
 	if (r)
 		return r;
-	uint64_t version = 0, root = 0;
+	uint64_t version = 0, root = 0, sa_obj = 0;
+	const struct sa_table *sa = NULL;
 	if ((r = zap_lookup(ctx, fs, &master, "VERSION", 7, &version)) == 0 &&
 	    version > ZPL_VERSION_MAX)
-		return gb_error(ctx, GB_E_UNSUPPORTED,
-				"ZPL version %llu (system attributes) is not supported",
+		return gb_error(ctx, GB_E_UNSUPPORTED, "ZPL version %llu is not supported",
 				(unsigned long long)version);
 	if (r && r != GB_E_NOT_FOUND)
 		return r;
+	if (version >= ZPL_VERSION_SA) {
+		r = zap_lookup(ctx, fs, &master, "SA_ATTRS", 8, &sa_obj);
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "ZPL version %llu without SA_ATTRS",
+				     (unsigned long long)version);
+		if (r || (r = sa_tables(ctx, fs, &os, sa_obj, &sa)))
+			return r;
+	}
 	if ((r = zap_lookup(ctx, fs, &master, "ROOT", 4, &root))) {
 		if (r == GB_E_NOT_FOUND)
 			r = gb_error(ctx, GB_E_CORRUPT, "master node without ROOT");
 		return r;
 	}
-	if ((r = load_node(ctx, fs, &os, root, out)))
+	if ((r = load_node(ctx, fs, &os, sa, root, out)))
 		return r;
 	if ((*out)->base.st.type != GB_FT_DIR) {
 		free(*out);
@@ -1702,7 +1948,7 @@ static int zfs_lookup(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dn
 	if (r)
 		return r;
 	struct zfs_node *n;
-	if ((r = load_node(ctx, fs, &dir->os, de & ((1ull << 48) - 1), &n)))
+	if ((r = load_node(ctx, fs, &dir->os, dir->sa, de & ((1ull << 48) - 1), &n)))
 		return r;
 	if (n->base.st.type == GB_FT_DIR)
 		n->dsl_dir = child_dir;
@@ -1716,8 +1962,9 @@ struct list {
 	bool datasets;
 };
 
-static int list_cb(void *arg, const char *name, uint64_t value)
+static int list_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
 {
+	(void)zv;
 	struct list *l = arg;
 	struct gb_dirent d = { .name = name };
 	if (l->datasets) {
@@ -1803,6 +2050,23 @@ static int zfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 			size_t cap, size_t *len)
 {
 	struct zfs_node *n = (struct zfs_node *)node;
+	if (n->dn.bonustype == OT_SA && n->sa) {
+		/* ZPL 5: the target is a system attribute (bonus or spill) */
+		const uint8_t *p;
+		size_t plen;
+		uint8_t *spill;
+		bool be;
+		int r = sa_get(ctx, (struct zfs_fs *)base, n, n->sa->symlink, &p, &plen, &be, &spill);
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "symbolic link without its target");
+		if (!r && plen != node->st.size)
+			r = gb_error(ctx, GB_E_CORRUPT, "symbolic link target of %zu bytes, size %llu",
+				     plen, (unsigned long long)node->st.size);
+		if (!r)
+			r = gb_fs_symlink_target(ctx, base, node, p, buf, cap, len);
+		free(spill);
+		return r;
+	}
 	/* a short target follows the znode in the bonus buffer */
 	bool inl = node->st.size <= (uint64_t)n->dn.bonuslen - ZNODE_SIZE;
 	return gb_fs_symlink_target(ctx, base, node, inl ? dn_bonus(&n->dn) + ZNODE_SIZE : NULL,
@@ -1817,8 +2081,9 @@ struct byval {
 	bool found;
 };
 
-static int byval_cb(void *arg, const char *name, uint64_t value)
+static int byval_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
 {
+	(void)zv;
 	struct byval *b = arg;
 	if (value != b->value)
 		return 0;
