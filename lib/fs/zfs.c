@@ -108,12 +108,24 @@
 #define CHECKSUMS_ENFORCED true
 #endif
 
-/* Features a read needs that this reader handles (features_for_read). */
+/* Features a read needs that this reader handles (features_for_read);
+ * an active one not here refuses the pool. The checksums (sha512, skein,
+ * edonr, blake3) are read unverified, with a warning. */
 static const char *const read_features[] = {
 	"com.delphix:hole_birth", "com.delphix:extensible_dataset",
 	"com.delphix:embedded_data", "org.illumos:lz4_compress",
 	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj",
+	"org.illumos:sha512", "org.illumos:skein", "org.illumos:edonr",
+	"org.openzfs:blake3",
 };
+
+static bool read_feature_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(read_features) / sizeof(read_features[0]); i++)
+		if (!strcmp(name, read_features[i]))
+			return true;
+	return false;
+}
 
 static uint16_t rd16(bool be, const uint8_t *p) { return be ? gb_be16(p) : gb_le16(p); }
 static uint32_t rd32(bool be, const uint8_t *p) { return be ? gb_be32(p) : gb_le32(p); }
@@ -1343,11 +1355,8 @@ static int check_features(struct gb_ctx *ctx, struct nvl list)
 			return gb_error(ctx, GB_E_CORRUPT, "bad features_for_read list");
 		char name[201];
 		gb_copy_label(name, sizeof(name), feat.p + at + 12, klen);
-		bool known = false;
-		for (size_t i = 0; i < sizeof(read_features) / sizeof(read_features[0]); i++)
-			known = known || !strcmp(name, read_features[i]);
-		if (!known)
-			return gb_error(ctx, GB_E_UNSUPPORTED, "unsupported pool feature %s", name);
+		if (!read_feature_known(name))
+			return gb_error(ctx, GB_E_UNSUPPORTED, "feature %s is not supported", name);
 		at += esize;
 	}
 	return 0;
@@ -1438,6 +1447,37 @@ static int gather_members(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl firs
 	}
 	free(lb.nv);
 	return r;
+}
+
+struct feat_check {
+	struct gb_ctx *ctx;
+};
+
+static int feature_cb(void *arg, const char *name, uint64_t refcount, const struct zval *zv)
+{
+	(void)zv;
+	struct feat_check *f = arg;
+	if (refcount == 0 || read_feature_known(name))
+		return 0;
+	char shown[ZAP_NAME_MAX + 1];
+	gb_copy_label(shown, sizeof(shown), name, strlen(name));
+	return gb_error(f->ctx, GB_E_UNSUPPORTED, "feature %s is not supported", shown);
+}
+
+/* The MOS's features_for_read: every feature in use (a refcount above 0)
+ * that a reader must know, whether or not the label lists it. */
+static int check_mos_features(struct gb_ctx *ctx, struct zfs_fs *fs)
+{
+	uint64_t obj;
+	int r = mos_zap_lookup(ctx, fs, 1, "features_for_read", &obj);
+	if (r == GB_E_NOT_FOUND)
+		return 0; /* a pool before feature flags */
+	struct dnode dn;
+	struct feat_check f = { ctx };
+	if (r || (r = dnode_get(ctx, fs, &fs->mos, obj, &dn)))
+		return r;
+	r = zap_walk(ctx, fs, &dn, NULL, 0, feature_cb, &f);
+	return r > 0 ? 0 : r;
 }
 
 struct ub {
@@ -1573,7 +1613,7 @@ static int zfs_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **o
 	}
 	if ((r = check_features(ctx, lb.list)) || (r = gather_members(ctx, fs, lb.list)))
 		goto fail;
-	if ((r = load_mos(ctx, fs)))
+	if ((r = load_mos(ctx, fs)) || (r = check_mos_features(ctx, fs)))
 		goto fail;
 	uint64_t root = 0;
 	if ((r = mos_zap_lookup(ctx, fs, 1, "root_dataset", &root))) {
