@@ -327,6 +327,12 @@ for n in 0 1; do
 done
 expect_json "md/mirror/one-array" mirror.img '[.volumes[] | .id]' '["1","2","md/pair"]'
 compare_tree "md/mirror/cat" mirror.img md/pair src
+# the two members on two disks (--disk): still one array
+dd if=mirror.img of=mirror-d1.img bs=512 skip=34816 count=32768 status=none
+cp mirror.img mirror-d0.img
+sfdisk -q --delete mirror-d0.img 2
+check "md/two-disks/one-array" test "$("$GUESTBOOT" inspect --json mirror-d0.img --disk mirror-d1.img | jq -c '[.volumes[] | .id]')" = '["1","hd1","md/pair"]'
+check "md/two-disks/cat" cmp <("$GUESTBOOT" cat mirror-d0.img --disk mirror-d1.img md/pair:/boot/vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
 
 cp md.img raid5.img
 $MKMD raid5.img $((100352 * 512)) $((32768 * 512)) 1.2 --level 5 --raid-disks 3 --name host:r3 \
