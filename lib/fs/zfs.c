@@ -15,12 +15,17 @@
  * and shifts are range-checked before use, chains of ZAP chunks are
  * bounded, block reads stay inside the vdev's data area.
  *
- * Checksums: fletcher2 and fletcher4 (every metadata block, and data
- * blocks of pools before feature flags) are verified, and a block that
- * fails is read from its next copy (DVA); SHA-256 and the newer
- * algorithms are not verified. Gang blocks, raidz vdevs, system
- * attributes (ZPL version 5) and the compressions we do not read are
- * refused with a message naming them.
+ * Vdevs: one disk, mirror, raidz1/2/3, their members found among the
+ * image's volumes (all its disks) by the guids in their labels. Pools of
+ * version 5000 are read when every active read-incompatible feature is
+ * one we handle. Files are described by a znode_phys_t (ZPL 1-4) or by
+ * system attributes (ZPL 5: the object set's SA registry and layouts).
+ *
+ * Checksums: fletcher2, fletcher4 and SHA-256 are verified, and a block
+ * that fails is read from its next copy (DVA) or rebuilt from raidz
+ * parity; the newer algorithms are read unverified with a warning. Gang
+ * blocks are read member by member. Large dnodes and the compressions we
+ * do not read are refused with a message naming them.
  *
  * Datasets: a path reads the pool's root dataset; GRUB's syntax
  * "/ROOT/be@/boot/x" names a child dataset (and "/ds@snap/x" a snapshot)
@@ -290,6 +295,7 @@ struct zfs_fs {
 	uint64_t pool_guid, version;
 	struct vdev top[MAX_TOPS];
 	bool warned;          /* about checksums not verified: once */
+	unsigned gang_depth;  /* gang blocks being read, one inside the other */
 	struct dnode mos;     /* the MOS's meta-dnode */
 	uint64_t root_dir;    /* DSL dir of the root dataset */
 	struct cache_slot cache[CACHE_SLOTS];
@@ -754,6 +760,64 @@ static const char *read_dva(struct gb_ctx *ctx, struct zfs_fs *fs, const struct 
 	return why;
 }
 
+static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, const struct bp *bp,
+		    uint8_t *out);
+
+#define GANG_SIZE 512
+#define GANG_DEPTH 4              /* gang members that are gang blocks again */
+#define ZEC_MAGIC 0x210da7ab10c7a11ull
+
+/* A gang block: at the DVA a 512-byte header of three block pointers,
+ * its SHA-256 embedded in its tail (computed with the tail set to the
+ * DVA's vdev and offset and the block's birth); the members' data,
+ * one after the other, are the block's psize bytes. */
+static const char *read_gang(struct gb_ctx *ctx, struct zfs_fs *fs, const struct bp *bp, int dva,
+			     uint8_t *phys)
+{
+	struct bp h = *bp;
+	uint8_t hdr[GANG_SIZE], copy[GANG_SIZE];
+	h.psize = GANG_SIZE;
+	h.cktype = CKSUM_OFF; /* verified below, with the embedded checksum */
+	const char *why = read_dva(ctx, fs, &h, dva, hdr);
+	if (why)
+		return why;
+	bool hbe = gb_be64(hdr + GANG_SIZE - 40) == ZEC_MAGIC;
+	if (rd64(hbe, hdr + GANG_SIZE - 40) != ZEC_MAGIC)
+		return "gang header without its magic";
+	uint64_t verifier[4] = { bp->dva[dva][0] >> 32 & 0xffffff, (bp->dva[dva][1] & ~(1ull << 63)) << 9,
+				 bp->birth, 0 }, ck[4];
+	memcpy(copy, hdr, GANG_SIZE);
+	for (int i = 0; i < 4; i++)
+		for (int k = 0; k < 8; k++)
+			copy[GANG_SIZE - 32 + 8 * i + k] =
+				(uint8_t)(verifier[i] >> (hbe ? 56 - 8 * k : 8 * k));
+	sha256(copy, GANG_SIZE, ck);
+	for (int i = 0; i < 4; i++)
+		if (ck[i] != rd64(hbe, hdr + GANG_SIZE - 32 + 8 * i) && CHECKSUMS_ENFORCED)
+			return "gang header checksum mismatch";
+	if (fs->gang_depth >= GANG_DEPTH)
+		return "gang blocks nested too deep";
+	uint32_t at = 0;
+	for (int m = 0; m < 3 && at < bp->psize; m++) {
+		struct bp mb;
+		bp_decode(hdr + m * BP_SIZE, hbe, &mb);
+		if (bp_hole(&mb))
+			continue;
+		if (mb.embedded || mb.lsize > bp->psize - at)
+			return "gang member larger than its block";
+		struct gb_ctx quiet = { 0 };
+		fs->gang_depth++;
+		int r = fetch_bp(&quiet, fs, hdr + m * BP_SIZE, &mb, phys + at);
+		fs->gang_depth--;
+		if (r)
+			return "gang member unreadable";
+		at += mb.lsize;
+	}
+	if (at != bp->psize)
+		return "gang members shorter than their block";
+	return cksum_ok(ctx, fs, bp, phys) ? NULL : "checksum mismatch";
+}
+
 /* Read the block bp (decoded from raw) from the vdevs into out (lsize
  * bytes): the first copy (DVA) that reads, checksums and decompresses. */
 static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, const struct bp *bp,
@@ -777,12 +841,8 @@ static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, c
 	for (int i = 0; i < 3; i++) {
 		if (bp->dva[i][0] == 0 && bp->dva[i][1] == 0)
 			continue;
-		if (bp->dva[i][1] >> 63) {
-			if (!direct)
-				free(phys);
-			return gb_error(ctx, GB_E_UNSUPPORTED, "gang blocks are not supported");
-		}
-		if ((why = read_dva(ctx, fs, bp, i, phys)))
+		why = bp->dva[i][1] >> 63 ? read_gang(ctx, fs, bp, i, phys) : read_dva(ctx, fs, bp, i, phys);
+		if (why)
 			continue;
 		r = direct ? 0 : gb_zfs_decompress((int)bp->comp, phys, bp->psize, out, bp->lsize);
 		if (r == GB_E_UNSUPPORTED) {
