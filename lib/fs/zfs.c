@@ -10,8 +10,8 @@
  * ZPL master node names the root directory. Objects are dnodes whose
  * block pointers lead, through indirect blocks, to data blocks; names
  * live in ZAPs (micro and fat). Files are described by a znode_phys_t in
- * the dnode's bonus buffer (ZPL versions up to 4, pool version 23 and
- * earlier: what zfs-fuse writes). Every on-disk number is untrusted: sizes
+ * the dnode's bonus buffer (ZPL versions up to 4: what zfs-fuse writes),
+ * or by system attributes (ZPL 5, below). Every on-disk number is untrusted: sizes
  * and shifts are range-checked before use, chains of ZAP chunks are
  * bounded, block reads stay inside the vdev's data area.
  *
