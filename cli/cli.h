@@ -11,10 +11,11 @@
 /* Options every subcommand that opens an image takes. */
 struct cli_image_opts {
 	struct gb_image_options img;
+	const char *disks[GB_MAX_DISKS]; /* --disk, in order (img.disks) */
 };
 
 /* Codes above every subcommand's own (those stay below 0x1000). */
-enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT };
+enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK };
 
 /* `extract` has its own --format (of its output) listed before these, which
  * getopt matches first; --image-format works everywhere. */
@@ -25,6 +26,7 @@ enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT };
 	{ "image-format", required_argument, NULL, CLI_O_FORMAT }, \
 	{ "backing", required_argument, NULL, CLI_O_BACKING }, \
 	{ "backing-format", required_argument, NULL, CLI_O_BACKING_FORMAT }, \
+	{ "disk", required_argument, NULL, CLI_O_DISK }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* Help lines for those options. */
@@ -33,7 +35,9 @@ enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT };
 	"  --sector-size N    512 or 4096 (default: detect)\n" \
 	"  --format FMT       raw or qcow2 (default: from the file's magic, never its name)\n" \
 	"  --backing FILE     the backing file of a qcow2 overlay (never taken from the image)\n" \
-	"  --backing-format FMT  its format: raw or qcow2 (required with --backing)\n"
+	"  --backing-format FMT  its format: raw or qcow2 (required with --backing)\n" \
+	"  --disk FILE        another disk of the guest (repeatable, in order: (hd1), (hd2)...;\n" \
+	"                     raw or qcow2): pools, arrays and volume groups span the disks\n"
 
 /* Handle an image option (returns true when c was one). */
 bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);

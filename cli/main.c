@@ -65,6 +65,14 @@ bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o)
 		}
 		o->img.backing = arg;
 		return true;
+	case CLI_O_DISK:
+		if (o->img.ndisks == GB_MAX_DISKS - 1) {
+			cli_usage_error(NULL, "more than %d --disk options", GB_MAX_DISKS - 1);
+			exit(2);
+		}
+		o->disks[o->img.ndisks++] = arg;
+		o->img.disks = o->disks;
+		return true;
 	case CLI_O_BACKING_FORMAT:
 		o->img.backing_format = image_format_arg("--backing-format", arg);
 		return true;
@@ -248,8 +256,16 @@ static int global_options(int *argc, char ***argv)
 	return 0;
 }
 
+static void print_warning(const char *msg)
+{
+	fprintf(stderr, "guestboot: warning: ");
+	cli_put_safe(stderr, msg);
+	fputc('\n', stderr);
+}
+
 int main(int argc, char **argv)
 {
+	gb_set_warning_handler(print_warning);
 	/* Installed as "pygrub" (a symlink), guestboot is pygrub. */
 	const char *base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];

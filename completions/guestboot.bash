@@ -5,7 +5,7 @@
 # tests/integration/completion.sh checks these lists against --help.
 
 _guestboot_commands="inspect list extract menu pygrub kexec doctor ls cat"
-_guestboot_image_opts="--offset --sector-size --format --image-format --backing --backing-format --help"
+_guestboot_image_opts="--offset --sector-size --format --image-format --backing --backing-format --disk --help"
 _guestboot_menu_opts="--config --kind --pvgrub --platform"
 _guestboot_entry_opts="--kernel-only --max-kernel-size --max-ramdisk-size $_guestboot_menu_opts"
 
@@ -72,7 +72,7 @@ _guestboot()
 	--sector-size) values="512 4096" ;;
 	-e | --entry) COMPREPLY=($(compgen -W "$(_guestboot_entries)" -- "$cur")); return ;;
 	-o | --output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--backing) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--backing | --disk) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--offset | --max-kernel-size | --max-ramdisk-size | --config | --args | --timeout) return ;;
 	esac
 	if [[ -n $values ]]; then

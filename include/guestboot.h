@@ -48,6 +48,10 @@ void gb_ctx_free(struct gb_ctx *ctx);
 const char *gb_ctx_message(const struct gb_ctx *ctx);
 int gb_ctx_code(const struct gb_ctx *ctx);
 void gb_ctx_clear(struct gb_ctx *ctx);
+/* Where the library's warnings go (one line each, no newline): things it
+ * did that the caller should know of but that are no error, such as data
+ * read without its checksum verified. NULL (the default): dropped. */
+void gb_set_warning_handler(void (*fn)(const char *msg));
 
 /* ---- images and volumes --------------------------------------------- */
 struct gb_image;
@@ -73,7 +77,15 @@ struct gb_image_options {
 	 * inside an image is never opened. */
 	const char *backing;
 	const char *backing_format;
+	/* Further disks of the same guest, in order (disk 1, 2, ...): each a
+	 * file, device or NBD URI, raw or qcow2 (from its magic). Their
+	 * volumes join the image's: pools, arrays and volume groups assemble
+	 * across every disk. At most GB_MAX_DISKS - 1. */
+	const char *const *disks;
+	size_t ndisks;
 };
+
+#define GB_MAX_DISKS 16
 
 int gb_image_open(struct gb_ctx *ctx, const char *path,
 		  const struct gb_image_options *opt, struct gb_image **out);
@@ -110,6 +122,7 @@ struct gb_volume_info {
 	const char *error;     /* why it cannot be read (missing PV,
 				  unsupported type), or "" */
 	int slice;             /* BSD/VTOC slice index in its label (a = 0), or -1 */
+	int disk;              /* the disk it lies on: 0 the image, 1.. --disk */
 };
 
 /* The image's name as given (for messages). */

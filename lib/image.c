@@ -17,6 +17,12 @@ struct gb_image {
 	bool format_probed; /* no format named: from the magic */
 	const char *foreign; /* raw, and the disk starts with this format's magic */
 	struct gb_volume disk; /* the whole disk, number 0 */
+	/* Further disks (--disk): their sources and whole-disk volumes
+	 * (xdisk[i] is disk i + 1; listed in vols only when it has no
+	 * partition table). */
+	struct gb_source *xsrc[GB_MAX_DISKS];
+	struct gb_volume *xdisk[GB_MAX_DISKS];
+	size_t nxdisks;
 	struct gb_volume *vols[GB_MAX_VOLUMES];
 	size_t nvols;
 };
@@ -82,6 +88,8 @@ static int set_window(struct gb_ctx *ctx, struct gb_volume *v, struct gb_volume 
 	v->parent = parent;
 	v->size = size;
 	v->depth = parent->depth + 1;
+	v->src = parent->src;
+	v->info.disk = parent->info.disk;
 	if (!parent->segs) {
 		v->start = parent->start + off;
 		v->disk_off = parent->disk_off + off;
@@ -100,6 +108,7 @@ struct add_ctx {
 	struct gb_ctx *ctx;
 	struct gb_image *img;
 	struct nest *nest;
+	struct gb_volume *disk;   /* partitions: the disk whose table it is */
 	struct gb_volume *parent; /* slices: the MBR partition holding the label */
 	const char *scheme;       /* slices: their label's */
 };
@@ -120,7 +129,9 @@ static int add_partition(void *arg, const struct gb_part *p)
 	int r = new_volume(a->ctx, a->img, &v);
 	if (r)
 		return r;
-	v->start = a->img->disk.start + p->start;
+	v->src = a->disk->src;
+	v->info.disk = a->disk->info.disk;
+	v->start = a->disk->start + p->start;
 	v->disk_off = p->start;
 	v->size = p->size;
 	v->container = p->container;
@@ -129,6 +140,11 @@ static int add_partition(void *arg, const struct gb_part *p)
 			 "extended partition (a container of logical partitions)");
 	v->info.number = p->number;
 	copy_part(v, p);
+	if (v->info.disk) {
+		snprintf(v->id, sizeof(v->id), "hd%d,%d", v->info.disk, p->number);
+		snprintf(v->stack, sizeof(v->stack), "disk %d partition %d", v->info.disk, p->number);
+		return 0;
+	}
 	snprintf(v->id, sizeof(v->id), "%d", p->number);
 	snprintf(v->stack, sizeof(v->stack), "partition %d", p->number);
 	return 0;
@@ -172,7 +188,8 @@ static int scan_slices(struct gb_ctx *ctx, struct gb_image *img, struct nest *ne
 	size_t n = img->nvols;
 	for (size_t i = 0; i < n; i++) {
 		struct gb_volume *v = img->vols[i];
-		if (img->table != &gb_vol_mbr || v->container)
+		/* slices of the first disk's MBR (numbered after its partitions) */
+		if (img->table != &gb_vol_mbr || v->container || v->info.disk)
 			continue;
 		const struct gb_volume_driver *drv = NULL;
 		if (!strcmp(v->type, "0xa5") || !strcmp(v->type, "0xa6") || !strcmp(v->type, "0xa9"))
@@ -181,7 +198,7 @@ static int scan_slices(struct gb_ctx *ctx, struct gb_image *img, struct nest *ne
 			drv = &gb_vol_vtoc; /* 0x82 is also Linux swap: the probe decides */
 		if (!drv)
 			continue;
-		struct add_ctx a = { ctx, img, nest, v, drv->scheme };
+		struct add_ctx a = { ctx, img, nest, NULL, v, drv->scheme };
 		struct gb_ctx quiet = { 0 };
 		size_t before = img->nvols;
 		int r = drv->enumerate(&quiet, v, add_slice, &a);
@@ -264,6 +281,8 @@ static int assemble_md(struct gb_ctx *ctx, struct gb_image *img, struct nest *ne
 		snprintf(v->stack, sizeof(v->stack), "%s > %s", f->vol->stack, v->id);
 		if (f->m.level != 1) {
 			v->parent = f->vol;
+			v->src = f->vol->src;
+			v->info.disk = f->vol->info.disk;
 			v->depth = f->vol->depth + 1;
 			v->err_code = GB_E_UNSUPPORTED;
 			snprintf(v->err, sizeof(v->err),
@@ -339,6 +358,8 @@ static int add_lv(void *arg, struct gb_lvm_lv *lv)
 	snprintf(v->type, sizeof(v->type), "%s", lv->err_code ? "" : striped ? "striped" : "linear");
 	v->depth = depth + 1;
 	v->parent = lv->nsegs ? lv->segs[0].stripe[0].dev : a->pv;
+	v->src = v->parent->src;
+	v->info.disk = v->parent->info.disk;
 	if (lv->nsegs && !v->parent->segs)
 		v->start = v->parent->start + lv->segs[0].stripe[0].off;
 	lv_stack(v, lv, a->pv);
@@ -413,6 +434,42 @@ static int add_hybrid_disk(struct gb_ctx *ctx, struct gb_image *img)
 	return 0;
 }
 
+/* Further disk i (disk i + 1): its partitions join the image's volumes
+ * (ids "hd1,2"), or the whole disk ("hd1") when it has no table. */
+static int add_disk(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest, size_t i)
+{
+	struct gb_volume *d = calloc(1, sizeof(*d));
+	if (!d)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	img->xdisk[i] = d;
+	d->img = img;
+	d->src = img->xsrc[i];
+	d->size = d->src->size;
+	d->slice = -1;
+	d->sector_size = img->disk.sector_size;
+	d->info.disk = (int)i + 1;
+	snprintf(d->id, sizeof(d->id), "hd%zu", i + 1);
+	snprintf(d->stack, sizeof(d->stack), "disk %zu", i + 1);
+	const struct gb_volume_driver *table = NULL;
+	struct add_ctx a = { ctx, img, nest, d, NULL, NULL };
+	size_t mark = gb_scope_push(ctx, "%s", d->src->name);
+	int r = gb_volume_scan(ctx, d, &table, add_partition, &a);
+	gb_scope_pop(ctx, mark);
+	if (r)
+		return r;
+	d->scheme = table ? table->scheme : "disk";
+	if (!table) {
+		if (img->nvols == GB_MAX_VOLUMES)
+			return gb_error(ctx, GB_E_LIMIT, "more than %d volumes", GB_MAX_VOLUMES);
+		img->vols[img->nvols++] = d;
+	} else {
+		for (size_t k = 0; k < img->nvols; k++)
+			if (img->vols[k]->info.disk == d->info.disk && !img->vols[k]->scheme)
+				img->vols[k]->scheme = table->scheme;
+	}
+	return 0;
+}
+
 static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 		      const struct gb_image_options *opt, struct nest *nest)
 {
@@ -429,7 +486,7 @@ static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 	snprintf(d->stack, sizeof(d->stack), "disk");
 
 	const struct gb_volume_driver *table = NULL;
-	struct add_ctx a = { ctx, img, nest, NULL, NULL };
+	struct add_ctx a = { ctx, img, nest, d, NULL, NULL };
 	int r = gb_volume_scan(ctx, d, &table, add_partition, &a);
 	if (r)
 		return r;
@@ -438,6 +495,9 @@ static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 	img->table = table;
 	if (!table)
 		img->vols[img->nvols++] = d;
+	for (size_t i = 0; i < img->nxdisks; i++)
+		if ((r = add_disk(ctx, img, nest, i)))
+			return r;
 	nest->next_number = 5;
 	for (size_t i = 0; i < img->nvols; i++)
 		if (img->vols[i]->info.number >= nest->next_number)
@@ -451,6 +511,8 @@ static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 	for (size_t i = 0; i < img->nvols; i++) {
 		struct gb_volume *v = img->vols[i];
 		const char *scheme = v == d ? "disk" : v->scheme ? v->scheme : table->scheme;
+		if (v->info.disk && v->info.number == 0)
+			scheme = "disk";
 		publish(img, v, scheme);
 		if (v->container || v->err_code || (v == d && img->hybrid))
 			continue;
@@ -496,15 +558,21 @@ static const char *foreign_magic(struct gb_image *img)
 	return NULL;
 }
 
-static int image_open(struct gb_ctx *ctx, struct gb_source *src,
-		      const struct gb_image_options *opt, struct gb_image **out)
+/* Owns src and xsrc[0..nx) (further disks), also on failure. */
+static int image_open(struct gb_ctx *ctx, struct gb_source *src, struct gb_source **xsrc,
+		      size_t nx, const struct gb_image_options *opt, struct gb_image **out)
 {
 	struct gb_image *img = calloc(1, sizeof(*img));
 	if (!img) {
 		gb_source_close(src);
+		for (size_t i = 0; i < nx; i++)
+			gb_source_close(xsrc[i]);
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	}
 	img->src = src;
+	for (size_t i = 0; i < nx; i++)
+		img->xsrc[i] = xsrc[i];
+	img->nxdisks = nx;
 	img->name = strdup(src->name);
 	if (!img->name) {
 		gb_image_close(img);
@@ -537,13 +605,15 @@ static int image_open(struct gb_ctx *ctx, struct gb_source *src,
 int gb_image_open(struct gb_ctx *ctx, const char *path,
 		  const struct gb_image_options *opt, struct gb_image **out)
 {
-	struct gb_source *src;
+	struct gb_source *src[GB_MAX_DISKS];
+	size_t nx = opt ? opt->ndisks : 0;
 	size_t mark = gb_scope_push(ctx, "%s", path);
-	int r = gb_source_open_image(ctx, path, opt, &src);
+	int r = nx ? gb_source_open_disks(ctx, path, opt, src) :
+		     gb_source_open_image(ctx, path, opt, src);
 	gb_scope_pop(ctx, mark);
 	if (r)
 		return r;
-	return image_open(ctx, src, opt, out);
+	return image_open(ctx, src[0], src + 1, nx, opt, out);
 }
 
 int gb_image_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
@@ -556,7 +626,11 @@ int gb_image_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
 	gb_scope_pop(ctx, mark);
 	if (r)
 		return r;
-	return image_open(ctx, src, opt, out);
+	if (opt && opt->ndisks) {
+		gb_source_close(src);
+		return gb_error(ctx, GB_E_USAGE, "further disks for an image in memory");
+	}
+	return image_open(ctx, src, NULL, 0, opt, out);
 }
 
 void gb_image_close(struct gb_image *img)
@@ -568,6 +642,14 @@ void gb_image_close(struct gb_image *img)
 		free(img->vols[i]->segs);
 		if (img->vols[i] != &img->disk)
 			free(img->vols[i]);
+	}
+	for (size_t i = 0; i < img->nxdisks; i++) {
+		bool listed = false;
+		for (size_t k = 0; k < img->nvols; k++)
+			listed |= img->vols[k] == img->xdisk[i];
+		if (!listed)
+			free(img->xdisk[i]);
+		gb_source_close(img->xsrc[i]);
 	}
 	gb_source_close(img->src);
 	free(img->name);
@@ -625,6 +707,20 @@ static bool spec_matches(const struct gb_volume *v, const char *key, const char 
 	return false;
 }
 
+/* Is vols[i] a member of a ZFS pool an earlier volume belongs to too (the
+ * pool is one file system, named by its first member)? */
+static bool pool_member_seen(const struct gb_image *img, size_t i)
+{
+	const struct gb_volume *v = img->vols[i];
+	if (strcmp(v->fstype, "zfs_member") || !v->fs_uuid[0])
+		return false;
+	for (size_t k = 0; k < i; k++)
+		if (img->vols[k]->fs_driver && !strcmp(img->vols[k]->fstype, "zfs_member") &&
+		    !strcmp(img->vols[k]->fs_uuid, v->fs_uuid))
+			return true;
+	return false;
+}
+
 int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 			 const char *spec, struct gb_volume **out)
 {
@@ -637,8 +733,9 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 	} else if (!spec || !*spec) {
 		size_t n = 0;
 		for (size_t i = 0; i < img->nvols; i++)
-			if (img->vols[i]->fs_driver) {
-				found = img->vols[i];
+			if (img->vols[i]->fs_driver && !pool_member_seen(img, i)) {
+				if (!found)
+					found = img->vols[i];
 				n++;
 			}
 		if (n == 0)
@@ -646,7 +743,8 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 		else if (n > 1)
 			r = gb_error(ctx, GB_E_AMBIGUOUS,
 				     "%zu volumes have file systems: name one (a partition number, UUID=…, LABEL=…)", n);
-	} else if (!strncmp(spec, "lvm/", 4) || !strncmp(spec, "md/", 3)) {
+	} else if (!strncmp(spec, "lvm/", 4) || !strncmp(spec, "md/", 3) ||
+		   (!strncmp(spec, "hd", 2) && spec[2] >= '0' && spec[2] <= '9')) {
 		for (size_t i = 0; i < img->nvols && !found; i++)
 			if (!strcmp(img->vols[i]->id, spec))
 				found = img->vols[i];
@@ -666,7 +764,7 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 				found = &img->disk;
 		} else {
 			for (size_t i = 0; i < img->nvols; i++)
-				if (img->vols[i]->info.number == num)
+				if (img->vols[i]->info.number == num && !img->vols[i]->info.disk)
 					found = img->vols[i];
 			if (!found)
 				r = gb_error(ctx, GB_E_NOT_FOUND, "no partition %ld", num);
@@ -676,13 +774,13 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 		char key[16];
 		if (!eq || (size_t)(eq - spec) >= sizeof(key)) {
 			r = gb_error(ctx, GB_E_USAGE,
-				     "bad volume '%s' (use a number, lvm/VG/LV, md/N, UUID=, LABEL= or PARTUUID=)", spec);
+				     "bad volume '%s' (use a number, hdN or hdN,M, lvm/VG/LV, md/N, UUID=, LABEL= or PARTUUID=)", spec);
 		} else {
 			memcpy(key, spec, (size_t)(eq - spec));
 			key[eq - spec] = '\0';
 			if (strcmp(key, "UUID") && strcmp(key, "LABEL") && strcmp(key, "PARTUUID")) {
 				r = gb_error(ctx, GB_E_USAGE,
-					     "bad volume '%s' (use a number, lvm/VG/LV, md/N, UUID=, LABEL= or PARTUUID=)", spec);
+					     "bad volume '%s' (use a number, hdN or hdN,M, lvm/VG/LV, md/N, UUID=, LABEL= or PARTUUID=)", spec);
 			} else {
 				size_t n = 0;
 				/* A hybrid's partition 1 often spans the same ISO

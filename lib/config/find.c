@@ -303,7 +303,7 @@ static void grub_name(struct gb_image *img, const struct gb_volume_info *vi, cha
 	const struct gb_volume_info *pi = vi->parent >= 0 ?
 		gb_volume_info(gb_image_volume(img, (size_t)vi->parent)) : NULL;
 	if (!strcmp(vi->scheme, "disk")) {
-		snprintf(out, cap, "hd0");
+		snprintf(out, cap, "hd%d", vi->disk);
 	} else if (!strcmp(vi->scheme, "lvm")) {
 		const char *slash = strchr(vi->name, '/');
 		char vg[160];
@@ -318,10 +318,10 @@ static void grub_name(struct gb_image *img, const struct gb_volume_info *vi, cha
 	} else if (!strcmp(vi->scheme, "md")) {
 		snprintf(out, cap, "md/%s", vi->name);
 	} else if ((!strcmp(vi->scheme, "bsd") || !strcmp(vi->scheme, "vtoc")) && pi) {
-		snprintf(out, cap, "hd0,msdos%d,%s%d", pi->number,
+		snprintf(out, cap, "hd%d,msdos%d,%s%d", vi->disk, pi->number,
 			 !strcmp(vi->scheme, "bsd") ? "bsd" : "sunpc", vi->slice + 1);
 	} else {
-		snprintf(out, cap, "hd0,%s%d", !strcmp(vi->scheme, "gpt") ? "gpt" : "msdos",
+		snprintf(out, cap, "hd%d,%s%d", vi->disk, !strcmp(vi->scheme, "gpt") ? "gpt" : "msdos",
 			 vi->number);
 	}
 }

@@ -53,7 +53,10 @@ static int device_by_number(const struct gb_cfg_devices *devs, int number)
 {
 	for (size_t i = 0; i < devs->n; i++) {
 		const char *comma = devs->dev[i].grub_name ? strchr(devs->dev[i].grub_name, ',') : NULL;
-		if (devs->dev[i].number == number && !(comma && strchr(comma + 1, ',')))
+		const char *g = devs->dev[i].grub_name;
+		/* the first disk's (hd0,N); further disks are not reached this way */
+		if (devs->dev[i].number == number && !(comma && strchr(comma + 1, ',')) &&
+		    (!g || !strncmp(g, "hd0", 3)))
 			return (int)i;
 	}
 	return -1;

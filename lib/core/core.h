@@ -28,6 +28,9 @@ struct gb_ctx {
 int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A warning (see gb_set_warning_handler), prefixed with the scope. */
+void gb_warn(struct gb_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Push a scope element ("partition 2"); returns a mark for gb_scope_pop. */
 size_t gb_scope_push(struct gb_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

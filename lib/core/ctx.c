@@ -51,6 +51,33 @@ int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
+static void (*warning_handler)(const char *msg);
+
+void gb_set_warning_handler(void (*fn)(const char *msg))
+{
+	warning_handler = fn;
+}
+
+void gb_warn(struct gb_ctx *ctx, const char *fmt, ...)
+{
+	if (!warning_handler)
+		return;
+	char msg[GB_MSG_MAX];
+	size_t n = 0;
+	if (ctx && ctx->scope_len) {
+		int w = snprintf(msg, sizeof(msg), "%s: ", ctx->scope);
+		n = w < 0 ? 0 : (size_t)w < sizeof(msg) ? (size_t)w : sizeof(msg) - 1;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	warning_handler(msg);
+}
+
 size_t gb_scope_push(struct gb_ctx *ctx, const char *fmt, ...)
 {
 	size_t mark = ctx->scope_len;

@@ -10,17 +10,22 @@
  * ZPL master node names the root directory. Objects are dnodes whose
  * block pointers lead, through indirect blocks, to data blocks; names
  * live in ZAPs (micro and fat). Files are described by a znode_phys_t in
- * the dnode's bonus buffer (ZPL versions up to 4, pool version 23 and
- * earlier: what zfs-fuse writes). Every on-disk number is untrusted: sizes
+ * the dnode's bonus buffer (ZPL versions up to 4: what zfs-fuse writes),
+ * or by system attributes (ZPL 5, below). Every on-disk number is untrusted: sizes
  * and shifts are range-checked before use, chains of ZAP chunks are
  * bounded, block reads stay inside the vdev's data area.
  *
- * Checksums: fletcher2 and fletcher4 (every metadata block, and data
- * blocks of pools before feature flags) are verified, and a block that
- * fails is read from its next copy (DVA); SHA-256 and the newer
- * algorithms are not verified. Gang blocks, raidz vdevs, system
- * attributes (ZPL version 5) and the compressions we do not read are
- * refused with a message naming them.
+ * Vdevs: one disk, mirror, raidz1/2/3, their members found among the
+ * image's volumes (all its disks) by the guids in their labels. Pools of
+ * version 5000 are read when every active read-incompatible feature is
+ * one we handle. Files are described by a znode_phys_t (ZPL 1-4) or by
+ * system attributes (ZPL 5: the object set's SA registry and layouts).
+ *
+ * Checksums: fletcher2, fletcher4 and SHA-256 are verified, and a block
+ * that fails is read from its next copy (DVA) or rebuilt from raidz
+ * parity; the newer algorithms are read unverified with a warning. Gang
+ * blocks are read member by member. Large dnodes and the compressions we
+ * do not read are refused with a message naming them.
  *
  * Datasets: a path reads the pool's root dataset; GRUB's syntax
  * "/ROOT/be@/boot/x" names a child dataset (and "/ds@snap/x" a snapshot)
@@ -51,7 +56,8 @@
 
 #define SPA_VERSION_MAX 28
 #define SPA_VERSION_FEATURES 5000
-#define ZPL_VERSION_MAX 4         /* 5 is system attributes */
+#define ZPL_VERSION_MAX 5         /* 5: system attributes */
+#define ZPL_VERSION_SA 5
 
 /* DMU object types (dmu_object_type_t) */
 #define OT_OBJECT_DIRECTORY 1
@@ -78,8 +84,14 @@
 #define ZAP_MAX_BYTES (32u << 20)   /* a lookup walks every leaf: bound the walk */
 #define ZAP_NAME_MAX 256
 
+#define CKSUM_OFF 2
 #define CKSUM_FLETCHER2 6
 #define CKSUM_FLETCHER4 7
+#define CKSUM_SHA256 8
+#define CKSUM_NOPARITY 10
+
+#define MAX_TOPS 64               /* top-level vdevs of a pool */
+#define MAX_CHILDREN 64           /* members of a mirror or raidz */
 
 #define S_IFMT_ 0170000u
 #define S_IFREG_ 0100000u
@@ -101,12 +113,24 @@
 #define CHECKSUMS_ENFORCED true
 #endif
 
-/* Features a read needs that this reader handles (features_for_read). */
+/* Features a read needs that this reader handles (features_for_read);
+ * an active one not here refuses the pool. The checksums (sha512, skein,
+ * edonr, blake3) are read unverified, with a warning. */
 static const char *const read_features[] = {
 	"com.delphix:hole_birth", "com.delphix:extensible_dataset",
 	"com.delphix:embedded_data", "org.illumos:lz4_compress",
 	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj",
+	"org.illumos:sha512", "org.illumos:skein", "org.illumos:edonr",
+	"org.openzfs:blake3",
 };
+
+static bool read_feature_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(read_features) / sizeof(read_features[0]); i++)
+		if (!strcmp(name, read_features[i]))
+			return true;
+	return false;
+}
 
 static uint16_t rd16(bool be, const uint8_t *p) { return be ? gb_be16(p) : gb_le16(p); }
 static uint32_t rd32(bool be, const uint8_t *p) { return be ? gb_be32(p) : gb_le32(p); }
@@ -250,21 +274,63 @@ struct cache_slot {
 	bool used;
 };
 
+/* A top-level vdev: one disk, a mirror or a raidz, its members found
+ * among the image's volumes by the guids of their labels (NULL: missing). */
+enum { VD_DISK = 1, VD_MIRROR, VD_RAIDZ };
+struct vdev {
+	int kind;             /* 0: not among the labels found */
+	char type[24];        /* as the label says, for messages */
+	bool log;             /* a separate intent log: never read */
+	unsigned nparity, ashift;
+	uint64_t guid;
+	uint32_t n;
+	uint64_t child_guid[MAX_CHILDREN];
+	struct gb_volume *leaf[MAX_CHILDREN];
+};
+
 struct zfs_fs {
 	struct gb_fs base;
 	char pool[256];
 	char bootpath[512];   /* this disk's phys_path, for $ZFS-BOOTFS */
-	uint64_t pool_guid, version, top_id;
-	uint64_t data_end;    /* the vdev's data area ends where labels 2 and 3 begin */
+	uint64_t pool_guid, version;
+	struct vdev top[MAX_TOPS];
+	bool warned;          /* about checksums not verified: once */
+	unsigned gang_depth;  /* gang blocks being read, one inside the other */
 	struct dnode mos;     /* the MOS's meta-dnode */
 	uint64_t root_dir;    /* DSL dir of the root dataset */
 	struct cache_slot cache[CACHE_SLOTS];
+	struct sa_table *sa;  /* object sets' SA tables, newest first */
+	unsigned nsa;
 	unsigned cache_next;
 	size_t cache_bytes;
 };
 
+/* ---- system attributes (ZPL 5): the tables of one object set ---- */
+#define SA_MAGIC 0x2F505Au
+#define SA_MAX_ATTRS 256          /* attribute numbers we keep (ZPL uses ~30) */
+#define SA_MAX_LAYOUTS 1024       /* a layout number has 10 bits */
+#define SA_LAYOUT_MAX 64          /* attributes of one layout */
+#define SA_MAX_TABLES 64          /* object sets one mount keeps tables for */
+#define SPILL_MAX (128u << 10)
+#define DNODE_FLAG_SPILL 4
+
+struct sa_layout {
+	unsigned n;
+	uint16_t attr[SA_LAYOUT_MAX];
+};
+
+struct sa_table {
+	struct sa_table *next;
+	uint8_t key[64 + BP_SIZE];  /* the object set's meta-dnode: its first pointer */
+	bool reg[SA_MAX_ATTRS];     /* registered */
+	uint16_t len[SA_MAX_ATTRS]; /* registered length, 0: variable */
+	int mode, size, mtime, symlink; /* ZPL's attribute numbers, -1: none */
+	struct sa_layout *layout[SA_MAX_LAYOUTS];
+};
+
 struct zfs_node {
 	struct gb_node base;
+	const struct sa_table *sa; /* ZPL 5: the object set's tables, owned by the mount */
 	struct dnode os;      /* meta-dnode of the node's object set */
 	struct dnode dn;      /* the object (a file system node) */
 	bool zpl;             /* false: a dataset with no directory here */
@@ -369,6 +435,60 @@ static void fletcher(int kind, bool be, const uint8_t *p, size_t len, uint64_t c
 	ck[3] = d;
 }
 
+/* SHA-256 (FIPS 180-4) of p, as ZFS stores it: four 64-bit words, each
+ * two of the state words. */
+static void sha256(const uint8_t *p, size_t len, uint64_t ck[4])
+{
+	static const uint32_t k[64] = {
+		0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+		0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+		0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+		0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+		0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+		0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+		0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+		0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+	};
+	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+			  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+#define ROR(x, n) ((x) >> (n) | (x) << (32 - (n)))
+	uint8_t tail[128];
+	size_t full = len & ~(size_t)63, rest = len - full;
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p + full, rest);
+	tail[rest] = 0x80;
+	size_t tlen = rest < 56 ? 64 : 128;
+	uint64_t bits = (uint64_t)len * 8;
+	for (int i = 0; i < 8; i++)
+		tail[tlen - 1 - i] = (uint8_t)(bits >> (8 * i));
+	for (size_t off = 0; off < full + tlen; off += 64) {
+		const uint8_t *blk = off < full ? p + off : tail + (off - full);
+		uint32_t w[64], a[8];
+		for (int i = 0; i < 16; i++)
+			w[i] = gb_be32(blk + 4 * i);
+		for (int i = 16; i < 64; i++) {
+			uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+			uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		}
+		memcpy(a, h, sizeof(a));
+		for (int i = 0; i < 64; i++) {
+			uint32_t t1 = a[7] + (ROR(a[4], 6) ^ ROR(a[4], 11) ^ ROR(a[4], 25)) +
+				      ((a[4] & a[5]) ^ (~a[4] & a[6])) + k[i] + w[i];
+			uint32_t t2 = (ROR(a[0], 2) ^ ROR(a[0], 13) ^ ROR(a[0], 22)) +
+				      ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
+			memmove(a + 1, a, 7 * sizeof(a[0]));
+			a[4] += t1;
+			a[0] = t1 + t2;
+		}
+		for (int i = 0; i < 8; i++)
+			h[i] += a[i];
+	}
+#undef ROR
+	for (int i = 0; i < 4; i++)
+		ck[i] = (uint64_t)h[2 * i] << 32 | h[2 * i + 1];
+}
+
 /* ---- block pointers --------------------------------------------------- */
 
 struct bp {
@@ -379,6 +499,7 @@ struct bp {
 	unsigned comp, cktype;
 	uint32_t lsize, psize;
 	bool be;  /* byte order of the block it points to */
+	bool in_be; /* byte order of the block that holds the pointer */
 };
 
 static void bp_decode(const uint8_t *p, bool be, struct bp *bp)
@@ -395,6 +516,7 @@ static void bp_decode(const uint8_t *p, bool be, struct bp *bp)
 	bp->comp = (unsigned)(bp->prop >> 32) & 0x7f;
 	bp->cktype = (unsigned)(bp->prop >> 40) & 0xff;
 	bp->be = !(bp->prop >> 63);
+	bp->in_be = be;
 	if (bp->embedded) {
 		bp->lsize = (uint32_t)(bp->prop & 0x1ffffff) + 1;
 		bp->psize = (uint32_t)(bp->prop >> 25 & 0x7f) + 1;
@@ -463,7 +585,12 @@ static int read_embedded(struct gb_ctx *ctx, const uint8_t *raw, const struct bp
 	size_t n = 0;
 	for (int w = 0; w < 16; w++)
 		if (w != 6 && w != 10) {
-			memcpy(payload + n, raw + 8 * w, 8);
+			/* ZFS byte-swaps a foreign block's pointers word by word,
+			 * payload included, and reads the payload as native
+			 * (little-endian) words */
+			uint64_t v = rd64(bp->in_be, raw + 8 * w);
+			for (int k = 0; k < 8; k++)
+				payload[n + k] = (uint8_t)(v >> 8 * k);
 			n += 8;
 		}
 	int r = gb_zfs_decompress((int)bp->comp, payload, bp->psize, out, bp->lsize);
@@ -472,7 +599,226 @@ static int read_embedded(struct gb_ctx *ctx, const uint8_t *raw, const struct bp
 	return 0;
 }
 
-/* Read the block bp (decoded from raw) from the vdev into out (lsize
+/* Does the block's checksum match phys (psize bytes)? Types we cannot
+ * verify pass, said once per mount (the caller's command). */
+static bool cksum_ok(struct gb_ctx *ctx, struct zfs_fs *fs, const struct bp *bp, const uint8_t *phys)
+{
+	uint64_t ck[4];
+	switch (bp->cktype) {
+	case CKSUM_FLETCHER2:
+	case CKSUM_FLETCHER4:
+		fletcher((int)bp->cktype, bp->be, phys, bp->psize, ck);
+		break;
+	case CKSUM_SHA256:
+		sha256(phys, bp->psize, ck);
+		break;
+	case CKSUM_OFF:
+	case CKSUM_NOPARITY:
+		return true; /* written without a checksum */
+	default:
+		if (!fs->warned)
+			gb_warn(ctx, "blocks with checksum type %u are read without verifying it",
+				bp->cktype);
+		fs->warned = true;
+		return true;
+	}
+	return !memcmp(ck, bp->cksum, sizeof(ck)) || !CHECKSUMS_ENFORCED;
+}
+
+/* Read len bytes at off of a member's data area (after labels 0 and 1,
+ * before 2 and 3). */
+static int leaf_read(struct gb_volume *vol, uint64_t off, uint8_t *buf, size_t len)
+{
+	uint64_t pos;
+	struct gb_ctx quiet = { 0 };
+	if (!vol || !gb_add_ok(off, DATA_START, &pos) ||
+	    !gb_range_ok(pos, len, label_offset(vol->size, 2)))
+		return GB_E_CORRUPT;
+	return gb_vol_read(&quiet, vol, pos, buf, len);
+}
+
+static void xor_into(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		dst[i] ^= src[i];
+}
+
+/* A block on a raidz vdev, as vdev_raidz_map_alloc lays it out: sectors
+ * go round the members from the one the offset names; each row holds
+ * nparity parity sectors (P first) then data; the data is the data
+ * columns one after the other. A missing or unreadable member, or a
+ * block that fails its checksum, is rebuilt from P. */
+static const char *raidz_read(struct gb_ctx *ctx, struct zfs_fs *fs, const struct vdev *t,
+			      uint64_t off, const struct bp *bp, uint8_t *phys)
+{
+	struct col { uint32_t dev; uint64_t off, size, at; bool bad; } col[MAX_CHILDREN];
+	uint64_t sec = 1ull << t->ashift, dcols = t->n, np = t->nparity;
+	uint64_t b = off >> t->ashift, s = (bp->psize + sec - 1) >> t->ashift;
+	uint64_t f = b % dcols, o = (b / dcols) << t->ashift;
+	uint64_t q = s / (dcols - np), rem = s - q * (dcols - np);
+	uint64_t bc = rem ? rem + np : 0, acols = q ? dcols : bc;
+	uint64_t at = 0;
+	if (acols <= np || acols > MAX_CHILDREN)
+		return "empty raidz block";
+	for (uint64_t c = 0; c < acols; c++) {
+		uint64_t d = f + c, coff = o;
+		if (d >= dcols) {
+			d -= dcols;
+			coff += sec;
+		}
+		col[c] = (struct col){ (uint32_t)d, coff, (c < bc ? q + 1 : q) << t->ashift, 0, false };
+		if (c >= np) {
+			col[c].at = at;
+			at += col[c].size;
+		}
+	}
+	/* raidz1 swaps P with the first data column every other MiB */
+	if (np == 1 && (off & (1ull << 20)) && acols > 1) {
+		struct col x = col[0];
+		col[0].dev = col[1].dev;
+		col[0].off = col[1].off;
+		col[1].dev = x.dev;
+		col[1].off = x.off;
+	}
+	uint8_t *data = malloc(at + col[0].size * 2);
+	if (!data)
+		return "out of memory";
+	uint8_t *par = data + at, *tmp = par + col[0].size;
+	const char *why = NULL;
+	int nbad = 0, bad = -1;
+	for (uint64_t c = np; c < acols; c++)
+		if (leaf_read(t->leaf[col[c].dev], col[c].off, data + col[c].at, col[c].size)) {
+			col[c].bad = true;
+			nbad++;
+			bad = (int)c;
+		}
+	if (nbad == 0 && cksum_ok(ctx, fs, bp, data))
+		goto done;
+	/* rebuild from P: one bad column, or each in turn when the checksum failed */
+	why = nbad > 1 ? "more members missing than parity rebuilds (P only)" : "checksum mismatch";
+	if (nbad > 1 || leaf_read(t->leaf[col[0].dev], col[0].off, par, col[0].size)) {
+		if (nbad <= 1)
+			why = "member missing and its parity unreadable";
+		goto done;
+	}
+	for (uint64_t c = np; c < acols; c++) {
+		if (nbad && (int)c != bad)
+			continue;
+		memcpy(tmp, par, col[0].size);
+		for (uint64_t k = np; k < acols; k++)
+			if (k != c)
+				xor_into(tmp, data + col[k].at, col[k].size);
+		uint8_t *keep = nbad ? NULL : malloc(col[c].size);
+		if (keep)
+			memcpy(keep, data + col[c].at, col[c].size);
+		memcpy(data + col[c].at, tmp, col[c].size);
+		if (cksum_ok(ctx, fs, bp, data)) {
+			free(keep);
+			why = NULL;
+			goto done;
+		}
+		if (keep)
+			memcpy(data + col[c].at, keep, col[c].size);
+		free(keep);
+		if (!nbad && !keep)
+			break; /* out of memory: the data is no longer what was read */
+	}
+done:
+	if (!why)
+		memcpy(phys, data, bp->psize);
+	free(data);
+	return why;
+}
+
+/* Copy dva of bp into phys (psize bytes), its checksum verified: NULL, or
+ * why it cannot be had. */
+static const char *read_dva(struct gb_ctx *ctx, struct zfs_fs *fs, const struct bp *bp, int dva,
+			    uint8_t *phys)
+{
+	uint64_t w0 = bp->dva[dva][0], w1 = bp->dva[dva][1] & ~(1ull << 63);
+	uint64_t id = w0 >> 32, off;
+	if (id >= MAX_TOPS || !fs->top[id].kind)
+		return "copy on a vdev that is not here";
+	const struct vdev *t = &fs->top[id];
+	if (w1 > (UINT64_MAX >> 9) - DATA_START)
+		return "block outside the vdev";
+	off = w1 << 9;
+	if (t->kind == VD_RAIDZ)
+		return raidz_read(ctx, fs, t, off, bp, phys);
+	const char *why = "copy on a missing member";
+	for (uint32_t i = 0; i < t->n; i++) {
+		if (!t->leaf[i])
+			continue;
+		if (leaf_read(t->leaf[i], off, phys, bp->psize)) {
+			why = "read error or block outside the vdev";
+			continue;
+		}
+		if (cksum_ok(ctx, fs, bp, phys))
+			return NULL;
+		why = "checksum mismatch";
+	}
+	return why;
+}
+
+static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, const struct bp *bp,
+		    uint8_t *out);
+
+#define GANG_SIZE 512
+#define GANG_DEPTH 4              /* gang members that are gang blocks again */
+#define ZEC_MAGIC 0x210da7ab10c7a11ull
+
+/* A gang block: at the DVA a 512-byte header of three block pointers,
+ * its SHA-256 embedded in its tail (computed with the tail set to the
+ * DVA's vdev and offset and the block's birth); the members' data,
+ * one after the other, are the block's psize bytes. */
+static const char *read_gang(struct gb_ctx *ctx, struct zfs_fs *fs, const struct bp *bp, int dva,
+			     uint8_t *phys)
+{
+	struct bp h = *bp;
+	uint8_t hdr[GANG_SIZE], copy[GANG_SIZE];
+	h.psize = GANG_SIZE;
+	h.cktype = CKSUM_OFF; /* verified below, with the embedded checksum */
+	const char *why = read_dva(ctx, fs, &h, dva, hdr);
+	if (why)
+		return why;
+	bool hbe = gb_be64(hdr + GANG_SIZE - 40) == ZEC_MAGIC;
+	if (rd64(hbe, hdr + GANG_SIZE - 40) != ZEC_MAGIC)
+		return "gang header without its magic";
+	uint64_t verifier[4] = { bp->dva[dva][0] >> 32 & 0xffffff, (bp->dva[dva][1] & ~(1ull << 63)) << 9,
+				 bp->birth, 0 }, ck[4];
+	memcpy(copy, hdr, GANG_SIZE);
+	for (int i = 0; i < 4; i++)
+		for (int k = 0; k < 8; k++)
+			copy[GANG_SIZE - 32 + 8 * i + k] =
+				(uint8_t)(verifier[i] >> (hbe ? 56 - 8 * k : 8 * k));
+	sha256(copy, GANG_SIZE, ck);
+	for (int i = 0; i < 4; i++)
+		if (ck[i] != rd64(hbe, hdr + GANG_SIZE - 32 + 8 * i) && CHECKSUMS_ENFORCED)
+			return "gang header checksum mismatch";
+	if (fs->gang_depth >= GANG_DEPTH)
+		return "gang blocks nested too deep";
+	uint32_t at = 0;
+	for (int m = 0; m < 3 && at < bp->psize; m++) {
+		struct bp mb;
+		bp_decode(hdr + m * BP_SIZE, hbe, &mb);
+		if (bp_hole(&mb))
+			continue;
+		if (mb.embedded || mb.lsize > bp->psize - at)
+			return "gang member larger than its block";
+		struct gb_ctx quiet = { 0 };
+		fs->gang_depth++;
+		int r = fetch_bp(&quiet, fs, hdr + m * BP_SIZE, &mb, phys + at);
+		fs->gang_depth--;
+		if (r)
+			return "gang member unreadable";
+		at += mb.lsize;
+	}
+	if (at != bp->psize)
+		return "gang members shorter than their block";
+	return cksum_ok(ctx, fs, bp, phys) ? NULL : "checksum mismatch";
+}
+
+/* Read the block bp (decoded from raw) from the vdevs into out (lsize
  * bytes): the first copy (DVA) that reads, checksums and decompresses. */
 static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, const struct bp *bp,
 		    uint8_t *out)
@@ -493,36 +839,11 @@ static int fetch_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, c
 	int r = GB_E_CORRUPT;
 	const char *why = "no valid copy";
 	for (int i = 0; i < 3; i++) {
-		uint64_t w0 = bp->dva[i][0], w1 = bp->dva[i][1] & ~(1ull << 63), pos;
-		if (w0 == 0 && bp->dva[i][1] == 0)
+		if (bp->dva[i][0] == 0 && bp->dva[i][1] == 0)
 			continue;
-		if (bp->dva[i][1] >> 63) {
-			if (!direct)
-				free(phys);
-			return gb_error(ctx, GB_E_UNSUPPORTED, "gang blocks are not supported");
-		}
-		if (w0 >> 32 != fs->top_id) {
-			why = "copy on another vdev";
+		why = bp->dva[i][1] >> 63 ? read_gang(ctx, fs, bp, i, phys) : read_dva(ctx, fs, bp, i, phys);
+		if (why)
 			continue;
-		}
-		if (w1 > UINT64_MAX >> 9 || !gb_add_ok(w1 << 9, DATA_START, &pos) ||
-		    !gb_range_ok(pos, bp->psize, fs->data_end)) {
-			why = "block outside the vdev";
-			continue;
-		}
-		struct gb_ctx quiet = { 0 };
-		if (gb_vol_read(&quiet, fs->base.vol, pos, phys, bp->psize)) {
-			why = "read error";
-			continue;
-		}
-		if (bp->cktype == CKSUM_FLETCHER2 || bp->cktype == CKSUM_FLETCHER4) {
-			uint64_t ck[4];
-			fletcher((int)bp->cktype, bp->be, phys, bp->psize, ck);
-			if (memcmp(ck, bp->cksum, sizeof(ck)) && CHECKSUMS_ENFORCED) {
-				why = "checksum mismatch";
-				continue;
-			}
-		}
 		r = direct ? 0 : gb_zfs_decompress((int)bp->comp, phys, bp->psize, out, bp->lsize);
 		if (r == GB_E_UNSUPPORTED) {
 			free(phys);
@@ -749,7 +1070,14 @@ static int dnode_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *
 
 /* Called with each entry's name and first integer (0 when the value is
  * not an integer); a non-zero return stops the walk and is passed on. */
-typedef int (*zap_fn)(void *arg, const char *name, uint64_t value);
+#define ZVAL_MAX 256             /* value bytes handed to a walk's callback */
+struct zval {
+	unsigned intlen;  /* 1, 2, 4 or 8 */
+	unsigned total;   /* integers in the value */
+	unsigned n;       /* integers in p (those that fit in ZVAL_MAX bytes) */
+	uint8_t p[ZVAL_MAX]; /* big-endian, as fat ZAP leaves store them */
+};
+typedef int (*zap_fn)(void *arg, const char *name, uint64_t value, const struct zval *zv);
 
 /* Gather a chain of leaf array chunks into buf (n bytes). */
 static bool leaf_array(const uint8_t *chunks, uint32_t nchunks, uint32_t c, uint8_t *buf, size_t n)
@@ -819,7 +1147,16 @@ static int walk_leaf(struct gb_ctx *ctx, const uint8_t *blk, uint32_t bs, bool b
 		}
 		if (strlen(name) + 1 != name_len)
 			continue; /* not a string key (a hashed uint64 key): not ours */
-		r = fn(arg, name, value);
+		/* the whole value, for arrays (SA layouts), as far as it fits */
+		struct zval zv = { .intlen = intlen, .total = val_n };
+		if (intlen == 1 || intlen == 2 || intlen == 4 || intlen == 8) {
+			zv.n = val_n < ZVAL_MAX / intlen ? val_n : ZVAL_MAX / intlen;
+			if (!leaf_array(cp, nchunks, val_chunk, zv.p, (size_t)zv.n * intlen)) {
+				r = gb_error(ctx, GB_E_CORRUPT, "ZAP entry with a bad value");
+				break;
+			}
+		}
+		r = fn(arg, name, value, &zv);
 	}
 	free(cp);
 	return r;
@@ -904,7 +1241,7 @@ static int zap_walk(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *d
 			memcpy(name, e + 14, MZAP_NAME_LEN);
 			name[MZAP_NAME_LEN] = '\0';
 			if (name[0])
-				r = fn(arg, name, rd64(be, e));
+				r = fn(arg, name, rd64(be, e), NULL);
 		}
 		goto out;
 	}
@@ -960,8 +1297,9 @@ struct zfind {
 	bool found;
 };
 
-static int zfind_cb(void *arg, const char *name, uint64_t value)
+static int zfind_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
 {
+	(void)zv;
 	struct zfind *f = arg;
 	if (strlen(name) != f->len || memcmp(name, f->name, f->len))
 		return 0;
@@ -1077,42 +1415,129 @@ static int check_features(struct gb_ctx *ctx, struct nvl list)
 			return gb_error(ctx, GB_E_CORRUPT, "bad features_for_read list");
 		char name[201];
 		gb_copy_label(name, sizeof(name), feat.p + at + 12, klen);
-		bool known = false;
-		for (size_t i = 0; i < sizeof(read_features) / sizeof(read_features[0]); i++)
-			known = known || !strcmp(name, read_features[i]);
-		if (!known)
-			return gb_error(ctx, GB_E_UNSUPPORTED, "unsupported pool feature %s", name);
+		if (!read_feature_known(name))
+			return gb_error(ctx, GB_E_UNSUPPORTED, "feature %s is not supported", name);
 		at += esize;
 	}
 	return 0;
 }
 
-/* The vdev tree: one disk, or a mirror (each child holds every block).
- * The bootpath for $ZFS-BOOTFS is the phys_path of this disk (the child
- * whose guid is the label's), as libfsimage takes it. */
-static int parse_vdevs(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl list)
+/* Label `list` of member vol: its top-level vdev joins fs->top (the first
+ * label that names a top-level vdev describes it), and vol takes the slot
+ * whose guid is the label's. The mounted member (first) also gives the
+ * bootpath for $ZFS-BOOTFS, its phys_path, as libfsimage takes it. */
+static int add_member(struct gb_ctx *ctx, struct zfs_fs *fs, struct gb_volume *vol,
+		      struct nvl list, bool first)
 {
-	struct nvl tree;
-	char type[32];
+	struct nvl tree, child;
+	char type[24];
+	uint64_t id, guid = 0, tguid = 0, v;
 	if (!nv_list(list, "vdev_tree", &tree) || !nv_str(tree, "type", type, sizeof(type)) ||
-	    !nv_u64(tree, "id", &fs->top_id))
-		return gb_error(ctx, GB_E_CORRUPT, "label without a vdev tree");
-	if (!strcmp(type, "disk") || !strcmp(type, "file")) {
-		nv_str(tree, "phys_path", fs->bootpath, sizeof(fs->bootpath));
-		return 0;
-	}
-	if (strcmp(type, "mirror"))
-		return gb_error(ctx, GB_E_UNSUPPORTED, "%s vdevs are not supported", type);
-	uint64_t guid = 0, cguid;
-	nv_u64(list, "guid", &guid);
-	struct nvl child;
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < 64 && nv_list_at(tree, "children", i, &child, &n) && i < n; i++)
-		if (nv_u64(child, "guid", &cguid) && cguid == guid) {
-			nv_str(child, "phys_path", fs->bootpath, sizeof(fs->bootpath));
-			break;
+	    !nv_u64(tree, "id", &id) || !nv_u64(list, "guid", &guid))
+		return first ? gb_error(ctx, GB_E_CORRUPT, "label without a vdev tree") : 0;
+	if (id >= MAX_TOPS)
+		return first ? gb_error(ctx, GB_E_LIMIT, "top-level vdev %llu", (unsigned long long)id) : 0;
+	nv_u64(tree, "guid", &tguid);
+	struct vdev *t = &fs->top[id];
+	if (t->kind && t->guid != tguid)
+		return 0; /* a stale label of a vdev since replaced */
+	if (!t->kind) {
+		snprintf(t->type, sizeof(t->type), "%s", type);
+		t->guid = tguid;
+		t->ashift = nv_u64(tree, "ashift", &v) && v >= 9 && v <= 16 ? (unsigned)v : 9;
+		t->log = nv_u64(tree, "is_log", &v) && v;
+		if (!strcmp(type, "disk") || !strcmp(type, "file")) {
+			t->kind = VD_DISK;
+			t->n = 1;
+			t->child_guid[0] = tguid;
+		} else if (!strcmp(type, "mirror") || !strcmp(type, "raidz")) {
+			t->kind = type[0] == 'm' ? VD_MIRROR : VD_RAIDZ;
+			t->nparity = nv_u64(tree, "nparity", &v) ? (unsigned)v : 1;
+			uint32_t n = 0;
+			for (uint32_t i = 0; i < MAX_CHILDREN && nv_list_at(tree, "children", i, &child, &n) &&
+			     i < n; i++) {
+				nv_u64(child, "guid", &t->child_guid[i]);
+				t->n = i + 1;
+			}
+			if (t->n != n || !n || (t->kind == VD_RAIDZ &&
+			    (t->nparity < 1 || t->nparity > 3 || t->n <= t->nparity))) {
+				t->kind = 0;
+				return first ? gb_error(ctx, GB_E_CORRUPT, "%s vdev of %u members, parity %u",
+							type, n, t->nparity) : 0;
+			}
+		} else {
+			t->kind = 0;
+			return first ? gb_error(ctx, GB_E_UNSUPPORTED, "%s vdevs are not supported", type) : 0;
 		}
+	}
+	for (uint32_t i = 0; i < t->n; i++)
+		if (t->child_guid[i] == guid && !t->leaf[i]) {
+			t->leaf[i] = vol;
+			uint32_t nc;
+			if (first && t->kind != VD_DISK && nv_list_at(tree, "children", i, &child, &nc))
+				nv_str(child, "phys_path", fs->bootpath, sizeof(fs->bootpath));
+		}
+	if (first && t->kind == VD_DISK)
+		nv_str(tree, "phys_path", fs->bootpath, sizeof(fs->bootpath));
 	return 0;
+}
+
+/* The pool's members: the mounted volume, then every volume of the image
+ * (all its disks) whose label names the same pool. */
+static int gather_members(struct gb_ctx *ctx, struct zfs_fs *fs, struct nvl first)
+{
+	int r = add_member(ctx, fs, fs->base.vol, first, true);
+	struct gb_image *img = fs->base.vol->img;
+	size_t n = img ? gb_image_volume_count(img) : 0;
+	struct label lb = { .nv = n > 1 ? malloc(LABEL_NVLIST_SIZE) : NULL };
+	if (n > 1 && !lb.nv)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	for (size_t i = 0; !r && i < n; i++) {
+		struct gb_volume *v = gb_image_volume(img, i);
+		const struct gb_volume_info *vi = gb_volume_info(v);
+		char guid[24];
+		snprintf(guid, sizeof(guid), "%llu", (unsigned long long)fs->pool_guid);
+		if (v == fs->base.vol || strcmp(vi->fstype, "zfs_member") || strcmp(vi->fs_uuid, guid))
+			continue;
+		struct gb_ctx quiet = { 0 };
+		uint64_t pg = 0;
+		if (find_label(&quiet, v, &lb) == 0 && nv_u64(lb.list, "pool_guid", &pg) &&
+		    pg == fs->pool_guid)
+			r = add_member(ctx, fs, v, lb.list, false);
+	}
+	free(lb.nv);
+	return r;
+}
+
+struct feat_check {
+	struct gb_ctx *ctx;
+};
+
+static int feature_cb(void *arg, const char *name, uint64_t refcount, const struct zval *zv)
+{
+	(void)zv;
+	struct feat_check *f = arg;
+	if (refcount == 0 || read_feature_known(name))
+		return 0;
+	char shown[ZAP_NAME_MAX + 1];
+	gb_copy_label(shown, sizeof(shown), name, strlen(name));
+	return gb_error(f->ctx, GB_E_UNSUPPORTED, "feature %s is not supported", shown);
+}
+
+/* The MOS's features_for_read: every feature in use (a refcount above 0)
+ * that a reader must know, whether or not the label lists it. */
+static int check_mos_features(struct gb_ctx *ctx, struct zfs_fs *fs)
+{
+	uint64_t obj;
+	int r = mos_zap_lookup(ctx, fs, 1, "features_for_read", &obj);
+	if (r == GB_E_NOT_FOUND)
+		return 0; /* a pool before feature flags */
+	struct dnode dn;
+	struct feat_check f = { ctx };
+	if (r || (r = dnode_get(ctx, fs, &fs->mos, obj, &dn)))
+		return r;
+	r = zap_walk(ctx, fs, &dn, NULL, 0, feature_cb, &f);
+	return r > 0 ? 0 : r;
 }
 
 struct ub {
@@ -1210,6 +1635,13 @@ static void zfs_umount(struct gb_fs *base)
 		return;
 	for (unsigned i = 0; i < CACHE_SLOTS; i++)
 		free(fs->cache[i].buf);
+	while (fs->sa) {
+		struct sa_table *t = fs->sa;
+		fs->sa = t->next;
+		for (unsigned i = 0; i < SA_MAX_LAYOUTS; i++)
+			free(t->layout[i]);
+		free(t);
+	}
 	free(fs);
 }
 
@@ -1239,10 +1671,9 @@ static int zfs_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **o
 			     (unsigned long long)fs->version);
 		goto fail;
 	}
-	if ((r = check_features(ctx, lb.list)) || (r = parse_vdevs(ctx, fs, lb.list)))
+	if ((r = check_features(ctx, lb.list)) || (r = gather_members(ctx, fs, lb.list)))
 		goto fail;
-	fs->data_end = label_offset(vol->size, 2);
-	if ((r = load_mos(ctx, fs)))
+	if ((r = load_mos(ctx, fs)) || (r = check_mos_features(ctx, fs)))
 		goto fail;
 	uint64_t root = 0;
 	if ((r = mos_zap_lookup(ctx, fs, 1, "root_dataset", &root))) {
@@ -1260,6 +1691,175 @@ fail:
 	return r;
 }
 
+/* ---- system attributes ------------------------------------------------- */
+
+struct sa_load {
+	struct gb_ctx *ctx;
+	struct sa_table *t;
+};
+
+/* REGISTRY: "ZPL_MODE" -> number (bits 0-15), byte swap (16-23), length
+ * (24-39). */
+static int sa_reg_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
+{
+	(void)zv;
+	struct sa_table *t = ((struct sa_load *)arg)->t;
+	unsigned a = (unsigned)(value & 0xffff);
+	if (a >= SA_MAX_ATTRS)
+		return 0; /* never in a layout we accept */
+	t->reg[a] = true;
+	t->len[a] = (uint16_t)(value >> 24 & 0xffff);
+	if (!strcmp(name, "ZPL_MODE"))
+		t->mode = (int)a;
+	else if (!strcmp(name, "ZPL_SIZE"))
+		t->size = (int)a;
+	else if (!strcmp(name, "ZPL_MTIME"))
+		t->mtime = (int)a;
+	else if (!strcmp(name, "ZPL_SYMLINK"))
+		t->symlink = (int)a;
+	return 0;
+}
+
+/* LAYOUTS: "2" -> the attribute numbers of layout 2, in order. */
+static int sa_layout_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
+{
+	(void)value;
+	struct sa_load *l = arg;
+	char *end;
+	unsigned long num = strtoul(name, &end, 10);
+	if (*end || end == name || num >= SA_MAX_LAYOUTS || !zv || zv->intlen != 2 ||
+	    zv->total > SA_LAYOUT_MAX || zv->n != zv->total || l->t->layout[num])
+		return gb_error(l->ctx, GB_E_CORRUPT, "system attribute layout '%.20s'", name);
+	struct sa_layout *lay = calloc(1, sizeof(*lay));
+	if (!lay)
+		return gb_error(l->ctx, GB_E_NOMEM, "out of memory");
+	lay->n = zv->n;
+	for (unsigned i = 0; i < zv->n; i++)
+		lay->attr[i] = gb_be16(zv->p + 2 * i);
+	l->t->layout[num] = lay;
+	return 0;
+}
+
+/* The SA tables of object set os, whose master node names them (sa_obj),
+ * kept by the mount for every node of the object set. */
+static int sa_tables(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os, uint64_t sa_obj,
+		     const struct sa_table **out)
+{
+	for (struct sa_table *t = fs->sa; t; t = t->next)
+		if (!memcmp(t->key, os->raw, sizeof(t->key))) {
+			*out = t;
+			return 0;
+		}
+	if (fs->nsa == SA_MAX_TABLES)
+		return gb_error(ctx, GB_E_LIMIT, "more than %d object sets", SA_MAX_TABLES);
+	struct sa_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	memcpy(t->key, os->raw, sizeof(t->key));
+	t->mode = t->size = t->mtime = t->symlink = -1;
+	t->next = fs->sa;
+	fs->sa = t;
+	fs->nsa++;
+	struct dnode master, reg, lay;
+	uint64_t reg_obj = 0, lay_obj = 0;
+	struct sa_load l = { ctx, t };
+	int r = dnode_get(ctx, fs, os, sa_obj, &master);
+	if (!r && (r = zap_lookup(ctx, fs, &master, "REGISTRY", 8, &reg_obj)) == GB_E_NOT_FOUND)
+		r = gb_error(ctx, GB_E_CORRUPT, "system attributes without a registry");
+	if (!r && (r = zap_lookup(ctx, fs, &master, "LAYOUTS", 7, &lay_obj)) == GB_E_NOT_FOUND)
+		r = gb_error(ctx, GB_E_CORRUPT, "system attributes without layouts");
+	if (!r && !(r = dnode_get(ctx, fs, os, reg_obj, &reg)))
+		r = zap_walk(ctx, fs, &reg, NULL, 0, sa_reg_cb, &l);
+	if (!r && !(r = dnode_get(ctx, fs, os, lay_obj, &lay)))
+		r = zap_walk(ctx, fs, &lay, NULL, 0, sa_layout_cb, &l);
+	if (!r && (t->mode < 0 || t->size < 0 || t->len[t->mode] != 8 || t->len[t->size] != 8 ||
+		   (t->mtime >= 0 && t->len[t->mtime] != 16)))
+		r = gb_error(ctx, GB_E_CORRUPT, "system attribute registry without ZPL's mode and size");
+	*out = t;
+	return r;
+}
+
+/* Attribute a in the SA header at h (len bytes, byte order be): *val and
+ * *vlen. GB_E_NOT_FOUND (unrecorded) when its layout has no such one. */
+static int sa_in(struct gb_ctx *ctx, const struct sa_table *t, const uint8_t *h, size_t len,
+		 bool be, int a, const uint8_t **val, size_t *vlen)
+{
+	if (len < 8 || rd32(be, h) != SA_MAGIC)
+		return gb_error(ctx, GB_E_CORRUPT, "system attributes without their magic");
+	uint16_t info = rd16(be, h + 4);
+	size_t hdrsize = (size_t)(info >> 10 & 0x3f) * 8, at = hdrsize, nvar = 0;
+	const struct sa_layout *lay = t->layout[info & 0x3ff];
+	if (hdrsize < 8 || hdrsize > len || !lay)
+		return gb_error(ctx, GB_E_CORRUPT, "system attributes of layout %u, header of %zu bytes",
+				info & 0x3ff, hdrsize);
+	for (unsigned i = 0; i < lay->n; i++) {
+		unsigned id = lay->attr[i];
+		if (id >= SA_MAX_ATTRS || !t->reg[id])
+			return gb_error(ctx, GB_E_CORRUPT, "system attribute %u is not registered", id);
+		size_t alen = t->len[id];
+		if (alen == 0) {
+			/* variable: its length in the header, after the fixed words */
+			if (6 + 2 * nvar + 2 > hdrsize)
+				return gb_error(ctx, GB_E_CORRUPT, "system attribute header too short");
+			alen = rd16(be, h + 6 + 2 * nvar++);
+		}
+		if (at > len || alen > len - at)
+			return gb_error(ctx, GB_E_CORRUPT, "system attribute %u past its buffer", id);
+		if ((int)id == a) {
+			*val = h + at;
+			*vlen = alen;
+			return 0;
+		}
+		at += (alen + 7) & ~(size_t)7; /* each starts on 8 bytes */
+	}
+	return GB_E_NOT_FOUND;
+}
+
+/* Attribute a of node n: in its bonus buffer, else its spill block (read
+ * into *spill, which the caller frees). */
+static int sa_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *n, int a,
+		  const uint8_t **val, size_t *vlen, bool *vbe, uint8_t **spill)
+{
+	*spill = NULL;
+	*vbe = n->dn.be;
+	if (a < 0)
+		return GB_E_NOT_FOUND;
+	bool has_spill = n->dn.raw[7] & DNODE_FLAG_SPILL;
+	size_t blen = n->dn.bonuslen, room = DNODE_SIZE - 64 - n->dn.nblkptr * BP_SIZE;
+	if (has_spill && blen > room - BP_SIZE)
+		return gb_error(ctx, GB_E_CORRUPT, "bonus buffer over the spill block pointer");
+	int r = sa_in(ctx, n->sa, dn_bonus(&n->dn), blen, n->dn.be, a, val, vlen);
+	if (r != GB_E_NOT_FOUND || !has_spill)
+		return r;
+	if (!(*spill = malloc(SPILL_MAX)))
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	uint32_t got;
+	bool be;
+	r = read_bp(ctx, fs, n->dn.raw + DNODE_SIZE - BP_SIZE, n->dn.be, *spill, SPILL_MAX, &got, &be,
+		    false);
+	if (!r)
+		r = sa_in(ctx, n->sa, *spill, got, be, a, val, vlen);
+	*vbe = be;
+	return r;
+}
+
+/* A fixed 8-byte attribute (or the first word of a longer one). */
+static int sa_u64(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *n, int a,
+		  uint64_t *v)
+{
+	const uint8_t *p;
+	size_t len;
+	uint8_t *spill;
+	bool be;
+	int r = sa_get(ctx, fs, n, a, &p, &len, &be, &spill);
+	if (!r && len < 8)
+		r = gb_error(ctx, GB_E_CORRUPT, "system attribute %d of %zu bytes", a, len);
+	if (!r)
+		*v = rd64(be, p);
+	free(spill);
+	return r;
+}
+
 /* ---- nodes ------------------------------------------------------------ */
 
 static enum gb_ftype mode_type(uint64_t mode)
@@ -1273,30 +1873,41 @@ static enum gb_ftype mode_type(uint64_t mode)
 }
 
 /* Object obj of os as a node: its znode gives type, mode, size, mtime. */
-static int load_node(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os, uint64_t obj,
-		     struct zfs_node **out)
+static int load_node(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os,
+		     const struct sa_table *sa, uint64_t obj, struct zfs_node **out)
 {
 	struct zfs_node *n = calloc(1, sizeof(*n));
 	if (!n)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	int r = dnode_get(ctx, fs, os, obj, &n->dn);
-	if (!r && n->dn.bonustype == OT_SA)
-		r = gb_error(ctx, GB_E_UNSUPPORTED, "system attributes (ZPL version 5) are not supported");
-	else if (!r && (n->dn.bonustype != OT_ZNODE || n->dn.bonuslen < ZNODE_SIZE))
+	uint64_t mode = 0, size = 0, mtime = 0;
+	n->sa = sa;
+	if (!r && n->dn.bonustype == OT_SA && sa) {
+		/* ZPL 5: mode, size and mtime are system attributes */
+		if (!(r = sa_u64(ctx, fs, n, sa->mode, &mode)) && !(r = sa_u64(ctx, fs, n, sa->size, &size)) &&
+		    (r = sa_u64(ctx, fs, n, sa->mtime, &mtime)) == GB_E_NOT_FOUND)
+			r = 0;
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "object %llu without its mode or size",
+				     (unsigned long long)obj);
+	} else if (!r && (n->dn.bonustype != OT_ZNODE || n->dn.bonuslen < ZNODE_SIZE)) {
 		r = gb_error(ctx, GB_E_CORRUPT, "object %llu has no znode", (unsigned long long)obj);
+	} else if (!r) {
+		const uint8_t *z = dn_bonus(&n->dn);
+		mode = rd64(n->dn.be, z + 72);
+		size = rd64(n->dn.be, z + 80);
+		mtime = rd64(n->dn.be, z + 16);
+	}
 	if (r) {
 		free(n);
 		return r;
 	}
 	n->os = *os;
 	n->zpl = true;
-	const uint8_t *z = dn_bonus(&n->dn);
-	bool be = n->dn.be;
-	uint64_t mode = rd64(be, z + 72);
 	n->base.st.type = mode_type(mode);
 	n->base.st.mode = (uint32_t)(mode & 07777);
-	n->base.st.size = rd64(be, z + 80);
-	n->base.st.mtime = (int64_t)rd64(be, z + 16);
+	n->base.st.size = size;
+	n->base.st.mtime = (int64_t)mtime;
 	n->base.st.ino = obj;
 	if (n->base.st.size > INT64_MAX) {
 		free(n);
@@ -1316,20 +1927,28 @@ static int dataset_root(struct gb_ctx *ctx, struct zfs_fs *fs, uint64_t ds, stru
 		r = dnode_get(ctx, fs, &os, 1, &master);
 	if (r)
 		return r;
-	uint64_t version = 0, root = 0;
+	uint64_t version = 0, root = 0, sa_obj = 0;
+	const struct sa_table *sa = NULL;
 	if ((r = zap_lookup(ctx, fs, &master, "VERSION", 7, &version)) == 0 &&
 	    version > ZPL_VERSION_MAX)
-		return gb_error(ctx, GB_E_UNSUPPORTED,
-				"ZPL version %llu (system attributes) is not supported",
+		return gb_error(ctx, GB_E_UNSUPPORTED, "ZPL version %llu is not supported",
 				(unsigned long long)version);
 	if (r && r != GB_E_NOT_FOUND)
 		return r;
+	if (version >= ZPL_VERSION_SA) {
+		r = zap_lookup(ctx, fs, &master, "SA_ATTRS", 8, &sa_obj);
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "ZPL version %llu without SA_ATTRS",
+				     (unsigned long long)version);
+		if (r || (r = sa_tables(ctx, fs, &os, sa_obj, &sa)))
+			return r;
+	}
 	if ((r = zap_lookup(ctx, fs, &master, "ROOT", 4, &root))) {
 		if (r == GB_E_NOT_FOUND)
 			r = gb_error(ctx, GB_E_CORRUPT, "master node without ROOT");
 		return r;
 	}
-	if ((r = load_node(ctx, fs, &os, root, out)))
+	if ((r = load_node(ctx, fs, &os, sa, root, out)))
 		return r;
 	if ((*out)->base.st.type != GB_FT_DIR) {
 		free(*out);
@@ -1429,7 +2048,7 @@ static int zfs_lookup(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dn
 	if (r)
 		return r;
 	struct zfs_node *n;
-	if ((r = load_node(ctx, fs, &dir->os, de & ((1ull << 48) - 1), &n)))
+	if ((r = load_node(ctx, fs, &dir->os, dir->sa, de & ((1ull << 48) - 1), &n)))
 		return r;
 	if (n->base.st.type == GB_FT_DIR)
 		n->dsl_dir = child_dir;
@@ -1443,8 +2062,9 @@ struct list {
 	bool datasets;
 };
 
-static int list_cb(void *arg, const char *name, uint64_t value)
+static int list_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
 {
+	(void)zv;
 	struct list *l = arg;
 	struct gb_dirent d = { .name = name };
 	if (l->datasets) {
@@ -1530,6 +2150,23 @@ static int zfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 			size_t cap, size_t *len)
 {
 	struct zfs_node *n = (struct zfs_node *)node;
+	if (n->dn.bonustype == OT_SA && n->sa) {
+		/* ZPL 5: the target is a system attribute (bonus or spill) */
+		const uint8_t *p;
+		size_t plen;
+		uint8_t *spill;
+		bool be;
+		int r = sa_get(ctx, (struct zfs_fs *)base, n, n->sa->symlink, &p, &plen, &be, &spill);
+		if (r == GB_E_NOT_FOUND)
+			r = gb_error(ctx, GB_E_CORRUPT, "symbolic link without its target");
+		if (!r && plen != node->st.size)
+			r = gb_error(ctx, GB_E_CORRUPT, "symbolic link target of %zu bytes, size %llu",
+				     plen, (unsigned long long)node->st.size);
+		if (!r)
+			r = gb_fs_symlink_target(ctx, base, node, p, plen, buf, cap, len);
+		free(spill);
+		return r;
+	}
 	/* a short target follows the znode in the bonus buffer */
 	bool inl = node->st.size <= (uint64_t)n->dn.bonuslen - ZNODE_SIZE;
 	return gb_fs_symlink_target(ctx, base, node, inl ? dn_bonus(&n->dn) + ZNODE_SIZE : NULL,
@@ -1544,8 +2181,9 @@ struct byval {
 	bool found;
 };
 
-static int byval_cb(void *arg, const char *name, uint64_t value)
+static int byval_cb(void *arg, const char *name, uint64_t value, const struct zval *zv)
 {
+	(void)zv;
 	struct byval *b = arg;
 	if (value != b->value)
 		return 0;

@@ -147,29 +147,71 @@ static int stack(struct gb_ctx *ctx, struct gb_source *c, struct gb_source *bc,
 	return 0;
 }
 
-int gb_source_open_image(struct gb_ctx *ctx, const char *path,
-			 const struct gb_image_options *opt, struct gb_source **out)
+/* The image (with its backing file, format and offset) and each further
+ * disk (format from its magic): every container is opened first, then the
+ * hook runs, then the formats are parsed. out[0] is the image, out[1..n)
+ * the disks. */
+static int open_all(struct gb_ctx *ctx, const char *path, const struct gb_image_options *opt,
+		    size_t ndisks, struct gb_source **out)
 {
-	static const struct gb_image_options none = { 0 };
-	if (!opt)
-		opt = &none;
 	int r = check_options(ctx, opt);
 	if (r)
 		return r;
+	if (ndisks >= GB_MAX_DISKS)
+		return gb_error(ctx, GB_E_LIMIT, "more than %d disks", GB_MAX_DISKS);
 	/* Open every file (and socket) first: the hook may forbid opening. */
-	struct gb_source *c, *bc = NULL;
+	struct gb_source *c, *bc = NULL, *dc[GB_MAX_DISKS] = { 0 };
 	if ((r = open_container(ctx, path, &c)))
 		return r;
 	if (opt->backing) {
 		size_t mark = gb_scope_push(ctx, "backing file %s", opt->backing);
 		r = open_container(ctx, opt->backing, &bc);
 		gb_scope_pop(ctx, mark);
-		if (r) {
-			gb_source_close(c);
-			return r;
-		}
 	}
-	return stack(ctx, c, bc, opt, out);
+	for (size_t i = 0; !r && i < ndisks; i++) {
+		size_t mark = gb_scope_push(ctx, "%s", opt->disks[i]);
+		r = open_container(ctx, opt->disks[i], &dc[i]);
+		gb_scope_pop(ctx, mark);
+	}
+	if (r) {
+		gb_source_close(c);
+		gb_source_close(bc);
+		for (size_t i = 0; i < ndisks; i++)
+			gb_source_close(dc[i]);
+		return r;
+	}
+	if ((r = stack(ctx, c, bc, opt, &out[0]))) {
+		for (size_t i = 0; i < ndisks; i++)
+			gb_source_close(dc[i]);
+		return r;
+	}
+	for (size_t i = 0; i < ndisks; i++) {
+		size_t mark = gb_scope_push(ctx, "%s", opt->disks[i]);
+		if (!r)
+			r = open_layer(ctx, dc[i], NULL, NULL, &out[1 + i]);
+		else
+			gb_source_close(dc[i]);
+		gb_scope_pop(ctx, mark);
+		if (r)
+			out[1 + i] = NULL;
+	}
+	if (r)
+		for (size_t i = 0; i < 1 + ndisks; i++)
+			gb_source_close(out[i]);
+	return r;
+}
+
+int gb_source_open_image(struct gb_ctx *ctx, const char *path,
+			 const struct gb_image_options *opt, struct gb_source **out)
+{
+	static const struct gb_image_options none = { 0 };
+	return open_all(ctx, path, opt ? opt : &none, 0, out);
+}
+
+int gb_source_open_disks(struct gb_ctx *ctx, const char *path,
+			 const struct gb_image_options *opt, struct gb_source **out)
+{
+	return open_all(ctx, path, opt, opt->ndisks, out);
 }
 
 int gb_source_open_image_mem(struct gb_ctx *ctx, const char *name, const void *data,

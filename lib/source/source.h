@@ -76,6 +76,11 @@ int gb_source_open_window(struct gb_ctx *ctx, struct gb_source *parent,
  * applied. */
 int gb_source_open_image(struct gb_ctx *ctx, const char *path,
 			 const struct gb_image_options *opt, struct gb_source **out);
+/* The image and its further disks (opt->disks): out[0] the image as
+ * gb_source_open_image gives it, out[1 + i] disk i (raw or qcow2 from its
+ * magic). Every file is opened before opt->before_parse runs. */
+int gb_source_open_disks(struct gb_ctx *ctx, const char *path,
+			 const struct gb_image_options *opt, struct gb_source **out);
 /* The same over caller-owned memory (no backing file). */
 int gb_source_open_image_mem(struct gb_ctx *ctx, const char *name, const void *data,
 			     size_t size, const struct gb_image_options *opt,

@@ -152,6 +152,19 @@ expect_error "lvm/pv-is-a-container" 3 "partition 1: LVM physical volume: no fil
 	"$GUESTBOOT" ls lvm.img 1:/
 expect_error "lvm/no-such-lv" 3 "no volume lvm/tvg/nope" "$GUESTBOOT" ls lvm.img lvm/tvg/nope:/
 
+# ---- the same VG over two disks (--disk): pv0 stays partition 1 of the
+# image, pv1 becomes the whole second disk (no table)
+cp lvm.img lvm-d0.img
+sfdisk -q --delete lvm-d0.img 2
+dd if=lvm.img of=lvm-d1.img bs=512 skip=43008 count=40960 status=none
+for lv in root boot-lv data; do
+	check "lvm/two-disks/$lv" cmp <("$GUESTBOOT" cat lvm-d0.img --disk lvm-d1.img "lvm/tvg/$lv:/boot/vmlinuz-6.1.0-test" 2>&1) src/boot/vmlinuz-6.1.0-test
+done
+check "lvm/two-disks/inspect" test "$("$GUESTBOOT" inspect --json lvm-d0.img --disk lvm-d1.img | jq -c '[.volumes[] | [.id, .stack]]')" = \
+	'[["1","partition 1"],["hd1","disk 1"],["lvm/tvg/root","partition 1 > lvm/tvg/root"],["lvm/tvg/boot-lv","partition 1 + disk 1 > lvm/tvg/boot-lv"],["lvm/tvg/data","partition 1 + disk 1 > lvm/tvg/data"]]'
+# without the second disk, the LVs on it say what is missing
+expect_error "lvm/two-disks/missing" 3 "missing PV: pv1" "$GUESTBOOT" cat lvm-d0.img lvm/tvg/data:/boot/vmlinuz-6.1.0-test
+
 # The menu names files on other LVs the way GRUB does: (lvm/VG-LV), dashes doubled.
 mkdir -p menu/boot/grub
 printf 'set default=0\nmenuentry "on lvm" {\n linux (lvm/tvg-boot--lv)/boot/vmlinuz-6.1.0-test root=/dev/tvg/root\n initrd (lvm/tvg-data)/boot/initrd.img-6.1.0-test\n}\n' \
@@ -314,6 +327,12 @@ for n in 0 1; do
 done
 expect_json "md/mirror/one-array" mirror.img '[.volumes[] | .id]' '["1","2","md/pair"]'
 compare_tree "md/mirror/cat" mirror.img md/pair src
+# the two members on two disks (--disk): still one array
+dd if=mirror.img of=mirror-d1.img bs=512 skip=34816 count=32768 status=none
+cp mirror.img mirror-d0.img
+sfdisk -q --delete mirror-d0.img 2
+check "md/two-disks/one-array" test "$("$GUESTBOOT" inspect --json mirror-d0.img --disk mirror-d1.img | jq -c '[.volumes[] | .id]')" = '["1","hd1","md/pair"]'
+check "md/two-disks/cat" cmp <("$GUESTBOOT" cat mirror-d0.img --disk mirror-d1.img md/pair:/boot/vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
 
 cp md.img raid5.img
 $MKMD raid5.img $((100352 * 512)) $((32768 * 512)) 1.2 --level 5 --raid-disks 3 --name host:r3 \

@@ -3,7 +3,7 @@
 # snapshot read through GRUB's "dataset@snapshot/path" syntax, files with
 # one, two and three levels of indirect blocks, holes, micro and fat ZAP
 # directories, short and long symlinks, a two-way mirror, a raidz pool
-# (refused), an illumos-style menu.lst with bootfs and $ZFS-BOOTFS, and
+# (its members as --disk, one missing), an illumos-style menu.lst with bootfs and $ZFS-BOOTFS, and
 # targeted corruption. Oracles: the source tree, blkid, zdb (dataset
 # object numbers) and grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
@@ -157,20 +157,25 @@ for v in 14 2; do
 	compare_ls "zfs/v$v/ls-fatzap" "v$v.img" 0 /names .
 done
 
-# ---- a mirror: each half reads alone; a raidz pool is refused ------------
+# ---- a mirror: each half reads alone; a raidz over --disk, whole or not --
 truncate -s 96M mir-a.img mir-b.img rz-a.img rz-b.img rz-c.img
 zpool create -m "$PWD/mm" tpm mirror "$PWD/mir-a.img" "$PWD/mir-b.img"
 printf 'UNIQUE-MARKER-%04d\n' $(seq 1 3000) >mm/marked
 cp src/boot/vmlinuz-6.1.0-test mm/
 zpool create -m "$PWD/mr" tpr raidz "$PWD/rz-a.img" "$PWD/rz-b.img" "$PWD/rz-c.img"
 echo x >mr/x
+cp src/boot/vmlinuz-6.1.0-test mr/
 sync
 zpool export tpm
 zpool export tpr
 for half in a b; do
 	check "zfs/mirror/$half" cmp <("$GUESTBOOT" cat "mir-$half.img" /vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
 done
-expect_error zfs/raidz 4 "raidz vdevs are not supported" "$GUESTBOOT" cat rz-a.img /x
+check zfs/raidz/whole cmp <("$GUESTBOOT" cat rz-a.img --disk rz-b.img --disk rz-c.img /vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
+# any one member missing: its columns are rebuilt from parity
+check zfs/raidz/no-a cmp <("$GUESTBOOT" cat rz-b.img --disk rz-c.img /vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
+check zfs/raidz/no-c cmp <("$GUESTBOOT" cat rz-a.img --disk rz-b.img /vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
+expect_error zfs/raidz/two-missing 5 "member" "$GUESTBOOT" cat rz-a.img /vmlinuz-6.1.0-test
 
 # ---- corruption (expect_bad: under the sanitizer build too) -------------
 img_size=$(stat -c %s v23.img)
