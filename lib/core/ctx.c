@@ -9,9 +9,80 @@ struct gb_ctx *gb_ctx_new(void)
 	return calloc(1, sizeof(struct gb_ctx));
 }
 
+struct gb_memo {
+	struct gb_memo *next;
+	char *key;
+	size_t size;
+	unsigned char data[];
+};
+
+#define MEMO_MAX 256 /* results kept; beyond, work is simply redone */
+
 void gb_ctx_free(struct gb_ctx *ctx)
 {
+	if (!ctx)
+		return;
+	for (struct gb_memo *m = ctx->memo, *next; m; m = next) {
+		next = m->next;
+		free(m->key);
+		free(m);
+	}
 	free(ctx);
+}
+
+const void *gb_ctx_memo_get(const struct gb_ctx *ctx, const char *key, size_t size)
+{
+	for (const struct gb_memo *m = ctx->memo; m; m = m->next)
+		if (m->size == size && !strcmp(m->key, key))
+			return m->data;
+	return NULL;
+}
+
+void gb_ctx_memo_put(struct gb_ctx *ctx, const char *key, const void *data, size_t size)
+{
+	size_t n = 0;
+	for (const struct gb_memo *m = ctx->memo; m; m = m->next)
+		n++;
+	if (n >= MEMO_MAX)
+		return;
+	struct gb_memo *m = malloc(sizeof(*m) + size);
+	char *k = strdup(key);
+	if (!m || !k) { /* a cache: missing it only costs time */
+		free(m);
+		free(k);
+		return;
+	}
+	m->key = k;
+	m->size = size;
+	memcpy(m->data, data, size);
+	m->next = ctx->memo;
+	ctx->memo = m;
+}
+
+static uint64_t bound(enum gb_charge kind)
+{
+	return kind == GB_CHARGE_META ? GB_META_BUDGET : GB_INFLATE_BUDGET;
+}
+
+unsigned gb_ctx_bound_mib(enum gb_charge kind)
+{
+	return (unsigned)(bound(kind) >> 20);
+}
+
+bool gb_ctx_spent(const struct gb_ctx *ctx, enum gb_charge kind)
+{
+	return (kind == GB_CHARGE_META ? ctx->meta_used : ctx->inflate_used) > bound(kind);
+}
+
+int gb_ctx_charge(struct gb_ctx *ctx, enum gb_charge kind, uint64_t n, const char *what)
+{
+	uint64_t *used = kind == GB_CHARGE_META ? &ctx->meta_used : &ctx->inflate_used;
+	if (!gb_add_ok(*used, n, used))
+		*used = UINT64_MAX;
+	if (*used <= bound(kind))
+		return 0;
+	return gb_error(ctx, GB_E_LIMIT, "%s exceeds this command's bound of %u MiB", what,
+			gb_ctx_bound_mib(kind));
 }
 
 const char *gb_ctx_message(const struct gb_ctx *ctx)
