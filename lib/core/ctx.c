@@ -9,6 +9,13 @@ struct gb_ctx *gb_ctx_new(void)
 	return calloc(1, sizeof(struct gb_ctx));
 }
 
+void gb_ctx_free(struct gb_ctx *ctx)
+{
+	free(ctx);
+}
+
+/* ---- the per-command work account ---- */
+
 struct gb_memo {
 	struct gb_memo *next;
 	char *key;
@@ -18,30 +25,30 @@ struct gb_memo {
 
 #define MEMO_MAX 256 /* results kept; beyond, work is simply redone */
 
-void gb_ctx_free(struct gb_ctx *ctx)
+void gb_work_release(struct gb_work *w)
 {
-	if (!ctx)
-		return;
-	for (struct gb_memo *m = ctx->memo, *next; m; m = next) {
+	for (struct gb_memo *m = w->memo, *next; m; m = next) {
 		next = m->next;
 		free(m->key);
 		free(m);
 	}
-	free(ctx);
+	w->memo = NULL;
 }
 
-const void *gb_ctx_memo_get(const struct gb_ctx *ctx, const char *key, size_t size)
+const void *gb_work_memo_get(const struct gb_work *w, const char *key, size_t size)
 {
-	for (const struct gb_memo *m = ctx->memo; m; m = m->next)
+	for (const struct gb_memo *m = w ? w->memo : NULL; m; m = m->next)
 		if (m->size == size && !strcmp(m->key, key))
 			return m->data;
 	return NULL;
 }
 
-void gb_ctx_memo_put(struct gb_ctx *ctx, const char *key, const void *data, size_t size)
+void gb_work_memo_put(struct gb_work *w, const char *key, const void *data, size_t size)
 {
 	size_t n = 0;
-	for (const struct gb_memo *m = ctx->memo; m; m = m->next)
+	if (!w)
+		return;
+	for (const struct gb_memo *m = w->memo; m; m = m->next)
 		n++;
 	if (n >= MEMO_MAX)
 		return;
@@ -55,8 +62,8 @@ void gb_ctx_memo_put(struct gb_ctx *ctx, const char *key, const void *data, size
 	m->key = k;
 	m->size = size;
 	memcpy(m->data, data, size);
-	m->next = ctx->memo;
-	ctx->memo = m;
+	m->next = w->memo;
+	w->memo = m;
 }
 
 static uint64_t bound(enum gb_charge kind)
@@ -64,25 +71,27 @@ static uint64_t bound(enum gb_charge kind)
 	return kind == GB_CHARGE_META ? GB_META_BUDGET : GB_INFLATE_BUDGET;
 }
 
-unsigned gb_ctx_bound_mib(enum gb_charge kind)
+unsigned gb_work_bound_mib(enum gb_charge kind)
 {
 	return (unsigned)(bound(kind) >> 20);
 }
 
-bool gb_ctx_spent(const struct gb_ctx *ctx, enum gb_charge kind)
+bool gb_work_spent(const struct gb_work *w, enum gb_charge kind)
 {
-	return (kind == GB_CHARGE_META ? ctx->meta_used : ctx->inflate_used) > bound(kind);
+	return w && w->used[kind] >= bound(kind);
 }
 
-int gb_ctx_charge(struct gb_ctx *ctx, enum gb_charge kind, uint64_t n, const char *what)
+int gb_work_charge(struct gb_ctx *ctx, struct gb_work *w, enum gb_charge kind, uint64_t n,
+		   const char *what)
 {
-	uint64_t *used = kind == GB_CHARGE_META ? &ctx->meta_used : &ctx->inflate_used;
-	if (!gb_add_ok(*used, n, used))
-		*used = UINT64_MAX;
-	if (*used <= bound(kind))
+	if (!w)
+		return 0;
+	if (!gb_add_ok(w->used[kind], n, &w->used[kind]))
+		w->used[kind] = UINT64_MAX;
+	if (w->used[kind] <= bound(kind))
 		return 0;
 	return gb_error(ctx, GB_E_LIMIT, "%s exceeds this command's bound of %u MiB", what,
-			gb_ctx_bound_mib(kind));
+			gb_work_bound_mib(kind));
 }
 
 const char *gb_ctx_message(const struct gb_ctx *ctx)

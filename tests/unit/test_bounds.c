@@ -11,44 +11,47 @@
 static void charge_bounds(void)
 {
 	struct gb_ctx *ctx = gb_ctx_new();
-	CHECK_INT(gb_ctx_charge(ctx, GB_CHARGE_META, GB_META_BUDGET - 1, "x"), 0);
-	CHECK(!gb_ctx_spent(ctx, GB_CHARGE_META));
-	CHECK_INT(gb_ctx_charge(ctx, GB_CHARGE_META, 1, "x"), 0);
+	struct gb_work w = { 0 };
+	CHECK_INT(gb_work_charge(ctx, &w, GB_CHARGE_META, GB_META_BUDGET - 1, "x"), 0);
+	CHECK(!gb_work_spent(&w, GB_CHARGE_META));
+	CHECK_INT(gb_work_charge(ctx, &w, GB_CHARGE_META, 1, "x"), 0);
+	CHECK(gb_work_spent(&w, GB_CHARGE_META));
 	/* the other kind has its own account */
-	CHECK_INT(gb_ctx_charge(ctx, GB_CHARGE_INFLATE, GB_INFLATE_BUDGET, "y"), 0);
-	CHECK_INT(gb_ctx_charge(ctx, GB_CHARGE_META, 1, "squashfs: metadata read"), GB_E_LIMIT);
-	CHECK(gb_ctx_spent(ctx, GB_CHARGE_META));
+	CHECK_INT(gb_work_charge(ctx, &w, GB_CHARGE_INFLATE, GB_INFLATE_BUDGET, "y"), 0);
+	CHECK_INT(gb_work_charge(ctx, &w, GB_CHARGE_META, 1, "squashfs metadata read"), GB_E_LIMIT);
 	char want[96];
-	snprintf(want, sizeof(want), "squashfs: metadata read exceeds this command's bound of %u MiB",
+	snprintf(want, sizeof(want), "squashfs metadata read exceeds this command's bound of %u MiB",
 		 (unsigned)(GB_META_BUDGET >> 20));
 	CHECK_STR(gb_ctx_message(ctx), want);
-	/* clearing the error does not give the work back */
-	gb_ctx_clear(ctx);
-	CHECK_INT(gb_ctx_charge(ctx, GB_CHARGE_META, 0, "x"), GB_E_LIMIT);
+	/* another context (a lookup whose errors are ignored) on the same
+	 * account gets no work back */
+	struct gb_ctx quiet = { 0 };
+	CHECK_INT(gb_work_charge(&quiet, &w, GB_CHARGE_META, 0, "x"), GB_E_LIMIT);
 	/* a huge charge saturates instead of wrapping to a small total */
-	struct gb_ctx *c2 = gb_ctx_new();
-	CHECK_INT(gb_ctx_charge(c2, GB_CHARGE_INFLATE, 10, "x"), 0);
-	CHECK_INT(gb_ctx_charge(c2, GB_CHARGE_INFLATE, UINT64_MAX, "x"), GB_E_LIMIT);
-	gb_ctx_clear(c2);
-	CHECK_INT(gb_ctx_charge(c2, GB_CHARGE_INFLATE, 0, "x"), GB_E_LIMIT);
-	gb_ctx_free(c2);
+	struct gb_work w2 = { 0 };
+	CHECK_INT(gb_work_charge(ctx, &w2, GB_CHARGE_INFLATE, 10, "x"), 0);
+	CHECK_INT(gb_work_charge(ctx, &w2, GB_CHARGE_INFLATE, UINT64_MAX, "x"), GB_E_LIMIT);
+	CHECK_INT(gb_work_charge(ctx, &w2, GB_CHARGE_INFLATE, 0, "x"), GB_E_LIMIT);
+	/* no account: not bounded (memory-only images of the unit tests) */
+	CHECK_INT(gb_work_charge(ctx, NULL, GB_CHARGE_META, UINT64_MAX, "x"), 0);
 	gb_ctx_free(ctx);
 }
 
 static void memo(void)
 {
-	struct gb_ctx *ctx = gb_ctx_new();
-	int v = 42, w = 7;
-	CHECK(!gb_ctx_memo_get(ctx, "a", sizeof(v)));
-	gb_ctx_memo_put(ctx, "a", &v, sizeof(v));
-	gb_ctx_memo_put(ctx, "b", &w, sizeof(w));
-	const int *p = gb_ctx_memo_get(ctx, "a", sizeof(v));
+	struct gb_work w = { 0 };
+	int v = 42, x = 7;
+	CHECK(!gb_work_memo_get(&w, "a", sizeof(v)));
+	gb_work_memo_put(&w, "a", &v, sizeof(v));
+	gb_work_memo_put(&w, "b", &x, sizeof(x));
+	const int *p = gb_work_memo_get(&w, "a", sizeof(v));
 	CHECK(p && *p == 42);
-	p = gb_ctx_memo_get(ctx, "b", sizeof(w));
+	p = gb_work_memo_get(&w, "b", sizeof(x));
 	CHECK(p && *p == 7);
 	/* another size under the same key is another thing */
-	CHECK(!gb_ctx_memo_get(ctx, "a", sizeof(v) + 1));
-	gb_ctx_free(ctx);
+	CHECK(!gb_work_memo_get(&w, "a", sizeof(v) + 1));
+	gb_work_release(&w);
+	CHECK(!gb_work_memo_get(&w, "a", sizeof(v)));
 }
 
 static void regex_size(void)
