@@ -46,7 +46,7 @@ const void *gb_work_memo_get(const struct gb_work *w, const char *key, size_t si
 void gb_work_memo_put(struct gb_work *w, const char *key, const void *data, size_t size)
 {
 	size_t n = 0;
-	if (!w)
+	if (!w || !key[0])
 		return;
 	for (const struct gb_memo *m = w->memo; m; m = m->next)
 		n++;
