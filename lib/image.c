@@ -27,6 +27,11 @@ struct gb_image {
 	size_t nvols;
 };
 
+struct gb_work *gb_image_work(struct gb_image *img)
+{
+	return &img->src->work;
+}
+
 /* What the container probes found, while the image is being opened. */
 struct nest {
 	struct gb_lvm_pv pv[GB_MAX_VOLUMES];

@@ -422,7 +422,13 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 		if ((r = pvgrub_search(ctx, &devs, opt->pvgrub, &c)))
 			goto out;
 	} else if (!search(&devs, &c)) {
-		r = gb_error(ctx, GB_E_NOT_FOUND,
+		/* the search's lookups ignore their errors: say why it stopped */
+		if (gb_work_spent(gb_image_work(img), GB_CHARGE_META))
+			r = gb_error(ctx, GB_E_LIMIT,
+				     "the configuration search stopped: file system metadata read exceeds this command's bound of %u MiB",
+				     gb_work_bound_mib(GB_CHARGE_META));
+		else
+			r = gb_error(ctx, GB_E_NOT_FOUND,
 			     "no boot configuration found (no grub.cfg, menu.lst, extlinux/syslinux/isolinux config, BLS entries or lilo.conf on any volume)");
 		goto out;
 	}

@@ -236,6 +236,12 @@ bool gb_grub2_charge(struct gb_grub2 *g, size_t bytes);
 #define GB_GRUB2_COST_REGEX 64
 #define GB_GRUB2_COST_LOOKUP 16
 #define GB_GRUB2_COST_READ 64
+/* regexp: patterns whose compiled tree (gb_grub2_regex_size) is larger are
+ * refused; a compile costs COST_REGEX + nodes^2/16 steps. */
+#define GB_GRUB2_REGEX_NODES 1024u
+/* The nodes glibc's regcomp builds for an extended regular expression
+ * (repetition bounds multiply), saturating at 2^40. */
+size_t gb_grub2_regex_size(const char *re);
 static inline bool gb_grub2_cost(struct gb_grub2 *g, size_t steps)
 {
 	return gb_grub2_charge(g, steps * 64);

@@ -213,6 +213,136 @@ static bool has_backref(const char *re)
 	return false;
 }
 
+/* ---- regexp size: what glibc's regcomp builds -------------------------- */
+
+/* glibc's parser copies a repeated subexpression once per bound
+ * (x{1,100} is 100 copies of x, x+ is x x*), so nested bounds multiply:
+ * ((a{1,100}){1,100}){1,100} is a million nodes, seconds and gigabytes to
+ * compile. Estimate the tree's size the same way, saturating, before
+ * regcomp sees the pattern. */
+#define RE_SAT ((size_t)1 << 40)
+
+static size_t sat_mul(size_t a, size_t b)
+{
+	size_t r;
+	return __builtin_mul_overflow(a, b, &r) || r > RE_SAT ? RE_SAT : r;
+}
+
+static size_t sat_add(size_t a, size_t b)
+{
+	return a + b > RE_SAT ? RE_SAT : a + b;
+}
+
+/* "{m}", "{m,}", "{m,n}" at *p: the copies glibc makes, or 0 when it is
+ * not a valid bound (regcomp then decides). */
+static size_t re_bound(const char **p)
+{
+	const char *s = *p + 1;
+	size_t m = 0, n;
+	bool have_m = false, comma = false, have_n = false;
+	for (; *s >= '0' && *s <= '9'; s++, have_m = true)
+		m = m > RE_SAT ? RE_SAT : m * 10 + (size_t)(*s - '0');
+	n = m;
+	if (*s == ',') {
+		comma = true;
+		n = 0;
+		for (s++; *s >= '0' && *s <= '9'; s++, have_n = true)
+			n = n > RE_SAT ? RE_SAT : n * 10 + (size_t)(*s - '0');
+	}
+	if (*s != '}' || (!have_m && !have_n))
+		return 0;
+	*p = s + 1;
+	if (comma && !have_n) /* {m,}: m copies and a star */
+		return m + 1;
+	return (m > n ? m : n) + 1;
+}
+
+static size_t re_alt(const char **p, unsigned depth);
+
+/* One atom and its repetition operators. */
+static size_t re_piece(const char **p, unsigned depth)
+{
+	const char *s = *p;
+	size_t size = 1;
+	if (*s == '(') {
+		s++;
+		size = sat_add(re_alt(&s, depth + 1), 1);
+		if (*s == ')')
+			s++;
+	} else if (*s == '[') {
+		s++;
+		if (*s == '^')
+			s++;
+		if (*s == ']')
+			s++;
+		while (*s && *s != ']') {
+			if (*s == '[' && (s[1] == ':' || s[1] == '.' || s[1] == '=')) {
+				const char *e = strchr(s + 2, s[1]);
+				s = e && e[1] == ']' ? e + 2 : s + 1;
+			} else {
+				s++;
+			}
+		}
+		if (*s)
+			s++;
+	} else if (*s == '\\' && s[1]) {
+		s += 2;
+	} else if (*s) {
+		s++;
+	}
+	for (;;) {
+		if (*s == '*' || *s == '?') {
+			s++;
+			size = sat_add(size, 1);
+		} else if (*s == '+') {
+			s++;
+			size = sat_add(sat_mul(size, 2), 1);
+		} else if (*s == '{') {
+			const char *t = s;
+			size_t copies = re_bound(&t);
+			if (!copies)
+				break;
+			s = t;
+			size = sat_mul(size, copies);
+		} else {
+			break;
+		}
+	}
+	*p = s;
+	return size;
+}
+
+static size_t re_alt(const char **p, unsigned depth)
+{
+	size_t size = 0;
+	const char *s = *p;
+	/* deeper than any real pattern: count it as too large */
+	if (depth > 64)
+		return RE_SAT;
+	while (*s && *s != ')') {
+		if (*s == '|') {
+			s++;
+			size = sat_add(size, 1);
+			continue;
+		}
+		size = sat_add(size, re_piece(&s, depth));
+	}
+	*p = s;
+	return size;
+}
+
+size_t gb_grub2_regex_size(const char *re)
+{
+	size_t size = 0;
+	/* an unbalanced ')' is for regcomp to refuse; count the rest */
+	while (*re) {
+		size = sat_add(size, re_alt(&re, 0));
+		if (*re == ')')
+			re++;
+	}
+	return size;
+}
+
 static int set_match(struct gb_grub2 *g, const char *spec, const char *str, const regmatch_t *m,
 		     size_t nm)
 {
@@ -262,7 +392,19 @@ int gb_grub2_cmd_regexp(struct gb_grub2 *g, int argc, char **argv, const struct 
 	size_t rl = strlen(pos[0]), sl = strlen(pos[1]);
 	if (has_backref(pos[0]) || rl > 256 || sl > 4096)
 		return gb_grub2_usage(g, "regexp", "expression not supported here");
-	if (!gb_grub2_cost(g, GB_GRUB2_COST_REGEX) || !gb_grub2_charge(g, (rl + 1) * (sl + 1) / 16))
+	/* glibc's compile and match cost grows with the square of the tree's
+	 * size (epsilon closures): (.*){1,255}, 768 nodes, takes 0.1 s and
+	 * 11 MB, (.*){1,1000} 0.5 s and 140 MB. Matching also grows with the
+	 * string's length. */
+	size_t nodes = gb_grub2_regex_size(pos[0]);
+	if (nodes > GB_GRUB2_REGEX_NODES) {
+		char why[96];
+		snprintf(why, sizeof(why), "expression too large (expands to more than %u nodes)",
+			 GB_GRUB2_REGEX_NODES);
+		return gb_grub2_usage(g, "regexp", why);
+	}
+	if (!gb_grub2_cost(g, GB_GRUB2_COST_REGEX + nodes * nodes / 16) ||
+	    !gb_grub2_charge(g, (nodes + 1) * (sl + 1) / 16))
 		return g->fatal;
 	regex_t re;
 	if (regcomp(&re, pos[0], REG_EXTENDED))

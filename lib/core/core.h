@@ -22,6 +22,42 @@ struct gb_ctx {
 	size_t scope_len;
 };
 
+/* Work one command may do on what a guest controls, whatever the number of
+ * volumes, entries or lookups (SECURITY.md, "Bounds"): bytes of file
+ * system metadata read, decompressed or scanned (directory listings, tree
+ * and metadata blocks, qcow2 tables), and bytes decompressed to inspect
+ * kernels and initrds. The account lives with the image's source (one per
+ * opened image), not in a gb_ctx: lookups whose errors are ignored run
+ * under throw-away contexts and must still be charged. */
+#define GB_META_BUDGET (256ull << 20)
+#define GB_INFLATE_BUDGET (512ull << 20)
+
+enum gb_charge { GB_CHARGE_META, GB_CHARGE_INFLATE };
+
+struct gb_memo;
+struct gb_work {
+	uint64_t used[2]; /* by enum gb_charge */
+	struct gb_memo *memo;
+};
+
+/* Charge n bytes of work of a kind to the account (NULL: not bounded).
+ * Past the bound, records and returns GB_E_LIMIT: "WHAT exceeds this
+ * command's bound of N MiB", and keeps failing (the bound is for the whole
+ * command). */
+int gb_work_charge(struct gb_ctx *ctx, struct gb_work *w, enum gb_charge kind, uint64_t n,
+		   const char *what);
+/* Is the bound of a kind already spent? */
+bool gb_work_spent(const struct gb_work *w, enum gb_charge kind);
+/* The bound of a kind, in MiB (for messages). */
+unsigned gb_work_bound_mib(enum gb_charge kind);
+/* Results kept for the rest of the command, so that work done for one
+ * entry is not done again for the next one naming the same file. get
+ * returns NULL when key is absent or was stored with another size. */
+const void *gb_work_memo_get(const struct gb_work *w, const char *key, size_t size);
+void gb_work_memo_put(struct gb_work *w, const char *key, const void *data, size_t size);
+/* Free the memo (the account's owner is closing). */
+void gb_work_release(struct gb_work *w);
+
 /* Record an error (the first one is kept) and return its code, so callers
  * can write `return gb_error(ctx, GB_E_CORRUPT, "…")`. GB_E_NOT_MINE is
  * returned without being recorded. */

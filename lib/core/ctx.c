@@ -14,6 +14,86 @@ void gb_ctx_free(struct gb_ctx *ctx)
 	free(ctx);
 }
 
+/* ---- the per-command work account ---- */
+
+struct gb_memo {
+	struct gb_memo *next;
+	char *key;
+	size_t size;
+	unsigned char data[];
+};
+
+#define MEMO_MAX 256 /* results kept; beyond, work is simply redone */
+
+void gb_work_release(struct gb_work *w)
+{
+	for (struct gb_memo *m = w->memo, *next; m; m = next) {
+		next = m->next;
+		free(m->key);
+		free(m);
+	}
+	w->memo = NULL;
+}
+
+const void *gb_work_memo_get(const struct gb_work *w, const char *key, size_t size)
+{
+	for (const struct gb_memo *m = w ? w->memo : NULL; m; m = m->next)
+		if (m->size == size && !strcmp(m->key, key))
+			return m->data;
+	return NULL;
+}
+
+void gb_work_memo_put(struct gb_work *w, const char *key, const void *data, size_t size)
+{
+	size_t n = 0;
+	if (!w || !key[0])
+		return;
+	for (const struct gb_memo *m = w->memo; m; m = m->next)
+		n++;
+	if (n >= MEMO_MAX)
+		return;
+	struct gb_memo *m = malloc(sizeof(*m) + size);
+	char *k = strdup(key);
+	if (!m || !k) { /* a cache: missing it only costs time */
+		free(m);
+		free(k);
+		return;
+	}
+	m->key = k;
+	m->size = size;
+	memcpy(m->data, data, size);
+	m->next = w->memo;
+	w->memo = m;
+}
+
+static uint64_t bound(enum gb_charge kind)
+{
+	return kind == GB_CHARGE_META ? GB_META_BUDGET : GB_INFLATE_BUDGET;
+}
+
+unsigned gb_work_bound_mib(enum gb_charge kind)
+{
+	return (unsigned)(bound(kind) >> 20);
+}
+
+bool gb_work_spent(const struct gb_work *w, enum gb_charge kind)
+{
+	return w && w->used[kind] >= bound(kind);
+}
+
+int gb_work_charge(struct gb_ctx *ctx, struct gb_work *w, enum gb_charge kind, uint64_t n,
+		   const char *what)
+{
+	if (!w)
+		return 0;
+	if (!gb_add_ok(w->used[kind], n, &w->used[kind]))
+		w->used[kind] = UINT64_MAX;
+	if (w->used[kind] <= bound(kind))
+		return 0;
+	return gb_error(ctx, GB_E_LIMIT, "%s exceeds this command's bound of %u MiB", what,
+			gb_work_bound_mib(kind));
+}
+
 const char *gb_ctx_message(const struct gb_ctx *ctx)
 {
 	return ctx->code ? ctx->msg : "";

@@ -597,7 +597,9 @@ static int read_block(struct gb_ctx *ctx, struct btrfs_fs *fs, uint64_t at,
 	if (!victim->buf && !(victim->buf = malloc(fs->nodesize)))
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	victim->valid = false;
-	int r = read_logical(ctx, fs, at, victim->buf, fs->nodesize);
+	int r = gb_fs_charge(ctx, &fs->base, fs->nodesize);
+	if (!r)
+		r = read_logical(ctx, fs, at, victim->buf, fs->nodesize);
 	if (r || (r = check_block(ctx, fs, at, victim->buf)))
 		return r;
 	victim->valid = true;

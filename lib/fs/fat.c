@@ -419,7 +419,8 @@ static int walk_dir(struct gb_ctx *ctx, struct fat_fs *fs, const struct fat_node
 		goto out;
 	}
 	if (dir->fixed_root) {
-		if (!(r = gb_vol_read(ctx, fs->base.vol, fs->g.root_off, buf, bufsize)))
+		if (!(r = gb_fs_charge(ctx, &fs->base, bufsize)) &&
+		    !(r = gb_vol_read(ctx, fs->base.vol, fs->g.root_off, buf, bufsize)))
 			r = scan_block(fs, l, buf, bufsize, fs->g.root_off, fn, arg, label);
 		goto out;
 	}
@@ -436,7 +437,8 @@ static int walk_dir(struct gb_ctx *ctx, struct fat_fs *fs, const struct fat_node
 			break;
 		}
 		uint64_t off = cluster_off(fs, cl);
-		if ((r = gb_vol_read(ctx, fs->base.vol, off, buf, bufsize)))
+		if ((r = gb_fs_charge(ctx, &fs->base, bufsize)) ||
+		    (r = gb_vol_read(ctx, fs->base.vol, off, buf, bufsize)))
 			break;
 		r = scan_block(fs, l, buf, bufsize, off, fn, arg, label);
 		if (r == 0)

@@ -27,6 +27,19 @@ static const struct gb_fs_driver *const fs_drivers[] = {
 	&gb_fs_zfs,
 };
 
+int gb_fs_charge(struct gb_ctx *ctx, struct gb_fs *fs, uint64_t n)
+{
+	struct gb_work *w = fs->vol && fs->vol->src ? &fs->vol->src->work : NULL;
+	/* the common case, called per directory entry: no message to build */
+	if (!w || (w->used[GB_CHARGE_META] + n >= n &&
+		   w->used[GB_CHARGE_META] + n <= GB_META_BUDGET)) {
+		if (w)
+			w->used[GB_CHARGE_META] += n;
+		return 0;
+	}
+	return gb_work_charge(ctx, w, GB_CHARGE_META, n, "metadata read");
+}
+
 static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool tolerant_only)
 {
 	const struct gb_fs_driver *found = NULL;
@@ -320,6 +333,31 @@ int gb_fs_lstat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, struct g
 	return stat_common(ctx, fs, path, st, false);
 }
 
+/* Every entry a listing hands out is charged and counted, whatever the
+ * driver: a caller keeps them (ls sorts them), so a listing of millions of
+ * one-byte names must stop at a bound, not at memory's end. */
+struct listing {
+	struct gb_ctx *ctx;
+	struct gb_fs *fs;
+	int (*fn)(void *arg, const struct gb_dirent *de);
+	void *arg;
+	size_t n;
+	int err;
+};
+
+static int list_one(void *arg, const struct gb_dirent *de)
+{
+	struct listing *l = arg;
+	if (++l->n > GB_READDIR_MAX) {
+		l->err = gb_error(l->ctx, GB_E_LIMIT, "directory has more than %u entries",
+				  GB_READDIR_MAX);
+		return 1;
+	}
+	if ((l->err = gb_fs_charge(l->ctx, l->fs, GB_DIRENT_COST + strlen(de->name))))
+		return 1;
+	return l->fn(l->arg, de);
+}
+
 int gb_fs_readdir(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		  int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
 {
@@ -327,10 +365,13 @@ int gb_fs_readdir(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 	struct gb_node *n;
 	int r = resolve(ctx, fs, path, true, &n);
 	if (r == 0) {
+		struct listing l = { ctx, fs, fn, arg, 0, 0 };
 		if (n->st.type != GB_FT_DIR)
 			r = gb_error(ctx, GB_E_NOT_FOUND, "%s: not a directory", path);
 		else
-			r = fs->drv->readdir(ctx, fs, n, fn, arg);
+			r = fs->drv->readdir(ctx, fs, n, list_one, &l);
+		if (l.err)
+			r = l.err;
 		fs->drv->release(fs, n);
 	}
 	gb_scope_pop(ctx, mark);

@@ -24,6 +24,17 @@ static inline bool gb_read_clamp(uint64_t size, uint64_t off, size_t *len)
 	return true;
 }
 
+struct gb_fs;
+/* Charge n bytes of metadata work (blocks read or decompressed, directory
+ * entries scanned) to the command's account on the image: every driver
+ * calls it where a lookup's cost grows with what the guest wrote, so that
+ * no image costs more than GB_META_BUDGET whatever its volumes. */
+int gb_fs_charge(struct gb_ctx *ctx, struct gb_fs *fs, uint64_t n);
+/* A listing hands out at most this many entries (GB_E_LIMIT beyond), each
+ * charged this much plus its name's length. */
+#define GB_READDIR_MAX (1u << 20)
+#define GB_DIRENT_COST 64
+
 /* Drivers allocate nodes with this as their first member. */
 struct gb_node {
 	struct gb_stat st;

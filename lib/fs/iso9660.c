@@ -393,7 +393,8 @@ static int parse_susp(struct gb_ctx *ctx, struct iso_fs *fs, const uint8_t *area
 			r = gb_error(ctx, GB_E_NOMEM, "out of memory");
 			break;
 		}
-		if (!(r = gb_vol_read(ctx, fs->base.vol, pos, buf, (size_t)clen)))
+		if (!(r = gb_fs_charge(ctx, &fs->base, clen)) &&
+		    !(r = gb_vol_read(ctx, fs->base.vol, pos, buf, (size_t)clen)))
 			r = susp_area(ctx, rr, buf, (size_t)clen, &ce);
 	}
 	free(buf);
@@ -645,10 +646,14 @@ static int walk_dir(struct gb_ctx *ctx, struct iso_fs *fs, const struct iso_node
 	if (len > DIR_MAX_BYTES)
 		return gb_error(ctx, GB_E_LIMIT, "directory of %llu bytes (limit %u)",
 				(unsigned long long)len, DIR_MAX_BYTES);
+	/* each lookup reads the whole directory: charged to the command */
+	int r = gb_fs_charge(ctx, &fs->base, len);
+	if (r)
+		return r;
 	uint8_t *buf = malloc(len ? (size_t)len : 1);
 	if (!buf)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	int r = gb_vol_read(ctx, fs->base.vol, dir->ext[0].off, buf, (size_t)len);
+	r = gb_vol_read(ctx, fs->base.vol, dir->ext[0].off, buf, (size_t)len);
 	if (!r)
 		r = walk_records(ctx, fs, buf, len, dir->ext[0].off, fn, arg);
 	free(buf);

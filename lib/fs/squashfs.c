@@ -254,6 +254,9 @@ static int md_load(struct gb_ctx *ctx, struct sq_fs *fs, uint64_t pos, uint64_t 
 	else if (decompress(fs, fs->cbuf, size, b->data, MD_SIZE, &len))
 		return gb_error(ctx, GB_E_CORRUPT, "metadata block at %llu does not decompress (%s)",
 				(unsigned long long)pos, comp_name(fs->comp));
+	/* the read and the decompression, against the command's bound */
+	if ((r = gb_fs_charge(ctx, &fs->base, 2 + size + len)))
+		return r;
 	b->pos = pos;
 	b->next = pos + 2 + size;
 	b->len = (uint32_t)len;
@@ -285,6 +288,10 @@ static int md_read(struct gb_ctx *ctx, struct sq_fs *fs, struct md_cursor *c, vo
 		}
 		if (take > len)
 			take = len;
+		/* scanning cached blocks is work too (a lookup per entry of a
+		 * big directory) */
+		if ((r = gb_fs_charge(ctx, &fs->base, take)))
+			return r;
 		memcpy(out, b->data + c->off, take);
 		out += take;
 		len -= take;

@@ -520,8 +520,10 @@ static int walk_dir(struct gb_ctx *ctx, struct ufs_fs *fs, struct ufs_node *dir,
 				(unsigned long long)size);
 	for (uint64_t off = 0; off < size; off += DIRBLKSIZ) {
 		size_t got;
-		int r = ufs_pread(ctx, &fs->base, &dir->base, off, chunk, DIRBLKSIZ, &got);
-		if (r)
+		/* a 1 GiB directory whose blocks all name one block is read at
+		 * the page cache's speed: the command's bound stops it */
+		int r = gb_fs_charge(ctx, &fs->base, DIRBLKSIZ);
+		if (r || (r = ufs_pread(ctx, &fs->base, &dir->base, off, chunk, DIRBLKSIZ, &got)))
 			return r;
 		/* Each record advances by at least 8 bytes: bounded. */
 		for (size_t at = 0, reclen = 0; at < DIRBLKSIZ; at += reclen) {

@@ -355,7 +355,9 @@ static int fsb_linear(struct gb_ctx *ctx, const struct xfs_fs *fs, uint64_t ino,
 /* Read one whole block given by its linear number (checked by fsb_linear). */
 static int read_block(struct gb_ctx *ctx, struct xfs_fs *fs, uint64_t lin, void *buf)
 {
-	return gb_vol_read(ctx, fs->base.vol, lin << fs->blocklog, buf, fs->bs);
+	/* directory and btree blocks: charged to the command */
+	int r = gb_fs_charge(ctx, &fs->base, fs->bs);
+	return r ? r : gb_vol_read(ctx, fs->base.vol, lin << fs->blocklog, buf, fs->bs);
 }
 
 /* ---- inodes ----------------------------------------------------------- */
@@ -1025,8 +1027,10 @@ static int scan_blocks(struct gb_ctx *ctx, struct dir_scan *s)
 					     (unsigned long long)d->ino, XFS_MAX_DIR_BYTES >> 20);
 				break;
 			}
-			r = read_mapped(ctx, fs, d, db << (fs->blocklog + fs->dirblklog), blk,
-					fs->dirbs);
+			r = gb_fs_charge(ctx, &fs->base, fs->dirbs);
+			if (!r)
+				r = read_mapped(ctx, fs, d, db << (fs->blocklog + fs->dirblklog),
+						blk, fs->dirbs);
 			if (!r)
 				r = scan_data_block(ctx, s, blk, db == 0);
 			next_db = db + 1;

@@ -890,6 +890,10 @@ static int read_bp(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw, bo
 		memcpy(out, s->buf, s->len);
 		return 0;
 	}
+	/* metadata (what is kept) read and decompressed: charged to the
+	 * command; file contents are bounded by the copy's own limits */
+	if (keep && (r = gb_fs_charge(ctx, &fs->base, bp.lsize)))
+		return r;
 	if ((r = fetch_bp(ctx, fs, raw, &bp, out)))
 		return r;
 	uint8_t *copy = keep ? malloc(bp.lsize) : NULL;
@@ -916,6 +920,8 @@ static int read_bp_ref(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw
 		*ref = s->buf;
 		return 0;
 	}
+	if ((r = gb_fs_charge(ctx, &fs->base, bp.lsize)))
+		return r;
 	uint8_t *buf = malloc(bp.lsize);
 	if (!buf)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");

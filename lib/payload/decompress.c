@@ -50,47 +50,101 @@ const char *gb_comp_name(enum gb_comp c)
 	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 
-/* The output buffer: grown by doubling, never past cap. */
+/* The output buffer: grown by doubling, never past cap. With a sink, it
+ * is a window: when full, the sink takes what it is done with and the rest
+ * moves to the front, so a stream costs memory for its window only. Every
+ * byte made is charged to the command's account (work). */
 struct obuf {
 	uint8_t *p;
 	size_t len, size, cap;
+	struct gb_decompress_sink *sink;
+	uint64_t flushed;  /* bytes handed to the sink and dropped */
+	uint64_t charged;  /* bytes charged to work */
+	struct gb_ctx *ctx;
+	struct gb_work *work;
+	bool over_budget;  /* the command's bound stopped the stream */
+	bool stopped;      /* the sink needs no more */
 };
 
-/* Make room for at least one more byte; false when cap is reached or
- * memory ran out (*err says which). */
-static bool obuf_grow(struct obuf *o, int *err)
+#define OBUF_WINDOW (8u << 20)
+#define SINK_STOP 1 /* not an error: the sink has seen enough */
+
+static bool obuf_charge(struct obuf *o, int *err)
 {
-	if (o->len < o->size)
-		return true;
-	if (o->size >= o->cap) {
-		*err = GB_E_LIMIT;
-		return false;
+	uint64_t made = o->flushed + o->len;
+	if (made > o->charged) {
+		struct gb_ctx quiet = { 0 };
+		if (gb_work_charge(&quiet, o->work, GB_CHARGE_INFLATE, made - o->charged, "")) {
+			o->over_budget = true;
+			*err = GB_E_LIMIT;
+			return false;
+		}
+		o->charged = made;
 	}
-	size_t n = o->size ? o->size * 2 : (1u << 20);
-	if (n > o->cap || n < o->size)
-		n = o->cap;
-	uint8_t *p = realloc(o->p, n);
-	if (!p) {
-		*err = GB_E_NOMEM;
-		return false;
-	}
-	o->p = p;
-	o->size = n;
 	return true;
 }
 
-/* Make room for n more bytes; false when cap or memory says no. */
-static bool obuf_reserve(struct obuf *o, size_t n, int *err)
+/* Hand the window to the sink and keep what it did not take; false when
+ * it stopped (*err SINK_STOP). */
+static bool obuf_flush(struct obuf *o, int *err)
 {
-	while (o->size - o->len < n) {
-		size_t keep = o->len;
-		o->len = o->size; /* full: obuf_grow grows */
-		bool ok = obuf_grow(o, err);
-		o->len = keep;
-		if (!ok)
-			return false;
+	size_t k = o->sink->feed(o->sink->arg, o->p, o->len, false);
+	if (k > o->len)
+		k = o->len;
+	memmove(o->p, o->p + k, o->len - k);
+	o->len -= k;
+	o->flushed += k;
+	if (o->sink->stop) {
+		o->stopped = true;
+		*err = SINK_STOP;
+		return false;
 	}
 	return true;
+}
+
+/* Make the buffer at least n bytes larger (never past cap). */
+static bool obuf_enlarge(struct obuf *o, size_t need, int *err)
+{
+	while (o->size - o->len < need) {
+		if (o->flushed + o->size >= o->cap) {
+			*err = GB_E_LIMIT;
+			return false;
+		}
+		size_t n = o->size ? o->size * 2 : (1u << 20);
+		if (n > o->cap - o->flushed || n < o->size)
+			n = (size_t)(o->cap - o->flushed);
+		uint8_t *p = realloc(o->p, n);
+		if (!p) {
+			*err = GB_E_NOMEM;
+			return false;
+		}
+		o->p = p;
+		o->size = n;
+	}
+	return true;
+}
+
+/* Make room for n more bytes; false when cap is reached, the command's
+ * bound is spent, the sink stopped or memory ran out (*err says which). */
+static bool obuf_reserve(struct obuf *o, size_t n, int *err)
+{
+	if (o->size - o->len >= n)
+		return true;
+	if (!obuf_charge(o, err))
+		return false;
+	if (o->sink && o->len && !obuf_flush(o, err))
+		return false;
+	if (o->flushed + o->len >= o->cap) {
+		*err = GB_E_LIMIT;
+		return false;
+	}
+	return obuf_enlarge(o, n, err);
+}
+
+/* Make room for at least one more byte. */
+static bool obuf_grow(struct obuf *o, int *err)
+{
+	return obuf_reserve(o, 1, err);
 }
 
 static int gunzip(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
@@ -320,35 +374,72 @@ static int unlzop(const uint8_t *in, size_t len, struct obuf *o, size_t *used)
 }
 #endif
 
-int gb_decompress(struct gb_ctx *ctx, enum gb_comp c, const uint8_t *data, size_t len, size_t cap,
-		  uint8_t **out, size_t *outlen, size_t *used)
+static int run(struct obuf *o, enum gb_comp c, const uint8_t *data, size_t len, size_t *used)
 {
-	struct obuf o = { .cap = cap };
-	int r;
-	*used = 0;
 	switch (c) {
-	case GB_COMP_GZIP: r = gunzip(data, len, &o, used); break;
-	case GB_COMP_BZIP2: r = bunzip2(data, len, &o, used); break;
+	case GB_COMP_GZIP: return gunzip(data, len, o, used);
+	case GB_COMP_BZIP2: return bunzip2(data, len, o, used);
 	case GB_COMP_XZ:
-	case GB_COMP_LZMA: r = unxz(c, data, len, &o, used); break;
+	case GB_COMP_LZMA: return unxz(c, data, len, o, used);
 #ifdef GB_HAVE_ZSTD
-	case GB_COMP_ZSTD: r = unzstd(data, len, &o, used); break;
+	case GB_COMP_ZSTD: return unzstd(data, len, o, used);
 #endif
-	case GB_COMP_LZ4: r = unlz4(data, len, &o, used); break;
+	case GB_COMP_LZ4: return unlz4(data, len, o, used);
 #ifdef GB_HAVE_LZO
-	case GB_COMP_LZO: r = unlzop(data, len, &o, used); break;
+	case GB_COMP_LZO: return unlzop(data, len, o, used);
 #endif
-	default:
-		return gb_error(ctx, GB_E_UNSUPPORTED, "%s data is recognised but not decompressed",
-				gb_comp_name(c));
+	default: return GB_E_UNSUPPORTED;
 	}
+}
+
+static int finish(struct gb_ctx *ctx, struct obuf *o, enum gb_comp c, int r)
+{
+	if (r == GB_E_UNSUPPORTED)
+		return gb_error(ctx, r, "%s data is recognised but not decompressed", gb_comp_name(c));
+	if (!r || r == SINK_STOP) {
+		int err = 0;
+		if (!r && !obuf_charge(o, &err))
+			r = err;
+		else
+			return 0;
+	}
+	if (o->over_budget)
+		return gb_error(ctx, GB_E_LIMIT, "decompressed data exceeds this command's bound of %u MiB",
+				gb_work_bound_mib(GB_CHARGE_INFLATE));
+	if (r == GB_E_LIMIT)
+		return gb_error(ctx, r, "%s data expands past %zu bytes", gb_comp_name(c), o->cap);
+	return gb_error(ctx, r, "%s data does not decompress", gb_comp_name(c));
+}
+
+int gb_decompress(struct gb_ctx *ctx, struct gb_work *work, enum gb_comp c, const uint8_t *data,
+		  size_t len, size_t cap, uint8_t **out, size_t *outlen, size_t *used)
+{
+	struct obuf o = { .cap = cap, .ctx = ctx, .work = work };
+	*used = 0;
+	int r = finish(ctx, &o, c, run(&o, c, data, len, used));
 	if (r) {
 		free(o.p);
-		if (r == GB_E_LIMIT)
-			return gb_error(ctx, r, "%s data expands past %zu bytes", gb_comp_name(c), cap);
-		return gb_error(ctx, r, "%s data does not decompress", gb_comp_name(c));
+		return r;
 	}
 	*out = o.p;
 	*outlen = o.len;
 	return 0;
+}
+
+int gb_decompress_to(struct gb_ctx *ctx, struct gb_work *work, enum gb_comp c, const uint8_t *data,
+		     size_t len, size_t cap, struct gb_decompress_sink *sink, size_t *used)
+{
+	struct obuf o = { .cap = cap, .ctx = ctx, .work = work, .sink = sink };
+	*used = 0;
+	/* the window: what the sink may keep plus room to decode into */
+	o.p = malloc(OBUF_WINDOW);
+	if (!o.p)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	o.size = OBUF_WINDOW < cap ? OBUF_WINDOW : cap;
+	int r = run(&o, c, data, len, used);
+	if (!r && !o.stopped)
+		sink->feed(sink->arg, o.p, o.len, true);
+	r = finish(ctx, &o, c, r);
+	free(o.p);
+	return r;
 }

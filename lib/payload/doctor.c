@@ -394,9 +394,10 @@ static void inspect_initrd(struct run *x)
 	x->iinfo_ok = true;
 	char mods[160];
 	driver_list(x->iinfo.modules, ", ", mods, sizeof(mods));
-	note(x->r, "initrd: %zu segment(s) (%s), %zu files, modules: %s%s", x->iinfo.segments,
+	note(x->r, "initrd: %zu segment(s) (%s), %zu files, modules: %s%s%s%s", x->iinfo.segments,
 	     x->iinfo.compressions, x->iinfo.files, mods[0] ? mods : "none of interest",
-	     x->iinfo.complete ? "" : " (not fully read)");
+	     x->iinfo.complete ? "" : " (not fully read: ", x->iinfo.complete ? "" : x->iinfo.note,
+	     x->iinfo.complete ? "" : ")");
 }
 
 static void check_disk_driver(struct run *x)

@@ -109,6 +109,7 @@ struct walk {
 	int (*file)(void *arg, const char *name);
 	void *arg;
 	bool stopped;
+	struct gb_work *work; /* the command's account; NULL: unbounded */
 };
 
 static bool hex8(const uint8_t *p, uint32_t *v)
@@ -207,24 +208,142 @@ static size_t skip_zeros(const uint8_t *d, size_t n, size_t p)
 
 static int walk_segments(struct gb_ctx *ctx, struct walk *w, const uint8_t *d, size_t n, bool inner);
 
-/* A compressed segment: decompress (bounded), walk its cpio archives, and
- * continue after the stream. */
+/* A decompressed segment, walked as it comes out of the decoder: zero
+ * padding and cpio archives (a compressed stream inside is refused, as the
+ * kernel refuses it). Only names and headers are kept, and file data is
+ * skipped, so memory stays at the decoder's window whatever the segment
+ * expands to. */
+struct stream {
+	struct gb_decompress_sink sink;
+	struct walk *w;
+	uint64_t at;     /* stream offset of the bytes fed next */
+	uint64_t skip;   /* bytes to drop before the next header */
+	bool in_cpio;
+	bool in_trailer; /* skipping the trailer's padding: may end early */
+};
+
+static void stream_stop(struct stream *s, const char *why)
+{
+	if (why)
+		note_fail(s->w->info, why);
+	s->sink.stop = true;
+}
+
+static size_t stream_feed(void *arg, const uint8_t *d, size_t n, bool final)
+{
+	struct stream *s = arg;
+	struct walk *w = s->w;
+	size_t p = 0;
+	char name[CPIO_NAME_MAX + 1];
+	while (!s->sink.stop) {
+		if (w->stopped || !w->info->complete) {
+			stream_stop(s, NULL);
+			break;
+		}
+		if (s->skip) {
+			size_t t = n - p < s->skip ? n - p : (size_t)s->skip;
+			p += t;
+			s->skip -= t;
+			if (s->skip) {
+				if (final && !s->in_trailer)
+					stream_stop(s, "a cpio archive is malformed or truncated");
+				break;
+			}
+			s->in_trailer = false;
+			continue;
+		}
+		if (!s->in_cpio) {
+			while (p < n && !d[p])
+				p++;
+			if (p == n)
+				break;
+			if (n - p < 13 && !final)
+				break;
+			if (n - p >= 6 && !memcmp(d + p, "07070", 5)) {
+				s->in_cpio = true;
+				continue;
+			}
+			stream_stop(s, gb_comp_detect(d + p, n - p) == GB_COMP_NONE ?
+				    "data that is neither cpio nor compressed" :
+				    "a compressed stream inside a compressed segment");
+			break;
+		}
+		uint32_t mode, fsize, nsize;
+		if (n - p < CPIO_HDR) {
+			if (final)
+				stream_stop(s, "a cpio archive is malformed or truncated");
+			break;
+		}
+		const uint8_t *h = d + p;
+		if (memcmp(h, "07070", 5) || (h[5] != '1' && h[5] != '2') || !hex8(h + 14, &mode) ||
+		    !hex8(h + 54, &fsize) || !hex8(h + 94, &nsize) || !nsize ||
+		    nsize > CPIO_NAME_MAX + 1) {
+			stream_stop(s, "a cpio archive is malformed or truncated");
+			break;
+		}
+		/* offsets from this header; alignment is the stream's */
+		uint64_t abs = s->at + p;
+		size_t data = (size_t)(((abs + CPIO_HDR + nsize + 3) & ~(uint64_t)3) - abs);
+		size_t end = (size_t)(((abs + data + fsize + 3) & ~(uint64_t)3) - abs);
+		memcpy(name, h + CPIO_HDR, n - p >= CPIO_HDR + nsize ? nsize : 0);
+		if (n - p < CPIO_HDR + nsize) {
+			if (final)
+				stream_stop(s, "a cpio archive is malformed or truncated");
+			break;
+		}
+		name[nsize - 1] = '\0';
+		if (!strcmp(name, "TRAILER!!!")) {
+			s->in_cpio = false;
+			s->in_trailer = true;
+			s->skip = end;
+			continue;
+		}
+		/* only modules.builtin is read, and only its first BUILTIN_MAX */
+		const char *base = strrchr(name, '/');
+		size_t want = base && !strcmp(base, "/modules.builtin") ?
+			      (fsize < BUILTIN_MAX ? fsize : BUILTIN_MAX) : 0;
+		if (n - p < data + want) {
+			if (final)
+				stream_stop(s, "a cpio archive is malformed or truncated");
+			break;
+		}
+		if (++w->info->files > MAX_ENTRIES) {
+			stream_stop(s, "more cpio entries than guestboot reads");
+			break;
+		}
+		const char *nm = name[0] == '/' ? name + 1 : name;
+		if (nm[0] == '.' && nm[1] == '/')
+			nm += 2;
+		look_at(w, nm, d + p + data, (uint32_t)want, mode);
+		if (w->file && w->file(w->arg, nm)) {
+			w->stopped = true;
+			stream_stop(s, NULL);
+			break;
+		}
+		s->skip = end;
+	}
+	s->at += p;
+	return p;
+}
+
+/* A compressed segment: decompress (bounded, streaming), walk its cpio
+ * archives, and continue after the stream. */
 static int walk_compressed(struct gb_ctx *ctx, struct walk *w, enum gb_comp c, const uint8_t *d,
 			   size_t n, size_t *used)
 {
 	struct gb_ctx *sub = gb_ctx_new();
 	if (!sub)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	uint8_t *out = NULL;
-	size_t outlen;
-	int r = gb_decompress(sub, c, d, n, GB_INSPECT_OUTPUT_MAX, &out, &outlen, used);
+	struct stream s = { .sink = { stream_feed, NULL, false }, .w = w };
+	s.sink.arg = &s;
+	int r = gb_decompress_to(sub, w->work, c, d, n, GB_INSPECT_OUTPUT_MAX, &s.sink, used);
 	if (r == GB_E_NOMEM)
 		r = gb_error(ctx, r, "out of memory decompressing the initrd");
-	else if (r)
+	else if (r) {
+		/* the command's bound says so first: it is why the rest was not read */
+		w->info->note[0] = '\0';
 		note_fail(w->info, gb_ctx_message(sub));
-	else
-		r = walk_segments(ctx, w, out, outlen, true);
-	free(out);
+	}
 	gb_ctx_free(sub);
 	return r == GB_E_NOMEM ? r : 0;
 }
@@ -278,7 +397,7 @@ int gb_initrd_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct g
 		      int (*file)(void *arg, const char *name), void *arg)
 {
 	info_init(out);
-	struct walk w = { out, file, arg, false };
+	struct walk w = { out, file, arg, false, NULL };
 	return walk_segments(ctx, &w, data, len, false);
 }
 
@@ -286,7 +405,25 @@ int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const s
 			    struct gb_initrd_info *out)
 {
 	info_init(out);
-	struct walk w = { out, NULL, NULL, false };
+	/* initrds named by several entries are read and inspected once */
+	char key[GB_PAYLOAD_KEY_MAX * 2] = "initrd";
+	struct gb_work *work = NULL;
+	for (size_t i = 0; i < e->ninitrds; i++) {
+		char k[GB_PAYLOAD_KEY_MAX];
+		work = gb_payload_work(m, &e->initrds[i], "", k, sizeof(k));
+		size_t l = strlen(key);
+		if (!k[0] || strlen(k) >= sizeof(key) - l) {
+			key[0] = '\0';
+			break;
+		}
+		memcpy(key + l, k, strlen(k) + 1);
+	}
+	const struct gb_initrd_info *seen = gb_work_memo_get(work, key, sizeof(*out));
+	if (seen && key[0]) {
+		*out = *seen;
+		return 0;
+	}
+	struct walk w = { out, NULL, NULL, false, work };
 	uint64_t total = 0;
 	/* Each file is a run of segments, so walking them one after another
 	 * sees what the kernel sees in their concatenation, with one file in
@@ -303,5 +440,6 @@ int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const s
 		if (r)
 			return r;
 	}
+	gb_work_memo_put(work, key, out, sizeof(*out));
 	return 0;
 }

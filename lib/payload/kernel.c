@@ -68,7 +68,7 @@ static void find_linux_version(const uint8_t *d, size_t n, struct gb_kernel_info
 }
 
 static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
-		   int depth);
+		   int depth, struct gb_work *work);
 
 /* ---- ELF ---- */
 
@@ -224,7 +224,7 @@ static void multiboot_os(const uint8_t *d, size_t n, struct gb_kernel_info *k)
 /* ---- x86 bzImage ---- */
 
 static int inspect_payload(struct gb_ctx *ctx, const uint8_t *p, size_t n, struct gb_kernel_info *k,
-			   int depth)
+			   int depth, struct gb_work *work)
 {
 	enum gb_comp c = gb_comp_detect(p, n);
 	set_str(k->compression, sizeof(k->compression), gb_comp_name(c));
@@ -242,7 +242,7 @@ static int inspect_payload(struct gb_ctx *ctx, const uint8_t *p, size_t n, struc
 	struct gb_ctx *sub = gb_ctx_new();
 	if (!sub)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	int r = gb_decompress(sub, c, p, n, GB_INSPECT_OUTPUT_MAX, &out, &outlen, &used);
+	int r = gb_decompress(sub, work, c, p, n, GB_INSPECT_OUTPUT_MAX, &out, &outlen, &used);
 	if (r == GB_E_NOMEM) {
 		gb_ctx_free(sub);
 		return gb_error(ctx, r, "out of memory decompressing the kernel");
@@ -253,7 +253,7 @@ static int inspect_payload(struct gb_ctx *ctx, const uint8_t *p, size_t n, struc
 		inspect_elf(out, outlen, k);
 		k->payload_read = true;
 	} else {
-		r = inspect(ctx, out, outlen, k, depth + 1);
+		r = inspect(ctx, out, outlen, k, depth + 1, work);
 		k->payload_read = !r;
 	}
 	gb_ctx_free(sub);
@@ -262,7 +262,7 @@ static int inspect_payload(struct gb_ctx *ctx, const uint8_t *p, size_t n, struc
 }
 
 static int inspect_bzimage(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
-			   int depth)
+			   int depth, struct gb_work *work)
 {
 	set_str(k->kind, sizeof(k->kind), "bzImage");
 	set_str(k->os, sizeof(k->os), "linux");
@@ -283,13 +283,13 @@ static int inspect_bzimage(struct gb_ctx *ctx, const uint8_t *d, size_t n, struc
 		note_why(k, "the payload offset or length lies outside the file");
 		return 0;
 	}
-	return inspect_payload(ctx, d + off, (size_t)len, k, depth);
+	return inspect_payload(ctx, d + off, (size_t)len, k, depth, work);
 }
 
 /* ---- PE: Unified Kernel Images ---- */
 
 static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
-		      int depth)
+		      int depth, struct gb_work *work)
 {
 	set_str(k->kind, sizeof(k->kind), "pe");
 	uint32_t pe = gb_le32(d + 0x3c);
@@ -328,7 +328,7 @@ static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_
 	set_str(k->kind, sizeof(k->kind), "uki");
 	set_str(k->os, sizeof(k->os), "linux");
 	struct gb_kernel_info inner = { 0 };
-	int r = inspect(ctx, linux_p, linux_n, &inner, depth + 1);
+	int r = inspect(ctx, linux_p, linux_n, &inner, depth + 1, work);
 	if (!k->version[0])
 		memcpy(k->version, inner.version, sizeof(k->version));
 	memcpy(k->compression, inner.compression, sizeof(k->compression));
@@ -347,16 +347,16 @@ static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_
 /* ---- dispatch ---- */
 
 static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
-		   int depth)
+		   int depth, struct gb_work *work)
 {
 	if (depth > MAX_DEPTH) {
 		note_why(k, "kernel images nested too deep");
 		return 0;
 	}
 	if (n >= 0x250 && gb_le32(d + 0x202) == BZ_HDR_MAGIC)
-		return inspect_bzimage(ctx, d, n, k, depth);
+		return inspect_bzimage(ctx, d, n, k, depth, work);
 	if (n >= 0x40 && d[0] == 'M' && d[1] == 'Z')
-		return inspect_pe(ctx, d, n, k, depth);
+		return inspect_pe(ctx, d, n, k, depth, work);
 	if (n >= 0x40 && gb_le32(d + 0x38) == ARM64_MAGIC) {
 		set_str(k->kind, sizeof(k->kind), "arm64-image");
 		set_str(k->os, sizeof(k->os), "linux");
@@ -381,7 +381,7 @@ static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_ker
 	enum gb_comp c = gb_comp_detect(d, n);
 	if (c != GB_COMP_NONE && depth == 0) {
 		/* vmlinuz that is a compressed ELF (gzip'd vmlinux, xen.gz) */
-		int r = inspect_payload(ctx, d, n, k, depth);
+		int r = inspect_payload(ctx, d, n, k, depth, work);
 		set_str(k->compression, sizeof(k->compression), gb_comp_name(c));
 		if (!k->kind[0])
 			set_str(k->kind, sizeof(k->kind), k->elf ? "elf" : "unknown");
@@ -397,7 +397,7 @@ int gb_kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct g
 	memset(out, 0, sizeof(*out));
 	if (!data && len)
 		return gb_error(ctx, GB_E_USAGE, "no kernel data");
-	return inspect(ctx, data, len, out, 0);
+	return inspect(ctx, data, len, out, 0, NULL);
 }
 
 int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
@@ -406,12 +406,25 @@ int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const s
 	memset(out, 0, sizeof(*out));
 	if (!e->kernel.path)
 		return gb_error(ctx, GB_E_NOT_FOUND, "the entry names no kernel");
+	/* a kernel named by several entries is read and inspected once */
+	char key[GB_PAYLOAD_KEY_MAX];
+	struct gb_work *work = gb_payload_work(m, &e->kernel, "kernel", key, sizeof(key));
+	const struct gb_kernel_info *seen = gb_work_memo_get(work, key, sizeof(*out));
+	if (seen) {
+		*out = *seen;
+		return 0;
+	}
 	uint8_t *d;
 	size_t n;
 	int r = gb_payload_read(ctx, m, &e->kernel, GB_DEFAULT_KERNEL_MAX, &d, &n);
 	if (r)
 		return r;
-	r = gb_kernel_inspect(ctx, d, n, out);
+	if (!d && n)
+		r = gb_error(ctx, GB_E_USAGE, "no kernel data");
+	else
+		r = inspect(ctx, d, n, out, 0, work);
 	free(d);
+	if (!r)
+		gb_work_memo_put(work, key, out, sizeof(*out));
 	return r;
 }

@@ -117,3 +117,14 @@ int gb_payload_read(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb
 		*data = (uint8_t *)p;
 	return r;
 }
+
+struct gb_work *gb_payload_work(const struct gb_menu *m, const struct gb_boot_file *f,
+				const char *kind, char *key, size_t cap)
+{
+	struct gb_volume *v = gb_menu_file_volume(m, f);
+	/* a path too long for the key is simply not remembered */
+	int w = snprintf(key, cap, "%s:%p:%s", kind, (void *)v, f->path ? f->path : "");
+	if (w < 0 || (size_t)w >= cap)
+		key[0] = '\0';
+	return v && v->src ? &v->src->work : NULL;
+}

@@ -27,14 +27,36 @@ const char *gb_comp_name(enum gb_comp c);
  * stream took, so concatenated segments can be walked. Declared sizes in
  * the stream are never trusted for allocation. A compressor not built in
  * is recognised but not decoded (GB_E_UNSUPPORTED). */
-int gb_decompress(struct gb_ctx *ctx, enum gb_comp c, const uint8_t *data, size_t len,
-		  size_t cap, uint8_t **out, size_t *outlen, size_t *used);
+int gb_decompress(struct gb_ctx *ctx, struct gb_work *work, enum gb_comp c, const uint8_t *data,
+		  size_t len, size_t cap, uint8_t **out, size_t *outlen, size_t *used);
+
+/* Where a stream goes piece by piece: feed gets the bytes not yet taken
+ * (final: the stream's end) and returns how many it is done with; it sets
+ * stop when it needs no more. */
+struct gb_decompress_sink {
+	size_t (*feed)(void *arg, const uint8_t *d, size_t n, bool final);
+	void *arg;
+	bool stop;
+};
+/* As gb_decompress, but into a window of a few MiB handed to sink: memory
+ * stays small whatever the stream expands to. Every byte made is charged
+ * to work (NULL: only cap bounds it); past the command's bound, GB_E_LIMIT
+ * "decompressed data exceeds this command's bound of N MiB". */
+int gb_decompress_to(struct gb_ctx *ctx, struct gb_work *work, enum gb_comp c, const uint8_t *data,
+		     size_t len, size_t cap, struct gb_decompress_sink *sink, size_t *used);
 
 /* Read a whole boot file of an entry into memory (at most max bytes). */
 struct gb_menu;
 struct gb_boot_file;
 int gb_payload_read(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
 		    size_t max, uint8_t **data, size_t *len);
+
+/* The command's work account for an entry's file (NULL when its volume is
+ * unknown), and in key a name for the file ("KIND:volume:path") under
+ * which inspection results are kept in the account's memo. */
+#define GB_PAYLOAD_KEY_MAX 4200
+struct gb_work *gb_payload_work(const struct gb_menu *m, const struct gb_boot_file *f,
+				const char *kind, char *key, size_t cap);
 
 /* Drivers a modules.builtin text lists (one module path a line). */
 uint32_t gb_drivers_of_builtin(const char *text, size_t len);

@@ -79,6 +79,7 @@ struct cache {
 };
 
 struct qcow2 {
+	struct gb_work *work;      /* the command's account (source.h) */
 	struct gb_source *file;    /* the container */
 	struct gb_source *backing; /* NULL: unallocated clusters read as zeros */
 	uint64_t size;    /* of the virtual disk */
@@ -183,10 +184,16 @@ static int load_l2(struct gb_ctx *ctx, struct qcow2 *q, uint64_t l1e,
 				(unsigned long long)off);
 	uint8_t *t = cache_find(&q->l2c, off);
 	if (!t) {
+		/* up to 2 MiB per table: reads scattered over L1 entries would
+		 * load one each, so they count as metadata work */
+		int r = gb_work_charge(ctx, q->work, GB_CHARGE_META, q->cluster_size,
+				       "qcow2: L2 table read");
+		if (r)
+			return r;
 		struct cache_slot *s = cache_victim(ctx, &q->l2c);
 		if (!s)
 			return GB_E_NOMEM;
-		int r = gb_source_read(ctx, q->file, off, s->data, q->cluster_size);
+		r = gb_source_read(ctx, q->file, off, s->data, q->cluster_size);
 		if (r)
 			return r;
 		cache_fill_done(&q->l2c, s, off);
@@ -817,6 +824,7 @@ int gb_source_open_qcow2(struct gb_ctx *ctx, struct gb_source *file,
 	}
 	q->file = file;
 	q->backing = backing;
+	q->work = &src->work;
 	int r = qcow2_setup(ctx, q);
 	if (r) {
 		qcow2_free(q);

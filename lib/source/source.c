@@ -37,6 +37,8 @@ int gb_source_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint6
 
 void gb_source_close(struct gb_source *src)
 {
-	if (src)
+	if (src) {
+		gb_work_release(&src->work);
 		src->ops->close(src);
+	}
 }

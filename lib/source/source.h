@@ -32,6 +32,8 @@ struct gb_source {
 	 * -1 for other sources. */
 	int fd;
 	uint64_t fd_base;
+	/* the command's work on this image (core.h); zero when opened */
+	struct gb_work work;
 };
 
 int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,

@@ -37,6 +37,9 @@ struct gb_vol_seg {
 	struct gb_vol_stripe stripe[GB_VOL_MAX_STRIPES];
 };
 
+/* The command's work account on an image (core.h): its source's. */
+struct gb_work *gb_image_work(struct gb_image *img);
+
 struct gb_volume {
 	struct gb_volume_info info; /* public view; strings point below */
 	struct gb_image *img;
