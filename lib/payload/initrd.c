@@ -206,8 +206,6 @@ static size_t skip_zeros(const uint8_t *d, size_t n, size_t p)
 	return p;
 }
 
-static int walk_segments(struct gb_ctx *ctx, struct walk *w, const uint8_t *d, size_t n, bool inner);
-
 /* A decompressed segment, walked as it comes out of the decoder: zero
  * padding and cpio archives (a compressed stream inside is refused, as the
  * kernel refuses it). Only names and headers are kept, and file data is
@@ -348,7 +346,7 @@ static int walk_compressed(struct gb_ctx *ctx, struct walk *w, enum gb_comp c, c
 	return r == GB_E_NOMEM ? r : 0;
 }
 
-static int walk_segments(struct gb_ctx *ctx, struct walk *w, const uint8_t *d, size_t n, bool inner)
+static int walk_segments(struct gb_ctx *ctx, struct walk *w, const uint8_t *d, size_t n)
 {
 	size_t p = skip_zeros(d, n, 0);
 	while (p < n && !w->stopped && w->info->complete) {
@@ -358,15 +356,13 @@ static int walk_segments(struct gb_ctx *ctx, struct walk *w, const uint8_t *d, s
 		}
 		enum gb_comp c = gb_comp_detect(d + p, n - p);
 		if (c == GB_COMP_NONE && n - p >= 6 && !memcmp(d + p, "07070", 5)) {
-			if (!inner) {
-				w->info->segments++;
-				add_comp(w->info, "none");
-			}
+			w->info->segments++;
+			add_comp(w->info, "none");
 			if (!walk_cpio(w, d, n, &p)) {
 				note_fail(w->info, "a cpio archive is malformed or truncated");
 				break;
 			}
-		} else if (c != GB_COMP_NONE && !inner) {
+		} else if (c != GB_COMP_NONE) {
 			w->info->segments++;
 			add_comp(w->info, gb_comp_name(c));
 			size_t used = 0;
@@ -398,7 +394,7 @@ int gb_initrd_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct g
 {
 	info_init(out);
 	struct walk w = { out, file, arg, false, NULL };
-	return walk_segments(ctx, &w, data, len, false);
+	return walk_segments(ctx, &w, data, len);
 }
 
 int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
@@ -435,7 +431,7 @@ int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const s
 		if (r)
 			return r;
 		total += n;
-		r = walk_segments(ctx, &w, d, n, false);
+		r = walk_segments(ctx, &w, d, n);
 		free(d);
 		if (r)
 			return r;
