@@ -374,8 +374,7 @@ static int walk_segments(struct gb_ctx *ctx, struct walk *w, const uint8_t *d, s
 			p += used;
 		} else {
 			/* Data the kernel would reject ("junk in compressed archive"). */
-			note_fail(w->info, c == GB_COMP_NONE ? "data that is neither cpio nor compressed"
-							     : "a compressed stream inside a compressed segment");
+			note_fail(w->info, "data that is neither cpio nor compressed");
 			break;
 		}
 		p = skip_zeros(d, n, p);
