@@ -264,9 +264,12 @@ static void walk_entries(struct gb_ctx *ctx, const struct gb_menu *m, const stru
 		snprintf(label, sizeof(label), "%s%s%zu", prefix, *prefix ? ">" : "", i);
 		if (e->kind == GB_ENTRY_SUBMENU)
 			walk_entries(ctx, m, e->children, e->nchildren, label, depth + 1, arr);
-		else if (e->kind == GB_ENTRY_LINUX && e->kernel.path && arr)
+		/* multiboot too: a hypervisor, or illumos's Xen PV unix */
+		else if (e->kind != GB_ENTRY_LINUX && e->kind != GB_ENTRY_MULTIBOOT)
+			continue;
+		else if (e->kernel.path && arr)
 			entry_json(ctx, m, e, label, arr);
-		else if (e->kind == GB_ENTRY_LINUX && e->kernel.path)
+		else if (e->kernel.path)
 			entry_text(ctx, m, e, label);
 	}
 }
