@@ -197,6 +197,7 @@ static int extract_child(void *arg)
 	const struct gb_entry *e = NULL;
 	const struct cli_extract *q = x->req;
 	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL, *args = NULL;
+	struct gb_entry pv = { .args = NULL };
 	size_t path[8], depth = 0;
 	struct gb_boot_limits lim = q->lim;
 	if (q->kernel_only)
@@ -213,6 +214,15 @@ static int extract_child(void *arg)
 		goto done;
 	for (size_t d = 0, n = 0; d < depth; d++)
 		n += (size_t)snprintf(label + n, sizeof(label) - n, d ? ">%zu" : "%zu", path[d]);
+	/* an illumos PV entry (its kernel a Xen PV kernel, which only Xen
+	 * boots): as PV-GRUB boots it */
+	if (e->kind == GB_ENTRY_MULTIBOOT) {
+		if ((r = gb_entry_as_xen_pv(ctx, menu, e, args, &pv)))
+			goto fail;
+		e = &pv;
+		free(args);
+		args = NULL;
+	}
 	bool with_initrd = e->ninitrds && !q->kernel_only;
 	if ((r = gb_entry_check_files(ctx, menu, e, &lim)))
 		goto fail;
@@ -240,6 +250,7 @@ fail:
 done:
 	close_tty(x);
 	free(args);
+	free(pv.args);
 	free(kpath);
 	free(ipath);
 	gb_menu_close(menu);

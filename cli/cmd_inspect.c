@@ -156,6 +156,7 @@ static json_object *kernel_json(const struct gb_kernel_info *k)
 	json_object_object_add(o, "compression", jstr(k->compression));
 	json_object_object_add(o, "xen_pv", json_object_new_boolean(k->xen_pv));
 	json_object_object_add(o, "xen_pvh", json_object_new_boolean(k->xen_pvh));
+	json_object_object_add(o, "xen_notes", jstr(k->xen_notes));
 	json_object_object_add(o, "payload_read", json_object_new_boolean(k->payload_read));
 	json_object_object_add(o, "note", jstr(k->note));
 	return o;
@@ -193,6 +194,10 @@ static void entry_text(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 		printf(", version ");
 		cli_put_safe(stdout, k.version[0] ? k.version : "unknown");
 		printf(", Xen PV %s, PVH %s", k.xen_pv ? "yes" : "no", k.xen_pvh ? "yes" : "no");
+		if (k.xen_notes[0]) {
+			printf(", Xen notes ");
+			cli_put_safe(stdout, k.xen_notes);
+		}
 		if (k.note[0]) {
 			printf(" (");
 			cli_put_safe(stdout, k.note);
@@ -259,9 +264,12 @@ static void walk_entries(struct gb_ctx *ctx, const struct gb_menu *m, const stru
 		snprintf(label, sizeof(label), "%s%s%zu", prefix, *prefix ? ">" : "", i);
 		if (e->kind == GB_ENTRY_SUBMENU)
 			walk_entries(ctx, m, e->children, e->nchildren, label, depth + 1, arr);
-		else if (e->kind == GB_ENTRY_LINUX && e->kernel.path && arr)
+		/* multiboot too: a hypervisor, or illumos's Xen PV unix */
+		else if (e->kind != GB_ENTRY_LINUX && e->kind != GB_ENTRY_MULTIBOOT)
+			continue;
+		else if (e->kernel.path && arr)
 			entry_json(ctx, m, e, label, arr);
-		else if (e->kind == GB_ENTRY_LINUX && e->kernel.path)
+		else if (e->kernel.path)
 			entry_text(ctx, m, e, label);
 	}
 }

@@ -390,6 +390,7 @@ static int child(void *arg)
 	struct gb_menu *menu = NULL;
 	const struct gb_entry *e = NULL;
 	char *args = NULL, *menu_args = NULL;
+	struct gb_entry pv = { .args = NULL };
 	int r;
 
 	if (p->interactive && !p->kernel && !p->list)
@@ -434,6 +435,16 @@ static int child(void *arg)
 			r = 3;
 			goto out;
 		}
+		/* an illumos PV entry: booted as PV-GRUB boots it */
+		if (e->kind == GB_ENTRY_MULTIBOOT) {
+			if ((r = gb_entry_as_xen_pv(ctx, menu, e, menu_args, &pv))) {
+				r = cli_fail(ctx, r);
+				goto out;
+			}
+			e = &pv;
+			free(menu_args);
+			menu_args = NULL;
+		}
 		if ((r = gb_entry_check_files(ctx, menu, e, &p->lim)) ||
 		    (!p->not_really &&
 		     ((r = gb_entry_write_kernel(ctx, menu, e, p->fd_kernel, &p->lim)) ||
@@ -462,6 +473,7 @@ out:
 	close_tty(p);
 	free(args);
 	free(menu_args);
+	free(pv.args);
 	gb_menu_close(menu);
 	gb_image_close(img);
 	gb_ctx_free(ctx);

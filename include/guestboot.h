@@ -250,6 +250,9 @@ struct gb_entry {
 	struct gb_entry *children;    /* GB_ENTRY_SUBMENU */
 	size_t nchildren;
 	size_t line;         /* where the entry starts in its config file */
+	char *kernel_word;   /* GRUB legacy: the kernel file as the line wrote it
+				(device prefix kept, $ISADIR expanded), which a
+				multiboot command line starts with; NULL otherwise */
 	char *zfs_bootfs;    /* GRUB legacy, kernel on ZFS: the boot string pygrub
 				adds to the command line, "zfs-bootfs=POOL/OBJ,
 				bootpath='PHYS_PATH'"; NULL otherwise */
@@ -319,6 +322,17 @@ struct gb_boot_limits {
  * within the limits? */
 int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *menu,
 			 const struct gb_entry *e, const struct gb_boot_limits *lim);
+/* A multiboot entry whose kernel is itself a Xen PV kernel (illumos's
+ * i86xpv unix: Xen ELF notes with XEN_ELFNOTE_ENTRY), as PV-GRUB boots
+ * it: that kernel, its first module as the ramdisk, and the command line
+ * GRUB legacy hands a multiboot kernel: the kernel's path as written,
+ * then its arguments (args, or the entry's when NULL). *pv is filled with
+ * kind GB_ENTRY_LINUX and e's files and strings, borrowed, except
+ * pv->args, which the caller frees. Refused (GB_E_UNSUPPORTED, the reason
+ * named) when the kernel is not a Xen PV kernel (a hypervisor: xen.gz
+ * with its dom0 kernel as a module) or there is more than one module. */
+int gb_entry_as_xen_pv(struct gb_ctx *ctx, const struct gb_menu *menu, const struct gb_entry *e,
+		       const char *args, struct gb_entry *pv);
 int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *menu,
 			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
 /* All initrds, concatenated in order as GRUB passes them. */
@@ -388,6 +402,11 @@ struct gb_kernel_info {
 	bool xen_pv;           /* Xen ELF notes with an entry point: PV */
 	bool xen_pvh;          /* XEN_ELFNOTE_PHYS32_ENTRY: PVH */
 	char xen_guest_os[16]; /* XEN_ELFNOTE_GUEST_OS ("linux") */
+	/* Every Xen ELF note read, in file order, as "NAME=VALUE" words
+	 * ("GUEST_OS=SunOS XEN_VERSION=xen-3.0 ENTRY=0x40000000
+	 * HYPERCALL_PAGE=0x40002000"; a type this reader does not name is
+	 * "NOTE17"); cut at the buffer's end. "" when none. */
+	char xen_notes[512];
 	uint64_t xen_entry, pvh_entry;
 	bool uki_initrd, uki_cmdline; /* a UKI's .initrd / .cmdline sections */
 	char note[160];        /* why something could not be read, or "" */

@@ -247,7 +247,7 @@ static char *expand_zfs_bootfs(struct g1 *g, char *s)
  * "--type=netbsd", "--no-mem-option", "--force"... when options are
  * allowed. *abs stays NULL (with a warning) when there is none. */
 static int boot_file_arg(struct g1 *g, const char *cmd, bool options, char **rest, int *dev,
-			 char **abs)
+			 char **abs, char **word)
 {
 	char *w;
 	while ((w = gb_next_word(rest)) && options && !strncmp(w, "--", 2))
@@ -257,6 +257,9 @@ static int boot_file_arg(struct g1 *g, const char *cmd, bool options, char **res
 		gb_menu_warn(g->menu, "%s:%zu: %s without a file", g->path, g->lineno, cmd);
 		return 0;
 	}
+	/* before set_boot_file, which cuts the device prefix off */
+	if (word && !(*word = strdup(w)))
+		return gb_error(g->ctx, GB_E_NOMEM, "out of memory");
 	return set_boot_file(g, w, dev, abs);
 }
 
@@ -264,14 +267,18 @@ static int cmd_kernel(struct g1 *g, char *rest)
 {
 	struct gb_entry *e = g->entry;
 	int dev;
-	char *abs;
-	int r = boot_file_arg(g, "kernel", true, &rest, &dev, &abs);
-	if (r || !abs)
+	char *abs, *word = NULL;
+	int r = boot_file_arg(g, "kernel", true, &rest, &dev, &abs, &word);
+	if (r || !abs) {
+		free(word);
 		return r;
+	}
 	gb_squeeze_spaces(rest);
 	free(e->kernel.path);
 	e->kernel.path = abs;
 	e->kernel.device = dev;
+	free(e->kernel_word);
+	e->kernel_word = word;
 	/* for pygrub's output (see gb_entry) */
 	struct gb_fs_bootfs bf;
 	free(e->zfs_bootfs);
@@ -292,7 +299,7 @@ static int cmd_initrd(struct g1 *g, char *rest)
 {
 	int dev;
 	char *abs;
-	int r = boot_file_arg(g, "initrd", false, &rest, &dev, &abs);
+	int r = boot_file_arg(g, "initrd", false, &rest, &dev, &abs, NULL);
 	if (!r && abs)
 		r = gb_entry_add_file(g->ctx, &g->entry->initrds, &g->entry->ninitrds, dev, abs, NULL);
 	free(abs);
@@ -304,7 +311,7 @@ static int cmd_module(struct g1 *g, char *rest)
 	struct gb_entry *e = g->entry;
 	int dev;
 	char *abs;
-	int r = boot_file_arg(g, "module", true, &rest, &dev, &abs);
+	int r = boot_file_arg(g, "module", true, &rest, &dev, &abs, NULL);
 	if (r || !abs)
 		return r;
 	if (!e->kernel.path)
@@ -321,7 +328,7 @@ static int cmd_chainloader(struct g1 *g, char *rest)
 	struct gb_entry *e = g->entry;
 	int dev;
 	char *abs;
-	int r = boot_file_arg(g, "chainloader", true, &rest, &dev, &abs);
+	int r = boot_file_arg(g, "chainloader", true, &rest, &dev, &abs, NULL);
 	if (r || !abs)
 		return r;
 	free(e->kernel.path);

@@ -381,6 +381,7 @@ void gb_entry_free(struct gb_entry *e)
 	free(e->devicetree.path);
 	free(e->devicetree.args);
 	free(e->zfs_bootfs);
+	free(e->kernel_word);
 	for (size_t i = 0; i < e->nchildren; i++)
 		gb_entry_free(&e->children[i]);
 	free(e->children);

@@ -163,6 +163,8 @@ struct run {
 	bool kinfo_ok;
 	struct gb_initrd_info iinfo;
 	bool iinfo_ok;
+	struct gb_entry pv; /* the default as PV-GRUB boots it (an illumos PV entry) */
+	bool pv_multiboot;
 };
 
 static const char *vol_id(struct gb_volume *v)
@@ -223,6 +225,31 @@ static int load_menu(struct run *x)
 
 /* ---- the default entry and the files of every entry ---- */
 
+static void check_file(struct run *x, const struct gb_entry *e, const struct gb_boot_file *f,
+		       const char *what);
+
+/* A multiboot default on a PV target: PV-GRUB boots it when its kernel
+ * is a Xen PV kernel (illumos's i86xpv unix), its module the ramdisk. */
+static void default_as_xen_pv(struct run *x)
+{
+	const char *title = x->def->title ? x->def->title : "";
+	if (gb_entry_as_xen_pv(x->ctx, x->menu, x->def, NULL, &x->pv)) {
+		add(x->r, true, "default-not-linux",
+		    "Make an entry whose kernel Xen can start as a PV guest the default (a Linux kernel, "
+		    "or illumos's /platform/i86xpv/kernel/amd64/unix)",
+		    "The default entry '%s' cannot boot as a PV guest: %s", title, gb_ctx_message(x->ctx));
+		gb_ctx_clear(x->ctx);
+		return;
+	}
+	x->pv_multiboot = true;
+	x->def = &x->pv;
+	note(x->r, "default entry '%s': a multiboot entry whose kernel is a Xen PV kernel, booted as "
+	     "PV-GRUB boots it: kernel %s, ramdisk %s, command line '%s'", title, x->pv.kernel.path,
+	     x->pv.ninitrds ? x->pv.initrds[0].path : "none", x->pv.args);
+	for (size_t k = 0; k < x->pv.ninitrds; k++)
+		check_file(x, x->def, &x->pv.initrds[k], "ramdisk");
+}
+
 static void check_default(struct run *x)
 {
 	const size_t *path;
@@ -237,6 +264,10 @@ static void check_default(struct run *x)
 	if (!x->def) {
 		add(x->r, true, "no-default", "Add a bootable entry and make it the default",
 		    "The menu has no entry the bootloader would boot");
+		return;
+	}
+	if (x->def->kind == GB_ENTRY_MULTIBOOT && needs_pv(x->opt->target)) {
+		default_as_xen_pv(x);
 		return;
 	}
 	if (x->def->kind != GB_ENTRY_LINUX || !x->def->kernel.path)
@@ -693,7 +724,10 @@ int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doct
 		size_t n, budget = MAX_WALK_ENTRIES;
 		const struct gb_entry *list = gb_menu_entries(x.menu, &n);
 		check_entries(&x, list, n, 0, &budget);
-		if (x.def && x.def->kind == GB_ENTRY_LINUX && x.def->kernel.path) {
+		if (x.pv_multiboot) {
+			/* not Linux: its initrd drivers, root= and fstab are not ours to check */
+			check_kernel(&x);
+		} else if (x.def && x.def->kind == GB_ENTRY_LINUX && x.def->kernel.path) {
 			check_kernel(&x);
 			inspect_initrd(&x);
 			check_root(&x);
@@ -702,6 +736,7 @@ int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doct
 		}
 		check_pygrub_features(&x);
 	}
+	free(x.pv.args);
 	gb_menu_close(x.menu);
 	gb_ctx_clear(ctx);
 	if (x.r->oom) {

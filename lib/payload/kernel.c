@@ -83,9 +83,43 @@ static uint64_t elf_word(const struct elf *e, size_t off, size_t size)
 	return size == 8 ? gb_le64(e->d + off) : size == 4 ? gb_le32(e->d + off) : gb_le16(e->d + off);
 }
 
+/* Xen's names for its note types; the string-valued ones are marked. */
+static const struct { const char *name; bool text; } xen_note_types[] = {
+	[1] = { "ENTRY", false },        [2] = { "HYPERCALL_PAGE", false },
+	[3] = { "VIRT_BASE", false },    [4] = { "PADDR_OFFSET", false },
+	[5] = { "XEN_VERSION", true },   [6] = { "GUEST_OS", true },
+	[7] = { "GUEST_VERSION", true }, [8] = { "LOADER", true },
+	[9] = { "PAE_MODE", true },      [10] = { "FEATURES", true },
+	[11] = { "BSD_SYMTAB", true },   [12] = { "HV_START_LOW", false },
+	[13] = { "L1_MFN_VALID", false }, [14] = { "SUSPEND_CANCEL", false },
+	[15] = { "INIT_P2M", false },    [16] = { "MOD_START_PFN", false },
+	[17] = { "SUPPORTED_FEATURES", false }, [18] = { "PHYS32_ENTRY", false },
+};
+
+/* One "NAME=VALUE" word more in k->xen_notes (what inspect shows). */
+static void xen_note_text(struct gb_kernel_info *k, uint32_t type, const uint8_t *desc, size_t dn)
+{
+	size_t ntypes = sizeof(xen_note_types) / sizeof(xen_note_types[0]);
+	const char *name = type < ntypes ? xen_note_types[type].name : NULL;
+	char word[96], val[64];
+	if (name && xen_note_types[type].text) {
+		copy_word(val, sizeof(val), desc, dn);
+	} else {
+		uint64_t v = dn >= 8 ? gb_le64(desc) : dn >= 4 ? gb_le32(desc) : dn ? desc[0] : 0;
+		snprintf(val, sizeof(val), "0x%llx", (unsigned long long)v);
+	}
+	if (name)
+		snprintf(word, sizeof(word), "%s=%s", name, val);
+	else
+		snprintf(word, sizeof(word), "NOTE%u=%s", (unsigned)type, val);
+	size_t used = strlen(k->xen_notes);
+	snprintf(k->xen_notes + used, sizeof(k->xen_notes) - used, "%s%s", used ? " " : "", word);
+}
+
 static void xen_note(struct gb_kernel_info *k, uint32_t type, const uint8_t *desc, size_t dn)
 {
 	uint64_t v = dn >= 8 ? gb_le64(desc) : dn >= 4 ? gb_le32(desc) : 0;
+	xen_note_text(k, type, desc, dn);
 	switch (type) {
 	case XEN_ENTRY:
 		if (dn >= 4) {
@@ -101,6 +135,9 @@ static void xen_note(struct gb_kernel_info *k, uint32_t type, const uint8_t *des
 		break;
 	case XEN_GUEST_OS:
 		copy_word(k->xen_guest_os, sizeof(k->xen_guest_os), desc, dn);
+		/* illumos's i86xpv unix says "SunOS" (OpenSolaris "Solaris") */
+		if (!k->os[0] && (!strcmp(k->xen_guest_os, "SunOS") || !strcmp(k->xen_guest_os, "Solaris")))
+			set_str(k->os, sizeof(k->os), "illumos");
 		break;
 	default: /* HYPERCALL_PAGE, XEN_VERSION, FEATURES: present, not needed */
 		break;
@@ -157,7 +194,7 @@ static void elf_scan_notes(const struct elf *e, struct gb_kernel_info *k)
 		if (gb_range_ok(off, sz, e->n))
 			elf_notes(e->d + off, (size_t)sz, k, &budget);
 	}
-	if (k->xen_pv || k->xen_pvh)
+	if (k->xen_pv || k->xen_pvh || k->xen_notes[0])
 		return;
 	for (size_t i = 0; i < shnum && i < MAX_SHDRS && shentsz >= sh_min; i++) {
 		uint64_t at = shoff + (uint64_t)i * shentsz;
@@ -340,6 +377,7 @@ static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_
 	k->xen_entry = inner.xen_entry;
 	k->pvh_entry = inner.pvh_entry;
 	memcpy(k->xen_guest_os, inner.xen_guest_os, sizeof(k->xen_guest_os));
+	memcpy(k->xen_notes, inner.xen_notes, sizeof(k->xen_notes));
 	note_why(k, inner.note);
 	return r;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Payload: the chosen entry's kernel and initrds, read from the guest with
  * size limits checked before and during the copy. */
+#define _GNU_SOURCE
 #include "fs/fs.h"
 #include "menu/menu.h"
 #include "payload/payload.h"
@@ -56,6 +57,48 @@ static int bootable(struct gb_ctx *ctx, const struct gb_entry *e)
 			  e->kind == GB_ENTRY_SUBMENU ? "a submenu" : "an entry with no kernel";
 	return gb_error(ctx, GB_E_UNSUPPORTED, "'%s' is %s, not a Linux kernel to boot directly",
 			e->title ? e->title : "(untitled)", why);
+}
+
+/* PV-GRUB (GRUB legacy built for Xen) loads whatever `kernel` names as a
+ * PV kernel; for an illumos PV entry that is i86xpv's unix, with the boot
+ * archive as its module. A multiboot kernel that is not a Xen PV kernel
+ * is a hypervisor (xen.gz), which only a machine boots. */
+int gb_entry_as_xen_pv(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+		       const char *args, struct gb_entry *pv)
+{
+	const char *title = e->title ? e->title : "(untitled)";
+	if (e->kind != GB_ENTRY_MULTIBOOT || !e->kernel.path)
+		return e->kind == GB_ENTRY_LINUX ? gb_error(ctx, GB_E_USAGE, "'%s' is not a multiboot entry", title) :
+		       bootable(ctx, e);
+	struct gb_kernel_info k;
+	int r = gb_entry_inspect_kernel(ctx, m, e, &k);
+	if (r)
+		return r;
+	if (!k.xen_pv)
+		return gb_error(ctx, GB_E_UNSUPPORTED,
+				"'%s' is a multiboot entry whose kernel %s is not a Xen PV kernel (%s%s%s; "
+				"no XEN_ELFNOTE_ENTRY note): a hypervisor or another OS, which a "
+				"PV guest cannot boot", title, e->kernel.path, k.kind,
+				k.os[0] ? " " : "", k.os);
+	if (e->nmodules > 1)
+		return gb_error(ctx, GB_E_UNSUPPORTED,
+				"'%s': a Xen PV kernel with %zu modules; a PV guest is given one ramdisk",
+				title, e->nmodules);
+	*pv = *e;
+	pv->kind = GB_ENTRY_LINUX;
+	pv->initrds = e->nmodules ? e->modules : NULL;
+	pv->ninitrds = e->nmodules;
+	pv->modules = NULL;
+	pv->nmodules = 0;
+	/* GRUB legacy's multiboot command line: the file as written, then the rest */
+	const char *word = e->kernel_word ? e->kernel_word : e->kernel.path;
+	if (!args)
+		args = e->args ? e->args : "";
+	if (asprintf(&pv->args, "%s%s%s", word, *args ? " " : "", args) < 0) {
+		pv->args = NULL;
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	}
+	return 0;
 }
 
 int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,

@@ -97,6 +97,25 @@ expect kernels/multiboot-xen xen1.out kind=multiboot os=xen
 $MK multiboot 2 "illumos" unix2
 "$PI" kernel unix2 >unix2.out
 expect kernels/multiboot2-illumos unix2.out kind=multiboot2 os=illumos
+# illumos's i86xpv unix (a stand-in): Xen's notes in file order, from the
+# PT_NOTE segment, then from the .note.Xen section alone (no program header)
+xpv_notes="GUEST_OS=SunOS XEN_VERSION=xen-3.0 LOADER=generic ENTRY=0x40000000 HYPERCALL_PAGE=0x40002000"
+$MK xen-pv SunOS 4096 xpv
+"$PI" kernel xpv >xpv.out
+expect kernels/xen-pv-illumos xpv.out kind=elf os=illumos xen_pv=1 xen_pvh=0 guest_os=SunOS "xen_notes=$xpv_notes"
+cp xpv xpv-sec && printf '\0\0' | dd of=xpv-sec bs=1 seek=56 conv=notrunc status=none
+"$PI" kernel xpv-sec >xpv-sec.out
+expect kernels/xen-pv-section xpv-sec.out kind=elf os=illumos xen_pv=1 "xen_notes=$xpv_notes"
+# the Debian kernel's notes, as readelf names them
+if wanted kernels/xen-notes-debian; then
+	got=$(field real.out xen_notes)
+	want=$(readelf -n vmlinux 2>/dev/null | grep -c 'Xen ')
+	if [ -n "$got" ] && [ "$(wc -w <<<"$got")" = "$want" ] && grep -q 'GUEST_OS=linux' <<<"$got"; then
+		pass kernels/xen-notes-debian
+	else
+		fail kernels/xen-notes-debian "readelf: $want notes" "got: $got"
+	fi
+fi
 $MK elf-note FreeBSD 9 fbsd
 "$PI" kernel fbsd >fbsd.out
 expect kernels/freebsd fbsd.out kind=elf os=freebsd xen_pv=0

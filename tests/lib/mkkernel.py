@@ -7,6 +7,12 @@
 #   mkkernel.py arm64 VERSION OUT            an arm64 Image header + banner
 #   mkkernel.py multiboot 1|2 BANNER OUT     a multiboot(2) header + banner
 #   mkkernel.py elf-note NAME OSABI OUT      an ELF64 with one PT_NOTE (NAME)
+#   mkkernel.py xen-pv GUEST_OS SIZE OUT     an ELF64 whose PT_NOTE and .note.Xen
+#                                            section carry Xen's notes (GUEST_OS,
+#                                            XEN_VERSION, LOADER, ENTRY,
+#                                            HYPERCALL_PAGE), padded to SIZE bytes
+#                                            of pseudo-random text (a stand-in
+#                                            for illumos's i86xpv unix)
 import struct
 import sys
 
@@ -77,6 +83,35 @@ def elf_note(name, osabi, out):
     open(out, 'wb').write(bytes(ehdr) + phdr + note)
 
 
+def xen_pv(guest_os, size, out):
+    def note(t, desc):
+        return (struct.pack('<III', 4, len(desc), t) + b'Xen\0' + desc +
+                b'\0' * ((-len(desc)) % 4))
+    notes = (note(6, guest_os.encode() + b'\0') + note(5, b'xen-3.0\0') +
+             note(8, b'generic\0') + note(1, struct.pack('<Q', 0x40000000)) +
+             note(2, struct.pack('<Q', 0x40002000)))
+    shstr = b'\0.note.Xen\0.shstrtab\0'
+    note_off = 64 + 56
+    shstr_off = note_off + len(notes)
+    sh_off = (shstr_off + len(shstr) + 7) & ~7
+    ehdr = bytearray(64)
+    ehdr[0:4] = b'\x7fELF'
+    ehdr[4], ehdr[5], ehdr[6] = 2, 1, 1
+    struct.pack_into('<HHIQQQIHHHHHH', ehdr, 16, 2, 0x3e, 1, 0x40000000, 64, sh_off, 0, 64, 56, 1,
+                     64, 3, 2)
+    phdr = struct.pack('<IIQQQQQQ', 4, 4, note_off, 0, 0, len(notes), len(notes), 4)
+    shdrs = (bytes(64) +
+             struct.pack('<IIQQQQIIQQ', 1, 7, 2, 0, note_off, len(notes), 0, 0, 4, 0) +
+             struct.pack('<IIQQQQIIQQ', 11, 3, 0, 0, shstr_off, len(shstr), 0, 0, 1, 0))
+    head = bytes(ehdr) + phdr + notes + shstr
+    head += b'\0' * (sh_off - len(head)) + shdrs
+    body, x = bytearray(), 12345
+    while len(head) + len(body) < int(size):
+        x = (x * 1103515245 + 12345) % 2147483648
+        body += b'%08x' % x
+    open(out, 'wb').write(head + bytes(body[:max(0, int(size) - len(head))]))
+
+
 cmds = {'payload-of': payload_of, 'bzimage': bzimage, 'uki': uki, 'arm64': arm64,
-        'multiboot': multiboot, 'elf-note': elf_note}
+        'multiboot': multiboot, 'elf-note': elf_note, 'xen-pv': xen_pv}
 cmds[sys.argv[1]](*sys.argv[2:])

@@ -65,9 +65,9 @@ int main(int argc, char **argv)
 		struct gb_kernel_info k;
 		r = gb_kernel_inspect(ctx, d, len, &k);
 		printf("kind=%s\nos=%s\nversion=%s\ncompression=%s\nprotocol=%x\npayload_read=%d\n"
-		       "elf=%d\nxen_pv=%d\nxen_pvh=%d\nguest_os=%s\nuki_initrd=%d\nnote=%s\n",
+		       "elf=%d\nxen_pv=%d\nxen_pvh=%d\nguest_os=%s\nxen_notes=%s\nuki_initrd=%d\nnote=%s\n",
 		       k.kind, k.os, k.version, k.compression, k.boot_protocol, k.payload_read, k.elf,
-		       k.xen_pv, k.xen_pvh, k.xen_guest_os, k.uki_initrd, k.note);
+		       k.xen_pv, k.xen_pvh, k.xen_guest_os, k.xen_notes, k.uki_initrd, k.note);
 	} else {
 		struct gb_initrd_info in;
 		r = gb_initrd_inspect(ctx, d, len, &in, print_name, argc > 3 ? argv : NULL);
