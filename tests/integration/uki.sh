@@ -80,6 +80,11 @@ if wanted uki/esp-only/extract; then
 		same uki/esp-only/extract "root=UUID=1234 ro" "$(jq -r .args <<<"$line")"
 	fi
 fi
+if wanted uki/esp-only/print; then
+	line=$(GB extract --print -f json esp1.img 2>&1)
+	same uki/esp-only/print "1:/EFI/Linux/fedora-6.11.efi#.linux|1:/EFI/Linux/fedora-6.11.efi#.ucode 1:/EFI/Linux/fedora-6.11.efi#.initrd" \
+		"$(jq -r '"\(.kernel)|\(.initrd)"' <<<"$line" 2>&1)"
+fi
 if wanted uki/esp-only/warnings; then
 	out=$(GB list esp1.img 2>&1)
 	grep -q "noosrel.efi: no .osrel section" <<<"$out" && ! grep -q auto-x <<<"$out" &&
