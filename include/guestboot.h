@@ -200,6 +200,14 @@ int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
  * bytes (0: no limit). */
 int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		     int fd, uint64_t max);
+/* Stream len bytes at off of a file (GB_E_CORRUPT when that range is not
+ * inside the file; GB_E_LIMIT when len is past max, 0: no limit). */
+int gb_fs_copy_range_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+			   uint64_t off, uint64_t len, int fd, uint64_t max);
+/* Read len bytes at off of a file into a malloc'd, NUL-terminated buffer;
+ * GB_E_CORRUPT when the range is not inside the file. */
+int gb_fs_read_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		     uint64_t off, size_t len, char **data);
 
 /* ---- sandbox ---------------------------------------------------------------- */
 
@@ -232,6 +240,10 @@ struct gb_boot_file {
 	int device;  /* index into the gb_cfg_devices given to the parser; -1 unknown */
 	char *path;  /* absolute inside that device's file system */
 	char *args;  /* multiboot module arguments; NULL otherwise */
+	/* Part of the file only: `length` bytes at `offset` (a UKI's .linux or
+	 * .initrd section); length 0 means the whole file. */
+	uint64_t offset, length;
+	const char *section; /* that part's name (".linux"), NULL for a whole file */
 };
 
 struct gb_entry {

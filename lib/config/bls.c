@@ -178,6 +178,7 @@ static void entry_clear(struct gb_bls_entry *e)
 		free(e->initrds[k]);
 	free(e->initrds);
 	free(e->options);
+	free(e->id_without_profile);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -203,7 +204,7 @@ static int small_number(const char *s, const char *end)
 }
 
 /* "name+LEFT-DONE" or "name+LEFT": cut the counter off the id. */
-static void split_boot_counter(char *id, int *left, int *done)
+void gb_bls_split_counter(char *id, int *left, int *done)
 {
 	*left = *done = -1;
 	char *plus = strrchr(id, '+');
@@ -226,7 +227,7 @@ static int set_id_from_filename(struct gb_ctx *ctx, struct gb_bls_entry *e, cons
 	e->id = strndup(name, strlen(name) - strlen(".conf"));
 	if (!e->filename || !e->id)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	split_boot_counter(e->id, &e->tries_left, &e->tries_done);
+	gb_bls_split_counter(e->id, &e->tries_left, &e->tries_done);
 	return 0;
 }
 
@@ -381,6 +382,7 @@ static int read_entry(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int
 		return GB_E_NOT_MINE;
 	}
 	memset(e, 0, sizeof(*e));
+	e->dev = dev;
 	r = set_id_from_filename(ctx, e, name);
 	if (!r)
 		r = parse_entry_text(ctx, e, path, text, len, menu);
@@ -464,9 +466,19 @@ static int uapi_cmp(const void *pa, const void *pb)
 		    (r = -cmp_opt(a->version, b->version, uapi_vercmp)))
 			return r;
 	}
-	if ((r = -uapi_vercmp(a->id, b->id)))
+	/* a UKI's profiles stay together, in profile order */
+	const char *ida = a->id_without_profile ? a->id_without_profile : a->id;
+	const char *idb = b->id_without_profile ? b->id_without_profile : b->id;
+	if ((r = -uapi_vercmp(ida, idb)) || (r = (a->profile > b->profile) - (a->profile < b->profile)))
 		return r;
-	return strcmp(a->filename, b->filename);
+	/* both counting: more tries left first, then fewer done */
+	if (a->tries_left >= 0 && b->tries_left >= 0 &&
+	    ((r = (a->tries_left < b->tries_left) - (a->tries_left > b->tries_left)) ||
+	     (r = (a->tries_done > b->tries_done) - (a->tries_done < b->tries_done))))
+		return r;
+	if ((r = strcmp(a->filename, b->filename)))
+		return r;
+	return (a->dev > b->dev) - (a->dev < b->dev);
 }
 
 void gb_bls_sort_uapi(struct gb_bls_entry *e, size_t n)
@@ -558,6 +570,33 @@ static int add_initrds(struct gb_ctx *ctx, struct gb_entry *e, int dev,
 	return 0;
 }
 
+/* A UKI's kernel, microcode and initrd: sections of the one file; the
+ * microcode goes first, as the kernel looks for it in the first cpio. */
+static int uki_files(struct gb_ctx *ctx, struct gb_entry *e, int dev, const struct gb_bls_entry *b)
+{
+	e->kind = GB_ENTRY_LINUX;
+	int r = set_file(ctx, &e->kernel, dev, b->linux);
+	if (r)
+		return r;
+	e->kernel.offset = b->linux_off;
+	e->kernel.length = b->linux_len;
+	e->kernel.section = ".linux";
+	static const char *const names[] = { ".ucode", ".initrd" };
+	const uint64_t off[] = { b->ucode_off, b->initrd_off }, len[] = { b->ucode_len, b->initrd_len };
+	for (size_t i = 0; i < 2 && !r; i++) {
+		if (!len[i])
+			continue;
+		r = gb_entry_add_file(ctx, &e->initrds, &e->ninitrds, dev, e->kernel.path, NULL);
+		if (!r) {
+			struct gb_boot_file *f = &e->initrds[e->ninitrds - 1];
+			f->offset = off[i];
+			f->length = len[i];
+			f->section = names[i];
+		}
+	}
+	return r;
+}
+
 static int bls_to_entry(struct gb_ctx *ctx, struct gb_menu *menu, int dev,
 			const struct gb_bls_entry *b)
 {
@@ -570,6 +609,8 @@ static int bls_to_entry(struct gb_ctx *ctx, struct gb_menu *menu, int dev,
 	    (r = gb_set_str(ctx, &e->id, b->id)) ||
 	    (r = gb_set_str(ctx, &e->args, b->options ? b->options : "")))
 		return r;
+	if (b->uki && b->linux)
+		return uki_files(ctx, e, dev, b);
 	if (b->linux) {
 		e->kind = GB_ENTRY_LINUX;
 		r = set_file(ctx, &e->kernel, dev, b->linux);
@@ -596,7 +637,8 @@ static bool default_matches(const char *pattern, const struct gb_entry *e)
 {
 	char with_conf[512];
 	snprintf(with_conf, sizeof(with_conf), "%s.conf", e->id);
-	return !fnmatch(pattern, e->id, 0) || !fnmatch(pattern, with_conf, 0);
+	/* systemd-boot lower-cases ids and the pattern */
+	return !fnmatch(pattern, e->id, FNM_CASEFOLD) || !fnmatch(pattern, with_conf, FNM_CASEFOLD);
 }
 
 /* The first entry (highest priority) the pattern matches becomes the
@@ -604,7 +646,9 @@ static bool default_matches(const char *pattern, const struct gb_entry *e)
 static int apply_default(struct gb_ctx *ctx, struct gb_menu *menu, const char *pattern)
 {
 	if (!strcmp(pattern, "@saved")) {
-		gb_menu_warn(menu, "loader.conf: default @saved is kept in EFI variables; using the first entry");
+		gb_menu_warn(menu, "loader.conf: default @saved is kept in EFI variables, which an image does not have; using the first entry%s%s%s",
+			     menu->nentries ? " ('" : "", menu->nentries ? menu->entries[0].id : "",
+			     menu->nentries ? "')" : "");
 		return 0;
 	}
 	for (size_t i = 0; i < menu->nentries; i++) {
@@ -641,13 +685,11 @@ static void apply_timeout(struct gb_menu *menu, const char *v)
 	menu->timeout = (int)t;
 }
 
-/* loader.conf lives next to the entries directory ($BOOT/loader/). */
+/* loader.conf: $BOOT/loader/loader.conf (on the ESP when there is one). */
 static int read_loader_conf(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
-			    const char *entries_dir, struct gb_menu *menu)
+			    const char *boot_root, struct gb_menu *menu)
 {
-	char *dir = gb_path_dir(entries_dir);
-	char *path = dir ? gb_path_join(dir, "loader.conf") : NULL;
-	free(dir);
+	char *path = gb_path_join(boot_root, "loader/loader.conf");
 	if (!path)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	char *text = NULL, *pattern = NULL;
@@ -685,26 +727,136 @@ static bool arch_mismatch(const struct gb_bls_entry *b, const struct gb_cfg_opti
 	return b->architecture && want && strcasecmp(b->architecture, want);
 }
 
+/* Partition types systemd-boot looks for. */
+static bool ptype_is(const struct gb_cfg_device *d, const char *mbr, const char *guid)
+{
+	return d->ptype && (!strcasecmp(d->ptype, mbr) || !strcasecmp(d->ptype, guid));
+}
+static bool is_esp(const struct gb_cfg_device *d)
+{
+	return ptype_is(d, "0xef", "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
+}
+static bool is_xbootldr(const struct gb_cfg_device *d)
+{
+	return ptype_is(d, "0xea", "bc13c2ff-59e6-4262-a352-b275fd6f7172");
+}
+
+/* "/boot/loader/entries" or "/EFI/Linux" -> the boot root ("/boot", "/");
+ * NULL for any other directory (only its Type 1 entries are read). */
+static char *boot_root_of(const char *path)
+{
+	static const char *const tails[] = { "/loader/entries", "/EFI/Linux" };
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < 2; i++) {
+		size_t t = strlen(tails[i]);
+		if (n >= t && !strncasecmp(path + n - t, tails[i], t))
+			return n == t ? strdup("/") : strndup(path, n - t);
+	}
+	return NULL;
+}
+
+/* Type 1 entries from one directory, appended to *all. */
+static int add_type1(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
+		     const char *dir, struct gb_menu *menu, struct gb_bls_entry **all, size_t *n)
+{
+	struct gb_bls_entry *be;
+	size_t k;
+	int r = gb_bls_scan(ctx, devs, dev, dir, menu, &be, &k);
+	if (r == GB_E_NOT_FOUND && *n + k == 0)
+		return r; /* the named directory must exist when nothing else does */
+	if (r == GB_E_NOT_FOUND)
+		return 0;
+	if (r)
+		return r;
+	struct gb_bls_entry *p = k ? realloc(*all, (*n + k) * sizeof(*p)) : *all;
+	if (k && !p) {
+		gb_bls_free(be, k);
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	}
+	if (k)
+		memcpy(p + *n, be, k * sizeof(*p));
+	free(be);
+	*all = p;
+	*n += k;
+	return 0;
+}
+
+/*
+ * systemd-boot: Type 1 entries ($BOOT/loader/entries/NAME.conf) and Type 2
+ * entries ($BOOT/EFI/Linux/NAME.efi) from the EFI system partition and from
+ * the XBOOTLDR partition, merged and sorted together. A boot directory
+ * elsewhere (a root file system's /boot) is read alone.
+ */
 static int bls_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 		     const char *path, const struct gb_cfg_options *opt, struct gb_menu *menu)
 {
-	struct gb_bls_entry *be;
-	size_t n;
-	int r = gb_bls_scan(ctx, devs, dev, path, menu, &be, &n);
-	if (r)
-		return r;
-	gb_bls_sort_uapi(be, n);
+	struct gb_bls_entry *be = NULL;
+	size_t n = 0;
+	char *root = boot_root_of(path);
+	int r = 0, esp = -1, xbl = -1;
+	if (root && !strcmp(root, "/") && dev >= 0 && (size_t)dev < devs->n &&
+	    (is_esp(&devs->dev[dev]) || is_xbootldr(&devs->dev[dev]))) {
+		for (size_t d = 0; d < devs->n; d++) {
+			if (esp < 0 && is_esp(&devs->dev[d]))
+				esp = (int)d;
+			if (xbl < 0 && is_xbootldr(&devs->dev[d]))
+				xbl = (int)d;
+		}
+	}
+	int boot_devs[2] = { esp >= 0 ? esp : dev, xbl >= 0 && xbl != esp ? xbl : -1 };
+	if (esp < 0 && xbl >= 0)
+		boot_devs[0] = xbl, boot_devs[1] = -1;
+	if (!root) {
+		r = add_type1(ctx, devs, dev, path, menu, &be, &n);
+	} else {
+		for (int i = 0; i < 2 && !r; i++) {
+			if (boot_devs[i] < 0)
+				continue;
+			char *t1 = gb_path_join(root, "loader/entries");
+			char *t2 = gb_path_join(root, "EFI/Linux");
+			if (!t1 || !t2)
+				r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+			if (!r) {
+				struct gb_ctx quiet = { 0 };
+				r = add_type1(&quiet, devs, boot_devs[i], t1, menu, &be, &n);
+				if (r == GB_E_NOMEM)
+					r = gb_error(ctx, r, "out of memory");
+				else
+					r = 0;
+			}
+			if (!r)
+				r = gb_bls_scan_uki(ctx, devs, boot_devs[i], root, t2, menu, &be, &n);
+			free(t1);
+			free(t2);
+		}
+	}
+	enum gb_ftype type;
+	if (!r && root && !n && (!gb_cfg_exists(devs, dev, path, &type) || type != GB_FT_DIR))
+		r = gb_error(ctx, GB_E_NOT_FOUND, "%s: no such directory", path);
+	if (!r)
+		gb_bls_sort_uapi(be, n);
 	for (size_t i = 0; i < n && !r; i++) {
 		if (arch_mismatch(&be[i], opt)) {
 			gb_menu_warn(menu, "%s: architecture %s, not this machine's; hidden",
 				     be[i].filename, be[i].architecture);
 			continue;
 		}
-		r = bls_to_entry(ctx, menu, dev, &be[i]);
+		r = bls_to_entry(ctx, menu, be[i].dev, &be[i]);
 	}
 	gb_bls_free(be, n);
-	if (!r)
-		r = read_loader_conf(ctx, devs, dev, path, menu);
+	if (!r) {
+		char *dir = root ? NULL : gb_path_dir(path);
+		char *lroot = root ? NULL : (dir ? gb_path_dir(dir) : NULL);
+		if (!root && !lroot)
+			r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+		else
+			r = read_loader_conf(ctx, devs, root ? boot_devs[0] : dev, root ? root : lroot, menu);
+		free(dir);
+		free(lroot);
+	}
+	free(root);
 	return r;
 }
 

@@ -20,6 +20,9 @@ struct gb_cfg_device {
 	const char *uuid;      /* file system UUID ("" when none) */
 	const char *label;     /* file system label ("" when none) */
 	const char *partuuid;  /* ("" when none) */
+	/* Partition type: "0xef", a GPT type GUID; "" or NULL when none. Tells
+	 * the EFI system partition and XBOOTLDR (BLS). */
+	const char *ptype;
 	/* Read through gb_cfg_fs(): an image's volumes are mounted when the
 	 * search first looks at them (the first config found ends it). */
 	struct gb_fs *fs;
@@ -85,6 +88,13 @@ struct gb_bls_entry {
 	size_t ninitrds;
 	char *options;      /* all "options" lines joined with single spaces, unexpanded */
 	int tries_left, tries_done; /* boot counting from the file name; -1 when absent */
+	int dev;            /* the device the entry was found on */
+	/* Type 2: a UKI (`linux` is the PE file; its kernel, microcode and
+	 * initrd are sections of it, length 0 when absent). */
+	bool uki;
+	int profile;        /* the UKI profile; 0 otherwise */
+	char *id_without_profile; /* "name.efi" of a profile entry "name.efi@P"; NULL otherwise */
+	uint64_t linux_off, linux_len, ucode_off, ucode_len, initrd_off, initrd_len;
 };
 
 /* Read every "*.conf" in dir on device dev (at most GB_BLS_MAX_ENTRIES;
@@ -98,6 +108,14 @@ void gb_bls_sort_uapi(struct gb_bls_entry *e, size_t n);
 /* GRUB blscfg order (Fedora/RHEL): newest first by rpm version compare of
  * the file name (id). */
 void gb_bls_sort_grub(struct gb_bls_entry *e, size_t n);
+/* Cut a boot-counting suffix "+LEFT[-DONE]" off id (in place). */
+void gb_bls_split_counter(char *id, int *left, int *done);
+/* Type 2 entries: every UKI in dir on device dev ("/EFI/Linux"), one
+ * entry per profile, its command line with the add-ons' (boot_root's
+ * /loader/addons and NAME.efi.extra.d/), appended to *out (n entries). */
+int gb_bls_scan_uki(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
+		    const char *boot_root, const char *dir, struct gb_menu *menu,
+		    struct gb_bls_entry **out, size_t *n);
 /* rpm's rpmvercmp: <0, 0, >0. */
 int gb_rpmvercmp(const char *a, const char *b);
 

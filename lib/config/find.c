@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 struct candidate {
 	const struct gb_config_parser *parser;
@@ -108,7 +109,8 @@ static bool subvol_grub2(const struct gb_cfg_devices *devs, int dev, struct cand
 	return found(c, &gb_cfg_grub2, dev, s.hit);
 }
 
-static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir);
+static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir,
+			    const char *suffix);
 
 /* openSUSE's GRUB (grub2-install with SUSE's btrfs patches) starts paths in
  * the btrfs default subvolume: grub.cfg is at /boot/grub2/grub.cfg there,
@@ -140,7 +142,9 @@ static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct
  *   2. GRUB legacy menu.lst / grub.conf;
  *   3. syslinux, extlinux, isolinux;
  *   4. GRUB 2 on an EFI system partition, /EFI/<vendor>/grub.cfg;
- *   5. BLS Type 1 entries without any grub.cfg (systemd-boot);
+ *   5. systemd-boot: BLS Type 1 entries (/loader/entries, /boot/loader/
+ *      entries) or Type 2 entries, UKIs in /EFI/Linux; the ESP's and the
+ *      XBOOTLDR partition's are merged (bls.c);
  *   6. LILO's /etc/lilo.conf.
  * A grub.cfg wins over a menu.lst left behind by an upgrade, as the GRUB 2
  * that the upgrade installed reads grub.cfg.
@@ -180,32 +184,43 @@ static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
 		if (fs && gb_fs_readdir(&quiet, fs, "/EFI", esp_dir, &s) == 0 && s.hit[0])
 			return found(c, &gb_cfg_grub2, (int)d, s.hit);
 	}
-	for (size_t d = 0; d < devs->n; d++)
+	for (size_t d = 0; d < devs->n; d++) {
 		for (size_t i = 0; i < sizeof(bls_dirs) / sizeof(*bls_dirs); i++)
-			if (has_bls_entries(devs, (int)d, bls_dirs[i]))
+			if (has_bls_entries(devs, (int)d, bls_dirs[i], ".conf"))
 				return found(c, &gb_cfg_bls, (int)d, bls_dirs[i]);
+		if (has_bls_entries(devs, (int)d, "/EFI/Linux", ".efi"))
+			return found(c, &gb_cfg_bls, (int)d, "/EFI/Linux");
+	}
 	for (size_t d = 0; d < devs->n; d++)
 		if (is_file(devs, (int)d, "/etc/lilo.conf"))
 			return found(c, &gb_cfg_lilo, (int)d, "/etc/lilo.conf");
 	return false;
 }
 
-static int any_conf(void *arg, const struct gb_dirent *de)
+struct any_file {
+	const char *suffix;
+	bool found;
+};
+
+static int any_file(void *arg, const struct gb_dirent *de)
 {
-	size_t n = strlen(de->name);
-	if (n > 5 && !strcmp(de->name + n - 5, ".conf"))
-		*(bool *)arg = true;
-	return *(bool *)arg;
+	struct any_file *a = arg;
+	size_t n = strlen(de->name), m = strlen(a->suffix);
+	if (n > m && !strcasecmp(de->name + n - m, a->suffix) && de->type != GB_FT_DIR)
+		a->found = true;
+	return a->found;
 }
 
-static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir)
+/* Does dir hold a NAME.conf (Type 1) or NAME.efi (Type 2) entry? */
+static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir,
+			    const char *suffix)
 {
-	bool any = false;
+	struct any_file a = { suffix, false };
 	struct gb_ctx quiet = { 0 };
 	struct gb_fs *fs = gb_cfg_fs(devs, dev);
 	if (fs)
-		gb_fs_readdir(&quiet, fs, dir, any_conf, &any);
-	return any;
+		gb_fs_readdir(&quiet, fs, dir, any_file, &a);
+	return a.found;
 }
 
 /*
@@ -271,7 +286,7 @@ static const struct gb_config_parser *parser_for(const char *path)
 		return &gb_cfg_syslinux;
 	if (!strcmp(base, "lilo.conf"))
 		return &gb_cfg_lilo;
-	if (!strcmp(base, "entries"))
+	if (!strcmp(base, "entries") || !strcmp(base, "Linux")) /* loader/entries, EFI/Linux */
 		return &gb_cfg_bls;
 	return NULL;
 }
@@ -348,6 +363,7 @@ static int make_devices(struct gb_ctx *ctx, struct gb_image *img, struct gb_menu
 		d->uuid = vi->fs_uuid;
 		d->label = vi->fs_label;
 		d->partuuid = vi->partuuid;
+		d->ptype = vi->type;
 		m->dev_volumes[i] = v;
 		if (vi->fstype[0])
 			d->vol = v; /* mounted when first looked at */
@@ -429,7 +445,7 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 				     gb_work_bound_mib(GB_CHARGE_META));
 		else
 			r = gb_error(ctx, GB_E_NOT_FOUND,
-			     "no boot configuration found (no grub.cfg, menu.lst, extlinux/syslinux/isolinux config, BLS entries or lilo.conf on any volume)");
+			     "no boot configuration found (no grub.cfg, menu.lst, extlinux/syslinux/isolinux config, BLS entries, UKI in /EFI/Linux or lilo.conf on any volume)");
 		goto out;
 	}
 	m->config_kind = strdup(c.parser->name);

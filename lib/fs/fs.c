@@ -579,40 +579,56 @@ static int copy_run(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_
 	return 0;
 }
 
-int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
-		     int fd, uint64_t max)
+/* Open path and check that [off, off+len) lies inside it. */
+static int open_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t off,
+		      uint64_t len, struct gb_file **out)
 {
 	struct gb_file *f;
 	int r = gb_file_open(ctx, fs, path, &f);
 	if (r)
 		return r;
-	uint64_t size = gb_file_size(f);
+	if (!gb_range_ok(off, len, gb_file_size(f))) {
+		size_t mark = fs_scope(ctx, fs);
+		r = gb_error(ctx, GB_E_CORRUPT, "%s: %llu bytes at %llu lie outside the file (%llu bytes)",
+			     path, (unsigned long long)len, (unsigned long long)off,
+			     (unsigned long long)gb_file_size(f));
+		gb_scope_pop(ctx, mark);
+		gb_file_close(f);
+		return r;
+	}
+	*out = f;
+	return 0;
+}
+
+/* Copy [start, start+size) of an open file to fd. */
+static int copy_file_part(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_file *f,
+			  const char *path, uint64_t start, uint64_t size, int fd, uint64_t max)
+{
+	int r = 0;
 	if (max && size > max) {
 		size_t mark = fs_scope(ctx, fs);
 		r = gb_error(ctx, GB_E_LIMIT, "%s: %llu bytes, more than the limit of %llu",
 			     path, (unsigned long long)size, (unsigned long long)max);
 		gb_scope_pop(ctx, mark);
-		gb_file_close(f);
 		return r;
 	}
 	uint8_t *buf = malloc(GB_READ_CHUNK);
-	if (!buf) {
-		gb_file_close(f);
+	if (!buf)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	}
 	reserve_output(fd, size);
 	int reflink = -1; /* not known yet */
 	bool mappable = fs->drv->map != NULL;
-	for (uint64_t off = 0; off < size && r == 0;) {
-		size_t want = size - off < GB_READ_CHUNK ? (size_t)(size - off) : GB_READ_CHUNK;
+	for (uint64_t done = 0; done < size && r == 0;) {
+		uint64_t off = start + done;
+		size_t want = size - done < GB_READ_CHUNK ? (size_t)(size - done) : GB_READ_CHUNK;
 		size_t got = 0;
 		if (mappable) {
-			uint64_t done = 0;
-			r = copy_run(ctx, f, off, size - off, fd, buf, &reflink, &done);
+			uint64_t run = 0;
+			r = copy_run(ctx, f, off, size - done, fd, buf, &reflink, &run);
 			if (r)
 				break;
-			if (done) {
-				off += done;
+			if (run) {
+				done += run;
 				continue;
 			}
 		}
@@ -628,9 +644,60 @@ int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		int w = write_all(fd, buf, got);
 		if (w)
 			r = gb_error(ctx, GB_E_IO, "write: %s", strerror(-w));
-		off += got;
+		done += got;
 	}
 	free(buf);
+	return r;
+}
+
+int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		     int fd, uint64_t max)
+{
+	struct gb_file *f;
+	int r = gb_file_open(ctx, fs, path, &f);
+	if (r)
+		return r;
+	r = copy_file_part(ctx, fs, f, path, 0, gb_file_size(f), fd, max);
 	gb_file_close(f);
 	return r;
+}
+
+int gb_fs_copy_range_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+			   uint64_t off, uint64_t len, int fd, uint64_t max)
+{
+	struct gb_file *f;
+	int r = open_range(ctx, fs, path, off, len, &f);
+	if (r)
+		return r;
+	r = copy_file_part(ctx, fs, f, path, off, len, fd, max);
+	gb_file_close(f);
+	return r;
+}
+
+int gb_fs_read_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		     uint64_t off, size_t len, char **data)
+{
+	struct gb_file *f;
+	int r = open_range(ctx, fs, path, off, len, &f);
+	if (r)
+		return r;
+	size_t got = 0;
+	char *buf = len < SIZE_MAX ? malloc(len + 1) : NULL;
+	if (!buf)
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+	else
+		r = gb_file_pread(ctx, f, off, buf, len, &got);
+	if (!r && got != len) {
+		size_t mark = fs_scope(ctx, fs);
+		r = gb_error(ctx, GB_E_CORRUPT, "%s: file ends before its size", path);
+		gb_scope_pop(ctx, mark);
+	}
+	gb_file_close(f);
+	if (r) {
+		free(buf);
+		return r;
+	}
+	buf[len] = '\0';
+	*data = buf;
+	return 0;
 }

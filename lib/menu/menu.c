@@ -41,6 +41,8 @@ int gb_entry_add_file(struct gb_ctx *ctx, struct gb_boot_file **list, size_t *n,
 	f->device = device;
 	f->path = strdup(path);
 	f->args = args ? strdup(args) : NULL;
+	f->offset = f->length = 0;
+	f->section = NULL;
 	if (!f->path || (args && !f->args)) {
 		free(f->path);
 		free(f->args);
@@ -275,6 +277,9 @@ static void put_file(struct gb_sbuf *b, int indent, const char *what, const stru
 {
 	gb_sbuf_addf(b, "%*s%s %d:", indent, "", what, f->device);
 	gb_sbuf_addf(b, "%s", f->path);
+	if (f->length)
+		gb_sbuf_addf(b, " %s@%llu+%llu", f->section ? f->section : "part",
+			     (unsigned long long)f->offset, (unsigned long long)f->length);
 	if (f->args) {
 		gb_sbuf_addf(b, " ");
 		put_quoted(b, f->args);

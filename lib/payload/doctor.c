@@ -323,7 +323,10 @@ static void check_kernel(struct run *x)
 	}
 	x->kinfo_ok = true;
 	struct gb_kernel_info *k = &x->kinfo;
-	note(x->r, "kernel %s: %s%s%s, compression %s, version %s%s%s", e->kernel.path, k->kind,
+	/* A UKI's kernel is its .linux section: say so, since the file is a PE. */
+	const char *sec = e->kernel.section ? e->kernel.section : "";
+	note(x->r, "kernel %s%s%s%s: %s%s%s, compression %s, version %s%s%s", e->kernel.path,
+	     *sec ? " (UKI section " : "", sec, *sec ? ")" : "", k->kind,
 	     k->os[0] ? " " : "", k->os, k->compression[0] ? k->compression : "-",
 	     k->version[0] ? k->version : "unknown", k->xen_pv ? ", Xen PV" : "",
 	     k->xen_pvh ? ", PVH" : "");
@@ -333,6 +336,13 @@ static void check_kernel(struct run *x)
 		add(x->r, false, "kernel-unreadable", "Check the kernel by hand (extract-vmlinux, readelf -n)",
 		    "Could not tell whether the kernel %s supports Xen: %s", e->kernel.path,
 		    k->note[0] ? k->note : "its image was not read");
+	} else if (needs_pv(t) && !k->xen_pv && *sec) {
+		add(x->r, true, "kernel-no-xen-pv",
+		    k->xen_pvh ? "Boot it as PVH (type = \"pvh\"), or build the UKI from a kernel with CONFIG_XEN_PV" :
+				 "Build the UKI from a kernel with CONFIG_XEN_PV, or boot the guest with EFI "
+				 "firmware (HVM with OVMF) that runs the UKI itself",
+		    "The UKI %s holds a kernel (its %s section) with no Xen PV entry point (no "
+		    "XEN_ELFNOTE_ENTRY note): Xen cannot start it as a PV guest", e->kernel.path, sec);
 	} else if (needs_pv(t) && !k->xen_pv) {
 		add(x->r, true, "kernel-no-xen-pv",
 		    k->xen_pvh ? "Boot it as PVH (type = \"pvh\") or install a kernel built with CONFIG_XEN_PV" :

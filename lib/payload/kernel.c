@@ -4,6 +4,7 @@
  * whether Xen can boot it PV (Xen ELF notes with an entry point) or PVH
  * (XEN_ELFNOTE_PHYS32_ENTRY). The bytes come from the guest: every offset
  * is range-checked and decompression is bounded. */
+#include "core/pe.h"
 #include "payload/payload.h"
 
 #include <stdio.h>
@@ -17,7 +18,6 @@
 #define MAX_NOTES 4096
 #define MAX_PHDRS 256
 #define MAX_SHDRS 1024
-#define MAX_PE_SECTIONS 96
 
 /* Xen's ELF note types (public/elfnote.h). */
 enum { XEN_ENTRY = 1, XEN_HYPERCALL_PAGE = 2, XEN_VERSION = 5, XEN_GUEST_OS = 6,
@@ -329,34 +329,31 @@ static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_
 		      int depth, struct gb_work *work)
 {
 	set_str(k->kind, sizeof(k->kind), "pe");
-	uint32_t pe = gb_le32(d + 0x3c);
-	if (!gb_range_ok(pe, 24, n) || memcmp(d + pe, "PE\0\0", 4)) {
+	struct gb_pe_section sec[GB_PE_MAX_SECTIONS];
+	bool bad;
+	int nsec = gb_pe_sections(d, n, n, sec, GB_PE_MAX_SECTIONS, &bad);
+	if (nsec < 0) {
 		note_why(k, "an MZ file without a PE header");
 		return 0;
 	}
-	size_t nsec = gb_le16(d + pe + 6);
-	uint64_t sec = (uint64_t)pe + 24 + gb_le16(d + pe + 20);
+	if (bad)
+		note_why(k, "a PE section lies outside the file");
 	const uint8_t *linux_p = NULL;
 	size_t linux_n = 0;
-	for (size_t i = 0; i < nsec && i < MAX_PE_SECTIONS; i++, sec += 40) {
-		if (!gb_range_ok(sec, 40, n))
-			break;
-		const uint8_t *s = d + sec;
-		uint32_t vsize = gb_le32(s + 8), rsize = gb_le32(s + 16), roff = gb_le32(s + 20);
-		uint32_t size = vsize && vsize < rsize ? vsize : rsize;
-		if (!gb_range_ok(roff, size, n))
+	/* The first of each name: a multi-profile UKI's base sections. */
+	for (int i = 0; i < nsec; i++) {
+		const uint8_t *p = d + sec[i].offset;
+		size_t size = (size_t)sec[i].size;
+		if (!size)
 			continue;
-		char name[9];
-		memcpy(name, s, 8);
-		name[8] = '\0';
-		if (!strcmp(name, ".linux")) {
-			linux_p = d + roff;
+		if (!strcmp(sec[i].name, ".linux") && !linux_p) {
+			linux_p = p;
 			linux_n = size;
-		} else if (!strcmp(name, ".uname")) {
-			copy_word(k->version, sizeof(k->version), d + roff, size);
-		} else if (!strcmp(name, ".initrd")) {
+		} else if (!strcmp(sec[i].name, ".uname") && !k->version[0]) {
+			copy_word(k->version, sizeof(k->version), p, size);
+		} else if (!strcmp(sec[i].name, ".initrd")) {
 			k->uki_initrd = true;
-		} else if (!strcmp(name, ".cmdline")) {
+		} else if (!strcmp(sec[i].name, ".cmdline")) {
 			k->uki_cmdline = true;
 		}
 	}

@@ -37,7 +37,27 @@ static int file_size(struct gb_ctx *ctx, const struct gb_menu *m, const struct g
 		return r;
 	}
 	*size = st.size;
+	if (f->length) {
+		/* a section of the file (a UKI's): checked again at the copy */
+		if (!gb_range_ok(f->offset, f->length, st.size)) {
+			size_t mark = gb_vol_scope(ctx, fs->vol);
+			r = gb_error(ctx, GB_E_CORRUPT, "%s: section %s lies outside the file", f->path,
+				     f->section ? f->section : "");
+			gb_scope_pop(ctx, mark);
+			return r;
+		}
+		*size = f->length;
+	}
 	return 0;
+}
+
+/* Copy a boot file, or the part of it the entry names, to fd. */
+static int copy_boot_file(struct gb_ctx *ctx, struct gb_fs *fs, const struct gb_boot_file *f,
+			  int fd, uint64_t max)
+{
+	if (f->length)
+		return gb_fs_copy_range_to_fd(ctx, fs, f->path, f->offset, f->length, fd, max);
+	return gb_fs_copy_to_fd(ctx, fs, f->path, fd, max);
 }
 
 static int limit_error(struct gb_ctx *ctx, const char *what, uint64_t size, uint64_t max)
@@ -129,7 +149,7 @@ int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const str
 	struct gb_fs *fs;
 	if (r || (r = open_file_fs(ctx, m, &e->kernel, &fs)))
 		return r;
-	return gb_fs_copy_to_fd(ctx, fs, e->kernel.path, fd, lim ? lim->kernel_max : 0);
+	return copy_boot_file(ctx, fs, &e->kernel, fd, lim ? lim->kernel_max : 0);
 }
 
 /* Several initrds are concatenated in order, which is what GRUB hands the
@@ -141,8 +161,7 @@ int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const str
 	for (size_t i = 0; !r && i < e->ninitrds; i++) {
 		struct gb_fs *fs;
 		if (!(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
-			r = gb_fs_copy_to_fd(ctx, fs, e->initrds[i].path, fd,
-					     lim ? lim->initrd_max : 0);
+			r = copy_boot_file(ctx, fs, &e->initrds[i], fd, lim ? lim->initrd_max : 0);
 	}
 	return r;
 }
@@ -155,6 +174,18 @@ int gb_payload_read(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb
 	if (r)
 		return r;
 	char *p;
+	if (f->length) {
+		if (f->length > max)
+			return gb_error(ctx, GB_E_LIMIT, "%s: section %s is %llu bytes, more than the limit of %zu",
+					f->path, f->section ? f->section : "",
+					(unsigned long long)f->length, max);
+		r = gb_fs_read_range(ctx, fs, f->path, f->offset, (size_t)f->length, &p);
+		if (!r) {
+			*data = (uint8_t *)p;
+			*len = (size_t)f->length;
+		}
+		return r;
+	}
 	r = gb_fs_read_file(ctx, fs, f->path, max, &p, len);
 	if (!r)
 		*data = (uint8_t *)p;

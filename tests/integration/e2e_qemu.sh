@@ -19,7 +19,9 @@ mkguest=$GB_TOP/tests/lib/mkguest.sh
 boot_timeout=${GB_E2E_TIMEOUT:-240}
 # qcow2-LAYOUT: LAYOUT's image converted to a compressed qcow2, which
 # guestboot reads and QEMU boots
-cases="mbr-boot gpt-xfsboot mbr-logical btrfs menulst-lvm qcow2-menulst"
+# uki: an ESP with nothing but a Unified Kernel Image, split into kernel,
+# initrd and command line (what no EFI-less boot could start otherwise)
+cases="mbr-boot gpt-xfsboot mbr-logical btrfs menulst-lvm qcow2-menulst uki"
 
 todo=()
 for c in $cases; do wanted "e2e/$c" && todo+=("$c"); done

@@ -17,6 +17,9 @@
 #   menulst-lvm  MBR, ext4 /boot (1), LVM PV (2) with the ext4 root in
 #                guestvg/root; a CentOS-style menu.lst: default=1, fallback,
 #                hiddenmenu, splashimage, root=/dev/mapper/guestvg-root
+#   uki          GPT, an EFI system partition (1, FAT) holding nothing but
+#                /EFI/Linux/debian.efi, a UKI made (tests/lib/mkuki.py) of the
+#                guest's own kernel, initrd and command line; ext4 root (2)
 #
 # The base system is debootstrapped once and kept OUTSIDE the repository in
 # $GB_CACHE/debootstrap-bookworm-v2.tar (GB_CACHE defaults to
@@ -337,6 +340,26 @@ write_menu_lst() {
 	} >"$f"
 }
 
+# make_uki_esp IMAGE TREE KVER CMDLINE: partition 1 of IMAGE becomes a FAT
+# EFI system partition whose only file is /EFI/Linux/debian.efi, a UKI of
+# TREE's kernel and initrd with CMDLINE and TREE's os-release.
+make_uki_esp() {
+	local img=$1 t=$2 v=$3 off size
+	command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null ||
+		die "mkfs.fat and mcopy are needed (scripts/install-deps)"
+	mkdir -p "$work/esp/EFI/Linux"
+	python3 "$(dirname "$0")/mkuki.py" "$work/esp/EFI/Linux/debian.efi" \
+		".osrel=@$t/usr/lib/os-release" ".cmdline=$4" ".uname=$v" \
+		".linux=@$t/boot/vmlinuz-$v" ".initrd=@$t/boot/initrd.img-$v" || die "mkuki.py"
+	read -r off size < <(part_geom "$img" 1) || die "no partition 1"
+	rm -f "$work/esp.img"
+	mkfs.fat -C -F 32 "$work/esp.img" "$((size / 1024))" >/dev/null || die "mkfs.fat"
+	mcopy -s -Q -i "$work/esp.img" "$work/esp/EFI" ::/ || die "mcopy"
+	dd if="$work/esp.img" of="$img" bs=1M seek="$((off / 1048576))" conv=notrunc status=none ||
+		die "dd esp"
+	rm -rf "$work/esp" "$work/esp.img"
+}
+
 make_image() {
 	local layout=$1 img=$2
 	make_base
@@ -370,6 +393,11 @@ make_image() {
 		ROOT_FS=btrfs BOOT_FS=btrfs fs_root=btrfs root_opts=defaults,subvol=@
 		printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk -q "$img"
 		mount_btrfs_root "$img" 1 "$ROOT_UUID" "$t"
+		;;
+	uki)
+		partmap=gpt sep=0 BOOT_PART=1 ROOT_PART=2 BOOT_FS=vfat root_dev=/dev/vda2
+		printf 'label: gpt\nstart=2048, size=200MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B\ntype=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n' |
+			sfdisk -q "$img"
 		;;
 	menulst-lvm)
 		# /boot (hd0,0), then an LVM physical volume holding the root
@@ -414,6 +442,11 @@ FS_boot=$fs_root"
 		[ "$layout" = menulst-lvm ] && root=$root_dev def=1
 		write_menu_lst "$t/boot/grub/menu.lst" "$v" "$root" "$def"
 		config=1:/grub/menu.lst cmdline="root=$root ro"
+		;;
+	uki)
+		cmdline="root=UUID=$ROOT_UUID ro"
+		make_uki_esp "$img" "$t" "$v" "$cmdline"
+		config=1:/EFI/Linux
 		;;
 	*)
 		grub_mkconfig "$t" "$sep"
@@ -464,10 +497,10 @@ FS_boot=$fs_root"
 	EOF
 }
 
-layouts="mbr-boot gpt-xfsboot mbr-logical menulst btrfs menulst-lvm"
+layouts="mbr-boot gpt-xfsboot mbr-logical menulst btrfs menulst-lvm uki"
 case "${1:-}" in
 base) make_base ;;
-mbr-boot | gpt-xfsboot | mbr-logical | menulst | btrfs | menulst-lvm)
+mbr-boot | gpt-xfsboot | mbr-logical | menulst | btrfs | menulst-lvm | uki)
 	[ $# -eq 2 ] || die "usage: mkguest.sh LAYOUT IMAGE"
 	case "$2" in
 	*.qcow2)

@@ -14,4 +14,4 @@ hidden
 entry 0 "one" id=one kind=linux
   kernel 0:/vmlinuz
   args ""
-warning loader.conf: default @saved is kept in EFI variables; using the first entry
+warning loader.conf: default @saved is kept in EFI variables, which an image does not have; using the first entry ('one')

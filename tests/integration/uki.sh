@@ -1,0 +1,211 @@
+# Unified Kernel Images (BLS Type 2, systemd-boot): GPT disks built here
+# with an EFI system partition (FAT) and an XBOOTLDR partition, UKIs laid
+# out by tests/lib/mkuki.py. Oracles: the bytes put into each section (the
+# kernel and initrd extract must give back exactly those), the command
+# lines written into .cmdline sections and add-ons, and systemd-boot's
+# order (sort-key, machine-id, version; boot counting) worked out by hand
+# for each image.
+. "$GB_TOP/tests/lib/common.sh"
+
+for tool in mkfs.fat mcopy sfdisk jq python3; do
+	if ! command -v "$tool" >/dev/null; then
+		fail "uki/tools" "$tool missing: run scripts/install-deps"
+		exit 0
+	fi
+done
+
+MKUKI="python3 $GB_TOP/tests/lib/mkuki.py"
+ESP=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+XBOOTLDR=BC13C2FF-59E6-4262-A352-B275FD6F7172
+GB() { timeout 60 "$GUESTBOOT" "$@"; }
+# same NAME WANT GOT
+same() { [ "$2" = "$3" ] && pass "$1" || fail "$1" "want: $2" "got:  $3"; }
+
+# mkdisk IMG TREE1 [TYPE1] [TREE2 TYPE2]: a GPT disk with a 32 MiB FAT
+# partition per tree (type ESP unless given), each holding the tree's files.
+mkdisk() {
+	local img=$1 spec="label: gpt" n=0 t1=$2 ty1=${3:-$ESP} t2=${4:-} ty2=${5:-}
+	rm -f "$img"
+	truncate -s 80M "$img"
+	spec="$spec
+start=2048, size=32MiB, type=$ty1"
+	[ -n "$t2" ] && spec="$spec
+size=32MiB, type=$ty2"
+	sfdisk -q "$img" <<<"$spec" || return 1
+	for tree in "$t1" $t2; do
+		n=$((n + 1))
+		rm -f part.fat
+		mkfs.fat -C -F 16 part.fat 32768 >/dev/null || return 1
+		MTOOLS_NO_VFAT=0 mcopy -s -Q -i part.fat "$tree"/* ::/ || return 1
+		dd if=part.fat of="$img" bs=1M seek=$((1 + (n - 1) * 32)) conv=notrunc status=none
+	done
+}
+
+# Section contents: random bytes, sizes not multiples of 512 (so that
+# SizeOfRawData is padded past each one).
+head -c 300001 /dev/urandom >linux.bin
+head -c 4096 /dev/urandom >ucode.bin
+head -c 70003 /dev/urandom >initrd.bin
+OSREL='NAME="Fedora Linux"\nID=fedora\nVERSION_ID=41\nPRETTY_NAME="Fedora Linux 41 (Cloud)"\n'
+
+# ---- a UKI-only ESP: the whole menu comes from /EFI/Linux ----------------
+rm -rf esp1 && mkdir -p esp1/EFI/Linux
+$MKUKI esp1/EFI/Linux/fedora-6.11.efi .osrel="$OSREL" ".cmdline=root=UUID=1234 ro\n" \
+	.uname=6.11.4-301.fc41.x86_64 .linux=@linux.bin .ucode=@ucode.bin .initrd=@initrd.bin
+# an older one, out of tries: listed last whatever its version says
+$MKUKI "esp1/EFI/Linux/fedora-6.12+0-3.efi" .osrel="${OSREL/41/42}" .linux=@linux.bin
+# a UKI without .osrel is not listed (systemd-boot skips it), nor auto-*
+$MKUKI esp1/EFI/Linux/noosrel.efi .linux=@linux.bin
+$MKUKI esp1/EFI/Linux/auto-x.efi .osrel="$OSREL" .linux=@linux.bin
+mkdisk esp1.img esp1
+
+if wanted uki/esp-only/list; then
+	out=$(GB list --json esp1.img 2>&1)
+	got=$(jq -r '"\(.config.kind) \(.config.volume):\(.config.path) \([.entries[] | .id] | join(","))"' <<<"$out" 2>&1)
+	same uki/esp-only/list "bls 1:/EFI/Linux fedora-6.11.efi,fedora-6.12.efi" "$got"
+fi
+if wanted uki/esp-only/title; then
+	got=$(GB list --json esp1.img | jq -r '.entries[0].title')
+	same uki/esp-only/title "Fedora Linux 41 (Cloud)" "$got"
+fi
+if wanted uki/esp-only/extract; then
+	rm -rf x1 && mkdir x1
+	if ! line=$(GB extract -o x1 -f json esp1.img 2>&1); then
+		fail uki/esp-only/extract "$line"
+	elif ! cmp -s x1/vmlinuz linux.bin; then
+		fail uki/esp-only/extract "vmlinuz is not the .linux section's bytes"
+	elif ! cmp -s x1/initrd <(cat ucode.bin initrd.bin); then
+		fail uki/esp-only/extract "initrd is not .ucode then .initrd"
+	else
+		same uki/esp-only/extract "root=UUID=1234 ro" "$(jq -r .args <<<"$line")"
+	fi
+fi
+if wanted uki/esp-only/print; then
+	line=$(GB extract --print -f json esp1.img 2>&1)
+	same uki/esp-only/print "1:/EFI/Linux/fedora-6.11.efi#.linux|1:/EFI/Linux/fedora-6.11.efi#.ucode 1:/EFI/Linux/fedora-6.11.efi#.initrd" \
+		"$(jq -r '"\(.kernel)|\(.initrd)"' <<<"$line" 2>&1)"
+fi
+if wanted uki/esp-only/warnings; then
+	out=$(GB list esp1.img 2>&1)
+	grep -q "noosrel.efi: no .osrel section" <<<"$out" && ! grep -q auto-x <<<"$out" &&
+		pass uki/esp-only/warnings || fail uki/esp-only/warnings "$out"
+fi
+if wanted uki/esp-only/kernel-limit; then
+	expect_error uki/esp-only/kernel-limit 7 "more than the limit" \
+		"$GUESTBOOT" extract -o x1 --max-kernel-size 1000 esp1.img
+fi
+
+# ---- Type 1 and Type 2 on the ESP and an XBOOTLDR partition ------------
+rm -rf esp2 xbl && mkdir -p esp2/EFI/Linux esp2/loader/entries xbl/EFI/Linux xbl/loader/entries
+printf 'default fedora-6.9*\ntimeout 7\n' >esp2/loader/loader.conf
+$MKUKI esp2/EFI/Linux/fedora-6.9.efi .osrel="$OSREL" .cmdline=esp-uki .linux=@linux.bin
+$MKUKI xbl/EFI/Linux/fedora-6.10.efi .osrel="$OSREL" .cmdline=xbl-uki .linux=@ucode.bin
+printf 'title Arch\nsort-key arch\nlinux /vmlinuz-linux\noptions esp-type1\n' >esp2/loader/entries/arch.conf
+printf 'title Fedora T1\nsort-key fedora\nversion 6.8\nlinux /vmlinuz-6.8\noptions xbl-type1\n' \
+	>xbl/loader/entries/fedora-6.8.conf
+printf 'title No key\nlinux /vmlinuz\n' >xbl/loader/entries/zzz.conf
+cp linux.bin esp2/vmlinuz-linux
+mkdisk esp-xbl.img esp2 "$ESP" xbl "$XBOOTLDR"
+# by hand: sort-key arch < fedora; among fedora (no machine-id) version
+# descending, the UKIs' version being VERSION_ID (41) against 6.8; then the
+# ids fedora-6.10.efi > fedora-6.9.efi; no sort-key last
+want="arch@1 fedora-6.10.efi@2 fedora-6.9.efi@1 fedora-6.8@2 zzz@2"
+if wanted uki/xbootldr/order; then
+	got=$(GB list --json esp-xbl.img | jq -r '[.entries[] | "\(.id)@\(.volume)"] | join(" ")' 2>&1)
+	same uki/xbootldr/order "$want" "$got"
+fi
+if wanted uki/xbootldr/default; then
+	out=$(GB list --json esp-xbl.img)
+	same uki/xbootldr/default "fedora-6.9.efi 7" "$(jq -r '"\(.entries[.default | tonumber? // 0].id // .default) \(.timeout)"' <<<"$out" 2>&1)"
+fi
+if wanted uki/xbootldr/extract; then
+	rm -rf x2 && mkdir x2
+	line=$(GB extract -o x2 -f json --entry fedora-6.10.efi esp-xbl.img 2>&1)
+	cmp -s x2/vmlinuz ucode.bin && [ "$(jq -r .args <<<"$line")" = xbl-uki ] && [ ! -s x2/initrd ] &&
+		pass uki/xbootldr/extract || fail uki/xbootldr/extract "$line"
+fi
+
+# ---- a multi-profile UKI with add-ons -----------------------------------
+rm -rf esp3 && mkdir -p esp3/EFI/Linux/debian.efi.extra.d esp3/loader/addons
+$MKUKI esp3/EFI/Linux/debian.efi .osrel='PRETTY_NAME="Debian GNU/Linux 13"\nID=debian\n' \
+	.cmdline="root=LABEL=r ro" .linux=@linux.bin .initrd=@initrd.bin \
+	.profile='ID=default\nTITLE=Default' \
+	.profile='ID=rescue\nTITLE=Rescue' .cmdline="root=LABEL=r ro rescue" \
+	.profile='ID=factory' .cmdline="factory-reset" .initrd=@ucode.bin
+$MKUKI esp3/EFI/Linux/debian.efi.extra.d/b-debug.addon.efi ".cmdline=debug\n"
+$MKUKI esp3/EFI/Linux/debian.efi.extra.d/a-serial.addon.efi .cmdline=console=ttyS0
+$MKUKI esp3/loader/addons/global.addon.efi .cmdline=quiet
+# an add-on carrying a kernel is refused (the stub refuses it)
+$MKUKI esp3/EFI/Linux/debian.efi.extra.d/c-bad.addon.efi .cmdline=evil .linux=@linux.bin
+mkdisk profiles.img esp3
+if wanted uki/profiles/entries; then
+	got=$(GB list --json profiles.img | jq -r '.entries[] | "\(.id)|\(.title)|\(.args)"' 2>&1)
+	same uki/profiles/entries "debian.efi|Debian GNU/Linux 13 (Default)|root=LABEL=r ro quiet console=ttyS0 debug
+debian.efi@rescue|Debian GNU/Linux 13 (Rescue)|root=LABEL=r ro rescue quiet console=ttyS0 debug
+debian.efi@factory|Debian GNU/Linux 13 (factory)|factory-reset quiet console=ttyS0 debug" "$got"
+fi
+if wanted uki/profiles/initrd; then
+	rm -rf x3 && mkdir x3
+	GB extract -o x3 --entry debian.efi@factory profiles.img >/dev/null 2>&1 &&
+		cmp -s x3/initrd ucode.bin && cmp -s x3/vmlinuz linux.bin &&
+		pass uki/profiles/initrd || fail uki/profiles/initrd "the factory profile's own .initrd was not taken"
+fi
+
+# ---- hostile section tables: one clean line, never a crash ---------------
+# patch SECTION FIELD VALUE FILE: set a section header field (vsize, rsize,
+# offset) of the first section of that name.
+patch() {
+	python3 -c '
+import struct, sys
+name, field, value, path = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+d = bytearray(open(path, "rb").read())
+pe = struct.unpack_from("<I", d, 0x3c)[0]
+n, opt = struct.unpack_from("<H", d, pe + 6)[0], struct.unpack_from("<H", d, pe + 20)[0]
+for i in range(n):
+    at = pe + 24 + opt + 40 * i
+    if d[at:at + 8].rstrip(b"\0") == name.encode():
+        struct.pack_into("<I", d, at + {"vsize": 8, "rsize": 16, "offset": 20}[field], value)
+        break
+open(path, "wb").write(d)
+' "$@"
+}
+# mkbad NAME SECTION FIELD VALUE: the UKI-only image with one field changed
+mkbad() {
+	rm -rf bad && mkdir -p bad/EFI/Linux
+	cp esp1/EFI/Linux/fedora-6.11.efi bad/EFI/Linux/
+	patch "$2" "$3" "$4" bad/EFI/Linux/fedora-6.11.efi
+	mkdisk "$1" bad
+}
+if wanted uki/bounds/linux-past-end; then
+	mkbad bad1.img .linux offset 4000000000
+	rm -rf x4 && mkdir x4
+	out=$(GB extract -o x4 bad1.img 2>&1)
+	rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q "not a Linux kernel" <<<"$out" &&
+		[ ! -e x4/vmlinuz ] && pass uki/bounds/linux-past-end || fail uki/bounds/linux-past-end "exit $rc" "$out"
+fi
+if wanted uki/bounds/rawsize-smaller; then
+	# VirtualSize past SizeOfRawData: only the raw bytes are in the file
+	mkbad bad2.img .linux rsize 1024
+	rm -rf x5 && mkdir x5
+	GB extract -o x5 bad2.img >/dev/null 2>&1 && cmp -s x5/vmlinuz <(head -c 1024 linux.bin) &&
+		pass uki/bounds/rawsize-smaller || fail uki/bounds/rawsize-smaller "$(ls -l x5)"
+fi
+if wanted uki/bounds/initrd-wraps; then
+	mkbad bad3.img .initrd offset 4294967295
+	out=$(GB list --json bad3.img 2>&1)
+	[ "$(jq -r '.entries[0].initrd | length' <<<"$out" 2>&1)" = 1 ] && grep -q 'section lies outside the file' <<<"$out" &&
+		pass uki/bounds/initrd-wraps || fail uki/bounds/initrd-wraps "$out"
+fi
+
+# ---- doctor: a UKI whose kernel cannot boot as a Xen PV guest -------------
+if wanted uki/doctor/xen-pv; then
+	python3 "$GB_TOP/tests/lib/mkkernel.py" elf-note Linux 0 nopv.elf &&
+		python3 "$GB_TOP/tests/lib/mkkernel.py" bzimage nopv.elf 6.1.0-nopv nopv.bz
+	rm -rf esp5 && mkdir -p esp5/EFI/Linux
+	$MKUKI esp5/EFI/Linux/x.efi .osrel="$OSREL" .linux=@nopv.bz
+	mkdisk nopv.img esp5
+	out=$(GB doctor --json --target xen-pv nopv.img 2>&1)
+	jq -e '.findings | any(.code == "kernel-no-xen-pv" and (.message | test("UKI")))' <<<"$out" >/dev/null &&
+		pass uki/doctor/xen-pv || fail uki/doctor/xen-pv "$out"
+fi
