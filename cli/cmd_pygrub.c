@@ -258,7 +258,7 @@ static int find_named(struct gb_image *img, const char *path, struct gb_fs **out
 	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
 		struct gb_volume *v = gb_image_volume(img, i);
 		struct gb_fs *fs;
-		struct gb_stat st;
+		struct gb_stat st = GB_SIZED(struct gb_stat);
 		struct gb_ctx *q = gb_ctx_new();
 		if (!q)
 			return GB_E_NOMEM;
@@ -410,7 +410,7 @@ static int child(void *arg)
 						   p->lim.initrd_max, "ramdisk"))))
 			goto out;
 	} else {
-		struct gb_menu_options mo = { 0 };
+		struct gb_menu_options mo = GB_SIZED(struct gb_menu_options);
 		if ((r = gb_menu_load(ctx, img, &mo, &menu))) {
 			r = cli_fail(ctx, r);
 			goto out;
@@ -602,7 +602,7 @@ int cmd_pygrub(int argc, char **argv)
 	struct pygrub p = { .prog = argv[0], .interactive = true, .format = GB_PYGRUB_SXP,
 			    .img.img.format = "raw",
 			    .fd_kernel = -1, .fd_ramdisk = -1, .fd_out = STDOUT_FILENO,
-			    .lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } };
+			    .lim = { sizeof(struct gb_boot_limits), GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } };
 	bool want_help = false;
 	int c;
 	char *end;

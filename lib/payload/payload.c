@@ -25,7 +25,7 @@ static int file_size(struct gb_ctx *ctx, const struct gb_menu *m, const struct g
 	int r = open_file_fs(ctx, m, f, &fs);
 	if (r)
 		return r;
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	r = gb_fs_stat(ctx, fs, f->path, &st);
 	if (r)
 		return r;
@@ -59,47 +59,56 @@ static int bootable(struct gb_ctx *ctx, const struct gb_entry *e)
 }
 
 int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			 const struct gb_boot_limits *lim)
+			 const struct gb_boot_limits *caller_lim)
 {
-	int r = bootable(ctx, e);
+	struct gb_boot_limits l, *lim = &l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (!r)
+		r = bootable(ctx, e);
 	if (r)
 		return r;
 	uint64_t size, total = 0;
 	if ((r = file_size(ctx, m, &e->kernel, &size)))
 		return r;
-	if (lim && lim->kernel_max && size > lim->kernel_max)
+	if (lim->kernel_max && size > lim->kernel_max)
 		return limit_error(ctx, "kernel", size, lim->kernel_max);
 	for (size_t i = 0; i < e->ninitrds; i++) {
 		if ((r = file_size(ctx, m, &e->initrds[i], &size)))
 			return r;
 		if (!gb_add_ok(total, size, &total) ||
-		    (lim && lim->initrd_max && total > lim->initrd_max))
+		    (lim->initrd_max && total > lim->initrd_max))
 			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
 	}
 	return 0;
 }
 
 int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			  int fd, const struct gb_boot_limits *lim)
+			  int fd, const struct gb_boot_limits *caller_lim)
 {
-	int r = gb_entry_check_files(ctx, m, e, lim);
+	struct gb_boot_limits l, *lim = &l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (!r)
+		r = gb_entry_check_files(ctx, m, e, lim);
 	struct gb_fs *fs;
 	if (r || (r = open_file_fs(ctx, m, &e->kernel, &fs)))
 		return r;
-	return gb_fs_copy_to_fd(ctx, fs, e->kernel.path, fd, lim ? lim->kernel_max : 0);
+	return gb_fs_copy_to_fd(ctx, fs, e->kernel.path, fd, lim->kernel_max);
 }
 
 /* Several initrds are concatenated in order, which is what GRUB hands the
  * kernel and what the kernel unpacks (each a cpio archive). */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			  int fd, const struct gb_boot_limits *lim)
+			  int fd, const struct gb_boot_limits *caller_lim)
 {
-	int r = gb_entry_check_files(ctx, m, e, lim);
+	struct gb_boot_limits l, *lim = &l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (!r)
+		r = gb_entry_check_files(ctx, m, e, lim);
 	for (size_t i = 0; !r && i < e->ninitrds; i++) {
 		struct gb_fs *fs;
 		if (!(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
 			r = gb_fs_copy_to_fd(ctx, fs, e->initrds[i].path, fd,
-					     lim ? lim->initrd_max : 0);
+					     lim->initrd_max);
 	}
 	return r;
 }

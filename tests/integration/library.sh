@@ -41,7 +41,7 @@ if wanted library/soname; then
 	fi
 fi
 
-if wanted library/pkg-config; then
+if wanted library/pkg-config || wanted library/abi; then
 	dest="$GB_WORK/library/root"
 	rm -rf "$dest"
 	if ! out=$(meson install -C "$GB_BUILD" --no-rebuild --quiet --destdir "$dest" 2>&1); then
@@ -63,6 +63,14 @@ if wanted library/pkg-config; then
 			fail library/pkg-config "unexpected output: $out"
 		else
 			pass library/pkg-config
+		fi
+		if ! wanted library/abi; then :
+		elif ! out=$("$CC" -std=c11 -Wall -Werror -o "$prog-abi" "$GB_TOP/tests/library/abi_program.c" $flags 2>&1); then
+			fail library/abi "compiling failed" "$out"
+		elif out=$(LD_LIBRARY_PATH="$(dirname "$(dirname "$pc")")" "$prog-abi" 2>&1) && [ "$out" = ok ]; then
+			pass library/abi
+		else
+			fail library/abi "$out"
 		fi
 	fi
 fi

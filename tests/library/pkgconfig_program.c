@@ -13,7 +13,7 @@ int main(void)
 		"menuentry 'first' { linux /vmlinuz-a root=/dev/xvda1 }\n"
 		"menuentry 'second' { linux /vmlinuz-b quiet\n initrd /initrd-b }\n";
 	struct gb_ctx *ctx = gb_ctx_new();
-	struct gb_menu_options mo = { 0 };
+	struct gb_menu_options mo = GB_SIZED(struct gb_menu_options);
 	struct gb_menu *menu;
 	if (!ctx)
 		return 1;
