@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Entry points: make (build), make check (all tests), make demo (sample run).
+# Entry points: make (build), make check (all tests), make demo (sample run),
+# make deb (Debian packages in build-deb/).
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps check demo asan fuzz bench clean install
+.PHONY: all deps check demo asan fuzz bench clean install deb
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -42,6 +43,11 @@ fuzz: deps
 bench: deps
 	$(MAKE) all
 	bench/run $(BUILD)
+
+# Debian packages (guestboot, libguestboot0, libguestboot-dev) in build-deb/,
+# built from a copy of the tree (scripts/build-deb).
+deb: deps
+	scripts/build-deb build-deb
 
 install: all
 	meson install -C $(BUILD)

@@ -122,8 +122,8 @@ struct cli_extract {
 };
 
 #define CLI_EXTRACT_DEFAULTS \
-	{ .dir = ".", .format = GB_OUT_JSON, \
-	  .lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } }
+	{ .dir = ".", .format = GB_OUT_JSON, .menu = GB_SIZED(struct gb_menu_options), \
+	  .lim = { sizeof(struct gb_boot_limits), GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } }
 
 enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI_O_KIND,
        CLI_O_PVGRUB, CLI_O_PLATFORM };

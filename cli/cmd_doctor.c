@@ -96,7 +96,9 @@ int cmd_doctor(int argc, char **argv)
 		{ 0 },
 	};
 	struct cli_image_opts o = { 0 };
-	struct gb_doctor_options d = { .target = GB_TARGET_XEN_PV };
+	struct gb_menu_options mo = GB_SIZED(struct gb_menu_options);
+	struct gb_doctor_options d = { .struct_size = sizeof d, .target = GB_TARGET_XEN_PV,
+				       .menu = &mo };
 	const char *target = "xen-pv";
 	bool json = false;
 	int c;
@@ -110,16 +112,16 @@ int cmd_doctor(int argc, char **argv)
 			if (gb_target_parse(optarg, &d.target))
 				return cli_usage_error("doctor", "unknown --target '%s'", optarg);
 			break;
-		case 'c': d.menu.config = optarg; break;
-		case 'k': d.menu.kind = optarg; break;
-		case 'P': d.menu.grub_platform = optarg; break;
+		case 'c': mo.config = optarg; break;
+		case 'k': mo.kind = optarg; break;
+		case 'P': mo.grub_platform = optarg; break;
 		case 'h': doctor_help(); return 0;
 		default: return cli_usage_error("doctor", "bad option");
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("doctor", "expected one IMAGE");
-	if (d.menu.config && (d.target == GB_TARGET_PVGRUB_HD0 || d.target == GB_TARGET_PVGRUB_HD00))
+	if (mo.config && (d.target == GB_TARGET_PVGRUB_HD0 || d.target == GB_TARGET_PVGRUB_HD00))
 		return cli_usage_error("doctor", "--config and the pvgrub targets exclude each other");
 
 	struct gb_ctx *ctx = gb_ctx_new();

@@ -306,7 +306,7 @@ static int publish(const struct cli_extract *q, struct staged *k, struct staged 
 		unstage(i);
 	struct gb_ctx *ctx = gb_ctx_new();
 	char *out = NULL;
-	struct gb_boot_output b = {
+	struct gb_boot_output b = { .struct_size = sizeof b,
 		.format = q->format,
 		.kernel = q->print_only ? e->kernel : k->final,
 		.initrd = !with_initrd ? NULL : q->print_only ? e->initrd : i->final,

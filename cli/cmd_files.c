@@ -72,7 +72,7 @@ static int long_entry(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir,
 	char path[8192];
 	snprintf(path, sizeof(path), "%s%s%s", dir,
 		 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	int r = gb_fs_lstat(ctx, fs, path, &st);
 	if (r)
 		return r;

@@ -183,7 +183,7 @@ static void entry_text(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 	cli_put_safe(stdout, e->title ? e->title : "(untitled)");
 	printf("\n      kernel ");
 	cli_put_safe(stdout, e->kernel.path);
-	struct gb_kernel_info k;
+	struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
 	if (gb_entry_inspect_kernel(ctx, m, e, &k)) {
 		printf(": ");
 		cli_put_safe(stdout, gb_ctx_message(ctx));
@@ -207,7 +207,7 @@ static void entry_text(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 	putchar('\n');
 	if (!e->ninitrds)
 		return;
-	struct gb_initrd_info in;
+	struct gb_initrd_info in = GB_SIZED(struct gb_initrd_info);
 	printf("      initrd ");
 	if (gb_entry_inspect_initrd(ctx, m, e, &in)) {
 		cli_put_safe(stdout, gb_ctx_message(ctx));
@@ -234,7 +234,7 @@ static void entry_json(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 	json_object_object_add(o, "path", json_object_new_string(label));
 	json_object_object_add(o, "title", jstr(e->title));
 	json_object_object_add(o, "kernel_path", json_object_new_string(e->kernel.path));
-	struct gb_kernel_info k;
+	struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
 	if (gb_entry_inspect_kernel(ctx, m, e, &k)) {
 		json_object_object_add(o, "kernel", json_object_new_null());
 		json_object_object_add(o, "error", json_object_new_string(gb_ctx_message(ctx)));
@@ -242,7 +242,7 @@ static void entry_json(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 	} else {
 		json_object_object_add(o, "kernel", kernel_json(&k));
 	}
-	struct gb_initrd_info in;
+	struct gb_initrd_info in = GB_SIZED(struct gb_initrd_info);
 	if (!e->ninitrds) {
 		json_object_object_add(o, "initrd", json_object_new_null());
 	} else if (gb_entry_inspect_initrd(ctx, m, e, &in)) {
@@ -308,7 +308,7 @@ int cmd_inspect(int argc, char **argv)
 	};
 	struct cli_image_opts o = { 0 };
 	bool json = false, kernels = false;
-	struct gb_menu_options mo = { 0 };
+	struct gb_menu_options mo = GB_SIZED(struct gb_menu_options);
 	int c;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_image_opt(c, optarg, &o))

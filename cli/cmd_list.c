@@ -218,7 +218,7 @@ int cmd_list(int argc, char **argv)
 		{ 0 },
 	};
 	struct cli_image_opts o = { 0 };
-	struct gb_menu_options mo = { 0 };
+	struct gb_menu_options mo = GB_SIZED(struct gb_menu_options);
 	bool json = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

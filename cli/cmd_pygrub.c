@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PYGRUB_DEFAULT_DIR "/var/run/xen/pygrub/"
@@ -258,7 +261,7 @@ static int find_named(struct gb_image *img, const char *path, struct gb_fs **out
 	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
 		struct gb_volume *v = gb_image_volume(img, i);
 		struct gb_fs *fs;
-		struct gb_stat st;
+		struct gb_stat st = GB_SIZED(struct gb_stat);
 		struct gb_ctx *q = gb_ctx_new();
 		if (!q)
 			return GB_E_NOMEM;
@@ -411,7 +414,7 @@ static int child(void *arg)
 						   p->lim.initrd_max, "ramdisk"))))
 			goto out;
 	} else {
-		struct gb_menu_options mo = { 0 };
+		struct gb_menu_options mo = GB_SIZED(struct gb_menu_options);
 		if ((r = gb_menu_load(ctx, img, &mo, &menu))) {
 			r = cli_fail(ctx, r);
 			goto out;
@@ -582,7 +585,7 @@ static int run_isconfig(struct pygrub *p)
 	return cli_supervise(p->image, isconfig_child, &ic, NULL, 0, NULL);
 }
 
-int cmd_pygrub(int argc, char **argv)
+static int pygrub_run(int argc, char **argv)
 {
 	enum { O_OUTPUT = 256, O_FORMAT, O_DIR, O_OFFSET, O_RUNAS, O_ENTRY, O_KERNEL,
 	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT };
@@ -614,7 +617,7 @@ int cmd_pygrub(int argc, char **argv)
 	struct pygrub p = { .prog = argv[0], .interactive = true, .format = GB_PYGRUB_SXP,
 			    .img.img.format = "raw",
 			    .fd_kernel = -1, .fd_ramdisk = -1, .fd_out = STDOUT_FILENO,
-			    .lim = { GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } };
+			    .lim = { sizeof(struct gb_boot_limits), GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } };
 	bool want_help = false;
 	int c;
 	char *end;
@@ -747,4 +750,110 @@ int cmd_pygrub(int argc, char **argv)
 	}
 	close_copies(&p);
 	return r;
+}
+
+/* xenopsd (XCP-ng, XenServer) runs pygrub and shows the user the last
+ * "RuntimeError: ..." line of its stderr: Python's report of pygrub's own
+ * failures. So the command runs in a child whose stderr passes through
+ * here unchanged, and after a failure guestboot's last message
+ * ("guestboot: REASON") follows once more as "RuntimeError: REASON".
+ * Usage errors (no "guestboot: " line) stay as pygrub prints them. */
+#define LAST_LINE_MAX 4096
+struct last_line {
+	char line[LAST_LINE_MAX], cur[LAST_LINE_MAX];
+	size_t len;
+	bool cut; /* the current line went past LAST_LINE_MAX */
+};
+
+static void track(struct last_line *l, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != '\n') {
+			if (l->len < sizeof(l->cur) - 1)
+				l->cur[l->len++] = buf[i];
+			else
+				l->cut = true;
+			continue;
+		}
+		l->cur[l->len] = '\0';
+		if (!strncmp(l->cur, "guestboot: ", 11) && strncmp(l->cur, "guestboot: debug: ", 18))
+			memcpy(l->line, l->cur + 11, l->len - 11 + 1);
+		l->len = 0;
+		l->cut = false;
+	}
+}
+
+static volatile pid_t pygrub_child;
+static const int stop_signals[] = { SIGTERM, SIGHUP, SIGINT };
+
+static void forward_stop(int sig)
+{
+	if (pygrub_child > 0)
+		kill(pygrub_child, sig);
+}
+
+int cmd_pygrub(int argc, char **argv)
+{
+	int fds[2];
+	fflush(NULL);
+	if (pipe2(fds, O_CLOEXEC))
+		return pygrub_run(argc, argv); /* no pipe: the message alone */
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return pygrub_run(argc, argv);
+	}
+	if (pid == 0) {
+		/* xl kills pygrub when the domain's creation is abandoned: the
+		 * work must not outlive this process. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
+		close(fds[0]);
+		if (dup2(fds[1], STDERR_FILENO) < 0)
+			_exit(1);
+		close(fds[1]);
+		exit(pygrub_run(argc, argv));
+	}
+	close(fds[1]);
+	/* A request to stop (libxl, a hangup, ^C) is the child's to handle:
+	 * it removes its copies and restores the terminal, then exits. */
+	pygrub_child = pid;
+	struct sigaction sa = { .sa_handler = forward_stop };
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++) {
+		struct sigaction old;
+		sigaction(stop_signals[i], NULL, &old);
+		if (old.sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+	static struct last_line last;
+	char buf[4096];
+	for (;;) {
+		ssize_t n = read(fds[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		cli_write_all(STDERR_FILENO, buf, (size_t)n);
+		track(&last, buf, (size_t)n);
+	}
+	close(fds[0]);
+	if (last.len)
+		track(&last, "\n", 1);
+	int status, code;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	if (WIFEXITED(status)) {
+		code = WEXITSTATUS(status);
+	} else {
+		code = 128 + WTERMSIG(status);
+		fprintf(stderr, "guestboot: %s\n", strsignal(WTERMSIG(status)));
+		snprintf(last.line, sizeof(last.line), "%s", strsignal(WTERMSIG(status)));
+	}
+	if (code && last.line[0])
+		fprintf(stderr, "RuntimeError: %s\n", last.line);
+	return code;
 }

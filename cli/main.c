@@ -177,6 +177,7 @@ int cli_open(struct gb_ctx *ctx, const char *path, const struct cli_image_opts *
 	     struct gb_image **img)
 {
 	struct gb_image_options opt = o->img;
+	opt.struct_size = sizeof opt;
 	cli_sandbox_hook(ctx, &opt);
 	return gb_image_open(ctx, path, &opt, img);
 }

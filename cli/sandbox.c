@@ -31,7 +31,7 @@ struct cli_sandbox cli_sandbox = {
 	.timeout = 120, /* libxl's default for restricted bootloaders */
 	/* commands that write no file get a file size limit of 1 byte;
 	 * extract, kexec and pygrub raise it to their largest copy */
-	.lim = { .memory = 2ull << 30, .cpu_seconds = 120, .file_size = 1 },
+	.lim = { .struct_size = sizeof(struct gb_sandbox_limits), .memory = 2ull << 30, .cpu_seconds = 120, .file_size = 1 },
 	.files = { -1, -1 },
 };
 

@@ -27,7 +27,7 @@ static int entry(void *arg, const struct gb_dirent *de)
 	if (len + strlen(de->name) + 2 >= sizeof(w->path))
 		return 0;
 	snprintf(w->path + len, sizeof(w->path) - len, "%s%s", len > 1 ? "/" : "", de->name);
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	gb_ctx_clear(w->ctx);
 	if (gb_fs_stat(w->ctx, w->fs, w->path, &st) == 0) {
 		if (st.type == GB_FT_DIR && w->depth < 4) {

@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	for (int fmt = GB_OUT_JSON; fmt <= GB_OUT_FIRECRACKER; fmt++) {
-		struct gb_boot_output b = { .format = fmt, .kernel = v[0], .initrd = v[1],
+		struct gb_boot_output b = { .struct_size = sizeof b, .format = fmt, .kernel = v[0], .initrd = v[1],
 					    .args = v[2], .entry_path = "0", .title = v[0],
 					    .id = v[1], .volume = -1, .volume_id = v[2] };
 		char *out = NULL;

@@ -22,14 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ctx)
 		return 0;
 	if (data[0] & 1) {
-		struct gb_kernel_info k;
+		struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
 		gb_kernel_inspect(ctx, data + 1, size - 1, &k);
 		if (strnlen(k.version, sizeof(k.version)) == sizeof(k.version) ||
 		    strnlen(k.kind, sizeof(k.kind)) == sizeof(k.kind) ||
 		    strnlen(k.note, sizeof(k.note)) == sizeof(k.note))
 			abort();
 	} else {
-		struct gb_initrd_info in;
+		struct gb_initrd_info in = GB_SIZED(struct gb_initrd_info);
 		size_t names = 0;
 		gb_initrd_inspect(ctx, data + 1, size - 1, &in, count, &names);
 		if (names > in.files ||

@@ -6,6 +6,21 @@
  * returns 0 or a negative GB_E_* code and records a one-line message in the
  * caller's struct gb_ctx (the first error is kept until gb_ctx_clear()).
  * Handles are opaque; the image owns its volumes and mounted file systems.
+ *
+ * ABI (libguestboot.so.0, the functions of lib/guestboot.map): a struct
+ * the caller allocates, whether it passes options in (gb_image_options,
+ * gb_menu_options, gb_doctor_options, gb_boot_limits, gb_sandbox_limits,
+ * gb_boot_output) or receives results (gb_stat, gb_kernel_info,
+ * gb_initrd_info), begins with `size_t struct_size`, which the caller sets to
+ * sizeof the struct as its header declared it (GB_SIZED(type) does). The
+ * library reads and writes only the bytes within that struct_size and treats
+ * fields past it as zero, so fields are only ever appended and a program
+ * built against an older header keeps working. struct_size 0 is refused
+ * (GB_E_USAGE): a struct left zeroed was not meant for this library.
+ * Structs the library allocates and lends out (gb_volume_info, gb_entry,
+ * gb_boot_file, gb_dirent, gb_finding) may grow at their end: never
+ * allocate or copy one by value. A removed or changed field or function
+ * means a new SONAME.
  */
 #ifndef GUESTBOOT_H
 #define GUESTBOOT_H
@@ -20,6 +35,10 @@ extern "C" {
 #endif
 
 #define GB_VERSION "0.1.0"
+
+/* A zeroed struct of a sized type (see "ABI" above) with its size set:
+ * struct gb_menu_options mo = GB_SIZED(struct gb_menu_options); */
+#define GB_SIZED(type) ((type){ .struct_size = sizeof(type) })
 
 enum gb_err {
 	GB_OK = 0,
@@ -60,6 +79,7 @@ struct gb_fs;
 struct gb_file;
 
 struct gb_image_options {
+	size_t struct_size;   /* sizeof(struct gb_image_options): see "ABI" above */
 	uint64_t offset;      /* the disk (or file system) starts here, in the
 				 virtual disk (after the image format) */
 	uint32_t sector_size; /* 0: detect (GPT at 512 and 4096, else 512) */
@@ -154,6 +174,7 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 enum gb_ftype { GB_FT_OTHER = 0, GB_FT_REG, GB_FT_DIR, GB_FT_LNK };
 
 struct gb_stat {
+	size_t struct_size;   /* sizeof(struct gb_stat): see "ABI" above */
 	enum gb_ftype type;
 	uint32_t mode;  /* permission bits as stored */
 	uint64_t size;
@@ -212,6 +233,7 @@ int gb_fs_read_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 /* ---- sandbox ---------------------------------------------------------------- */
 
 struct gb_sandbox_limits {
+	size_t struct_size;   /* sizeof(struct gb_sandbox_limits): see "ABI" above */
 	uint64_t memory;      /* RLIMIT_AS, bytes; 0 = unchanged */
 	uint64_t cpu_seconds; /* RLIMIT_CPU; 0 = unchanged */
 	uint64_t file_size;   /* RLIMIT_FSIZE: the largest file written; 0 = unchanged */
@@ -273,6 +295,7 @@ struct gb_entry {
 struct gb_menu;
 
 struct gb_menu_options {
+	size_t struct_size;   /* sizeof(struct gb_menu_options): see "ABI" above */
 	/* "VOL:PATH" of the configuration to run; NULL: search (see
 	 * guestboot(1) for the order). */
 	const char *config;
@@ -326,6 +349,7 @@ const char *gb_menu_warning(const struct gb_menu *menu, size_t i);
 #define GB_DEFAULT_INITRD_MAX (1ull << 30)    /* libxc's decompression cap */
 
 struct gb_boot_limits {
+	size_t struct_size;   /* sizeof(struct gb_boot_limits): see "ABI" above */
 	uint64_t kernel_max; /* bytes; 0 = no limit */
 	uint64_t initrd_max; /* all initrds together */
 };
@@ -381,6 +405,7 @@ size_t gb_text_safe(char *dst, size_t cap, const void *src, size_t n, unsigned f
 enum gb_out_format { GB_OUT_JSON, GB_OUT_SHELL, GB_OUT_QEMU, GB_OUT_FIRECRACKER };
 
 struct gb_boot_output {
+	size_t struct_size;   /* sizeof(struct gb_boot_output): see "ABI" above */
 	int format;           /* enum gb_out_format */
 	const char *kernel;   /* host path of the kernel copy */
 	const char *initrd;   /* host path, or NULL */
@@ -401,6 +426,7 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **ou
 #define GB_INSPECT_OUTPUT_MAX (256ull << 20)
 
 struct gb_kernel_info {
+	size_t struct_size;   /* sizeof(struct gb_kernel_info): see "ABI" above */
 	/* "bzImage", "elf", "arm64-image", "uki", "multiboot", "multiboot2",
 	 * "unknown"; for a gzip'd ELF "elf" with compression "gzip". */
 	char kind[16];
@@ -457,6 +483,7 @@ uint32_t gb_driver_of_module(const char *path);
 uint32_t gb_drivers_of_config(const char *text, size_t len);
 
 struct gb_initrd_info {
+	size_t struct_size;   /* sizeof(struct gb_initrd_info): see "ABI" above */
 	size_t segments;          /* cpio archives found, compressed or not */
 	char compressions[64];    /* "none+zstd" */
 	size_t files;             /* cpio entries */
@@ -500,10 +527,11 @@ struct gb_finding {
 };
 
 struct gb_doctor_options {
+	size_t struct_size;   /* sizeof(struct gb_doctor_options): see "ABI" above */
 	enum gb_target target;
-	/* Menu options (config, kind, grub_platform); pvgrub is set by the
-	 * pvgrub targets. */
-	struct gb_menu_options menu;
+	/* Menu options (config, kind, grub_platform), or NULL; pvgrub is set
+	 * by the pvgrub targets. A pointer, so that each struct grows alone. */
+	const struct gb_menu_options *menu;
 };
 
 struct gb_report;

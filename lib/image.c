@@ -608,12 +608,16 @@ static int image_open(struct gb_ctx *ctx, struct gb_source *src, struct gb_sourc
 }
 
 int gb_image_open(struct gb_ctx *ctx, const char *path,
-		  const struct gb_image_options *opt, struct gb_image **out)
+		  const struct gb_image_options *caller_opt, struct gb_image **out)
 {
+	struct gb_image_options o, *opt = &o;
+	int r = GB_ABI_IN(ctx, &o, caller_opt);
+	if (r)
+		return r;
 	struct gb_source *src[GB_MAX_DISKS];
-	size_t nx = opt ? opt->ndisks : 0;
+	size_t nx = opt->ndisks;
 	size_t mark = gb_scope_push(ctx, "%s", path);
-	int r = nx ? gb_source_open_disks(ctx, path, opt, src) :
+	r = nx ? gb_source_open_disks(ctx, path, opt, src) :
 		     gb_source_open_image(ctx, path, opt, src);
 	gb_scope_pop(ctx, mark);
 	if (r)
@@ -622,12 +626,16 @@ int gb_image_open(struct gb_ctx *ctx, const char *path,
 }
 
 int gb_image_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
-		      size_t size, const struct gb_image_options *opt,
+		      size_t size, const struct gb_image_options *caller_opt,
 		      struct gb_image **out)
 {
+	struct gb_image_options o, *opt = &o;
+	int r = GB_ABI_IN(ctx, &o, caller_opt);
+	if (r)
+		return r;
 	struct gb_source *src;
 	size_t mark = gb_scope_push(ctx, "%s", name);
-	int r = gb_source_open_image_mem(ctx, name, data, size, opt, &src);
+	r = gb_source_open_image_mem(ctx, name, data, size, opt, &src);
 	gb_scope_pop(ctx, mark);
 	if (r)
 		return r;

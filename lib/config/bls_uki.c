@@ -217,7 +217,7 @@ static int list_dir(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, const
 	l->n = 0;
 	l->cap = cap;
 	l->suffix = suffix;
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	struct gb_ctx quiet = { 0 };
 	if (gb_fs_stat(&quiet, fs, dir, &st) || st.type != GB_FT_DIR)
 		return 0;

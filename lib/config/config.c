@@ -34,7 +34,7 @@ bool gb_cfg_exists(const struct gb_cfg_devices *devs, int dev, const char *path,
 	if (!fs)
 		return false;
 	struct gb_ctx quiet = { 0 };
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	if (gb_fs_stat(&quiet, fs, path, &st))
 		return false;
 	if (type)

@@ -399,11 +399,12 @@ static int spec_device(struct gb_ctx *ctx, struct gb_image *img,
 }
 
 int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
-		 const struct gb_menu_options *opt, struct gb_menu **out)
+		 const struct gb_menu_options *caller_opt, struct gb_menu **out)
 {
-	static const struct gb_menu_options none;
-	if (!opt)
-		opt = &none;
+	struct gb_menu_options o;
+	const struct gb_menu_options *opt = &o;
+	if (GB_ABI_IN(ctx, &o, caller_opt))
+		return gb_ctx_code(ctx);
 	struct gb_menu *m = calloc(1, sizeof(*m));
 	if (!m)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
@@ -538,8 +539,12 @@ const char *gb_menu_warning(const struct gb_menu *m, size_t i)
  * names is looked up there and nothing else is read.
  */
 int gb_menu_load_config(struct gb_ctx *ctx, const char *name, const char *data, size_t len,
-			const char *kind, const struct gb_menu_options *opt, struct gb_menu **out)
+			const char *kind, const struct gb_menu_options *caller_opt, struct gb_menu **out)
 {
+	struct gb_menu_options o;
+	const struct gb_menu_options *opt = &o;
+	if (GB_ABI_IN(ctx, &o, caller_opt))
+		return gb_ctx_code(ctx);
 	const struct gb_config_parser *parser = kind ? NULL : parser_for(name);
 	for (size_t i = 0; kind && i < sizeof(parsers) / sizeof(*parsers); i++)
 		if (!strcmp(parsers[i]->name, kind))

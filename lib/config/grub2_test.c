@@ -27,7 +27,7 @@ static void file_info(struct gb_grub2 *g, const char *name, struct finfo *fi)
 		return;
 	}
 	struct gb_ctx quiet = { 0 };
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	if (!gb_fs_stat(&quiet, fs, path, &st)) {
 		fi->exists = true;
 		fi->dir = st.type == GB_FT_DIR;

@@ -58,6 +58,17 @@ void gb_work_memo_put(struct gb_work *w, const char *key, const void *data, size
 /* Free the memo (the account's owner is closing). */
 void gb_work_release(struct gb_work *w);
 
+/* The ABI of caller-allocated structs (guestboot.h, "ABI"): each begins
+ * with size_t struct_size. gb_abi_in copies the caller's struct (NULL: none, all
+ * zero) into the library's own of dst_size bytes, zeroing the fields it
+ * does not hold; gb_abi_out_ok checks a result struct's struct_size and
+ * gb_abi_out copies the library's full result into it within that size
+ * (keeping the caller's size). */
+int gb_abi_in(struct gb_ctx *ctx, void *dst, size_t dst_size, const void *src, const char *what);
+int gb_abi_out_ok(struct gb_ctx *ctx, const void *dst, const char *what);
+void gb_abi_out(void *dst, const void *src, size_t src_size);
+#define GB_ABI_IN(ctx, dst, src) gb_abi_in(ctx, dst, sizeof(*(dst)), src, #src)
+
 /* Record an error (the first one is kept) and return its code, so callers
  * can write `return gb_error(ctx, GB_E_CORRUPT, "…")`. GB_E_NOT_MINE is
  * returned without being recorded. */

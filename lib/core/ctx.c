@@ -219,3 +219,37 @@ int gb_exit_code(int err)
 	}
 	return 1;
 }
+
+int gb_abi_in(struct gb_ctx *ctx, void *dst, size_t dst_size, const void *src, const char *what)
+{
+	memset(dst, 0, dst_size);
+	if (src) {
+		size_t n;
+		memcpy(&n, src, sizeof n);
+		if (n < sizeof n)
+			return gb_error(ctx, GB_E_USAGE, "%s: size not set (see guestboot.h, ABI)", what);
+		memcpy(dst, src, n < dst_size ? n : dst_size);
+	}
+	memcpy(dst, &dst_size, sizeof dst_size);
+	return 0;
+}
+
+int gb_abi_out_ok(struct gb_ctx *ctx, const void *dst, const char *what)
+{
+	size_t n;
+	memcpy(&n, dst, sizeof n);
+	if (n < sizeof n)
+		return gb_error(ctx, GB_E_USAGE, "%s: size not set (see guestboot.h, ABI)", what);
+	return 0;
+}
+
+void gb_abi_out(void *dst, const void *src, size_t src_size)
+{
+	size_t n, m;
+	memcpy(&n, dst, sizeof n);
+	m = n < src_size ? n : src_size;
+	if (m > sizeof n)
+		memcpy((char *)dst + sizeof n, (const char *)src + sizeof n, m - sizeof n);
+	if (n > m) /* fields of a newer header than ours */
+		memset((char *)dst + m, 0, n - m);
+}

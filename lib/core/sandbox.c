@@ -126,10 +126,12 @@ static int build_filter(scmp_filter_ctx f)
 }
 #endif
 
-int gb_sandbox_enter(struct gb_ctx *ctx, const struct gb_sandbox_limits *lim)
+int gb_sandbox_enter(struct gb_ctx *ctx, const struct gb_sandbox_limits *caller_lim)
 {
-	static const struct gb_sandbox_limits none;
-	int r = limits(ctx, lim ? lim : &none);
+	struct gb_sandbox_limits lim;
+	int r = GB_ABI_IN(ctx, &lim, caller_lim);
+	if (!r)
+		r = limits(ctx, &lim);
 	if (r)
 		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))

@@ -323,14 +323,27 @@ int gb_fs_default_root(struct gb_ctx *ctx, struct gb_fs *fs, const char **path)
 	return r;
 }
 
+/* The caller's struct may be older or newer than ours (guestboot.h, ABI). */
+static int stat_out(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		    struct gb_stat *st, bool follow)
+{
+	struct gb_stat full = GB_SIZED(struct gb_stat);
+	int r = gb_abi_out_ok(ctx, st, "struct gb_stat");
+	if (!r)
+		r = stat_common(ctx, fs, path, &full, follow);
+	if (!r)
+		gb_abi_out(st, &full, sizeof full);
+	return r;
+}
+
 int gb_fs_stat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, struct gb_stat *st)
 {
-	return stat_common(ctx, fs, path, st, true);
+	return stat_out(ctx, fs, path, st, true);
 }
 
 int gb_fs_lstat(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, struct gb_stat *st)
 {
-	return stat_common(ctx, fs, path, st, false);
+	return stat_out(ctx, fs, path, st, false);
 }
 
 /* Every entry a listing hands out is charged and counted, whatever the

@@ -54,8 +54,13 @@ static char *json_text(json_object *o)
 	return r;
 }
 
-int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out)
+int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, char **out)
 {
+	struct gb_boot_output full, *b = &full;
+	if (!caller_b)
+		return gb_error(ctx, GB_E_USAGE, "no boot output");
+	if (GB_ABI_IN(ctx, &full, caller_b))
+		return gb_ctx_code(ctx);
 	struct gb_sbuf t = { 0 };
 	char *r = NULL;
 	int err = 0;

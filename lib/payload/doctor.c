@@ -190,7 +190,9 @@ static void pvgrub_places(struct run *x, const char *mode, const char *found_at)
 
 static int load_menu(struct run *x)
 {
-	struct gb_menu_options mo = x->opt->menu;
+	struct gb_menu_options mo;
+	if (GB_ABI_IN(x->ctx, &mo, x->opt->menu))
+		return gb_ctx_code(x->ctx);
 	const char *pv = x->opt->target == GB_TARGET_PVGRUB_HD0 ? "hd0" :
 			 x->opt->target == GB_TARGET_PVGRUB_HD00 ? "hd00" : NULL;
 	mo.pvgrub = pv;
@@ -281,7 +283,7 @@ static void check_file(struct run *x, const struct gb_entry *e, const struct gb_
 {
 	struct gb_volume *v = gb_menu_file_volume(x->menu, f);
 	struct gb_fs *fs;
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	bool dflt = e == x->def;
 	if (!v || gb_volume_mount(x->ctx, v, &fs) || gb_fs_stat(x->ctx, fs, f->path, &st) ||
 	    st.type != GB_FT_REG) {
@@ -712,10 +714,14 @@ static void check_pygrub_features(struct run *x)
 	free(t);
 }
 
-int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doctor_options *opt,
+int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doctor_options *caller_opt,
 		  struct gb_report **out)
 {
-	struct run x = { .ctx = ctx, .img = img, .opt = opt };
+	struct gb_doctor_options opt;
+	if (GB_ABI_IN(ctx, &opt, caller_opt))
+		return gb_ctx_code(ctx);
+	struct run x = { .ctx = ctx, .img = img, .opt = &opt,
+			 .kinfo.struct_size = sizeof x.kinfo, .iinfo.struct_size = sizeof x.iinfo };
 	x.r = calloc(1, sizeof(*x.r));
 	if (!x.r)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");

@@ -388,16 +388,16 @@ static void info_init(struct gb_initrd_info *out)
 	out->complete = true;
 }
 
-int gb_initrd_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct gb_initrd_info *out,
-		      int (*file)(void *arg, const char *name), void *arg)
+static int initrd_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct gb_initrd_info *out,
+			  int (*file)(void *arg, const char *name), void *arg)
 {
 	info_init(out);
 	struct walk w = { out, file, arg, false, NULL };
 	return walk_segments(ctx, &w, data, len);
 }
 
-int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			    struct gb_initrd_info *out)
+static int entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+				struct gb_initrd_info *out)
 {
 	info_init(out);
 	/* initrds named by several entries are read and inspected once */
@@ -437,4 +437,30 @@ int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const s
 	}
 	gb_work_memo_put(work, key, out, sizeof(*out));
 	return 0;
+}
+
+/* The caller's struct may be older or newer than ours (guestboot.h, ABI):
+ * fill a whole one, hand over what the caller's holds, also on failure. */
+int gb_initrd_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct gb_initrd_info *out,
+		      int (*file)(void *arg, const char *name), void *arg)
+{
+	struct gb_initrd_info full;
+	int r = gb_abi_out_ok(ctx, out, "struct gb_initrd_info");
+	if (r)
+		return r;
+	r = initrd_inspect(ctx, data, len, &full, file, arg);
+	gb_abi_out(out, &full, sizeof full);
+	return r;
+}
+
+int gb_entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			    struct gb_initrd_info *out)
+{
+	struct gb_initrd_info full;
+	int r = gb_abi_out_ok(ctx, out, "struct gb_initrd_info");
+	if (r)
+		return r;
+	r = entry_inspect_initrd(ctx, m, e, &full);
+	gb_abi_out(out, &full, sizeof full);
+	return r;
 }

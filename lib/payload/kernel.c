@@ -427,7 +427,7 @@ static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_ker
 	return 0;
 }
 
-int gb_kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct gb_kernel_info *out)
+static int kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct gb_kernel_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!data && len)
@@ -435,8 +435,8 @@ int gb_kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct g
 	return inspect(ctx, data, len, out, 0, NULL);
 }
 
-int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			    struct gb_kernel_info *out)
+static int entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+				struct gb_kernel_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!e->kernel.path)
@@ -461,5 +461,30 @@ int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const s
 	free(d);
 	if (!r)
 		gb_work_memo_put(work, key, out, sizeof(*out));
+	return r;
+}
+
+/* The caller's struct may be older or newer than ours (guestboot.h, ABI):
+ * fill a whole one, hand over what the caller's holds, also on failure. */
+int gb_kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len, struct gb_kernel_info *out)
+{
+	struct gb_kernel_info full;
+	int r = gb_abi_out_ok(ctx, out, "struct gb_kernel_info");
+	if (r)
+		return r;
+	r = kernel_inspect(ctx, data, len, &full);
+	gb_abi_out(out, &full, sizeof full);
+	return r;
+}
+
+int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			    struct gb_kernel_info *out)
+{
+	struct gb_kernel_info full;
+	int r = gb_abi_out_ok(ctx, out, "struct gb_kernel_info");
+	if (r)
+		return r;
+	r = entry_inspect_kernel(ctx, m, e, &full);
+	gb_abi_out(out, &full, sizeof full);
 	return r;
 }

@@ -26,7 +26,7 @@ static int file_size(struct gb_ctx *ctx, const struct gb_menu *m, const struct g
 	int r = open_file_fs(ctx, m, f, &fs);
 	if (r)
 		return r;
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	r = gb_fs_stat(ctx, fs, f->path, &st);
 	if (r)
 		return r;
@@ -90,7 +90,7 @@ int gb_entry_as_xen_pv(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 	if (e->kind != GB_ENTRY_MULTIBOOT || !e->kernel.path)
 		return e->kind == GB_ENTRY_LINUX ? gb_error(ctx, GB_E_USAGE, "'%s' is not a multiboot entry", title) :
 		       bootable(ctx, e);
-	struct gb_kernel_info k;
+	struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
 	int r = gb_entry_inspect_kernel(ctx, m, e, &k);
 	if (r)
 		return r;
@@ -122,46 +122,55 @@ int gb_entry_as_xen_pv(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 }
 
 int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			 const struct gb_boot_limits *lim)
+			 const struct gb_boot_limits *caller_lim)
 {
-	int r = bootable(ctx, e);
+	struct gb_boot_limits l, *lim = &l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (!r)
+		r = bootable(ctx, e);
 	if (r)
 		return r;
 	uint64_t size, total = 0;
 	if ((r = file_size(ctx, m, &e->kernel, &size)))
 		return r;
-	if (lim && lim->kernel_max && size > lim->kernel_max)
+	if (lim->kernel_max && size > lim->kernel_max)
 		return limit_error(ctx, "kernel", size, lim->kernel_max);
 	for (size_t i = 0; i < e->ninitrds; i++) {
 		if ((r = file_size(ctx, m, &e->initrds[i], &size)))
 			return r;
 		if (!gb_add_ok(total, size, &total) ||
-		    (lim && lim->initrd_max && total > lim->initrd_max))
+		    (lim->initrd_max && total > lim->initrd_max))
 			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
 	}
 	return 0;
 }
 
 int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			  int fd, const struct gb_boot_limits *lim)
+			  int fd, const struct gb_boot_limits *caller_lim)
 {
-	int r = gb_entry_check_files(ctx, m, e, lim);
+	struct gb_boot_limits l, *lim = &l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (!r)
+		r = gb_entry_check_files(ctx, m, e, lim);
 	struct gb_fs *fs;
 	if (r || (r = open_file_fs(ctx, m, &e->kernel, &fs)))
 		return r;
-	return copy_boot_file(ctx, fs, &e->kernel, fd, lim ? lim->kernel_max : 0);
+	return copy_boot_file(ctx, fs, &e->kernel, fd, lim->kernel_max);
 }
 
 /* Several initrds are concatenated in order, which is what GRUB hands the
  * kernel and what the kernel unpacks (each a cpio archive). */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			  int fd, const struct gb_boot_limits *lim)
+			  int fd, const struct gb_boot_limits *caller_lim)
 {
-	int r = gb_entry_check_files(ctx, m, e, lim);
+	struct gb_boot_limits l, *lim = &l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (!r)
+		r = gb_entry_check_files(ctx, m, e, lim);
 	for (size_t i = 0; !r && i < e->ninitrds; i++) {
 		struct gb_fs *fs;
 		if (!(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
-			r = copy_boot_file(ctx, fs, &e->initrds[i], fd, lim ? lim->initrd_max : 0);
+			r = copy_boot_file(ctx, fs, &e->initrds[i], fd, lim->initrd_max);
 	}
 	return r;
 }

@@ -8,7 +8,8 @@ cc_json="$GB_BUILD/compile_commands.json"
 sanitized=false
 grep -q -- '-fsanitize=' "$cc_json" 2>/dev/null && sanitized=true
 
-# Debian's tool, every check but control flow integrity: Debian 12's crt1.o
+# Debian's tool on the CLI and the shared library, every check but
+# control flow integrity: Debian 12's crt1.o
 # and the static archives we link (zlib, libext2fs, ...) carry no CET
 # property note, so no binary linked on Debian 12 can have one; our own
 # objects are checked for it below.
@@ -17,7 +18,7 @@ elif ! command -v hardening-check >/dev/null; then
 	skip hardening/hardening-check "hardening-check (devscripts) is not installed"
 elif $sanitized; then
 	skip hardening/hardening-check "a sanitizer build has no _FORTIFY_SOURCE (it would bypass the interceptors)"
-elif out=$(hardening-check --nocfprotection "$bin" 2>&1); then
+elif out=$(hardening-check --nocfprotection "$bin" "$GB_BUILD/libguestboot.so.0" 2>&1); then
 	pass hardening/hardening-check
 else
 	fail hardening/hardening-check "$out"
@@ -68,11 +69,11 @@ fi
 # the stack protector's check.
 if wanted hardening/objects; then
 	bad="" n=0
-	for o in "$GB_BUILD"/libguestboot.a.p/*.o "$GB_BUILD"/guestboot.p/*.o; do
+	for o in "$GB_BUILD"/libguestboot-internal.a.p/*.o "$GB_BUILD"/guestboot.p/*.o; do
 		n=$((n + 1))
 		readelf -n "$o" | grep -q 'x86 feature: IBT, SHSTK' || bad+=" $(basename "$o"):no-CET"
 	done
-	sq=$(ls "$GB_BUILD"/libguestboot.a.p/*squashfs.c.o 2>/dev/null | head -1)
+	sq=$(ls "$GB_BUILD"/libguestboot-internal.a.p/*squashfs.c.o 2>/dev/null | head -1)
 	if [ -z "$sq" ] || ! nm -u "$sq" | grep -q __stack_chk_fail; then
 		bad+=" squashfs-object-has-no-stack-protector"
 	fi

@@ -162,13 +162,15 @@ if wanted pygrub/missing-kernel-cleans-up; then
 	rm -rf g && mkdir g && : >g.out
 	"$GUESTBOOT" pygrub -q --output-directory=g --output=g.out broken.img 2>err
 	rc=$?
-	if [ $rc -ne 0 ] && [ -z "$(ls g)" ] && [ ! -s g.out ] && [ "$(wc -l <err)" = 1 ]; then
+	# guestboot's line, then the same reason as RuntimeError (for XAPI)
+	if [ $rc -ne 0 ] && [ -z "$(ls g)" ] && [ ! -s g.out ] && [ "$(wc -l <err)" = 2 ] &&
+		[ "$(sed -n 2p err)" = "RuntimeError: $(sed -n '1s/^guestboot: //p' err)" ]; then
 		pass pygrub/missing-kernel-cleans-up
 	else
 		fail pygrub/missing-kernel-cleans-up "rc=$rc left: $(ls g)" "$(cat err)"
 	fi
 fi
-expect_error "pygrub/output-not-created" 3 "cannot open" \
+expect_pygrub_error "pygrub/output-not-created" 3 "cannot open" \
 	"$GUESTBOOT" pygrub -q --output-directory=. --output=does-not-exist mbr.img
 if wanted pygrub/output-not-created-no-files; then
 	ls boot_* >/dev/null 2>&1 && fail pygrub/output-not-created-no-files "copies left: $(ls boot_*)" ||
@@ -194,6 +196,29 @@ if wanted pygrub/copies-mode; then
 	[ "$modes" = 600 ] && pass pygrub/copies-mode || fail pygrub/copies-mode "modes $modes"
 fi
 check "pygrub/as-argv0" bash -c "ln -sf '$GUESTBOOT' pygrub && ./pygrub -q -n mbr.img | grep -q '^linux (kernel None)'"
+# XAPI's xenopsd shows the last "RuntimeError: " line of pygrub's stderr:
+# Xen's pygrub prints one for the same failures (a disk with no boot
+# configuration, an entry that does not exist), and so does guestboot,
+# naming its own reason.
+for c in blank:nothing-bootable; do
+	name=pygrub/runtime-error/${c#*:}
+	wanted "$name" || continue
+	head -c 1048576 /dev/zero >blank.img
+	"$GUESTBOOT" pygrub -q --output-directory=. blank.img >/dev/null 2>rt.err
+	ours=$(grep '^RuntimeError: ' rt.err | tail -1)
+	first=$(head -1 rt.err)
+	if [ "$ours" != "RuntimeError: ${first#guestboot: }" ] || [[ "$ours" != *"blank.img: no boot configuration"* ]]; then
+		fail "$name" "guestboot's stderr: $(cat rt.err)"
+	elif [ ! -x "$PYGRUB" ]; then
+		pass "$name"
+	elif ! "$PYGRUB" -q --output-directory=. blank.img >/dev/null 2>xen.err && tail -1 xen.err | grep -q '^RuntimeError: '; then
+		pass "$name"
+	else
+		fail "$name" "Xen's pygrub no longer ends with a RuntimeError line: $(tail -2 xen.err)"
+	fi
+done
+expect_pygrub_error "pygrub/runtime-error/missing-image" 3 "no-such.img: cannot open" \
+	"$GUESTBOOT" pygrub -q --output-directory=. no-such.img
 expect_error "pygrub/no-image" 1 "Usage:" "$GUESTBOOT" pygrub
 expect_error "pygrub/runas-needs-q" 1 "--runas" "$GUESTBOOT" pygrub --runas=1000 mbr.img
 

@@ -176,7 +176,7 @@ printf 'QFI\xfb\0\0\0\3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10\0\0\0\0\x7f\0\0\0' |
 	dd of=fmt.img conv=notrunc status=none
 # pygrub reads what Xen hands it as raw: the kernel is found (the error is
 # the guest path test's /etc/hostname, from the ext4 read as raw)
-expect_error sandbox/format/pygrub-raw 3 "ext4: /etc/hostname: no such file" \
+expect_pygrub_error sandbox/format/pygrub-raw 3 "ext4: /etc/hostname: no such file" \
 	"$GUESTBOOT" pygrub -q --output-directory=outdir fmt.img
 # named qcow2, it is read as qcow2 (and refused: its size is absurd)
 check sandbox/format/pygrub-named bash -c "! '$GUESTBOOT' pygrub -q --image-format=qcow2 \

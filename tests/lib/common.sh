@@ -55,6 +55,32 @@ expect_error() {
 	fi
 }
 
+# expect_pygrub_error NAME EXIT SUBSTRING CMD...: as expect_error, for
+# pygrub mode: guestboot's one line ("guestboot: REASON", containing
+# SUBSTRING) and then "RuntimeError: REASON", the form XAPI's xenopsd
+# reports (the last line of pygrub's stderr that starts so).
+expect_pygrub_error() {
+	local name=$1 want=$2 text=$3
+	shift 3
+	wanted "$name" || return 0
+	local out err rc first second
+	out=$("$@" 2>"$GB_WORK/stderr.$$")
+	rc=$?
+	err=$(cat "$GB_WORK/stderr.$$")
+	first=$(sed -n 1p <<<"$err") second=$(sed -n 2p <<<"$err")
+	if [ "$rc" -ne "$want" ]; then
+		fail "$name" "exit $rc, expected $want" "stderr: $err"
+	elif [ "$(printf '%s\n' "$err" | wc -l)" -ne 2 ] || [[ "$first" != "guestboot: "*"$text"* ]]; then
+		fail "$name" "stderr should be two lines, the first 'guestboot: ...$text...'" "got: $err"
+	elif [ "$second" != "RuntimeError: ${first#guestboot: }" ]; then
+		fail "$name" "the second line should be 'RuntimeError: ${first#guestboot: }'" "got: $second"
+	elif [ -n "$out" ]; then
+		fail "$name" "stdout should be empty" "got: $(printf '%s' "$out" | head -c 200)"
+	else
+		pass "$name"
+	fi
+}
+
 # A source tree with the shapes a /boot holds: a kernel-sized file, sizes
 # around block boundaries, an empty file, nested dirs, symlinks (relative,
 # absolute, through a directory), names with spaces.

@@ -62,14 +62,14 @@ int main(int argc, char **argv)
 	struct gb_ctx *ctx = gb_ctx_new();
 	int r;
 	if (!strcmp(argv[1], "kernel")) {
-		struct gb_kernel_info k;
+		struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
 		r = gb_kernel_inspect(ctx, d, len, &k);
 		printf("kind=%s\nos=%s\nversion=%s\ncompression=%s\nprotocol=%x\npayload_read=%d\n"
 		       "elf=%d\nxen_pv=%d\nxen_pvh=%d\nguest_os=%s\nxen_notes=%s\nuki_initrd=%d\nnote=%s\n",
 		       k.kind, k.os, k.version, k.compression, k.boot_protocol, k.payload_read, k.elf,
 		       k.xen_pv, k.xen_pvh, k.xen_guest_os, k.xen_notes, k.uki_initrd, k.note);
 	} else {
-		struct gb_initrd_info in;
+		struct gb_initrd_info in = GB_SIZED(struct gb_initrd_info);
 		r = gb_initrd_inspect(ctx, d, len, &in, print_name, argc > 3 ? argv : NULL);
 		printf("segments=%zu\ncompressions=%s\nfiles=%zu\nkernel_version=%s\ncomplete=%d\nnote=%s\n",
 		       in.segments, in.compressions, in.files, in.kernel_version, in.complete, in.note);

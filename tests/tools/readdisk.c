@@ -42,7 +42,7 @@ static int dump(struct gb_ctx *ctx, struct gb_source *src, size_t chunk)
 
 int main(int argc, char **argv)
 {
-	struct gb_image_options o = { 0 };
+	struct gb_image_options o = GB_SIZED(struct gb_image_options);
 	size_t chunk = 1 << 20;
 	int i = 1;
 	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {

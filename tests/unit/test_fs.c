@@ -144,7 +144,7 @@ static void listing(void)
 	memset(&n, 0, sizeof(n));
 	CHECK_INT(gb_fs_readdir(ctx, fs, "/empty", add_name, &n), 0);
 	CHECK_STR(n.buf, "");
-	struct gb_stat st;
+	struct gb_stat st = GB_SIZED(struct gb_stat);
 	CHECK_INT(gb_fs_lstat(ctx, fs, "/vmlinuz", &st), 0);
 	CHECK_INT(st.type, GB_FT_LNK);
 	CHECK_INT(gb_fs_stat(ctx, fs, "/vmlinuz", &st), 0);
