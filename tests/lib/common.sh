@@ -205,14 +205,20 @@ compare_tree_at() {
 bins=("$GUESTBOOT")
 asan="$GB_TOP/build-asan/guestboot"
 [ -x "$asan" ] && [ "$asan" != "$GUESTBOOT" ] && bins+=("$asan")
-# expect_bad NAME EXIT TEXT ARGS...: expect_error with each binary.
+# expect_bad NAME EXIT TEXT ARGS...: expect_error (expect_pygrub_error for
+# pygrub) with each binary.
 expect_bad() {
 	local name=$1 rc=$2 text=$3 b tag
 	shift 3
 	for b in "${bins[@]}"; do
 		tag=""
 		[ "$b" = "$asan" ] && tag="/asan"
-		expect_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
+		# pygrub mode adds the RuntimeError line XAPI reads
+		if [ "$1" = pygrub ]; then
+			expect_pygrub_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
+		else
+			expect_error "$name$tag" "$rc" "$text" timeout 20 "$b" "$@"
+		fi
 	done
 }
 
