@@ -78,43 +78,24 @@ static void run_image(const uint8_t *data, size_t size)
 }
 
 #ifdef SPARSE_INPUT
-/* fuzz-sparse: the input describes a large, mostly empty image (a ZFS
- * pool is 64 MiB at least, its labels at both ends): the image size
- * (64-bit little-endian, at most MAX_SPARSE), then extents, each an
- * offset (64-bit), a length (32-bit) and that many bytes. Made by
- * tests/lib/zfsmap.py from real pools. */
+/* fuzz-sparse: the input describes a large, mostly empty image (sparse.h). */
+#include "sparse.h"
 #define MAX_SPARSE (256u << 20)
-
-static uint64_t le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 8)
-		return 0;
-	uint64_t isize = le(data, 8);
-	if (isize > MAX_SPARSE)
-		isize = MAX_SPARSE;
+	uint64_t isize = sparse_size(data, size, MAX_SPARSE);
 	/* pages never written stay unmapped: calloc of a large block maps
 	 * zero pages */
 	uint8_t *img = calloc(1, isize ? isize : 1);
 	if (!img)
 		return 0;
-	for (size_t at = 8; at + 12 <= size;) {
-		uint64_t off = le(data + at, 8);
-		size_t len = (size_t)le(data + at + 8, 4);
-		at += 12;
-		if (len > size - at)
-			len = size - at;
-		if (off < isize)
-			memcpy(img + off, data + at, len < isize - off ? len : (size_t)(isize - off));
-		at += len;
-	}
+	size_t at = 8;
+	uint64_t off;
+	const uint8_t *bytes;
+	size_t len;
+	while (sparse_next(data, size, &at, isize, &off, &bytes, &len))
+		memcpy(img + off, bytes, len);
 	run_image(img, (size_t)isize);
 	free(img);
 	return 0;

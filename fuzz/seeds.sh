@@ -8,6 +8,7 @@ out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+[ -z "${GB_FUZZ_SEEDS_KEEP:-}" ] || trap - EXIT
 mkdir -p "$out"/{image,sparse,grub2,grub1,syslinux,bls,lilo,output}
 mkdir -p "$tmp/root/boot/grub"
 echo kernel >"$tmp/root/boot/vmlinuz"
@@ -104,12 +105,84 @@ for c in gzip bzip2 xz lzma lzo lz4 zstd; do
 done
 { printf '\1'; cat "$tmp/elf"; } >"$out/payload/elf"
 # ZFS: a 64 MiB zfs-fuse pool as fuzz-sparse's extent list (its labels and
-# the blocks a reader walks: some 40 KiB); needs the zfs-fuse daemon
-if command -v zfs-fuse >/dev/null; then
+# the blocks a reader walks: some 40 KiB); needs the zfs-fuse daemon, whose
+# socket is machine-wide: only when asked (GB_FUZZ_ZFS_FUSE=1), never by
+# default where other test runs may hold it
+if [ "${GB_FUZZ_ZFS_FUSE:-0}" = 1 ] && command -v zfs-fuse >/dev/null; then
 	. "$top/tests/lib/zfs.sh"
 	trap 'zfs_daemon_stop; rm -rf "$tmp"' EXIT
 	if zfs_daemon_start "$tmp" && zfs_small_pool "$tmp/zfs.img" "$tmp/zfs" fz >/dev/null 2>&1; then
 		python3 "$top/tests/lib/zfsmap.py" "$tmp/zfs.img" sparse "$out/sparse/zfs" || true
 	fi
 	zfs_daemon_stop
+fi
+# Per-driver seeds (fuzz-ext, fuzz-xfs, ...): small real images of one file
+# system each, from a tree with every kind of node a boot meets: a config,
+# a multi-block file, an empty one, short and long symlinks, a directory
+# large enough for each driver's multi-block form.
+fs=$tmp/fsroot
+mkdir -p "$fs/boot/grub" "$fs/d" "$fs/e"
+printf 'set default=0\nmenuentry x { linux /boot/vmlinuz ro\n initrd /boot/initrd }\n' >"$fs/boot/grub/grub.cfg"
+echo kernel >"$fs/boot/vmlinuz"
+head -c 20000 /dev/urandom >"$fs/boot/initrd"
+: >"$fs/boot/empty"
+ln -s vmlinuz "$fs/boot/link"
+ln -s "$(printf 'dir%04d/' $(seq 40))target" "$fs/boot/longlink"
+for i in $(seq 1 40); do echo $i >"$fs/d/file$i"; done
+for i in $(seq 1 12); do echo $i >"$fs/e/a_longer_file_name_for_a_bigger_directory_$i"; done
+sparse() { python3 "$top/fuzz/mksparse.py" "$1" "$2" && rm -f "$1"; }
+mkdir -p "$out"/{ext,xfs,btrfs,fat,iso9660,squashfs,ufs,zfs}
+for t in ext2 ext3 ext4; do
+	truncate -s 768K "$out/ext/$t.img"
+	mke2fs -q -F -t $t -b 1024 -N 96 -d "$fs" "$out/ext/$t.img" >/dev/null 2>&1 || rm -f "$out/ext/$t.img"
+done
+truncate -s 1M "$out/ext/ext4-4k.img"
+mke2fs -q -F -t ext4 -b 4096 -N 96 -O inline_data,^has_journal -d "$fs" "$out/ext/ext4-4k.img" >/dev/null 2>&1 ||
+	rm -f "$out/ext/ext4-4k.img"
+cp "$out/image/btrfs.img" "$out/btrfs/" 2>/dev/null || true
+# XFS: 16 MiB (the smallest mkfs.xfs makes when it believes it runs under
+# fstests; 300 MiB otherwise), v5 and v4, as the sparse encoding
+python3 "$top/tests/lib/xfs_proto.py" "$fs" >"$tmp/xfs.proto" 2>/dev/null || true
+for v in v5:"-m crc=1" v4:"-m crc=0" v5-1k:"-m crc=1 -b size=1024 -n size=4096"; do
+	rm -f "$tmp/x.img"
+	TEST_DIR=1 TEST_DEV=1 QA_CHECK_FS=1 mkfs.xfs -q -f -p "$tmp/xfs.proto" ${v#*:} \
+		-d name="$tmp/x.img",file,size=16m >/dev/null 2>&1 && sparse "$tmp/x.img" "$out/xfs/${v%%:*}" || true
+done
+# FAT12 fits max_len; FAT16 and FAT32 do not (4085 and 65525 clusters at
+# least): all as the sparse encoding, which fuzz-fat reads
+for v in 12:256 16:4200 32:36000; do
+	rm -f "$tmp/f.img"
+	mkfs.fat -C -F ${v%%:*} -s 1 "$tmp/f.img" ${v#*:} >/dev/null 2>&1 || continue
+	# (mcopy skips the symlinks and says so)
+	mcopy -s -i "$tmp/f.img" "$fs/boot" "$fs/d" "$fs/e" ::/ >/dev/null 2>&1 || true
+	sparse "$tmp/f.img" "$out/fat/fat${v%%:*}" || true
+done
+# ISO9660: Rock Ridge + Joliet, plain level 1, level 3
+xorriso -as mkisofs -quiet -R -J -o "$out/iso9660/rr-joliet.iso" "$fs" >/dev/null 2>&1 || true
+xorriso -as mkisofs -quiet -iso-level 3 -o "$out/iso9660/level3.iso" "$fs" >/dev/null 2>&1 || true
+# squashfs: uncompressed (so that byte mutations reach inodes and directory
+# entries directly), and under each compressor
+mksquashfs "$fs" "$out/squashfs/plain.img" -noappend -quiet -no-progress -b 4096 -noI -noD -noF -noX \
+	>/dev/null 2>&1 || true
+mksquashfs "$fs" "$out/squashfs/plain-nofrag.img" -noappend -quiet -no-progress -b 4096 -noI -noD \
+	-no-fragments >/dev/null 2>&1 || true
+for c in gzip xz lzo lz4 zstd; do
+	mksquashfs "$fs" "$out/squashfs/$c.img" -noappend -quiet -no-progress -b 4096 -comp $c >/dev/null 2>&1 || true
+done
+# UFS1 and UFS2 (makefs 9.x writes a directory larger than one fragment
+# past the image's end when fsize < bsize: whole blocks here, 512-byte
+# fragments in the small tree of image/ufs2.img)
+for v in 1 2; do
+	makefs -t ffs -M 960k -o version=$v,bsize=4096,fsize=4096 "$out/ufs/ufs$v.img" "$fs" >/dev/null 2>&1 ||
+		rm -f "$out/ufs/ufs$v.img"
+done
+cp "$out/image/ufs2.img" "$out/ufs/ufs2-frag.img" 2>/dev/null || true
+# ZFS: pools are written by ZFS itself only (zfs-fuse's daemon is not ours to
+# start here); a single-disk pool from ../shared's openzfs images when present
+cp "$out/sparse/zfs" "$out/zfs/" 2>/dev/null || true
+shared=${GB_SHARED:-$top/../shared}
+if [ -f "$shared/zfs-images/zevo-1.1.1.tar.bz2" ]; then
+	tar -xjf "$shared/zfs-images/zevo-1.1.1.tar.bz2" -C "$tmp" 2>/dev/null &&
+		python3 "$top/tests/lib/zfsmap.py" "$tmp/zevo-1.1.1/file-vdev0" sparse "$out/zfs/zevo" 2>/dev/null || true
+	rm -rf "$tmp/zevo-1.1.1"
 fi
