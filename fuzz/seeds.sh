@@ -186,3 +186,59 @@ if [ -f "$shared/zfs-images/zevo-1.1.1.tar.bz2" ]; then
 		python3 "$top/tests/lib/zfsmap.py" "$tmp/zevo-1.1.1/file-vdev0" sparse "$out/zfs/zevo" 2>/dev/null || true
 	rm -rf "$tmp/zevo-1.1.1"
 fi
+# fuzz-lvm: metadata text for its two PVs (fuzz_lvm.c writes labels and
+# checksums): a linear LV, a striped one over both PVs, an LV of two
+# segments; one seed with PV B's own copy after a NUL (a newer seqno)
+mkdir -p "$out/lvm"
+lvm_text() { # SEQNO LVS...
+	local seq=$1
+	shift
+	printf 'fz {\nid = "abcdef-abcd-abcd-abcd-abcd-abcd-abcdef"\nseqno = %s\nformat = "lvm2"\n' "$seq"
+	printf 'status = ["RESIZEABLE", "READ", "WRITE"]\nflags = []\nextent_size = 128\n'
+	printf 'physical_volumes {\n'
+	printf 'pv0 {\nid = "GbFuzz-PvA0-0000-0000-0000-0000-00000a"\ndevice = "/dev/a"\nstatus = ["ALLOCATABLE"]\ndev_size = 2048\npe_start = 128\npe_count = 15\n}\n'
+	printf 'pv1 {\nid = "GbFuzz-PvB0-0000-0000-0000-0000-00000b"\ndevice = "/dev/b"\nstatus = ["ALLOCATABLE"]\ndev_size = 2048\npe_start = 128\npe_count = 15\n}\n'
+	printf '}\nlogical_volumes {\n%s}\n}\ncontents = "Text Format Volume Group"\nversion = 1\n' "$*"
+}
+lv_linear='root {\nid = "rrrrrr-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"\nstatus = ["READ", "WRITE", "VISIBLE"]\nsegment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 4\ntype = "striped"\nstripe_count = 1\nstripes = [\n"pv0", 0\n]\n}\n}\n'
+lv_striped='st {\nid = "ssssss-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"\nstatus = ["READ", "WRITE", "VISIBLE"]\nsegment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 6\ntype = "striped"\nstripe_count = 2\nstripe_size = 16\nstripes = [\n"pv0", 4,\n"pv1", 0\n]\n}\n}\n'
+lv_two='two {\nid = "tttttt-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"\nstatus = ["READ", "WRITE", "VISIBLE"]\nsegment_count = 2\nsegment1 {\nstart_extent = 0\nextent_count = 2\ntype = "striped"\nstripe_count = 1\nstripes = [\n"pv1", 5\n]\n}\nsegment2 {\nstart_extent = 2\nextent_count = 3\ntype = "striped"\nstripe_count = 1\nstripes = [\n"pv0", 8\n]\n}\n}\n'
+lvm_text 1 "$(printf "$lv_linear")" >"$out/lvm/linear"
+lvm_text 2 "$(printf "$lv_linear$lv_striped$lv_two")" >"$out/lvm/three"
+{ lvm_text 3 "$(printf "$lv_linear")"; printf '\0'; lvm_text 4 "$(printf "$lv_striped")"; } >"$out/lvm/two-copies"
+# fuzz-gpt: flags byte, header bytes 8..92, entries. From sfdisk's table
+# (512-byte sectors; this sfdisk cannot write 4096-byte ones: that seed is
+# the same table in 4096-byte units)
+mkdir -p "$out/gpt"
+truncate -s 0 "$tmp/g.img"
+truncate -s 2M "$tmp/g.img"
+printf 'label: gpt\nstart=40, size=16, type=L, name="boot"\nstart=56, type=L, name="root"\n' |
+	sfdisk -q "$tmp/g.img" >/dev/null 2>&1 &&
+	python3 - "$tmp/g.img" "$out/gpt" <<'PY' || true
+import struct, sys
+img, out = open(sys.argv[1], 'rb').read(), sys.argv[2]
+h = bytearray(img[512:1024])
+elba, n, esz = struct.unpack_from('<QII', h, 72)
+entries = bytearray(img[elba * 512:elba * 512 + n * esz])
+open(out + '/sfdisk-512', 'wb').write(b'\0' + h[8:92] + entries)
+# 4096-byte sectors: 512 of them; entries at LBA 2 (4 sectors), usable 6..510
+struct.pack_into('<QQQ', h, 32, 511, 6, 510)
+struct.pack_into('<Q', h, 72, 2)
+for i in range(n):
+    e = i * esz
+    first, last = struct.unpack_from('<QQ', entries, e + 32)
+    if first:
+        struct.pack_into('<QQ', entries, e + 32, max(first // 8, 6), min(last // 8, 510))
+open(out + '/sfdisk-4096', 'wb').write(b'\1' + h[8:92] + entries)
+PY
+# fuzz-qcow2: the qcow2 images made for fuzz-image above, and one with
+# clusters written far apart (L2 tables of their own)
+mkdir -p "$out/qcow2"
+cp "$out"/image/*.qcow2 "$out/qcow2/" 2>/dev/null || true
+if command -v qemu-img >/dev/null; then
+	truncate -s 0 "$tmp/q.raw"
+	truncate -s 64M "$tmp/q.raw"
+	for at in 0 5 31 63; do printf 'cluster at %s MiB' $at | dd of="$tmp/q.raw" bs=1M seek=$at conv=notrunc 2>/dev/null; done
+	qemu-img convert -O qcow2 -o cluster_size=4k "$tmp/q.raw" "$out/qcow2/far.qcow2" 2>/dev/null || true
+	qemu-img convert -O qcow2 -c -o cluster_size=4k,compression_type=zstd "$tmp/q.raw" "$out/qcow2/far-zstd.qcow2" 2>/dev/null || true
+fi
