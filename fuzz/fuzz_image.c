@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer: the input is a whole disk image. Every volume layer and file
  * system driver runs on it: the partition scan, probing, mounting, a walk
- * of each file system (bounded) reading every file's first bytes. */
+ * of each file system (bounded) reading every file's first bytes, and the
+ * boot menu; with BOOT_PATH (fuzz-boot) what pygrub then does. */
 #include "guestboot.h"
 
 #include <stdio.h>
@@ -54,6 +55,52 @@ static void visit(struct walk *w)
 	gb_fs_readdir(w->ctx, w->fs, w->path, entry, w);
 }
 
+#ifdef BOOT_PATH
+/* fuzz-boot: then pygrub's own steps on the default entry and one chosen
+ * by title: the file checks, the kernel and the initrds (concatenated)
+ * written out under limits, the sxp line with the ZFS boot string, which
+ * must parse back as at most three fields (XSA-198). */
+#include <fcntl.h>
+#include <unistd.h>
+
+static void boot_entry(struct gb_ctx *ctx, struct gb_menu *menu, const struct gb_entry *e)
+{
+	static int sink = -1;
+	if (sink < 0 && (sink = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		abort();
+	const struct gb_boot_limits lim = { 4u << 20, 8u << 20 };
+	gb_ctx_clear(ctx);
+	if (!e || gb_entry_check_files(ctx, menu, e, &lim))
+		return;
+	gb_ctx_clear(ctx);
+	gb_entry_write_kernel(ctx, menu, e, sink, &lim);
+	gb_ctx_clear(ctx);
+	gb_entry_write_initrd(ctx, menu, e, sink, &lim);
+	char args[4096];
+	snprintf(args, sizeof(args), "%s%s%s", e->args ? e->args : "", e->zfs_bootfs ? " " : "",
+		 e->zfs_bootfs ? e->zfs_bootfs : "");
+	char *out = NULL;
+	size_t len;
+	gb_ctx_clear(ctx);
+	if (gb_pygrub_format(ctx, GB_PYGRUB_SXP, "/var/run/k", e->ninitrds ? "/var/run/r" : NULL,
+			     args, &out, &len) == 0) {
+		/* one line: "linux (kernel ...)(ramdisk ...)(args ...)" */
+		if (memchr(out, '\n', len) && memchr(out, '\n', len) != out + len - 1)
+			abort();
+		free(out);
+	}
+}
+
+static void boot(struct gb_ctx *ctx, struct gb_menu *menu)
+{
+	size_t n;
+	const struct gb_entry *list = gb_menu_entries(menu, &n);
+	boot_entry(ctx, menu, gb_menu_default(menu, NULL, NULL));
+	if (n > 1 && list[n - 1].title)
+		boot_entry(ctx, menu, gb_menu_search(menu, list[n - 1].title, NULL, NULL));
+}
+#endif
+
 static void run_image(const uint8_t *data, size_t size)
 {
 	struct gb_ctx *ctx = gb_ctx_new();
@@ -70,8 +117,12 @@ static void run_image(const uint8_t *data, size_t size)
 		/* and what a boot would do */
 		struct gb_menu *menu;
 		gb_ctx_clear(ctx);
-		if (gb_menu_load(ctx, img, NULL, &menu) == 0)
+		if (gb_menu_load(ctx, img, NULL, &menu) == 0) {
+#ifdef BOOT_PATH
+			boot(ctx, menu);
+#endif
 			gb_menu_close(menu);
+		}
 		gb_image_close(img);
 	}
 	gb_ctx_free(ctx);

@@ -242,3 +242,9 @@ if command -v qemu-img >/dev/null; then
 	qemu-img convert -O qcow2 -o cluster_size=4k "$tmp/q.raw" "$out/qcow2/far.qcow2" 2>/dev/null || true
 	qemu-img convert -O qcow2 -c -o cluster_size=4k,compression_type=zstd "$tmp/q.raw" "$out/qcow2/far-zstd.qcow2" 2>/dev/null || true
 fi
+# fuzz-boot: whole images whose menu names a kernel and an initrd
+mkdir -p "$out/boot"
+cp "$out"/image/*.img "$out/boot/" 2>/dev/null || true
+for f in "$out"/ext/ext2.img "$out"/ext/ext4.img "$out"/squashfs/plain.img; do
+	cp "$f" "$out/boot/fs-$(basename "$f")" 2>/dev/null || true
+done
