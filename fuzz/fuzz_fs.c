@@ -26,7 +26,8 @@
 #error DRIVER must name a gb_fs_* driver
 #endif
 
-#define WALK_ENTRIES 64      /* each entry re-walks its path: cost grows fast */
+#define WALK_ENTRIES 100     /* each entry re-walks its path: cost grows fast */
+#define WALK_PER_DIR 24      /* then the rest of a directory is listed only */
 #define WALK_DEPTH 4
 #define COPY_MAX (2u << 20)   /* a corrupt size reads holes: keep runs short */
 #define COPY_FILES 4          /* copies per run (each moves 1 MiB buffers about) */
@@ -40,6 +41,7 @@ struct walk {
 	int sink;
 	int copies;
 	int budget;
+	int in_dir;
 	int depth;
 	char path[1024];
 };
@@ -71,6 +73,8 @@ static int entry(void *arg, const struct gb_dirent *de)
 	struct walk *w = arg;
 	if (--w->budget <= 0)
 		return 1;
+	if (++w->in_dir > WALK_PER_DIR)
+		return 0;
 	size_t len = strlen(w->path);
 	if (len + strlen(de->name) + 2 >= sizeof(w->path))
 		return 0;
@@ -99,8 +103,11 @@ static int entry(void *arg, const struct gb_dirent *de)
 
 static void visit(struct walk *w)
 {
+	int outer = w->in_dir;
+	w->in_dir = 0;
 	gb_ctx_clear(w->ctx);
 	gb_fs_readdir(w->ctx, w->fs, w->path, entry, w);
+	w->in_dir = outer;
 }
 
 /* The driver on the image's bytes (img, also in fd): probe, mount, walk. */
@@ -140,7 +147,7 @@ static void run_fs(const uint8_t *img, uint64_t isize, int fd, int sink)
 			gb_fs_stat(ctx, fs, "/boot/no-such-name-0123456789", &st);
 			gb_ctx_clear(ctx);
 			gb_fs_stat(ctx, fs, "/d/file39/..", &st);
-			struct walk w = { ctx, fs, sink, COPY_FILES, WALK_ENTRIES, 0, "/" };
+			struct walk w = { ctx, fs, sink, COPY_FILES, WALK_ENTRIES, 0, 0, "/" };
 			visit(&w);
 			gb_fs_umount(fs);
 		}

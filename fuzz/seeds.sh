@@ -119,7 +119,7 @@ fi
 # Per-driver seeds (fuzz-ext, fuzz-xfs, ...): small real images of one file
 # system each, from a tree with every kind of node a boot meets: a config,
 # a multi-block file, an empty one, short and long symlinks, a directory
-# large enough for each driver's multi-block form.
+# large enough for each driver's multi-block form, long names.
 fs=$tmp/fsroot
 mkdir -p "$fs/boot/grub" "$fs/d" "$fs/e"
 printf 'set default=0\nmenuentry x { linux /boot/vmlinuz ro\n initrd /boot/initrd }\n' >"$fs/boot/grub/grub.cfg"
@@ -130,6 +130,10 @@ ln -s vmlinuz "$fs/boot/link"
 ln -s "$(printf 'dir%04d/' $(seq 40))target" "$fs/boot/longlink"
 for i in $(seq 1 40); do echo $i >"$fs/d/file$i"; done
 for i in $(seq 1 12); do echo $i >"$fs/e/a_longer_file_name_for_a_bigger_directory_$i"; done
+# names of 200 bytes: one bit flipped in a stored name length then asks for
+# more than a name buffer holds, with listing bytes behind it to copy
+mkdir -p "$fs/long"
+for i in 1 2 3 4 5 6; do echo $i >"$fs/long/$(printf 'n%.0s' $(seq 200))_$i"; done
 sparse() { python3 "$top/fuzz/mksparse.py" "$1" "$2" && rm -f "$1"; }
 mkdir -p "$out"/{ext,xfs,btrfs,fat,iso9660,squashfs,ufs,zfs}
 for t in ext2 ext3 ext4; do
@@ -154,7 +158,7 @@ for v in 12:256 16:4200 32:36000; do
 	rm -f "$tmp/f.img"
 	mkfs.fat -C -F ${v%%:*} -s 1 "$tmp/f.img" ${v#*:} >/dev/null 2>&1 || continue
 	# (mcopy skips the symlinks and says so)
-	mcopy -s -i "$tmp/f.img" "$fs/boot" "$fs/d" "$fs/e" ::/ >/dev/null 2>&1 || true
+	mcopy -s -i "$tmp/f.img" "$fs/boot" "$fs/d" "$fs/e" "$fs/long" ::/ >/dev/null 2>&1 || true
 	sparse "$tmp/f.img" "$out/fat/fat${v%%:*}" || true
 done
 # ISO9660: Rock Ridge + Joliet, plain level 1, level 3
