@@ -104,6 +104,14 @@ for c in gzip bzip2 xz lzma lzo lz4 zstd; do
 	fi
 done
 { printf '\1'; cat "$tmp/elf"; } >"$out/payload/elf"
+# the other kernel kinds inspect knows: a UKI (PE sections around a
+# bzImage), an arm64 Image, multiboot 1 and 2
+m=$top/tests/lib/mkkernel.py
+{ python3 "$m" uki "$tmp/bz" 6.1.0-uki "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/uki"; } || true
+{ python3 "$m" arm64 6.1.0-arm "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/arm64"; } || true
+for v in 1 2; do
+	{ python3 "$m" multiboot $v "Xen version 4.17" "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/multiboot$v"; } || true
+done
 # ZFS: a 64 MiB zfs-fuse pool as fuzz-sparse's extent list (its labels and
 # the blocks a reader walks: some 40 KiB); needs the zfs-fuse daemon, whose
 # socket is machine-wide: only when asked (GB_FUZZ_ZFS_FUSE=1), never by
