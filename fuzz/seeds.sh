@@ -152,6 +152,13 @@ truncate -s 1M "$out/ext/ext4-4k.img"
 mke2fs -q -F -t ext4 -b 4096 -N 96 -O inline_data,^has_journal -d "$fs" "$out/ext/ext4-4k.img" >/dev/null 2>&1 ||
 	rm -f "$out/ext/ext4-4k.img"
 cp "$out/image/btrfs.img" "$out/btrfs/" 2>/dev/null || true
+# and the driver tree: the 20 KB file is a regular extent (the copy path's
+# map), the rest inline
+truncate -s 0 "$tmp/btrfs2.img"
+truncate -s 128M "$tmp/btrfs2.img"
+mkfs.btrfs -q -f -m single -d single -n 4096 --rootdir "$fs" --shrink "$tmp/btrfs2.img" >/dev/null 2>&1 &&
+	python3 "$top/tests/lib/btrfs_compact.py" "$tmp/btrfs2.img" "$out/btrfs/tree.img" || true
+rm -f "$tmp/btrfs2.img"
 # XFS: 16 MiB (the smallest mkfs.xfs makes when it believes it runs under
 # fstests; 300 MiB otherwise), v5 and v4, as the sparse encoding
 python3 "$top/tests/lib/xfs_proto.py" "$fs" >"$tmp/xfs.proto" 2>/dev/null || true
