@@ -267,3 +267,5 @@ cp "$out"/image/*.img "$out/boot/" 2>/dev/null || true
 for f in "$out"/ext/ext2.img "$out"/ext/ext4.img "$out"/squashfs/plain.img; do
 	cp "$f" "$out/boot/fs-$(basename "$f")" 2>/dev/null || true
 done
+# fuzz-sparse (the whole stack on sparse images): the XFS and ZFS ones too
+cp "$out"/xfs/* "$out"/zfs/* "$out/sparse/" 2>/dev/null || true
