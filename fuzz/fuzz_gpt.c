@@ -9,6 +9,7 @@
  * will read. Then partitions are enumerated and each one probed and
  * mounted (their bytes are zero: the probes' bounds are what runs). */
 #include "guestboot.h"
+#include "bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,7 @@
 
 static uint32_t crc32_ieee(const uint8_t *p, size_t n)
 {
-	uint32_t c = 0xffffffffu;
-	while (n--) {
-		c ^= *p++;
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-	}
-	return ~c;
+	return ~crc32_raw(0xffffffffu, p, n);
 }
 
 static uint64_t get64(const uint8_t *p)
@@ -37,18 +32,6 @@ static uint64_t get64(const uint8_t *p)
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* The header at lba from the fuzzed fields, with its CRC over hsize bytes

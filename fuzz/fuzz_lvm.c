@@ -11,6 +11,7 @@
  * PV A "GbFuzzPvA0000000000000000000000a", PV B "...b". */
 #include "guestboot.h"
 #include "volume/volume.h"
+#include "bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,28 +25,10 @@
 #define PE_START (64u << 10)         /* data area: after the metadata area */
 #define TEXT_MAX (MDA_SIZE - 512 - 1)
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* LVM's CRC: zlib's polynomial, its own initial value, no final inversion */
 static uint32_t lvm_crc(const uint8_t *p, size_t n)
 {
-	uint32_t c = 0xf597a6cfu;
-	while (n--) {
-		c ^= *p++;
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-	}
-	return c;
+	return crc32_raw(0xf597a6cfu, p, n);
 }
 
 /* Label in sector 1 of the PV, PV header, and when text is given the
