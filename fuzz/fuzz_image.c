@@ -4,56 +4,11 @@
  * of each file system (bounded) reading every file's first bytes, and the
  * boot menu; with BOOT_PATH (fuzz-boot) what pygrub then does. */
 #include "guestboot.h"
+#include "walk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct walk {
-	struct gb_ctx *ctx;
-	struct gb_fs *fs;
-	int budget;
-	int depth;
-	char path[512];
-};
-
-static void visit(struct walk *w);
-
-static int entry(void *arg, const struct gb_dirent *de)
-{
-	struct walk *w = arg;
-	if (--w->budget <= 0)
-		return 1;
-	size_t len = strlen(w->path);
-	if (len + strlen(de->name) + 2 >= sizeof(w->path))
-		return 0;
-	snprintf(w->path + len, sizeof(w->path) - len, "%s%s", len > 1 ? "/" : "", de->name);
-	struct gb_stat st;
-	gb_ctx_clear(w->ctx);
-	if (gb_fs_stat(w->ctx, w->fs, w->path, &st) == 0) {
-		if (st.type == GB_FT_DIR && w->depth < 4) {
-			w->depth++;
-			visit(w);
-			w->depth--;
-		} else if (st.type == GB_FT_REG) {
-			struct gb_file *f;
-			if (gb_file_open(w->ctx, w->fs, w->path, &f) == 0) {
-				static char buf[65536];
-				size_t got;
-				gb_file_pread(w->ctx, f, 0, buf, sizeof(buf), &got);
-				gb_file_close(f);
-			}
-		}
-	}
-	w->path[len] = '\0';
-	return 0;
-}
-
-static void visit(struct walk *w)
-{
-	gb_ctx_clear(w->ctx);
-	gb_fs_readdir(w->ctx, w->fs, w->path, entry, w);
-}
 
 #ifdef BOOT_PATH
 /* fuzz-boot: then pygrub's own steps on the default entry and one chosen
@@ -111,8 +66,7 @@ static void run_image(const uint8_t *data, size_t size)
 			gb_ctx_clear(ctx);
 			if (gb_volume_mount(ctx, gb_image_volume(img, i), &fs))
 				continue;
-			struct walk w = { ctx, fs, 200, 0, "/" };
-			visit(&w);
+			walk_fs(ctx, fs, -1, 0);
 		}
 		/* and what a boot would do */
 		struct gb_menu *menu;
