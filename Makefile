@@ -28,7 +28,8 @@ asan: deps
 	$(MAKE) BUILD=build-asan MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false" all
 	tests/run build-asan
 
-# libFuzzer targets, each run for FUZZ_SECONDS (findings in /var/tmp/guestboot-fuzz),
+# libFuzzer targets: each replays fuzz/regressions/, then runs for FUZZ_SECONDS
+# (findings in /var/tmp/guestboot-fuzz),
 # then ZFS_MUTANTS mutants of a ZFS pool read by the fuzz build's guestboot.
 FUZZ_SECONDS ?= 60
 ZFS_MUTANTS ?= 1000

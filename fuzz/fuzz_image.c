@@ -1,58 +1,61 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer: the input is a whole disk image. Every volume layer and file
  * system driver runs on it: the partition scan, probing, mounting, a walk
- * of each file system (bounded) reading every file's first bytes. */
+ * of each file system (bounded) reading every file's first bytes, and the
+ * boot menu; with BOOT_PATH (fuzz-boot) what pygrub then does. */
 #include "guestboot.h"
+#include "walk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct walk {
-	struct gb_ctx *ctx;
-	struct gb_fs *fs;
-	int budget;
-	int depth;
-	char path[512];
-};
+#ifdef BOOT_PATH
+/* fuzz-boot: then pygrub's own steps on the default entry and one chosen
+ * by title: the file checks, the kernel and the initrds (concatenated)
+ * written out under limits, the sxp line with the ZFS boot string, which
+ * must parse back as at most three fields (XSA-198). */
+#include <fcntl.h>
+#include <unistd.h>
 
-static void visit(struct walk *w);
-
-static int entry(void *arg, const struct gb_dirent *de)
+static void boot_entry(struct gb_ctx *ctx, struct gb_menu *menu, const struct gb_entry *e)
 {
-	struct walk *w = arg;
-	if (--w->budget <= 0)
-		return 1;
-	size_t len = strlen(w->path);
-	if (len + strlen(de->name) + 2 >= sizeof(w->path))
-		return 0;
-	snprintf(w->path + len, sizeof(w->path) - len, "%s%s", len > 1 ? "/" : "", de->name);
-	struct gb_stat st = GB_SIZED(struct gb_stat);
-	gb_ctx_clear(w->ctx);
-	if (gb_fs_stat(w->ctx, w->fs, w->path, &st) == 0) {
-		if (st.type == GB_FT_DIR && w->depth < 4) {
-			w->depth++;
-			visit(w);
-			w->depth--;
-		} else if (st.type == GB_FT_REG) {
-			struct gb_file *f;
-			if (gb_file_open(w->ctx, w->fs, w->path, &f) == 0) {
-				static char buf[65536];
-				size_t got;
-				gb_file_pread(w->ctx, f, 0, buf, sizeof(buf), &got);
-				gb_file_close(f);
-			}
-		}
+	static int sink = -1;
+	if (sink < 0 && (sink = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		abort();
+	const struct gb_boot_limits lim = { .struct_size = sizeof(lim), .kernel_max = 4u << 20,
+					     .initrd_max = 8u << 20 };
+	gb_ctx_clear(ctx);
+	if (!e || gb_entry_check_files(ctx, menu, e, &lim))
+		return;
+	gb_ctx_clear(ctx);
+	gb_entry_write_kernel(ctx, menu, e, sink, &lim);
+	gb_ctx_clear(ctx);
+	gb_entry_write_initrd(ctx, menu, e, sink, &lim);
+	char args[4096];
+	snprintf(args, sizeof(args), "%s%s%s", e->args ? e->args : "", e->zfs_bootfs ? " " : "",
+		 e->zfs_bootfs ? e->zfs_bootfs : "");
+	char *out = NULL;
+	size_t len;
+	gb_ctx_clear(ctx);
+	if (gb_pygrub_format(ctx, GB_PYGRUB_SXP, "/var/run/k", e->ninitrds ? "/var/run/r" : NULL,
+			     args, &out, &len) == 0) {
+		/* one line: "linux (kernel ...)(ramdisk ...)(args ...)" */
+		if (memchr(out, '\n', len) && memchr(out, '\n', len) != out + len - 1)
+			abort();
+		free(out);
 	}
-	w->path[len] = '\0';
-	return 0;
 }
 
-static void visit(struct walk *w)
+static void boot(struct gb_ctx *ctx, struct gb_menu *menu)
 {
-	gb_ctx_clear(w->ctx);
-	gb_fs_readdir(w->ctx, w->fs, w->path, entry, w);
+	size_t n;
+	const struct gb_entry *list = gb_menu_entries(menu, &n);
+	boot_entry(ctx, menu, gb_menu_default(menu, NULL, NULL));
+	if (n > 1 && list[n - 1].title)
+		boot_entry(ctx, menu, gb_menu_search(menu, list[n - 1].title, NULL, NULL));
 }
+#endif
 
 static void run_image(const uint8_t *data, size_t size)
 {
@@ -64,57 +67,41 @@ static void run_image(const uint8_t *data, size_t size)
 			gb_ctx_clear(ctx);
 			if (gb_volume_mount(ctx, gb_image_volume(img, i), &fs))
 				continue;
-			struct walk w = { ctx, fs, 200, 0, "/" };
-			visit(&w);
+			walk_fs(ctx, fs, -1, 0);
 		}
 		/* and what a boot would do */
 		struct gb_menu *menu;
 		gb_ctx_clear(ctx);
-		if (gb_menu_load(ctx, img, NULL, &menu) == 0)
+		if (gb_menu_load(ctx, img, NULL, &menu) == 0) {
+#ifdef BOOT_PATH
+			boot(ctx, menu);
+#endif
 			gb_menu_close(menu);
+		}
 		gb_image_close(img);
 	}
 	gb_ctx_free(ctx);
 }
 
 #ifdef SPARSE_INPUT
-/* fuzz-sparse: the input describes a large, mostly empty image (a ZFS
- * pool is 64 MiB at least, its labels at both ends): the image size
- * (64-bit little-endian, at most MAX_SPARSE), then extents, each an
- * offset (64-bit), a length (32-bit) and that many bytes. Made by
- * tests/lib/zfsmap.py from real pools. */
+/* fuzz-sparse: the input describes a large, mostly empty image (sparse.h). */
+#include "sparse.h"
 #define MAX_SPARSE (256u << 20)
-
-static uint64_t le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 8)
-		return 0;
-	uint64_t isize = le(data, 8);
-	if (isize > MAX_SPARSE)
-		isize = MAX_SPARSE;
+	uint64_t isize = sparse_size(data, size, MAX_SPARSE);
 	/* pages never written stay unmapped: calloc of a large block maps
 	 * zero pages */
 	uint8_t *img = calloc(1, isize ? isize : 1);
 	if (!img)
 		return 0;
-	for (size_t at = 8; at + 12 <= size;) {
-		uint64_t off = le(data + at, 8);
-		size_t len = (size_t)le(data + at + 8, 4);
-		at += 12;
-		if (len > size - at)
-			len = size - at;
-		if (off < isize)
-			memcpy(img + off, data + at, len < isize - off ? len : (size_t)(isize - off));
-		at += len;
-	}
+	size_t at = 8;
+	uint64_t off;
+	const uint8_t *bytes;
+	size_t len;
+	while (sparse_next(data, size, &at, isize, &off, &bytes, &len))
+		memcpy(img + off, bytes, len);
 	run_image(img, (size_t)isize);
 	free(img);
 	return 0;

@@ -8,6 +8,7 @@ out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+[ -z "${GB_FUZZ_SEEDS_KEEP:-}" ] || trap - EXIT
 mkdir -p "$out"/{image,sparse,grub2,grub1,syslinux,bls,lilo,output}
 mkdir -p "$tmp/root/boot/grub"
 echo kernel >"$tmp/root/boot/vmlinuz"
@@ -107,9 +108,19 @@ for c in gzip bzip2 xz lzma lzo lz4 zstd; do
 	fi
 done
 { printf '\1'; cat "$tmp/elf"; } >"$out/payload/elf"
+# the other kernel kinds inspect knows: a UKI (PE sections around a
+# bzImage), an arm64 Image, multiboot 1 and 2
+m=$top/tests/lib/mkkernel.py
+{ python3 "$m" uki "$tmp/bz" 6.1.0-uki "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/uki"; } || true
+{ python3 "$m" arm64 6.1.0-arm "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/arm64"; } || true
+for v in 1 2; do
+	{ python3 "$m" multiboot $v "Xen version 4.17" "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/multiboot$v"; } || true
+done
 # ZFS: a 64 MiB zfs-fuse pool as fuzz-sparse's extent list (its labels and
-# the blocks a reader walks: some 40 KiB); needs the zfs-fuse daemon
-if command -v zfs-fuse >/dev/null; then
+# the blocks a reader walks: some 40 KiB); needs the zfs-fuse daemon, whose
+# socket is machine-wide: only when asked (GB_FUZZ_ZFS_FUSE=1), never by
+# default where other test runs may hold it
+if [ "${GB_FUZZ_ZFS_FUSE:-0}" = 1 ] && command -v zfs-fuse >/dev/null; then
 	. "$top/tests/lib/zfs.sh"
 	trap 'zfs_daemon_stop; rm -rf "$tmp"' EXIT
 	if zfs_daemon_start "$tmp" && zfs_small_pool "$tmp/zfs.img" "$tmp/zfs" fz >/dev/null 2>&1; then
@@ -117,3 +128,148 @@ if command -v zfs-fuse >/dev/null; then
 	fi
 	zfs_daemon_stop
 fi
+# Per-driver seeds (fuzz-ext, fuzz-xfs, ...): small real images of one file
+# system each, from a tree with every kind of node a boot meets: a config,
+# a multi-block file, an empty one, short and long symlinks, a directory
+# large enough for each driver's multi-block form, long names.
+fs=$tmp/fsroot
+mkdir -p "$fs/boot/grub" "$fs/d" "$fs/e"
+printf 'set default=0\nmenuentry x { linux /boot/vmlinuz ro\n initrd /boot/initrd }\n' >"$fs/boot/grub/grub.cfg"
+echo kernel >"$fs/boot/vmlinuz"
+head -c 20000 /dev/urandom >"$fs/boot/initrd"
+: >"$fs/boot/empty"
+ln -s vmlinuz "$fs/boot/link"
+ln -s "$(printf 'dir%04d/' $(seq 40))target" "$fs/boot/longlink"
+for i in $(seq 1 40); do echo $i >"$fs/d/file$i"; done
+for i in $(seq 1 12); do echo $i >"$fs/e/a_longer_file_name_for_a_bigger_directory_$i"; done
+# names of 200 bytes: one bit flipped in a stored name length then asks for
+# more than a name buffer holds, with listing bytes behind it to copy
+mkdir -p "$fs/long"
+for i in 1 2 3 4 5 6; do echo $i >"$fs/long/$(printf 'n%.0s' $(seq 200))_$i"; done
+sparse() { python3 "$top/fuzz/mksparse.py" "$1" "$2" && rm -f "$1"; }
+mkdir -p "$out"/{ext,xfs,btrfs,fat,iso9660,squashfs,ufs,zfs}
+for t in ext2 ext3 ext4; do
+	truncate -s 768K "$out/ext/$t.img"
+	mke2fs -q -F -t $t -b 1024 -N 96 -d "$fs" "$out/ext/$t.img" >/dev/null 2>&1 || rm -f "$out/ext/$t.img"
+done
+truncate -s 1M "$out/ext/ext4-4k.img"
+mke2fs -q -F -t ext4 -b 4096 -N 96 -O inline_data,^has_journal -d "$fs" "$out/ext/ext4-4k.img" >/dev/null 2>&1 ||
+	rm -f "$out/ext/ext4-4k.img"
+cp "$out/image/btrfs.img" "$out/btrfs/" 2>/dev/null || true
+# and the driver tree: the 20 KB file is a regular extent (the copy path's
+# map), the rest inline
+truncate -s 0 "$tmp/btrfs2.img"
+truncate -s 128M "$tmp/btrfs2.img"
+mkfs.btrfs -q -f -m single -d single -n 4096 --rootdir "$fs" --shrink "$tmp/btrfs2.img" >/dev/null 2>&1 &&
+	python3 "$top/tests/lib/btrfs_compact.py" "$tmp/btrfs2.img" "$out/btrfs/tree.img" || true
+rm -f "$tmp/btrfs2.img"
+# XFS: 16 MiB (the smallest mkfs.xfs makes when it believes it runs under
+# fstests; 300 MiB otherwise), v5 and v4, as the sparse encoding
+python3 "$top/tests/lib/xfs_proto.py" "$fs" >"$tmp/xfs.proto" 2>/dev/null || true
+for v in v5:"-m crc=1" v4:"-m crc=0" v5-1k:"-m crc=1 -b size=1024 -n size=4096"; do
+	rm -f "$tmp/x.img"
+	TEST_DIR=1 TEST_DEV=1 QA_CHECK_FS=1 mkfs.xfs -q -f -p "$tmp/xfs.proto" ${v#*:} \
+		-d name="$tmp/x.img",file,size=16m >/dev/null 2>&1 && sparse "$tmp/x.img" "$out/xfs/${v%%:*}" || true
+done
+# FAT12 fits max_len; FAT16 and FAT32 do not (4085 and 65525 clusters at
+# least): all as the sparse encoding, which fuzz-fat reads
+for v in 12:256 16:4200 32:36000; do
+	rm -f "$tmp/f.img"
+	mkfs.fat -C -F ${v%%:*} -s 1 "$tmp/f.img" ${v#*:} >/dev/null 2>&1 || continue
+	# (mcopy skips the symlinks and says so)
+	mcopy -s -i "$tmp/f.img" "$fs/boot" "$fs/d" "$fs/e" "$fs/long" ::/ >/dev/null 2>&1 || true
+	sparse "$tmp/f.img" "$out/fat/fat${v%%:*}" || true
+done
+# ISO9660: Rock Ridge + Joliet, plain level 1, level 3
+xorriso -as mkisofs -quiet -R -J -o "$out/iso9660/rr-joliet.iso" "$fs" >/dev/null 2>&1 || true
+xorriso -as mkisofs -quiet -iso-level 3 -o "$out/iso9660/level3.iso" "$fs" >/dev/null 2>&1 || true
+# squashfs: uncompressed (so that byte mutations reach inodes and directory
+# entries directly), and under each compressor
+mksquashfs "$fs" "$out/squashfs/plain.img" -noappend -quiet -no-progress -b 4096 -noI -noD -noF -noX \
+	>/dev/null 2>&1 || true
+mksquashfs "$fs" "$out/squashfs/plain-nofrag.img" -noappend -quiet -no-progress -b 4096 -noI -noD \
+	-no-fragments >/dev/null 2>&1 || true
+for c in gzip xz lzo lz4 zstd; do
+	mksquashfs "$fs" "$out/squashfs/$c.img" -noappend -quiet -no-progress -b 4096 -comp $c >/dev/null 2>&1 || true
+done
+# UFS1 and UFS2 (makefs 9.x writes a directory larger than one fragment
+# past the image's end when fsize < bsize: whole blocks here, 512-byte
+# fragments in the small tree of image/ufs2.img)
+for v in 1 2; do
+	makefs -t ffs -M 960k -o version=$v,bsize=4096,fsize=4096 "$out/ufs/ufs$v.img" "$fs" >/dev/null 2>&1 ||
+		rm -f "$out/ufs/ufs$v.img"
+done
+cp "$out/image/ufs2.img" "$out/ufs/ufs2-frag.img" 2>/dev/null || true
+# ZFS: pools are written by ZFS itself only (zfs-fuse's daemon is not ours to
+# start here); a single-disk pool from ../shared's openzfs images when present
+cp "$out/sparse/zfs" "$out/zfs/" 2>/dev/null || true
+shared=${GB_SHARED:-$top/../shared}
+if [ -f "$shared/zfs-images/zevo-1.1.1.tar.bz2" ]; then
+	tar -xjf "$shared/zfs-images/zevo-1.1.1.tar.bz2" -C "$tmp" 2>/dev/null &&
+		python3 "$top/tests/lib/zfsmap.py" "$tmp/zevo-1.1.1/file-vdev0" sparse "$out/zfs/zevo" 2>/dev/null || true
+	rm -rf "$tmp/zevo-1.1.1"
+fi
+# fuzz-lvm: metadata text for its two PVs (fuzz_lvm.c writes labels and
+# checksums): a linear LV, a striped one over both PVs, an LV of two
+# segments; one seed with PV B's own copy after a NUL (a newer seqno)
+mkdir -p "$out/lvm"
+lvm_text() { # SEQNO LVS...
+	local seq=$1
+	shift
+	printf 'fz {\nid = "abcdef-abcd-abcd-abcd-abcd-abcd-abcdef"\nseqno = %s\nformat = "lvm2"\n' "$seq"
+	printf 'status = ["RESIZEABLE", "READ", "WRITE"]\nflags = []\nextent_size = 128\n'
+	printf 'physical_volumes {\n'
+	printf 'pv0 {\nid = "GbFuzz-PvA0-0000-0000-0000-0000-00000a"\ndevice = "/dev/a"\nstatus = ["ALLOCATABLE"]\ndev_size = 2048\npe_start = 128\npe_count = 15\n}\n'
+	printf 'pv1 {\nid = "GbFuzz-PvB0-0000-0000-0000-0000-00000b"\ndevice = "/dev/b"\nstatus = ["ALLOCATABLE"]\ndev_size = 2048\npe_start = 128\npe_count = 15\n}\n'
+	printf '}\nlogical_volumes {\n%s}\n}\ncontents = "Text Format Volume Group"\nversion = 1\n' "$*"
+}
+lv_linear='root {\nid = "rrrrrr-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"\nstatus = ["READ", "WRITE", "VISIBLE"]\nsegment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 4\ntype = "striped"\nstripe_count = 1\nstripes = [\n"pv0", 0\n]\n}\n}\n'
+lv_striped='st {\nid = "ssssss-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"\nstatus = ["READ", "WRITE", "VISIBLE"]\nsegment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 6\ntype = "striped"\nstripe_count = 2\nstripe_size = 16\nstripes = [\n"pv0", 4,\n"pv1", 0\n]\n}\n}\n'
+lv_two='two {\nid = "tttttt-aaaa-aaaa-aaaa-aaaa-aaaa-aaaaaa"\nstatus = ["READ", "WRITE", "VISIBLE"]\nsegment_count = 2\nsegment1 {\nstart_extent = 0\nextent_count = 2\ntype = "striped"\nstripe_count = 1\nstripes = [\n"pv1", 5\n]\n}\nsegment2 {\nstart_extent = 2\nextent_count = 3\ntype = "striped"\nstripe_count = 1\nstripes = [\n"pv0", 8\n]\n}\n}\n'
+lvm_text 1 "$(printf "$lv_linear")" >"$out/lvm/linear"
+lvm_text 2 "$(printf "$lv_linear$lv_striped$lv_two")" >"$out/lvm/three"
+{ lvm_text 3 "$(printf "$lv_linear")"; printf '\0'; lvm_text 4 "$(printf "$lv_striped")"; } >"$out/lvm/two-copies"
+# fuzz-gpt: flags byte, header bytes 8..92, entries. From sfdisk's table
+# (512-byte sectors; this sfdisk cannot write 4096-byte ones: that seed is
+# the same table in 4096-byte units)
+mkdir -p "$out/gpt"
+truncate -s 0 "$tmp/g.img"
+truncate -s 2M "$tmp/g.img"
+printf 'label: gpt\nstart=40, size=16, type=L, name="boot"\nstart=56, type=L, name="root"\n' |
+	sfdisk -q "$tmp/g.img" >/dev/null 2>&1 &&
+	python3 - "$tmp/g.img" "$out/gpt" <<'PY' || true
+import struct, sys
+img, out = open(sys.argv[1], 'rb').read(), sys.argv[2]
+h = bytearray(img[512:1024])
+elba, n, esz = struct.unpack_from('<QII', h, 72)
+entries = bytearray(img[elba * 512:elba * 512 + n * esz])
+open(out + '/sfdisk-512', 'wb').write(b'\0' + h[8:92] + entries)
+# 4096-byte sectors: 512 of them; entries at LBA 2 (4 sectors), usable 6..510
+struct.pack_into('<QQQ', h, 32, 511, 6, 510)
+struct.pack_into('<Q', h, 72, 2)
+for i in range(n):
+    e = i * esz
+    first, last = struct.unpack_from('<QQ', entries, e + 32)
+    if first:
+        struct.pack_into('<QQ', entries, e + 32, max(first // 8, 6), min(last // 8, 510))
+open(out + '/sfdisk-4096', 'wb').write(b'\1' + h[8:92] + entries)
+PY
+# fuzz-qcow2: the qcow2 images made for fuzz-image above, and one with
+# clusters written far apart (L2 tables of their own)
+mkdir -p "$out/qcow2"
+cp "$out"/image/*.qcow2 "$out/qcow2/" 2>/dev/null || true
+if command -v qemu-img >/dev/null; then
+	truncate -s 0 "$tmp/q.raw"
+	truncate -s 64M "$tmp/q.raw"
+	for at in 0 5 31 63; do printf 'cluster at %s MiB' $at | dd of="$tmp/q.raw" bs=1M seek=$at conv=notrunc 2>/dev/null; done
+	qemu-img convert -O qcow2 -o cluster_size=4k "$tmp/q.raw" "$out/qcow2/far.qcow2" 2>/dev/null || true
+	qemu-img convert -O qcow2 -c -o cluster_size=4k,compression_type=zstd "$tmp/q.raw" "$out/qcow2/far-zstd.qcow2" 2>/dev/null || true
+fi
+# fuzz-boot: whole images whose menu names a kernel and an initrd
+mkdir -p "$out/boot"
+cp "$out"/image/*.img "$out/boot/" 2>/dev/null || true
+for f in "$out"/ext/ext2.img "$out"/ext/ext4.img "$out"/squashfs/plain.img; do
+	cp "$f" "$out/boot/fs-$(basename "$f")" 2>/dev/null || true
+done
+# fuzz-sparse (the whole stack on sparse images): the XFS and ZFS ones too
+cp "$out"/xfs/* "$out"/zfs/* "$out/sparse/" 2>/dev/null || true
