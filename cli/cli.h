@@ -80,7 +80,7 @@ struct cli_sandbox {
 	bool interactive;    /* the child may show a menu: while it waits for a
 				person (cli_watchdog_pause), the watchdog stops,
 				up to cli_menu_limit() seconds in all */
-	int files[2];        /* descriptors the parent made for the child to
+	int files[3];        /* descriptors the parent made for the child to
 				fill (-1: none); the child keeps these, its result
 				and control pipes, and nothing else it inherited */
 	bool discard_stdout; /* the host parses this command's stdout (pygrub,
@@ -118,6 +118,8 @@ struct cli_extract {
 	int format;            /* enum gb_out_format */
 	bool kernel_only;      /* no initrd */
 	bool print_only;       /* no files: name them as VOL:PATH */
+	bool vmlinux;          /* also write the ELF vmlinux (--vmlinux) */
+	const char *vmm_version; /* --vmm-version: the target's release, or NULL */
 	struct gb_boot_limits lim;
 };
 
@@ -126,7 +128,7 @@ struct cli_extract {
 	  .lim = { sizeof(struct gb_boot_limits), GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } }
 
 enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI_O_KIND,
-       CLI_O_PVGRUB, CLI_O_PLATFORM };
+       CLI_O_PVGRUB, CLI_O_PLATFORM, CLI_O_VMLINUX, CLI_O_VMMVER };
 
 /* The options that choose an entry and bound its files (extract, menu, kexec). */
 #define CLI_ENTRY_LONGOPTS \
@@ -148,11 +150,24 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	"      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n" \
 	"      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
 
+/* extract and menu's help for the options below */
+#define CLI_EXTRACT_HELP \
+	"  -o, --output-dir DIR   where to write (default: the current directory)\n" \
+	"  -f, --format FMT       json (default), shell, qemu, firecracker, cloud-hypervisor\n" \
+	"      --vmlinux          also write 'vmlinux', the ELF inside the kernel (decompressed);\n" \
+	"                         qemu and cloud-hypervisor then boot it through its PVH entry\n" \
+	"      --vmm-version V    the target's release (cloud-hypervisor 39 and later boot\n" \
+	"                         the bzImage itself, earlier ones only a PVH vmlinux)\n" \
+	"      --kernel-only      write no initrd\n" \
+	"      --print            write no files: print the entry's files as VOL:PATH\n"
+
 /* The options extract and menu share ("o:f:" as short options). */
 #define CLI_EXTRACT_LONGOPTS \
 	{ "output-dir", required_argument, NULL, 'o' }, \
 	{ "format", required_argument, NULL, 'f' }, \
 	{ "print", no_argument, NULL, CLI_O_PRINT }, \
+	{ "vmlinux", no_argument, NULL, CLI_O_VMLINUX }, \
+	{ "vmm-version", required_argument, NULL, CLI_O_VMMVER }, \
 	CLI_ENTRY_LONGOPTS
 
 /* Handle one of those options or an image option (true when c was one); a
@@ -178,7 +193,7 @@ struct cli_entry_result {
  * after printing any error. */
 /* The file size limit of a child that writes copies within lim. */
 uint64_t largest_copy(const struct gb_boot_limits *lim);
-int cli_extract_to_fds(const struct cli_extract *x, int kernel_fd, int initrd_fd,
+int cli_extract_to_fds(const struct cli_extract *x, int kernel_fd, int initrd_fd, int vmlinux_fd,
 		       struct cli_entry_result *res);
 
 int cmd_inspect(int argc, char **argv);

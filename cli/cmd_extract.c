@@ -20,13 +20,12 @@ static void extract_help(void)
 	       "boot (or --entry) into DIR as 'vmlinuz' and 'initrd' (several initrds\n"
 	       "concatenated in order, as GRUB passes them), and print how to boot them.\n\n"
 	       "Options:\n"
-	       "  -o, --output-dir DIR   where to write (default: the current directory)\n"
 	       "  -e, --entry SPEC       a GRUB path (1>0), an index, an id or a title\n"
-	       "  -f, --format FMT       json (default), shell, qemu, firecracker\n"
-	       "      --kernel-only      write no initrd\n"
-	       "      --print            write no files: print the entry's files as VOL:PATH\n"
+	       CLI_EXTRACT_HELP
 	       CLI_ENTRY_HELP
 	       "  -h, --help             this text\n\n"
+	       "firecracker writes and names 'vmlinux' (what Firecracker loads);\n"
+	       "cloud-hypervisor and qemu with --vmlinux refuse a kernel without a PVH entry.\n"
 	       "The files appear complete or not at all: they are written under a\n"
 	       "temporary name and renamed at the end; on any failure nothing is left.\n");
 }
@@ -93,7 +92,7 @@ static char *vol_path(const struct gb_menu *m, const struct gb_boot_file *f)
 
 struct extract {
 	const struct cli_extract *req;
-	int kernel_fd, initrd_fd; /* opened by the parent, filled by the child */
+	int kernel_fd, initrd_fd, vmlinux_fd; /* opened by the parent, filled by the child */
 	FILE *tty_in, *tty_out; /* the menu's terminal, opened before the sandbox */
 };
 
@@ -188,6 +187,30 @@ static int choose_entry(struct extract *x, const struct gb_menu *menu, const str
 	return r;
 }
 
+/* Does the target boot the vmlinux, and must it have a PVH entry? */
+static bool cloud_hypervisor_boots_bzimage(const char *version)
+{
+	/* bzImage direct boot came back in Cloud Hypervisor in February 2024
+	 * (cloud-hypervisor PR 6200); 39 is the first release surely after */
+	return version && atoi(version) >= 39;
+}
+
+static bool wants_vmlinux(const struct cli_extract *q)
+{
+	if (q->print_only)
+		return false;
+	return q->vmlinux || q->format == GB_OUT_FIRECRACKER ||
+	       (q->format == GB_OUT_CLOUD_HYPERVISOR &&
+		!cloud_hypervisor_boots_bzimage(q->vmm_version));
+}
+
+static unsigned vmlinux_flags(const struct cli_extract *q)
+{
+	/* QEMU's -kernel and Cloud Hypervisor enter an ELF only through PVH;
+	 * Firecracker takes the 64-bit boot protocol when there is none */
+	return q->format == GB_OUT_QEMU || q->format == GB_OUT_CLOUD_HYPERVISOR ? GB_VMLINUX_PVH : 0;
+}
+
 /* The sandboxed half: parse, choose, write into the staged descriptors,
  * and send back what the parent prints. */
 static int extract_child(void *arg)
@@ -230,7 +253,9 @@ static int extract_child(void *arg)
 		goto fail;
 	if (!q->print_only &&
 	    ((r = gb_entry_write_kernel(ctx, menu, e, x->kernel_fd, &lim)) ||
-	     (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, x->initrd_fd, &lim)))))
+	     (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, x->initrd_fd, &lim))) ||
+	     (x->vmlinux_fd >= 0 &&
+	      (r = gb_entry_write_vmlinux(ctx, menu, e, x->vmlinux_fd, &lim, vmlinux_flags(q))))))
 		goto fail;
 	kpath = vol_path(menu, &e->kernel);
 	ipath = with_initrd ? initrd_paths(menu, e) : strdup("");
@@ -277,11 +302,20 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
 			x->format = GB_OUT_QEMU;
 		else if (!strcmp(arg, "firecracker"))
 			x->format = GB_OUT_FIRECRACKER;
+		else if (!strcmp(arg, "cloud-hypervisor"))
+			x->format = GB_OUT_CLOUD_HYPERVISOR;
 		else
 			*err = cli_usage_error(cmd, "unknown format '%s'", arg);
 		return true;
 	case CLI_O_KONLY: x->kernel_only = true; return true;
 	case CLI_O_PRINT: x->print_only = true; return true;
+	case CLI_O_VMLINUX: x->vmlinux = true; return true;
+	case CLI_O_VMMVER:
+		/* MAJOR[.MINOR[.PATCH]] */
+		if (arg[0] < '0' || arg[0] > '9' || strspn(arg, "0123456789.") != strlen(arg))
+			*err = cli_usage_error(cmd, "bad version '%s' (MAJOR[.MINOR])", arg);
+		x->vmm_version = arg;
+		return true;
 	case CLI_O_MAXK:
 	case CLI_O_MAXR:
 		if (!cli_parse_size(arg, c == CLI_O_MAXK ? &x->lim.kernel_max : &x->lim.initrd_max))
@@ -299,7 +333,7 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
  * parent's own file names, then rename the files into place and print it
  * (a result that cannot be printed leaves no files behind). */
 static int publish(const struct cli_extract *q, struct staged *k, struct staged *i,
-		   const struct cli_entry_result *e)
+		   struct staged *v, const struct cli_entry_result *e)
 {
 	bool with_initrd = e->initrd[0] != '\0';
 	if (!with_initrd)
@@ -314,13 +348,17 @@ static int publish(const struct cli_extract *q, struct staged *k, struct staged 
 		/* a partition number, or an LV's or array's VOL name */
 		.volume = e->volume[0] >= '0' && e->volume[0] <= '9' ? atoi(e->volume) : -1,
 		.volume_id = e->volume[0] ? e->volume : NULL,
+		.vmlinux = v->fd >= 0 ? v->final : NULL,
 	};
 	int r = gb_format_boot(ctx, &b, &out);
 	if (r) {
 		r = cli_fail(ctx, r);
-	} else if (!q->print_only && (commit(k) || (with_initrd && commit(i)))) {
+	} else if (!q->print_only && (commit(k) || (with_initrd && commit(i)) ||
+				      (v->fd >= 0 && commit(v)))) {
 		fprintf(stderr, "guestboot: cannot write into %s: %s\n", q->dir, strerror(errno));
 		unlink(k->final);
+		if (with_initrd)
+			unlink(i->final);
 		r = 6;
 	} else {
 		fputs(out, stdout);
@@ -339,10 +377,11 @@ uint64_t largest_copy(const struct gb_boot_limits *lim)
 	return lim->kernel_max > lim->initrd_max ? lim->kernel_max : lim->initrd_max;
 }
 
-int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd,
+int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd, int vmlinux_fd,
 		       struct cli_entry_result *res)
 {
-	struct extract x = { .req = q, .kernel_fd = kernel_fd, .initrd_fd = initrd_fd };
+	struct extract x = { .req = q, .kernel_fd = kernel_fd, .initrd_fd = initrd_fd,
+			     .vmlinux_fd = vmlinux_fd };
 	size_t len;
 	const char *f[NFIELDS];
 	/* A menu waits for a person: the watchdog pauses meanwhile. */
@@ -352,7 +391,12 @@ int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd
 	 * (our stdout) only the parent writes. */
 	cli_sandbox.files[0] = kernel_fd;
 	cli_sandbox.files[1] = initrd_fd;
+	cli_sandbox.files[2] = vmlinux_fd;
 	cli_sandbox.lim.file_size = kernel_fd < 0 && initrd_fd < 0 ? 1 : largest_copy(&q->lim);
+	/* a vmlinux is bounded by the decompression cap, not the copy limits */
+	if (vmlinux_fd >= 0 && cli_sandbox.lim.file_size &&
+	    cli_sandbox.lim.file_size < GB_INSPECT_OUTPUT_MAX)
+		cli_sandbox.lim.file_size = GB_INSPECT_OUTPUT_MAX;
 	cli_sandbox.discard_stdout = true;
 	int r = cli_supervise(q->image, extract_child, &x, res->buf, sizeof(res->buf), &len);
 	if (!r && cli_result_parse(res->buf, len, f, NFIELDS)) {
@@ -379,20 +423,23 @@ int cli_extract_run(const struct cli_extract *q, const char *cmd)
 	/* The output files are opened here, before the image is; the
 	 * sandboxed child fills them, and they are renamed into place only
 	 * when everything succeeded. */
-	struct staged k = { .fd = -1 }, i = { .fd = -1 };
+	struct staged k = { .fd = -1 }, i = { .fd = -1 }, v = { .fd = -1 };
 	if (!q->print_only &&
-	    (stage(q->dir, "vmlinuz", &k) || (!q->kernel_only && stage(q->dir, "initrd", &i)))) {
+	    (stage(q->dir, "vmlinuz", &k) || (!q->kernel_only && stage(q->dir, "initrd", &i)) ||
+	     (wants_vmlinux(q) && stage(q->dir, "vmlinux", &v)))) {
 		fprintf(stderr, "guestboot: cannot create a file in %s: %s\n", q->dir, strerror(errno));
 		unstage(&k);
 		unstage(&i);
+		unstage(&v);
 		return 6;
 	}
 	static struct cli_entry_result res;
-	int r = cli_extract_to_fds(q, k.fd, i.fd, &res);
+	int r = cli_extract_to_fds(q, k.fd, i.fd, v.fd, &res);
 	if (!r)
-		r = publish(q, &k, &i, &res);
+		r = publish(q, &k, &i, &v, &res);
 	unstage(&k);
 	unstage(&i);
+	unstage(&v);
 	return r;
 }
 

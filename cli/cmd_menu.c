@@ -16,10 +16,7 @@ static void menu_help(void)
 	       "Keys: Up/Down, j/k, PgUp/PgDn, Home/End select; Enter boots or opens a\n"
 	       "submenu, Esc/Left leaves it; e edits; q or ^C quits (exit status 1).\n\n"
 	       "Options:\n"
-	       "  -o, --output-dir DIR   where to write (default: the current directory)\n"
-	       "  -f, --format FMT       json (default), shell, qemu, firecracker\n"
-	       "      --kernel-only      write no initrd\n"
-	       "      --print            write no files: print the entry's files as VOL:PATH\n"
+	       CLI_EXTRACT_HELP
 	       CLI_ENTRY_HELP
 	       "  -h, --help             this text\n");
 }

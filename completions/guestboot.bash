@@ -14,8 +14,8 @@ _guestboot_options()
 	case $1 in
 	inspect) echo "--json --kernels --config $_guestboot_image_opts" ;;
 	list) echo "--json $_guestboot_menu_opts $_guestboot_image_opts" ;;
-	extract) echo "--output-dir --entry --format --print $_guestboot_entry_opts $_guestboot_image_opts" ;;
-	menu) echo "--output-dir --format --print $_guestboot_entry_opts $_guestboot_image_opts" ;;
+	extract) echo "--output-dir --entry --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
+	menu) echo "--output-dir --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	kexec) echo "--entry --menu --args --dry-run --load-only $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	doctor) echo "--target --json $_guestboot_menu_opts $_guestboot_image_opts" ;;
 	ls) echo "--long $_guestboot_image_opts" ;;
@@ -60,11 +60,11 @@ _guestboot()
 	case $prev in
 	--format | --image-format | --backing-format)
 		if [[ $cmd == extract || $cmd == menu ]] && [[ $prev == --format ]]; then
-			values="json shell qemu firecracker"
+			values="json shell qemu firecracker cloud-hypervisor"
 		else
 			values="raw qcow2"
 		fi ;;
-	-f) values="json shell qemu firecracker" ;;
+	-f) values="json shell qemu firecracker cloud-hypervisor" ;;
 	--kind) values="grub2 grub1 bls syslinux lilo" ;;
 	--pvgrub) values="hd0 hd00 1.04" ;;
 	--platform) values="pc xen" ;;

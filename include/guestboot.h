@@ -402,7 +402,8 @@ size_t gb_text_safe(char *dst, size_t cap, const void *src, size_t n, unsigned f
 
 /* ---- output: what `extract` prints ---------------------------------------- */
 
-enum gb_out_format { GB_OUT_JSON, GB_OUT_SHELL, GB_OUT_QEMU, GB_OUT_FIRECRACKER };
+enum gb_out_format { GB_OUT_JSON, GB_OUT_SHELL, GB_OUT_QEMU, GB_OUT_FIRECRACKER,
+		     GB_OUT_CLOUD_HYPERVISOR };
 
 struct gb_boot_output {
 	size_t struct_size;   /* sizeof(struct gb_boot_output): see "ABI" above */
@@ -413,10 +414,14 @@ struct gb_boot_output {
 	const char *entry_path, *title, *id; /* the entry booted */
 	int volume;           /* where the kernel came from: partition number, */
 	const char *volume_id; /* or (LVs, arrays: volume < 0) its VOL name; NULL unknown */
+	const char *vmlinux;  /* host path of the ELF vmlinux, or NULL: when set,
+				 qemu, firecracker and cloud-hypervisor boot it */
 };
-/* JSON {kernel, initrd, args, entry, volume}; KERNEL=... shell assignments;
- * "-kernel ... -initrd ... -append ..." for qemu-system-*; a Firecracker
- * {"boot-source": ...} object. *out is malloc'd text. */
+/* JSON {kernel, initrd, args, entry, volume, vmlinux}; KERNEL=... shell
+ * assignments (VMLINUX=... too when set); "-kernel ... -initrd ... -append
+ * ..." for qemu-system-*; a Firecracker {"boot-source": ...} object;
+ * "--kernel ... --initramfs ... --cmdline ..." for cloud-hypervisor.
+ * *out is malloc'd text. */
 int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out);
 
 /* ---- payload inspection: what a kernel and an initrd can do --------------- */
@@ -460,6 +465,22 @@ int gb_kernel_inspect(struct gb_ctx *ctx, const void *data, size_t len,
  * and inspect it. */
 int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *menu,
 			    const struct gb_entry *e, struct gb_kernel_info *out);
+
+/* The ELF vmlinux an x86 kernel carries: a bzImage's payload (or a UKI's,
+ * or a gzip'd vmlinux) decompressed with whichever compressor the kernel
+ * was built with, bounded by GB_INSPECT_OUTPUT_MAX and, for an entry, by
+ * the command's decompression budget; an uncompressed ELF kernel as is.
+ * With GB_VMLINUX_PVH the ELF must carry XEN_ELFNOTE_PHYS32_ENTRY (what
+ * QEMU's -kernel and Cloud Hypervisor enter): else GB_E_UNSUPPORTED "this
+ * kernel has no PVH entry: CONFIG_PVH is off". *out is malloc'd. */
+enum { GB_VMLINUX_PVH = 1 };
+int gb_kernel_vmlinux(struct gb_ctx *ctx, const void *data, size_t len, unsigned flags,
+		      void **out, size_t *outlen);
+/* The entry's kernel read through the image (within lim's kernel_max) and
+ * its vmlinux written to fd. */
+int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *menu,
+			   const struct gb_entry *e, int fd, const struct gb_boot_limits *lim,
+			   unsigned flags);
 
 /* What the kernel can reach: one bit per driver (gb_driver_name). */
 enum gb_driver {

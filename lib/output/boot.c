@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What `extract` prints for each hypervisor: JSON, shell assignments, QEMU
- * arguments, a Firecracker boot-source. Guest strings are quoted for the
- * target (JSON escaping, POSIX single quotes), never pasted raw. */
+ * arguments, a Firecracker boot-source, Cloud Hypervisor arguments. Guest
+ * strings are quoted for the target (JSON escaping, POSIX single quotes),
+ * never pasted raw. */
 #include "core/core.h"
 
 #include <json-c/json.h>
@@ -64,6 +65,8 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 	struct gb_sbuf t = { 0 };
 	char *r = NULL;
 	int err = 0;
+	/* what the hypervisor boots: the vmlinux when one was written */
+	const char *boot_kernel = b->vmlinux ? b->vmlinux : b->kernel ? b->kernel : "";
 	switch (b->format) {
 	case GB_OUT_JSON: {
 		json_object *o = json_object_new_object();
@@ -77,13 +80,14 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 		json_object_object_add(o, "entry", e);
 		json_object_object_add(o, "volume", b->volume >= 0 ? json_object_new_int(b->volume)
 						    : jstr(b->volume_id));
+		json_object_object_add(o, "vmlinux", jstr(b->vmlinux));
 		r = json_text(o);
 		break;
 	}
 	case GB_OUT_FIRECRACKER: {
 		json_object *o = json_object_new_object();
 		json_object *bs = json_object_new_object();
-		json_object_object_add(bs, "kernel_image_path", jstr(b->kernel));
+		json_object_object_add(bs, "kernel_image_path", jstr(boot_kernel));
 		if (b->initrd)
 			json_object_object_add(bs, "initrd_path", jstr(b->initrd));
 		json_object_object_add(bs, "boot_args", jstr(b->args ? b->args : ""));
@@ -92,11 +96,12 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 		break;
 	}
 	case GB_OUT_SHELL: {
-		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE" };
+		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE", "VMLINUX" };
 		const char *what[] = { "kernel path", "initrd path", "command line", "entry path",
-				       "title" };
-		const char *vals[] = { b->kernel, b->initrd, b->args, b->entry_path, b->title };
-		for (size_t i = 0; i < 5 && !err; i++) {
+				       "title", "vmlinux path" };
+		const char *vals[] = { b->kernel, b->initrd, b->args, b->entry_path, b->title,
+				       b->vmlinux };
+		for (size_t i = 0; i < (b->vmlinux ? 6 : 5) && !err; i++) {
 			gb_sbuf_adds(&t, names[i]);
 			gb_sbuf_adds(&t, "=");
 			err = add_quoted(ctx, &t, what[i], vals[i] ? vals[i] : "", i == 4);
@@ -107,12 +112,25 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 	}
 	case GB_OUT_QEMU:
 		gb_sbuf_adds(&t, "-kernel ");
-		err = add_quoted(ctx, &t, "kernel path", b->kernel ? b->kernel : "", false);
+		err = add_quoted(ctx, &t, "kernel path", boot_kernel, false);
 		if (b->initrd && !err) {
 			gb_sbuf_adds(&t, " -initrd ");
 			err = add_quoted(ctx, &t, "initrd path", b->initrd, false);
 		}
 		gb_sbuf_adds(&t, " -append ");
+		if (!err)
+			err = add_quoted(ctx, &t, "command line", b->args ? b->args : "", false);
+		gb_sbuf_adds(&t, "\n");
+		r = t.p;
+		break;
+	case GB_OUT_CLOUD_HYPERVISOR:
+		gb_sbuf_adds(&t, "--kernel ");
+		err = add_quoted(ctx, &t, "kernel path", boot_kernel, false);
+		if (b->initrd && !err) {
+			gb_sbuf_adds(&t, " --initramfs ");
+			err = add_quoted(ctx, &t, "initrd path", b->initrd, false);
+		}
+		gb_sbuf_adds(&t, " --cmdline ");
 		if (!err)
 			err = add_quoted(ctx, &t, "command line", b->args ? b->args : "", false);
 		gb_sbuf_adds(&t, "\n");

@@ -7,8 +7,10 @@
 #include "core/pe.h"
 #include "payload/payload.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define BZ_HDR_MAGIC 0x53726448u  /* "HdrS" at 0x202 */
 #define ARM64_MAGIC 0x644d5241u   /* "ARM\x64" at 0x38 */
@@ -486,5 +488,144 @@ int gb_entry_inspect_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const s
 		return r;
 	r = entry_inspect_kernel(ctx, m, e, &full);
 	gb_abi_out(out, &full, sizeof full);
+	return r;
+}
+
+/* ---- vmlinux: the ELF a bzImage carries ---- */
+
+/* Where the vmlinux lies in a kernel file: the file itself (an ELF), a
+ * bzImage's payload, a UKI's .linux section (a bzImage), or the whole file
+ * compressed (a gzip'd vmlinux). NULL, with why, when none of these. */
+static const uint8_t *vmlinux_source(const uint8_t *d, size_t n, size_t *pn, const char **why,
+				     int depth)
+{
+	if (depth > MAX_DEPTH) {
+		*why = "kernel images nested too deep";
+		return NULL;
+	}
+	if (is_elf(d, n) || (depth == 0 && gb_comp_detect(d, n) != GB_COMP_NONE)) {
+		*pn = n;
+		return d;
+	}
+	if (n >= 0x250 && gb_le32(d + 0x202) == BZ_HDR_MAGIC) {
+		size_t setup = ((size_t)(d[0x1f1] ? d[0x1f1] : 4) + 1) * 512;
+		uint64_t off = (uint64_t)setup + gb_le32(d + 0x248), len = gb_le32(d + 0x24c);
+		if (gb_le16(d + 0x206) < 0x208) {
+			*why = "a bzImage before boot protocol 2.08 names no payload";
+			return NULL;
+		}
+		if (!len || !gb_range_ok(off, len, n)) {
+			*why = "the bzImage's payload lies outside the file";
+			return NULL;
+		}
+		*pn = (size_t)len;
+		return d + off;
+	}
+	if (n >= 0x40 && d[0] == 'M' && d[1] == 'Z') {
+		struct gb_pe_section sec[GB_PE_MAX_SECTIONS];
+		bool bad;
+		int nsec = gb_pe_sections(d, n, n, sec, GB_PE_MAX_SECTIONS, &bad);
+		for (int i = 0; i < nsec; i++)
+			if (!strcmp(sec[i].name, ".linux") && sec[i].size)
+				return vmlinux_source(d + sec[i].offset, (size_t)sec[i].size, pn, why,
+						      depth + 1);
+		*why = "a PE file without a .linux section";
+		return NULL;
+	}
+	*why = "not an x86 bzImage, UKI or ELF kernel";
+	return NULL;
+}
+
+static int kernel_vmlinux(struct gb_ctx *ctx, const uint8_t *d, size_t n, unsigned flags,
+			  struct gb_work *work, uint8_t **out, size_t *outlen)
+{
+	const char *why = "";
+	size_t pn = 0;
+	const uint8_t *p = vmlinux_source(d, n, &pn, &why, 0);
+	if (!p)
+		return gb_error(ctx, GB_E_UNSUPPORTED, "no vmlinux in this kernel: %s", why);
+	enum gb_comp c = gb_comp_detect(p, pn);
+	uint8_t *v = NULL;
+	size_t vn = 0, used;
+	if (c == GB_COMP_NONE) {
+		if (!(v = malloc(pn ? pn : 1)))
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+		memcpy(v, p, pn);
+		vn = pn;
+	} else {
+		struct gb_ctx *sub = gb_ctx_new();
+		if (!sub)
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+		int r = gb_decompress(sub, work, c, p, pn, GB_INSPECT_OUTPUT_MAX, &v, &vn, &used);
+		if (r) {
+			r = gb_error(ctx, r, "cannot decompress the kernel's %s payload: %s",
+				     gb_comp_name(c), gb_ctx_message(sub));
+			gb_ctx_free(sub);
+			return r;
+		}
+		gb_ctx_free(sub);
+	}
+	if (!is_elf(v, vn) || v[5] != 1) {
+		free(v);
+		return gb_error(ctx, GB_E_UNSUPPORTED,
+				"the kernel's payload (%s) is not a little-endian ELF vmlinux",
+				gb_comp_name(c));
+	}
+	if (flags & GB_VMLINUX_PVH) {
+		struct gb_kernel_info k = { 0 };
+		inspect_elf(v, vn, &k);
+		if (!k.xen_pvh) {
+			free(v);
+			return gb_error(ctx, GB_E_UNSUPPORTED,
+					"this kernel has no PVH entry: CONFIG_PVH is off");
+		}
+	}
+	*out = v;
+	*outlen = vn;
+	return 0;
+}
+
+int gb_kernel_vmlinux(struct gb_ctx *ctx, const void *data, size_t len, unsigned flags,
+		      void **out, size_t *outlen)
+{
+	if ((!data && len) || !out || !outlen)
+		return gb_error(ctx, GB_E_USAGE, "no kernel data");
+	uint8_t *v;
+	int r = kernel_vmlinux(ctx, data, len, flags, NULL, &v, outlen);
+	if (!r)
+		*out = v;
+	return r;
+}
+
+int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			   int fd, const struct gb_boot_limits *caller_lim, unsigned flags)
+{
+	struct gb_boot_limits l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (!r)
+		r = gb_entry_check_files(ctx, m, e, &l);
+	if (r)
+		return r;
+	char key[GB_PAYLOAD_KEY_MAX];
+	struct gb_work *work = gb_payload_work(m, &e->kernel, "vmlinux", key, sizeof(key));
+	uint8_t *d, *v = NULL;
+	size_t n, vn = 0;
+	r = gb_payload_read(ctx, m, &e->kernel,
+			    l.kernel_max ? (size_t)l.kernel_max : GB_DEFAULT_KERNEL_MAX, &d, &n);
+	if (r)
+		return r;
+	r = kernel_vmlinux(ctx, d, n, flags, work, &v, &vn);
+	free(d);
+	for (size_t done = 0; !r && done < vn;) {
+		ssize_t w = write(fd, v + done, vn - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			r = gb_error(ctx, GB_E_IO, "cannot write the vmlinux: %s",
+				     w < 0 ? strerror(errno) : "short write");
+		else
+			done += (size_t)w;
+	}
+	free(v);
 	return r;
 }

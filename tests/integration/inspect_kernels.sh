@@ -73,6 +73,14 @@ for c in gzip bzip2 xz lzma lzo lz4 zstd; do
 	expect "kernels/bzimage-$c" "bz.$c.out" kind=bzImage version=6.6.6-test "compression=$c" \
 		payload_read=1 xen_pv=1 xen_pvh=1
 done
+# extract --vmlinux's decompression: the ELF back, byte for byte, from
+# each compressor's bzImage (and the UKI and gzip'd vmlinux below)
+for c in gzip bzip2 xz lzma lzo lz4 zstd; do
+	wanted "kernels/vmlinux-from-$c" || continue
+	rm -f "got.$c"
+	"$PI" vmlinux "bz.$c" "got.$c" pvh 2>"got.$c.err" && cmp -s "got.$c" vmlinux &&
+		pass "kernels/vmlinux-from-$c" || fail "kernels/vmlinux-from-$c" "$(cat "got.$c.err")"
+done
 # truncated payloads are reported, not crashed on
 for c in gzip bzip2 xz lzma lzo zstd lz4; do
 	head -c 300000 "payload.$c" >"short.$c"
@@ -86,6 +94,39 @@ $MK bzimage /dev/null 6.6.6-empty bz.empty
 expect kernels/bzimage-empty-payload bz.empty.out kind=bzImage payload_read=0 xen_pv=0
 
 $MK uki bz.zstd 6.7.0-uki uki.efi
+if wanted kernels/vmlinux-from-uki-and-gzip; then
+	rm -f got.uki got.gz
+	"$PI" vmlinux uki.efi got.uki pvh && cmp -s got.uki vmlinux &&
+		"$PI" vmlinux vmlinux.gz got.gz pvh && cmp -s got.gz vmlinux &&
+		pass kernels/vmlinux-from-uki-and-gzip || fail kernels/vmlinux-from-uki-and-gzip
+fi
+# a kernel built without CONFIG_PVH: its vmlinux is written when PVH is not
+# asked for, refused by name when it is
+$MK xen-pv linux 200000 nopvh.elf
+gzip -1 -c nopvh.elf >nopvh.gz && printf '\x00\x00\x00\x00' >>nopvh.gz
+$MK bzimage nopvh.gz 6.6.6-nopvh bz.nopvh
+if wanted kernels/vmlinux-no-pvh-refused; then
+	rm -f got.nopvh
+	if "$PI" vmlinux bz.nopvh got.nopvh pvh 2>nopvh.err; then
+		fail kernels/vmlinux-no-pvh-refused "written though it has no PVH note"
+	elif ! grep -q "this kernel has no PVH entry: CONFIG_PVH is off" nopvh.err || [ -e got.nopvh ]; then
+		fail kernels/vmlinux-no-pvh-refused "$(cat nopvh.err)"
+	elif "$PI" vmlinux bz.nopvh got.nopvh && cmp -s got.nopvh nopvh.elf; then
+		pass kernels/vmlinux-no-pvh-refused
+	else
+		fail kernels/vmlinux-no-pvh-refused "not written without pvh"
+	fi
+fi
+# not a kernel, or a payload that is no ELF: refused, nothing written
+if wanted kernels/vmlinux-not-elf; then
+	rm -f got.junk got.empty
+	printf 'no kernel at all %04000d' 0 >notkernel
+	gzip -c notkernel >notelf.gz && $MK bzimage notelf.gz 6.6.6-notelf bz.notelf
+	! "$PI" vmlinux notkernel got.junk 2>junk.err && grep -q "no vmlinux in this kernel" junk.err &&
+		! "$PI" vmlinux bz.notelf got.empty 2>empty.err && grep -q "not a little-endian ELF" empty.err &&
+		[ ! -e got.junk ] && [ ! -e got.empty ] &&
+		pass kernels/vmlinux-not-elf || fail kernels/vmlinux-not-elf "$(cat junk.err empty.err)"
+fi
 "$PI" kernel uki.efi >uki.out
 expect kernels/uki uki.out kind=uki os=linux version=6.7.0-uki xen_pv=1 uki_initrd=1
 $MK arm64 6.1.0-arm64 Image

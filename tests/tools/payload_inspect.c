@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Test tool: run the kernel or initrd inspector on a host file and print
  * what it found as KEY=VALUE lines (tests/integration/inspect_kernels.sh).
- * Usage: payload-inspect kernel|initrd FILE */
+ * Usage: payload-inspect kernel|initrd FILE
+ *        payload-inspect vmlinux FILE OUT [pvh]: write the kernel's vmlinux */
 #include "guestboot.h"
 
 #include <stdio.h>
@@ -61,7 +62,18 @@ int main(int argc, char **argv)
 		return 3;
 	struct gb_ctx *ctx = gb_ctx_new();
 	int r;
-	if (!strcmp(argv[1], "kernel")) {
+	if (!strcmp(argv[1], "vmlinux") && argc > 3) {
+		void *v = NULL;
+		size_t vn = 0;
+		unsigned flags = argc > 4 && !strcmp(argv[4], "pvh") ? GB_VMLINUX_PVH : 0;
+		r = gb_kernel_vmlinux(ctx, d, len, flags, &v, &vn);
+		FILE *f = r ? NULL : fopen(argv[3], "wb");
+		if (!r && (!f || fwrite(v, 1, vn, f) != vn))
+			r = 1;
+		if (f && fclose(f))
+			r = 1;
+		free(v);
+	} else if (!strcmp(argv[1], "kernel")) {
 		struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
 		r = gb_kernel_inspect(ctx, d, len, &k);
 		printf("kind=%s\nos=%s\nversion=%s\ncompression=%s\nprotocol=%x\npayload_read=%d\n"
