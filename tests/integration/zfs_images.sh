@@ -177,6 +177,73 @@ check zfs/raidz/no-a cmp <("$GUESTBOOT" cat rz-b.img --disk rz-c.img /vmlinuz-6.
 check zfs/raidz/no-c cmp <("$GUESTBOOT" cat rz-a.img --disk rz-b.img /vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
 expect_error zfs/raidz/two-missing 5 "member" "$GUESTBOOT" cat rz-a.img /vmlinuz-6.1.0-test
 
+# ---- raidz2 and raidz3: any two (three) members rebuilt from P, Q (R) ---
+truncate -s 96M r2-a.img r2-b.img r2-c.img r2-d.img r2-e.img r3-a.img r3-b.img r3-c.img r3-d.img r3-e.img r3-f.img
+zpool create -m "$PWD/mr2" tpr2 raidz2 "$PWD"/r2-{a,b,c,d,e}.img
+zpool create -m "$PWD/mr3" tpr3 raidz3 "$PWD"/r3-{a,b,c,d,e,f}.img
+head -c 3000000 /dev/urandom >rz-random
+seq 1 300000 >rz-text
+cp rz-random rz-text mr2/
+cp rz-random rz-text mr3/
+sync
+zpool export tpr2
+zpool export tpr3
+# rz_cmp NAME MEMBERS...: both files read byte-exact from these members
+rz_cmp() {
+	local name=$1 args=("$2") bad="" f m
+	shift 2
+	wanted "$name" || return 0
+	for m in "$@"; do args+=(--disk "$m"); done
+	for f in rz-random rz-text; do
+		"$GUESTBOOT" cat "${args[@]}" "/$f" 2>rz.err | cmp -s - "$f" || bad="$bad $f($(head -c 200 rz.err))"
+	done
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "differ:$bad"; fi
+}
+rz_cmp zfs/raidz2/whole r2-{a,b,c,d,e}.img
+# every pair left out: P+Q, P+data, Q+data and data+data columns all occur
+for pair in ab ac ad ae bc bd be cd ce de; do
+	keep=$(echo a b c d e | tr -d " ${pair:0:1}${pair:1:1}")
+	rz_cmp "zfs/raidz2/no-$pair" $(for k in $(echo "$keep" | grep -o .); do echo "r2-$k.img"; done)
+done
+expect_error zfs/raidz2/three-missing 5 "more members missing" "$GUESTBOOT" cat r2-a.img --disk r2-b.img /rz-random
+rz_cmp zfs/raidz3/whole r3-{a,b,c,d,e,f}.img
+for trio in abc def ace bdf adf bce; do
+	keep=$(echo a b c d e f | tr -d " ${trio}")
+	rz_cmp "zfs/raidz3/no-$trio" $(for k in $(echo "$keep" | grep -o .); do echo "r3-$k.img"; done)
+done
+expect_error zfs/raidz3/four-missing 5 "more members missing" "$GUESTBOOT" cat r3-a.img --disk r3-b.img /rz-random
+# a flipped bit in a data column (found by its text) with one member
+# missing: the checksum picks which column to rebuild from the two left
+# parity columns; with two missing nothing is left to rebuild it
+flip=$(for m in a b c d e; do grep -boa '^150000$' "r2-$m.img" | head -1 | sed "s/^/$m:/"; done | head -1)
+if [ -n "$flip" ]; then
+	m=${flip%%:*} off=${flip#*:} && off=${off%%:*}
+	cp --sparse=always "r2-$m.img" r2-x.img
+	printf '\x01' | dd of=r2-x.img bs=1 seek=$((off + 2)) conv=notrunc status=none
+	others=() && for k in a b c d e; do [ "$k" = "$m" ] || others+=("r2-$k.img"); done
+	check zfs/raidz2/flip-and-missing cmp <("$GUESTBOOT" cat r2-x.img --disk "${others[1]}" --disk "${others[2]}" --disk "${others[3]}" /rz-text 2>&1) rz-text
+	check zfs/raidz2/flip-and-missing-other cmp <("$GUESTBOOT" cat r2-x.img --disk "${others[0]}" --disk "${others[1]}" --disk "${others[2]}" /rz-text 2>&1) rz-text
+	expect_error zfs/raidz2/flip-and-two-missing 5 "checksum mismatch" "$GUESTBOOT" cat r2-x.img --disk "${others[2]}" --disk "${others[3]}" /rz-text
+	# raidz3: two flipped data columns of one block (the file's sixth
+	# 128 KiB record, 10000 and 60000 bytes in: its first and second of
+	# three data columns) and one member missing
+	flip3=$(for k in a b c d e f; do grep -boa '^110927$' "r3-$k.img" | head -1 | sed "s/^/$k:/"; done | head -1)
+	flip3b=$(for k in a b c d e f; do grep -boa '^118070$' "r3-$k.img" | head -1 | sed "s/^/$k:/"; done | head -1)
+	m3=${flip3%%:*} o3=${flip3#*:} && o3=${o3%%:*}
+	m3b=${flip3b%%:*} o3b=${flip3b#*:} && o3b=${o3b%%:*}
+	if [ -n "$flip3" ] && [ -n "$flip3b" ] && [ "$m3" != "$m3b" ]; then
+		for k in a b c d e f; do cp --sparse=always "r3-$k.img" "r3x-$k.img"; done
+		printf '\x01' | dd of="r3x-$m3.img" bs=1 seek=$((o3 + 2)) conv=notrunc status=none
+		printf '\x01' | dd of="r3x-$m3b.img" bs=1 seek=$((o3b + 2)) conv=notrunc status=none
+		miss=$(echo a b c d e f | tr -d " $m3$m3b" | head -c 1)
+		rz_cmp zfs/raidz3/two-flips-and-missing $(for k in a b c d e f; do [ "$k" = "$miss" ] || echo "r3x-$k.img"; done)
+	else
+		skip zfs/raidz3/two-flips-and-missing "markers not in two different members ($flip3 $flip3b)"
+	fi
+else
+	fail zfs/raidz2/flip-and-missing "marker not found uncompressed in a member"
+fi
+
 # ---- corruption (expect_bad: under the sanitizer build too) -------------
 img_size=$(stat -c %s v23.img)
 label_offsets="0 262144 $((img_size - 524288)) $((img_size - 262144))"
