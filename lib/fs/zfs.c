@@ -24,8 +24,9 @@
  * Checksums: fletcher2, fletcher4 and SHA-256 are verified, and a block
  * that fails is read from its next copy (DVA) or rebuilt from raidz
  * parity (P, Q, R); the newer algorithms are read unverified with a warning. Gang
- * blocks are read member by member. Large dnodes and the compressions we
- * do not read are refused with a message naming them.
+ * blocks are read member by member. Large dnodes and any compression
+ * we do not read (lib/fs/zfs_decomp.c has lzjb, gzip, zle, lz4, zstd)
+ * are refused with a message naming them.
  *
  * Datasets: a path reads the pool's root dataset; GRUB's syntax
  * "/ROOT/be@/boot/x" names a child dataset (and "/ds@snap/x" a snapshot)
@@ -119,7 +120,7 @@
 static const char *const read_features[] = {
 	"com.delphix:hole_birth", "com.delphix:extensible_dataset",
 	"com.delphix:embedded_data", "org.illumos:lz4_compress",
-	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj",
+	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj", "org.freebsd:zstd_compress",
 	"org.illumos:sha512", "org.illumos:skein", "org.illumos:edonr",
 	"org.openzfs:blake3",
 };

@@ -16,6 +16,7 @@ enum {
 	GB_ZIO_COMP_GZIP9 = 13,
 	GB_ZIO_COMP_ZLE = 14,
 	GB_ZIO_COMP_LZ4 = 15,
+	GB_ZIO_COMP_ZSTD = 16,
 };
 
 /* Decompress in[0..inlen) into exactly outlen bytes of out. 0 on success,
