@@ -24,7 +24,8 @@
  * Checksums: fletcher2, fletcher4 and SHA-256 are verified, and a block
  * that fails is read from its next copy (DVA) or rebuilt from raidz
  * parity (P, Q, R); the newer algorithms are read unverified with a warning. Gang
- * blocks are read member by member. Large dnodes and any compression
+ * blocks are read member by member. Large dnodes (up to 32 slots) are
+ * read. Any compression
  * we do not read (lib/fs/zfs_decomp.c has lzjb, gzip, zle, lz4, zstd)
  * are refused with a message naming them.
  *
@@ -48,7 +49,8 @@
 #define UB_MAX_CANDIDATES 512
 
 #define BP_SIZE 128
-#define DNODE_SIZE 512
+#define DNODE_SIZE 512           /* a dnode slot */
+#define DNODE_MAX (16u << 10)     /* large_dnode: up to 32 slots */
 #define MAX_BLOCK (16u << 20)     /* large_blocks' limit */
 #define MAX_LEVELS 8
 #define DNODE_BLOCK (16u << 10)   /* a meta-dnode's blocks: fixed by the format */
@@ -121,6 +123,7 @@ static const char *const read_features[] = {
 	"com.delphix:hole_birth", "com.delphix:extensible_dataset",
 	"com.delphix:embedded_data", "org.illumos:lz4_compress",
 	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj", "org.freebsd:zstd_compress",
+	"org.zfsonlinux:large_dnode",
 	"org.illumos:sha512", "org.illumos:skein", "org.illumos:edonr",
 	"org.openzfs:blake3",
 };
@@ -260,7 +263,8 @@ static bool nv_list_at(struct nvl nv, const char *name, uint32_t i, struct nvl *
 /* ---- the file system handle ------------------------------------------- */
 
 struct dnode {
-	uint8_t raw[DNODE_SIZE];
+	uint8_t raw[DNODE_MAX];
+	uint32_t size;    /* 512 times its slots; raw holds that many bytes */
 	bool be;          /* byte order of the block it came from */
 	uint8_t type, indblkshift, nlevels, nblkptr, bonustype;
 	uint32_t datablksz;
@@ -1097,9 +1101,40 @@ static int read_bp_ref(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw
 
 /* ---- dnodes and objects ----------------------------------------------- */
 
-static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dnode *dn)
+int gb_zfs_dnode_layout(const uint8_t *p, size_t avail, bool be, struct gb_zfs_dnode_layout *out)
 {
-	memcpy(dn->raw, p, DNODE_SIZE);
+	if (avail < DNODE_SIZE)
+		return GB_E_CORRUPT;
+	/* a free slot's other fields mean nothing: one slot */
+	uint32_t size = p[0] ? (1u + p[12]) * DNODE_SIZE : DNODE_SIZE;
+	uint32_t nblkptr = p[3], bonuslen = rd16(be, p + 10);
+	uint32_t bonus = 64 + nblkptr * BP_SIZE;
+	out->size = size;
+	out->nblkptr = nblkptr;
+	out->bonus_off = bonus;
+	out->bonus_len = bonuslen;
+	out->spill_off = size - BP_SIZE;
+	if (!p[0])
+		return 0;
+	if (size > avail || size > DNODE_MAX || nblkptr < 1 || bonus > size || bonuslen > size - bonus)
+		return GB_E_CORRUPT;
+	/* the spill block pointer is the dnode's last 128 bytes */
+	if ((p[7] & DNODE_FLAG_SPILL) && (size - bonus < BP_SIZE || bonuslen > size - bonus - BP_SIZE))
+		return GB_E_CORRUPT;
+	return 0;
+}
+
+/* The dnode at p, avail bytes before the end of its block. */
+static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, size_t avail, bool be, struct dnode *dn)
+{
+	struct gb_zfs_dnode_layout l;
+	if (gb_zfs_dnode_layout(p, avail, be, &l))
+		return gb_error(ctx, GB_E_CORRUPT,
+				"dnode of %u slots, %u pointers, bonus %u, where %zu bytes remain",
+				avail >= DNODE_SIZE ? 1u + p[12] : 0u, avail >= DNODE_SIZE ? p[3] : 0u,
+				avail >= DNODE_SIZE ? rd16(be, p + 10) : 0u, avail);
+	memcpy(dn->raw, p, l.size);
+	dn->size = l.size;
 	dn->be = be;
 	dn->type = p[0];
 	dn->indblkshift = p[1];
@@ -1111,9 +1146,9 @@ static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dno
 	dn->maxblkid = rd64(be, p + 16);
 	if (dn->type == 0)
 		return 0; /* a free slot */
-	if (dn->nblkptr < 1 || dn->nblkptr > 3 || dn->nlevels < 1 || dn->nlevels > MAX_LEVELS ||
+	if (dn->nlevels < 1 || dn->nlevels > MAX_LEVELS ||
 	    dn->indblkshift < 10 || dn->indblkshift > 17 || dn->datablksz < 512 ||
-	    dn->datablksz > MAX_BLOCK || 64 + dn->nblkptr * BP_SIZE + dn->bonuslen > DNODE_SIZE)
+	    dn->datablksz > MAX_BLOCK)
 		return gb_error(ctx, GB_E_CORRUPT,
 				"dnode with %u levels, %u pointers, blocks of %u, bonus %u",
 				dn->nlevels, dn->nblkptr, dn->datablksz, dn->bonuslen);
@@ -1124,7 +1159,7 @@ static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dno
  * DNODE_BLOCK (dnode_get reads one per object). */
 static int meta_dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dnode *dn)
 {
-	int r = dnode_parse(ctx, p, be, dn);
+	int r = dnode_parse(ctx, p, DNODE_SIZE, be, dn); /* objset_phys_t's: one slot */
 	if (!r && (dn->type != OT_DNODE || dn->datablksz != DNODE_BLOCK))
 		r = gb_error(ctx, GB_E_CORRUPT, "object set with a meta-dnode of type %u, blocks of %u",
 			     dn->type, dn->datablksz);
@@ -1226,7 +1261,8 @@ static int dnode_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *
 	bool be;
 	int r = dn_read_block(ctx, fs, os, blkid, buf, &be, NULL);
 	if (!r)
-		r = dnode_parse(ctx, buf + (obj % per) * DNODE_SIZE, be, out);
+		r = dnode_parse(ctx, buf + (obj % per) * DNODE_SIZE,
+				os->datablksz - (obj % per) * DNODE_SIZE, be, out);
 	free(buf);
 	if (!r && out->type == 0)
 		r = gb_error(ctx, GB_E_CORRUPT, "object %llu is free", (unsigned long long)obj);
@@ -1992,9 +2028,7 @@ static int sa_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *
 	if (a < 0)
 		return GB_E_NOT_FOUND;
 	bool has_spill = n->dn.raw[7] & DNODE_FLAG_SPILL;
-	size_t blen = n->dn.bonuslen, room = DNODE_SIZE - 64 - n->dn.nblkptr * BP_SIZE;
-	if (has_spill && blen > room - BP_SIZE)
-		return gb_error(ctx, GB_E_CORRUPT, "bonus buffer over the spill block pointer");
+	size_t blen = n->dn.bonuslen; /* dnode_parse: clear of the spill pointer */
 	int r = sa_in(ctx, n->sa, dn_bonus(&n->dn), blen, n->dn.be, a, val, vlen);
 	if (r != GB_E_NOT_FOUND || !has_spill)
 		return r;
@@ -2002,7 +2036,7 @@ static int sa_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	uint32_t got;
 	bool be;
-	r = read_bp(ctx, fs, n->dn.raw + DNODE_SIZE - BP_SIZE, n->dn.be, *spill, SPILL_MAX, &got, &be,
+	r = read_bp(ctx, fs, n->dn.raw + n->dn.size - BP_SIZE, n->dn.be, *spill, SPILL_MAX, &got, &be,
 		    false);
 	if (!r)
 		r = sa_in(ctx, n->sa, *spill, got, be, a, val, vlen);

@@ -4,6 +4,7 @@
 #ifndef GB_FS_ZFS_H
 #define GB_FS_ZFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,5 +24,16 @@ enum {
  * GB_E_CORRUPT for a malformed stream, GB_E_UNSUPPORTED for a method we
  * do not read. Never reads or writes outside the buffers. */
 int gb_zfs_decompress(int comp, const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen);
+
+/* Where the parts of the dnode at p lie (lib/fs/zfs.c), in bytes from
+ * it: its size (512 times 1 + dn_extra_slots: large_dnode), the bonus
+ * buffer after the nblkptr block pointers, the spill block pointer in
+ * its last 128 bytes. GB_E_CORRUPT unless it all fits in the avail bytes
+ * to the end of its block and bonus and spill pointer do not overlap.
+ * A free slot (type 0) is one slot, unchecked. */
+struct gb_zfs_dnode_layout {
+	uint32_t size, nblkptr, bonus_off, bonus_len, spill_off;
+};
+int gb_zfs_dnode_layout(const uint8_t *p, size_t avail, bool be, struct gb_zfs_dnode_layout *out);
 
 #endif

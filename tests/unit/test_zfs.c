@@ -171,7 +171,75 @@ static void test_zle(void)
 	CHECK_INT(gb_zfs_decompress(99, s, sizeof(s), out, sizeof(out)), GB_E_UNSUPPORTED);
 }
 
+/* A dnode header: type 19 (a file), nblkptr, bonus length, flags and
+ * extra slots, little- or big-endian. */
+static void dnode_hdr(uint8_t *p, uint8_t nblkptr, uint16_t bonuslen, uint8_t flags, uint8_t extra, bool be)
+{
+	memset(p, 0, 64);
+	p[0] = 19;
+	p[3] = nblkptr;
+	p[7] = flags;
+	p[10] = (uint8_t)(be ? bonuslen >> 8 : bonuslen);
+	p[11] = (uint8_t)(be ? bonuslen : bonuslen >> 8);
+	p[12] = extra;
+}
+
+/* large_dnode: a dnode of 1 + dn_extra_slots slots; the bonus buffer
+ * follows the block pointers, the spill pointer ends the last slot. */
+static void test_dnode_layout(void)
+{
+	uint8_t *blk = calloc(1, 16384);
+	struct gb_zfs_dnode_layout l;
+	/* one slot: the bonus fills what the pointers leave */
+	dnode_hdr(blk, 1, 320, 0, 0, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 16384, false, &l), 0);
+	CHECK(l.size == 512 && l.bonus_off == 192 && l.bonus_len == 320 && l.spill_off == 384);
+	dnode_hdr(blk, 1, 321, 0, 0, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 16384, false, &l), GB_E_CORRUPT);
+	/* two slots, four pointers: the bonus lies in the second slot */
+	dnode_hdr(blk, 4, 264, 0, 1, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 1024, false, &l), 0);
+	CHECK(l.size == 1024 && l.nblkptr == 4 && l.bonus_off == 576 && l.bonus_len == 264);
+	/* 264 written little-endian reads as 2049 big-endian: too long */
+	CHECK_INT(gb_zfs_dnode_layout(blk, 1024, true, &l), GB_E_CORRUPT);
+	dnode_hdr(blk, 4, 264, 0, 1, true);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 1024, true, &l), 0);
+	CHECK(l.bonus_len == 264);
+	/* the last slot of its block cannot have extra slots */
+	dnode_hdr(blk, 1, 100, 0, 1, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 1023, false, &l), GB_E_CORRUPT);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 512, false, &l), GB_E_CORRUPT);
+	/* 32 slots is the most; 33 or 256 never fit a block */
+	dnode_hdr(blk, 1, 16384 - 192, 0, 31, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 16384, false, &l), 0);
+	CHECK(l.size == 16384 && l.spill_off == 16384 - 128);
+	dnode_hdr(blk, 1, 100, 0, 255, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 16384, false, &l), GB_E_CORRUPT);
+	/* no pointer, pointers past the dnode */
+	dnode_hdr(blk, 0, 0, 0, 0, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 512, false, &l), GB_E_CORRUPT);
+	dnode_hdr(blk, 255, 0, 0, 1, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 16384, false, &l), GB_E_CORRUPT);
+	/* the spill pointer: the bonus stops before it */
+	dnode_hdr(blk, 1, 1024 - 192 - 128, 4, 1, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 1024, false, &l), 0);
+	CHECK(l.spill_off == 896);
+	dnode_hdr(blk, 1, 1024 - 192 - 127, 4, 1, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 1024, false, &l), GB_E_CORRUPT);
+	/* three pointers leave 64 bytes: no room for a spill pointer */
+	dnode_hdr(blk, 3, 0, 4, 0, false);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 512, false, &l), GB_E_CORRUPT);
+	/* a free slot is one slot whatever its other bytes say */
+	dnode_hdr(blk, 0, 9999, 4, 200, false);
+	blk[0] = 0;
+	CHECK_INT(gb_zfs_dnode_layout(blk, 512, false, &l), 0);
+	CHECK(l.size == 512);
+	CHECK_INT(gb_zfs_dnode_layout(blk, 511, false, &l), GB_E_CORRUPT);
+	free(blk);
+}
+
 const struct t_case zfs_cases[] = {
+	{ "zfs/dnode-layout", test_dnode_layout },
 	{ "zfs/lz4-roundtrip", test_lz4_roundtrip },
 	{ "zfs/zstd", test_zstd },
 	{ "zfs/lzjb", test_lzjb },
