@@ -297,6 +297,23 @@ fi
 # array chunks that name themselves as the next: names come out wrong,
 # the walk ends
 damaged chunk-loop && expect_bad zfs/damage/chunk-loop 3 "no such file" cat chunk-loop.img "$fat"
+# large_dnode (zfs-fuse cannot write it): the files whose next slot is
+# free become two-slot dnodes with their znode in the second slot; every
+# file reads as before (/ds/new is the last object of its set: always one)
+if wanted zfs/large-dnode; then
+	cp --sparse=always small.img large-dnode.img
+	n=$(python3 "$GB_TOP/tests/lib/zfsmap.py" large-dnode.img damage large-dnode 2>damage.err)
+	bad=""
+	for f in /boot/vmlinuz-1 /boot/initrd-1 /boot/grub/menu.lst /ds@/file /ds@/new "$fat"; do
+		"$GUESTBOOT" cat large-dnode.img "$f" >ld.out 2>ld.err && "$GUESTBOOT" cat small.img "$f" | cmp -s - ld.out ||
+			bad="$bad $f($(head -c 200 ld.err))"
+	done
+	if [ "${n:-0}" -ge 1 ] && [ -z "$bad" ]; then
+		pass zfs/large-dnode
+	else
+		fail zfs/large-dnode "converted: ${n:-none} $(tail -1 damage.err)" "differ:$bad"
+	fi
+fi
 
 # Byte flips in the labels' nvlists (the same byte of all four, so that no
 # intact copy hides them) and uberblocks: a clean exit every time.

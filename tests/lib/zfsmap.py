@@ -248,10 +248,33 @@ class Pool:
                         if blk[base + 24 * c] == 251:   # array chunk: next is itself
                             struct.pack_into("<H", blk, base + 24 * c + 22, c)
                     changed.append(bp.pos)
+        elif kind == "large-dnode":
+            # not damage: every plain file whose next slot is free becomes
+            # a two-slot dnode (large_dnode) with four block pointers (the
+            # first as it was, three holes), so its bonus buffer (the
+            # znode) lies in the second slot, at 576
+            n = 0
+            for at, dn in self.dnodes:
+                blk = self.logical.get(at[0])
+                off = at[1]
+                if dn[0] != 19 or dn[3] != 1 or blk is None or len(blk) != 16384 or \
+                        off % 16384 + 1024 > 16384 or blk[off + 512] != 0:
+                    continue
+                bonuslen = struct.unpack_from("<H", dn, 10)[0]
+                new = bytearray(1024)
+                new[:64] = dn[:64]
+                new[3] = 4
+                new[12] = 1
+                new[64:192] = dn[64:192]
+                new[576:576 + bonuslen] = dn[192:192 + bonuslen]
+                blk[off:off + 1024] = new
+                changed.append(at[0])
+                n += 1
+            print(n)
         else:
             sys.exit("unknown damage " + kind)
         with open(self.f.name, "r+b") as f:
-            for pos in changed:
+            for pos in dict.fromkeys(changed):
                 self.store(f, pos)
 
 
