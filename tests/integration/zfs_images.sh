@@ -314,6 +314,28 @@ if wanted zfs/large-dnode; then
 		fail zfs/large-dnode "converted: ${n:-none} $(tail -1 damage.err)" "differ:$bad"
 	fi
 fi
+# zstd (zfs-fuse cannot write it): every file's data blocks rewritten as
+# OpenZFS's zstd blocks (the zstd CLI's frame, magic cut, behind ZFS's
+# 8-byte header); every file reads as before (/ds/file: several 512-byte
+# blocks, its snapshot's too)
+if wanted zfs/zstd; then
+	if command -v zstd >/dev/null; then
+		cp --sparse=always small.img zstd.img
+		n=$(python3 "$GB_TOP/tests/lib/zfsmap.py" zstd.img damage zstd 2>damage.err)
+		bad=""
+		for f in /boot/vmlinuz-1 /boot/initrd-1 /boot/grub/menu.lst /ds@/file /ds@s/file /ds@/new "$fat"; do
+			"$GUESTBOOT" cat zstd.img "$f" >zs.out 2>zs.err && "$GUESTBOOT" cat small.img "$f" | cmp -s - zs.out ||
+				bad="$bad $f($(head -c 200 zs.err))"
+		done
+		if [ "${n:-0}" -ge 5 ] && [ -z "$bad" ]; then
+			pass zfs/zstd
+		else
+			fail zfs/zstd "rewritten: ${n:-none} $(tail -1 damage.err)" "differ:$bad"
+		fi
+	else
+		skip zfs/zstd "the zstd command is not installed"
+	fi
+fi
 
 # Byte flips in the labels' nvlists (the same byte of all four, so that no
 # intact copy hides them) and uberblocks: a clean exit every time.
