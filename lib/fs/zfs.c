@@ -874,8 +874,10 @@ static const char *raidz_read(struct gb_ctx *ctx, struct zfs_fs *fs, const struc
 				for (unsigned i = 0; i < k; i++)
 					rows[i] = prows[rsel[i]];
 				/* the plain rebuild of what is missing is free: a
-				 * degraded pool reads as much as a whole one */
-				if (tries++ && gb_fs_charge(ctx, &fs->base, at)) {
+				 * degraded pool reads as much as a whole one; a
+				 * guess costs its syndromes, their multiplication
+				 * tables and the checksum */
+				if (tries++ && gb_fs_charge(ctx, &fs->base, k * (at + 256ull * nd) + at)) {
 					why = "raidz rebuild: the command's work bound is reached";
 					goto done;
 				}
