@@ -2,9 +2,10 @@
 # compression off/lzjb/gzip/gzip-9/zle per dataset, nested datasets and a
 # snapshot read through GRUB's "dataset@snapshot/path" syntax, files with
 # one, two and three levels of indirect blocks, holes, micro and fat ZAP
-# directories, short and long symlinks, a two-way mirror, a raidz pool
-# (its members as --disk, one missing), an illumos-style menu.lst with bootfs and $ZFS-BOOTFS, and
-# targeted corruption. Oracles: the source tree, blkid, zdb (dataset
+# directories, short and long symlinks, a two-way mirror, raidz1/2/3
+# pools (members as --disk, as many missing as the parity rebuilds, bits
+# flipped), an illumos-style menu.lst with bootfs and $ZFS-BOOTFS, zstd
+# blocks and large dnodes written by zfsmap.py, and targeted corruption. Oracles: the source tree, blkid, zdb (dataset
 # object numbers) and grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
 wanted zfs/ || exit 0
