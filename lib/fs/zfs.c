@@ -23,9 +23,11 @@
  *
  * Checksums: fletcher2, fletcher4 and SHA-256 are verified, and a block
  * that fails is read from its next copy (DVA) or rebuilt from raidz
- * parity; the newer algorithms are read unverified with a warning. Gang
- * blocks are read member by member. Large dnodes and the compressions we
- * do not read are refused with a message naming them.
+ * parity (P, Q, R); the newer algorithms are read unverified with a warning. Gang
+ * blocks are read member by member. Large dnodes (up to 32 slots) are
+ * read. Any compression
+ * we do not read (lib/fs/zfs_decomp.c has lzjb, gzip, zle, lz4, zstd)
+ * are refused with a message naming them.
  *
  * Datasets: a path reads the pool's root dataset; GRUB's syntax
  * "/ROOT/be@/boot/x" names a child dataset (and "/ds@snap/x" a snapshot)
@@ -47,7 +49,8 @@
 #define UB_MAX_CANDIDATES 512
 
 #define BP_SIZE 128
-#define DNODE_SIZE 512
+#define DNODE_SIZE 512           /* a dnode slot */
+#define DNODE_MAX (16u << 10)     /* large_dnode: up to 32 slots */
 #define MAX_BLOCK (16u << 20)     /* large_blocks' limit */
 #define MAX_LEVELS 8
 #define DNODE_BLOCK (16u << 10)   /* a meta-dnode's blocks: fixed by the format */
@@ -119,7 +122,8 @@
 static const char *const read_features[] = {
 	"com.delphix:hole_birth", "com.delphix:extensible_dataset",
 	"com.delphix:embedded_data", "org.illumos:lz4_compress",
-	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj",
+	"org.open-zfs:large_blocks", "com.delphix:empty_bpobj", "org.freebsd:zstd_compress",
+	"org.zfsonlinux:large_dnode",
 	"org.illumos:sha512", "org.illumos:skein", "org.illumos:edonr",
 	"org.openzfs:blake3",
 };
@@ -259,7 +263,8 @@ static bool nv_list_at(struct nvl nv, const char *name, uint32_t i, struct nvl *
 /* ---- the file system handle ------------------------------------------- */
 
 struct dnode {
-	uint8_t raw[DNODE_SIZE];
+	uint8_t raw[DNODE_MAX];
+	uint32_t size;    /* 512 times its slots; raw holds that many bytes */
 	bool be;          /* byte order of the block it came from */
 	uint8_t type, indblkshift, nlevels, nblkptr, bonustype;
 	uint32_t datablksz;
@@ -637,28 +642,153 @@ static int leaf_read(struct gb_volume *vol, uint64_t off, uint8_t *buf, size_t l
 	return gb_vol_read(&quiet, vol, pos, buf, len);
 }
 
-static void xor_into(uint8_t *dst, const uint8_t *src, size_t len)
+/* GF(2^8) with ZFS's polynomial x^8+x^4+x^3+x^2+1 (0x11d): RAID-Z's Q
+ * and R are sums of the data columns times powers of 2 and of 4. */
+struct gf {
+	uint8_t exp[512], log[256];
+};
+
+static void gf_init(struct gf *g)
 {
+	unsigned x = 1;
+	for (unsigned i = 0; i < 255; i++) {
+		g->exp[i] = g->exp[i + 255] = (uint8_t)x;
+		g->log[x] = (uint8_t)i;
+		x = (x << 1) ^ (x & 0x80 ? 0x11d : 0);
+	}
+	g->exp[510] = g->exp[511] = g->exp[0];
+	g->log[0] = 0;
+}
+
+static uint8_t gf_mul(const struct gf *g, uint8_t a, uint8_t b)
+{
+	return a && b ? g->exp[g->log[a] + g->log[b]] : 0;
+}
+
+/* dst ^= k * src, byte by byte */
+static void gf_muladd(const struct gf *g, uint8_t *dst, const uint8_t *src, size_t len, uint8_t k)
+{
+	uint8_t t[256];
+	for (unsigned x = 0; x < 256; x++)
+		t[x] = gf_mul(g, k, (uint8_t)x);
 	for (size_t i = 0; i < len; i++)
-		dst[i] ^= src[i];
+		dst[i] ^= t[src[i]];
+}
+
+/* Invert the n x n matrix a (n <= 3) into v: false if it is singular. */
+static bool gf_invert(const struct gf *g, uint8_t a[3][3], uint8_t v[3][3], int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			v[i][j] = i == j;
+	for (int c = 0; c < n; c++) {
+		int p = c;
+		while (p < n && !a[p][c])
+			p++;
+		if (p == n)
+			return false;
+		for (int j = 0; j < n; j++) {
+			uint8_t x = a[c][j]; a[c][j] = a[p][j]; a[p][j] = x;
+			x = v[c][j]; v[c][j] = v[p][j]; v[p][j] = x;
+		}
+		uint8_t inv = g->exp[255 - g->log[a[c][c]]];
+		for (int j = 0; j < n; j++) {
+			a[c][j] = gf_mul(g, a[c][j], inv);
+			v[c][j] = gf_mul(g, v[c][j], inv);
+		}
+		for (int r = 0; r < n; r++) {
+			uint8_t k = a[r][c];
+			if (r == c || !k)
+				continue;
+			for (int j = 0; j < n; j++) {
+				a[r][j] ^= gf_mul(g, k, a[c][j]);
+				v[r][j] ^= gf_mul(g, k, v[c][j]);
+			}
+		}
+	}
+	return true;
+}
+
+struct rz_col {
+	uint32_t dev;
+	uint64_t off, size;
+	uint8_t *buf;
+	bool missing;
+};
+
+/* Parity row p's coefficient for data column j of nd: (2^p)^(nd-1-j),
+ * as vdev_raidz_generate_parity folds the columns in order. */
+static uint8_t rz_coef(const struct gf *g, unsigned p, unsigned j, unsigned nd)
+{
+	return g->exp[(p * (nd - 1 - j)) % 255];
+}
+
+/* Rebuild the k data columns bad[] (indices among the nd data columns
+ * dc[]) from the parity columns rows[] (k of them, pc[]): every column
+ * is read as zero-padded to the parity's length plen; tmp holds k*plen. */
+static bool rz_rebuild(const struct gf *g, struct rz_col *pc, struct rz_col *dc, unsigned nd,
+		       const unsigned *rows, const unsigned *bad, int k, uint64_t plen, uint8_t *tmp)
+{
+	uint8_t a[3][3], v[3][3];
+	for (int r = 0; r < k; r++)
+		for (int c = 0; c < k; c++)
+			a[r][c] = rz_coef(g, rows[r], bad[c], nd);
+	if (!gf_invert(g, a, v, k))
+		return false;
+	/* syndromes: each parity less the columns we keep */
+	for (int r = 0; r < k; r++) {
+		uint8_t *s = tmp + (uint64_t)r * plen;
+		memcpy(s, pc[rows[r]].buf, plen);
+		for (unsigned j = 0; j < nd; j++) {
+			bool isbad = false;
+			for (int c = 0; c < k; c++)
+				isbad |= bad[c] == j;
+			if (!isbad)
+				gf_muladd(g, s, dc[j].buf, dc[j].size, rz_coef(g, rows[r], j, nd));
+		}
+	}
+	for (int c = 0; c < k; c++) {
+		struct rz_col *d = &dc[bad[c]];
+		memset(d->buf, 0, d->size);
+		for (int r = 0; r < k; r++)
+			gf_muladd(g, d->buf, tmp + (uint64_t)r * plen, d->size, v[c][r]);
+	}
+	return true;
+}
+
+/* The next k-subset of 0..n-1 after idx (ascending): false after the last. */
+static bool next_subset(unsigned *idx, int k, unsigned n)
+{
+	int i = k - 1;
+	while (i >= 0 && idx[i] == n - (unsigned)(k - i))
+		i--;
+	if (i < 0)
+		return false;
+	idx[i]++;
+	for (int j = i + 1; j < k; j++)
+		idx[j] = idx[j - 1] + 1;
+	return true;
 }
 
 /* A block on a raidz vdev, as vdev_raidz_map_alloc lays it out: sectors
  * go round the members from the one the offset names; each row holds
- * nparity parity sectors (P first) then data; the data is the data
- * columns one after the other. A missing or unreadable member, or a
- * block that fails its checksum, is rebuilt from P. */
+ * nparity parity sectors (P, Q, R) then data; the data is the data
+ * columns one after the other. Missing or unreadable members are rebuilt
+ * from as many parity columns; a block that fails its checksum is
+ * rebuilt supposing in turn each set of data columns bad that the
+ * remaining parity covers (every attempt after the first is charged to
+ * the command). */
 static const char *raidz_read(struct gb_ctx *ctx, struct zfs_fs *fs, const struct vdev *t,
 			      uint64_t off, const struct bp *bp, uint8_t *phys)
 {
-	struct col { uint32_t dev; uint64_t off, size, at; bool bad; } col[MAX_CHILDREN];
+	struct rz_col col[MAX_CHILDREN];
 	uint64_t sec = 1ull << t->ashift, dcols = t->n, np = t->nparity;
 	uint64_t b = off >> t->ashift, s = (bp->psize + sec - 1) >> t->ashift;
 	uint64_t f = b % dcols, o = (b / dcols) << t->ashift;
 	uint64_t q = s / (dcols - np), rem = s - q * (dcols - np);
 	uint64_t bc = rem ? rem + np : 0, acols = q ? dcols : bc;
 	uint64_t at = 0;
-	if (acols <= np || acols > MAX_CHILDREN)
+	if (acols <= np || acols > MAX_CHILDREN || np > 3)
 		return "empty raidz block";
 	for (uint64_t c = 0; c < acols; c++) {
 		uint64_t d = f + c, coff = o;
@@ -666,62 +796,99 @@ static const char *raidz_read(struct gb_ctx *ctx, struct zfs_fs *fs, const struc
 			d -= dcols;
 			coff += sec;
 		}
-		col[c] = (struct col){ (uint32_t)d, coff, (c < bc ? q + 1 : q) << t->ashift, 0, false };
-		if (c >= np) {
-			col[c].at = at;
+		col[c] = (struct rz_col){ (uint32_t)d, coff, (c < bc ? q + 1 : q) << t->ashift, NULL, false };
+		if (c >= np)
 			at += col[c].size;
-		}
 	}
 	/* raidz1 swaps P with the first data column every other MiB */
 	if (np == 1 && (off & (1ull << 20)) && acols > 1) {
-		struct col x = col[0];
+		struct rz_col x = col[0];
 		col[0].dev = col[1].dev;
 		col[0].off = col[1].off;
 		col[1].dev = x.dev;
 		col[1].off = x.off;
 	}
-	uint8_t *data = malloc(at + col[0].size * 2);
+	/* the data, a copy of it as read, the parity columns and np
+	 * syndromes: s sectors at most, each column at most q+1 of them */
+	uint64_t plen = col[0].size, total;
+	if (at < bp->psize || plen > MAX_BLOCK || at > MAX_BLOCK + (uint64_t)MAX_CHILDREN * sec)
+		return "raidz block larger than its vdev rows";
+	total = 2 * at + 2 * np * plen;
+	uint8_t *data = malloc(total);
 	if (!data)
 		return "out of memory";
-	uint8_t *par = data + at, *tmp = par + col[0].size;
+	uint8_t *orig = data + at, *par = orig + at, *tmp = par + np * plen;
+	struct rz_col *pc = col, *dc = col + np;
+	unsigned nd = (unsigned)(acols - np);
+	uint64_t pos = 0;
 	const char *why = NULL;
-	int nbad = 0, bad = -1;
-	for (uint64_t c = np; c < acols; c++)
-		if (leaf_read(t->leaf[col[c].dev], col[c].off, data + col[c].at, col[c].size)) {
-			col[c].bad = true;
-			nbad++;
-			bad = (int)c;
+	unsigned miss[3], nmiss = 0, prows[3], npar = 0;
+	for (unsigned j = 0; j < nd; j++) {
+		dc[j].buf = data + pos;
+		pos += dc[j].size;
+		if (leaf_read(t->leaf[dc[j].dev], dc[j].off, dc[j].buf, dc[j].size)) {
+			dc[j].missing = true;
+			memset(dc[j].buf, 0, dc[j].size);
+			if (nmiss < 3)
+				miss[nmiss] = j;
+			nmiss++;
 		}
-	if (nbad == 0 && cksum_ok(ctx, fs, bp, data))
+	}
+	if (nmiss == 0 && cksum_ok(ctx, fs, bp, data))
 		goto done;
-	/* rebuild from P: one bad column, or each in turn when the checksum failed */
-	why = nbad > 1 ? "more members missing than parity rebuilds (P only)" : "checksum mismatch";
-	if (nbad > 1 || leaf_read(t->leaf[col[0].dev], col[0].off, par, col[0].size)) {
-		if (nbad <= 1)
-			why = "member missing and its parity unreadable";
+	why = "checksum mismatch";
+	if (nmiss > np) {
+		why = "more members missing than parity rebuilds";
 		goto done;
 	}
-	for (uint64_t c = np; c < acols; c++) {
-		if (nbad && (int)c != bad)
-			continue;
-		memcpy(tmp, par, col[0].size);
-		for (uint64_t k = np; k < acols; k++)
-			if (k != c)
-				xor_into(tmp, data + col[k].at, col[k].size);
-		uint8_t *keep = nbad ? NULL : malloc(col[c].size);
-		if (keep)
-			memcpy(keep, data + col[c].at, col[c].size);
-		memcpy(data + col[c].at, tmp, col[c].size);
-		if (cksum_ok(ctx, fs, bp, data)) {
-			free(keep);
-			why = NULL;
-			goto done;
-		}
-		if (keep)
-			memcpy(data + col[c].at, keep, col[c].size);
-		free(keep);
-		if (!nbad && !keep)
-			break; /* out of memory: the data is no longer what was read */
+	memcpy(orig, data, at);
+	for (unsigned p = 0; p < np; p++) {
+		pc[p].buf = par + p * plen;
+		if (!leaf_read(t->leaf[pc[p].dev], pc[p].off, pc[p].buf, plen))
+			prows[npar++] = p;
+	}
+	if (nmiss > npar) {
+		why = "more members missing or unreadable than parity rebuilds";
+		goto done;
+	}
+	/* e data columns read but supposed bad, on top of the missing ones */
+	struct gf g;
+	unsigned tries = 0;
+	gf_init(&g);
+	for (unsigned e = nmiss ? 0 : 1; nmiss + e <= npar; e++) {
+		unsigned sus[3] = { 0, 1, 2 }, nok = 0, okcol[MAX_CHILDREN];
+		for (unsigned j = 0; j < nd; j++)
+			if (!dc[j].missing)
+				okcol[nok++] = j;
+		if (e > nok)
+			break;
+		do {
+			unsigned bad[3], k = 0, rsel[3] = { 0, 1, 2 };
+			for (unsigned i = 0; i < nmiss; i++)
+				bad[k++] = miss[i];
+			for (unsigned i = 0; i < e; i++)
+				bad[k++] = okcol[sus[i]];
+			/* each choice of k parity columns among those read */
+			do {
+				unsigned rows[3];
+				for (unsigned i = 0; i < k; i++)
+					rows[i] = prows[rsel[i]];
+				/* the plain rebuild of what is missing is free: a
+				 * degraded pool reads as much as a whole one; a
+				 * guess costs its syndromes, their multiplication
+				 * tables and the checksum */
+				if (tries++ && gb_fs_charge(ctx, &fs->base, k * (at + 256ull * nd) + at)) {
+					why = "raidz rebuild: the command's work bound is reached";
+					goto done;
+				}
+				if (rz_rebuild(&g, pc, dc, nd, rows, bad, (int)k, plen, tmp) &&
+				    cksum_ok(ctx, fs, bp, data)) {
+					why = NULL;
+					goto done;
+				}
+				memcpy(data, orig, at);
+			} while (next_subset(rsel, (int)k, npar));
+		} while (e && next_subset(sus, (int)e, nok));
 	}
 done:
 	if (!why)
@@ -936,9 +1103,40 @@ static int read_bp_ref(struct gb_ctx *ctx, struct zfs_fs *fs, const uint8_t *raw
 
 /* ---- dnodes and objects ----------------------------------------------- */
 
-static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dnode *dn)
+int gb_zfs_dnode_layout(const uint8_t *p, size_t avail, bool be, struct gb_zfs_dnode_layout *out)
 {
-	memcpy(dn->raw, p, DNODE_SIZE);
+	if (avail < DNODE_SIZE)
+		return GB_E_CORRUPT;
+	/* a free slot's other fields mean nothing: one slot */
+	uint32_t size = p[0] ? (1u + p[12]) * DNODE_SIZE : DNODE_SIZE;
+	uint32_t nblkptr = p[3], bonuslen = rd16(be, p + 10);
+	uint32_t bonus = 64 + nblkptr * BP_SIZE;
+	out->size = size;
+	out->nblkptr = nblkptr;
+	out->bonus_off = bonus;
+	out->bonus_len = bonuslen;
+	out->spill_off = size - BP_SIZE;
+	if (!p[0])
+		return 0;
+	if (size > avail || size > DNODE_MAX || nblkptr < 1 || bonus > size || bonuslen > size - bonus)
+		return GB_E_CORRUPT;
+	/* the spill block pointer is the dnode's last 128 bytes */
+	if ((p[7] & DNODE_FLAG_SPILL) && (size - bonus < BP_SIZE || bonuslen > size - bonus - BP_SIZE))
+		return GB_E_CORRUPT;
+	return 0;
+}
+
+/* The dnode at p, avail bytes before the end of its block. */
+static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, size_t avail, bool be, struct dnode *dn)
+{
+	struct gb_zfs_dnode_layout l;
+	if (gb_zfs_dnode_layout(p, avail, be, &l))
+		return gb_error(ctx, GB_E_CORRUPT,
+				"dnode of %u slots, %u pointers, bonus %u, where %zu bytes remain",
+				avail >= DNODE_SIZE ? 1u + p[12] : 0u, avail >= DNODE_SIZE ? p[3] : 0u,
+				avail >= DNODE_SIZE ? rd16(be, p + 10) : 0u, avail);
+	memcpy(dn->raw, p, l.size);
+	dn->size = l.size;
 	dn->be = be;
 	dn->type = p[0];
 	dn->indblkshift = p[1];
@@ -950,9 +1148,9 @@ static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dno
 	dn->maxblkid = rd64(be, p + 16);
 	if (dn->type == 0)
 		return 0; /* a free slot */
-	if (dn->nblkptr < 1 || dn->nblkptr > 3 || dn->nlevels < 1 || dn->nlevels > MAX_LEVELS ||
+	if (dn->nlevels < 1 || dn->nlevels > MAX_LEVELS ||
 	    dn->indblkshift < 10 || dn->indblkshift > 17 || dn->datablksz < 512 ||
-	    dn->datablksz > MAX_BLOCK || 64 + dn->nblkptr * BP_SIZE + dn->bonuslen > DNODE_SIZE)
+	    dn->datablksz > MAX_BLOCK)
 		return gb_error(ctx, GB_E_CORRUPT,
 				"dnode with %u levels, %u pointers, blocks of %u, bonus %u",
 				dn->nlevels, dn->nblkptr, dn->datablksz, dn->bonuslen);
@@ -963,7 +1161,7 @@ static int dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dno
  * DNODE_BLOCK (dnode_get reads one per object). */
 static int meta_dnode_parse(struct gb_ctx *ctx, const uint8_t *p, bool be, struct dnode *dn)
 {
-	int r = dnode_parse(ctx, p, be, dn);
+	int r = dnode_parse(ctx, p, DNODE_SIZE, be, dn); /* objset_phys_t's: one slot */
 	if (!r && (dn->type != OT_DNODE || dn->datablksz != DNODE_BLOCK))
 		r = gb_error(ctx, GB_E_CORRUPT, "object set with a meta-dnode of type %u, blocks of %u",
 			     dn->type, dn->datablksz);
@@ -1065,7 +1263,8 @@ static int dnode_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *
 	bool be;
 	int r = dn_read_block(ctx, fs, os, blkid, buf, &be, NULL);
 	if (!r)
-		r = dnode_parse(ctx, buf + (obj % per) * DNODE_SIZE, be, out);
+		r = dnode_parse(ctx, buf + (obj % per) * DNODE_SIZE,
+				os->datablksz - (obj % per) * DNODE_SIZE, be, out);
 	free(buf);
 	if (!r && out->type == 0)
 		r = gb_error(ctx, GB_E_CORRUPT, "object %llu is free", (unsigned long long)obj);
@@ -1831,9 +2030,7 @@ static int sa_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *
 	if (a < 0)
 		return GB_E_NOT_FOUND;
 	bool has_spill = n->dn.raw[7] & DNODE_FLAG_SPILL;
-	size_t blen = n->dn.bonuslen, room = DNODE_SIZE - 64 - n->dn.nblkptr * BP_SIZE;
-	if (has_spill && blen > room - BP_SIZE)
-		return gb_error(ctx, GB_E_CORRUPT, "bonus buffer over the spill block pointer");
+	size_t blen = n->dn.bonuslen; /* dnode_parse: clear of the spill pointer */
 	int r = sa_in(ctx, n->sa, dn_bonus(&n->dn), blen, n->dn.be, a, val, vlen);
 	if (r != GB_E_NOT_FOUND || !has_spill)
 		return r;
@@ -1841,7 +2038,7 @@ static int sa_get(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	uint32_t got;
 	bool be;
-	r = read_bp(ctx, fs, n->dn.raw + DNODE_SIZE - BP_SIZE, n->dn.be, *spill, SPILL_MAX, &got, &be,
+	r = read_bp(ctx, fs, n->dn.raw + n->dn.size - BP_SIZE, n->dn.be, *spill, SPILL_MAX, &got, &be,
 		    false);
 	if (!r)
 		r = sa_in(ctx, n->sa, *spill, got, be, a, val, vlen);

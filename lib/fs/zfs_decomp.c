@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ZFS block compression, decoding side: lzjb and zle (our own, from the
  * format's description), lz4 (liblz4, behind ZFS's 4-byte big-endian
- * length header) and gzip (zlib streams). */
+ * length header), gzip (zlib streams) and zstd (libzstd, behind ZFS's
+ * 8-byte header). */
 #include "fs/zfs.h"
 
 #include "guestboot.h"
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <lz4.h>
 #include <zlib.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_format: ZFS writes magicless frames */
+#include <zstd.h>
 
 /* lzjb: a copy map byte announces eight items; each is a literal byte or
  * a 2-byte match (6 bits of length - 3, 10 bits of distance). */
@@ -79,6 +82,28 @@ static int lz4_decompress(const uint8_t *in, size_t inlen, uint8_t *out, size_t 
 	return r == (int)outlen ? 0 : GB_E_CORRUPT;
 }
 
+/* zstd: ZFS's header is the frame's length (big-endian), then a word of
+ * zstd version and level (not needed to decode), then the frame without
+ * its magic number, without checksum or content size (ZFS has both). */
+static int zstd_decompress(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
+{
+	if (inlen < 8)
+		return GB_E_CORRUPT;
+	uint32_t n = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
+	if (n > inlen - 8)
+		return GB_E_CORRUPT;
+	ZSTD_DCtx *z = ZSTD_createDCtx();
+	if (!z)
+		return GB_E_NOMEM;
+	size_t r = ZSTD_DCtx_setParameter(z, ZSTD_d_format, ZSTD_f_zstd1_magicless);
+	if (!ZSTD_isError(r))
+		r = ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 27);
+	if (!ZSTD_isError(r))
+		r = ZSTD_decompressDCtx(z, out, outlen, in + 8, n);
+	ZSTD_freeDCtx(z);
+	return !ZSTD_isError(r) && r == outlen ? 0 : GB_E_CORRUPT;
+}
+
 static int gzip_decompress(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
 {
 	uLongf dlen = (uLongf)outlen;
@@ -105,6 +130,8 @@ int gb_zfs_decompress(int comp, const uint8_t *in, size_t inlen, uint8_t *out, s
 		return zle_decompress(in, inlen, out, outlen);
 	case GB_ZIO_COMP_LZ4:
 		return lz4_decompress(in, inlen, out, outlen);
+	case GB_ZIO_COMP_ZSTD:
+		return zstd_decompress(in, inlen, out, outlen);
 	default:
 		if (comp >= GB_ZIO_COMP_GZIP1 && comp <= GB_ZIO_COMP_GZIP9)
 			return gzip_decompress(in, inlen, out, outlen);

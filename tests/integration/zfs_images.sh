@@ -2,9 +2,10 @@
 # compression off/lzjb/gzip/gzip-9/zle per dataset, nested datasets and a
 # snapshot read through GRUB's "dataset@snapshot/path" syntax, files with
 # one, two and three levels of indirect blocks, holes, micro and fat ZAP
-# directories, short and long symlinks, a two-way mirror, a raidz pool
-# (its members as --disk, one missing), an illumos-style menu.lst with bootfs and $ZFS-BOOTFS, and
-# targeted corruption. Oracles: the source tree, blkid, zdb (dataset
+# directories, short and long symlinks, a two-way mirror, raidz1/2/3
+# pools (members as --disk, as many missing as the parity rebuilds, bits
+# flipped), an illumos-style menu.lst with bootfs and $ZFS-BOOTFS, zstd
+# blocks and large dnodes written by zfsmap.py, and targeted corruption. Oracles: the source tree, blkid, zdb (dataset
 # object numbers) and grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
 wanted zfs/ || exit 0
@@ -177,6 +178,113 @@ check zfs/raidz/no-a cmp <("$GUESTBOOT" cat rz-b.img --disk rz-c.img /vmlinuz-6.
 check zfs/raidz/no-c cmp <("$GUESTBOOT" cat rz-a.img --disk rz-b.img /vmlinuz-6.1.0-test 2>&1) src/boot/vmlinuz-6.1.0-test
 expect_error zfs/raidz/two-missing 5 "member" "$GUESTBOOT" cat rz-a.img /vmlinuz-6.1.0-test
 
+# ---- raidz2 and raidz3: any two (three) members rebuilt from P, Q (R) ---
+truncate -s 96M r2-a.img r2-b.img r2-c.img r2-d.img r2-e.img r3-a.img r3-b.img r3-c.img r3-d.img r3-e.img r3-f.img
+zpool create -m "$PWD/mr2" tpr2 raidz2 "$PWD"/r2-{a,b,c,d,e}.img
+zpool create -m "$PWD/mr3" tpr3 raidz3 "$PWD"/r3-{a,b,c,d,e,f}.img
+head -c 3000000 /dev/urandom >rz-random
+seq 1 300000 >rz-text
+cp rz-random rz-text mr2/
+cp rz-random rz-text mr3/
+sync
+zpool export tpr2
+zpool export tpr3
+# rz_cmp NAME MEMBERS...: both files read byte-exact from these members
+rz_cmp() {
+	local name=$1 args=("$2") bad="" f m
+	shift 2
+	wanted "$name" || return 0
+	for m in "$@"; do args+=(--disk "$m"); done
+	for f in rz-random rz-text; do
+		"$GUESTBOOT" cat "${args[@]}" "/$f" 2>rz.err | cmp -s - "$f" || bad="$bad $f($(head -c 200 rz.err))"
+	done
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "differ:$bad"; fi
+}
+rz_cmp zfs/raidz2/whole r2-{a,b,c,d,e}.img
+# every pair left out: P+Q, P+data, Q+data and data+data columns all occur
+for pair in ab ac ad ae bc bd be cd ce de; do
+	keep=$(echo a b c d e | tr -d " ${pair:0:1}${pair:1:1}")
+	rz_cmp "zfs/raidz2/no-$pair" $(for k in $(echo "$keep" | grep -o .); do echo "r2-$k.img"; done)
+done
+expect_error zfs/raidz2/three-missing 5 "more members missing" "$GUESTBOOT" cat r2-a.img --disk r2-b.img /rz-random
+rz_cmp zfs/raidz3/whole r3-{a,b,c,d,e,f}.img
+for trio in abc def ace bdf adf bce; do
+	keep=$(echo a b c d e f | tr -d " ${trio}")
+	rz_cmp "zfs/raidz3/no-$trio" $(for k in $(echo "$keep" | grep -o .); do echo "r3-$k.img"; done)
+done
+expect_error zfs/raidz3/four-missing 5 "more members missing" "$GUESTBOOT" cat r3-a.img --disk r3-b.img /rz-random
+# a flipped bit in a data column (found by its text) with one member
+# missing: the checksum picks which column to rebuild from the two left
+# parity columns; with two missing nothing is left to rebuild it
+flip=$(for m in a b c d e; do grep -boa '^150000$' "r2-$m.img" | head -1 | sed "s/^/$m:/"; done | head -1)
+if [ -n "$flip" ]; then
+	m=${flip%%:*} off=${flip#*:} && off=${off%%:*}
+	cp --sparse=always "r2-$m.img" r2-x.img
+	printf '\x01' | dd of=r2-x.img bs=1 seek=$((off + 2)) conv=notrunc status=none
+	others=() && for k in a b c d e; do [ "$k" = "$m" ] || others+=("r2-$k.img"); done
+	check zfs/raidz2/flip-and-missing cmp <("$GUESTBOOT" cat r2-x.img --disk "${others[1]}" --disk "${others[2]}" --disk "${others[3]}" /rz-text 2>&1) rz-text
+	check zfs/raidz2/flip-and-missing-other cmp <("$GUESTBOOT" cat r2-x.img --disk "${others[0]}" --disk "${others[1]}" --disk "${others[2]}" /rz-text 2>&1) rz-text
+	expect_error zfs/raidz2/flip-and-two-missing 5 "checksum mismatch" "$GUESTBOOT" cat r2-x.img --disk "${others[2]}" --disk "${others[3]}" /rz-text
+	# raidz3: two flipped data columns of one block (the file's sixth
+	# 128 KiB record, 10000 and 60000 bytes in: its first and second of
+	# three data columns) and one member missing
+	flip3=$(for k in a b c d e f; do grep -boa '^110927$' "r3-$k.img" | head -1 | sed "s/^/$k:/"; done | head -1)
+	flip3b=$(for k in a b c d e f; do grep -boa '^118070$' "r3-$k.img" | head -1 | sed "s/^/$k:/"; done | head -1)
+	m3=${flip3%%:*} o3=${flip3#*:} && o3=${o3%%:*}
+	m3b=${flip3b%%:*} o3b=${flip3b#*:} && o3b=${o3b%%:*}
+	if [ -n "$flip3" ] && [ -n "$flip3b" ] && [ "$m3" != "$m3b" ]; then
+		for k in a b c d e f; do cp --sparse=always "r3-$k.img" "r3x-$k.img"; done
+		printf '\x01' | dd of="r3x-$m3.img" bs=1 seek=$((o3 + 2)) conv=notrunc status=none
+		printf '\x01' | dd of="r3x-$m3b.img" bs=1 seek=$((o3b + 2)) conv=notrunc status=none
+		miss=$(echo a b c d e f | tr -d " $m3$m3b" | head -c 1)
+		rz_cmp zfs/raidz3/two-flips-and-missing $(for k in a b c d e f; do [ "$k" = "$miss" ] || echo "r3x-$k.img"; done)
+	else
+		skip zfs/raidz3/two-flips-and-missing "markers not in two different members ($flip3 $flip3b)"
+	fi
+else
+	fail zfs/raidz2/flip-and-missing "marker not found uncompressed in a member"
+fi
+# every data sector of rz-random flipped on every raidz3 member (found by
+# its bytes; parity untouched, and so the last sector of a block's first
+# data column, which P repeats when the other columns are a sector
+# shorter): each block's three data columns are rebuilt from P, Q and R,
+# found by the checksum; then every sector of the same stretch flipped,
+# parity too: one line naming the checksum
+if wanted zfs/raidz3/; then
+	for k in a b c d e f; do
+		cp --sparse=always "r3-$k.img" "flipd-r3-$k.img" && cp --sparse=always "r3-$k.img" "flipa-r3-$k.img"
+	done
+	nflip=$(python3 - rz-random r3-{a,b,c,d,e,f}.img <<'PY'
+import collections, sys
+src = open(sys.argv[1], "rb").read()
+data = {src[i:i + 512] for i in range(0, len(src) - 511, 512)}
+lo, hi = 4 << 20, 32 << 20
+imgs = {}
+for m in sys.argv[2:]:
+    with open(m, "rb") as f:
+        f.seek(lo)
+        imgs[m] = f.read(hi - lo)
+seen = collections.Counter(d[o:o + 512] for d in imgs.values() for o in range(0, len(d), 512))
+n = 0
+for m, d in imgs.items():
+    with open("flipd-" + m, "r+b") as fd, open("flipa-" + m, "r+b") as fa:
+        for o in range(0, len(d), 512):
+            b = bytes([d[o + 100] ^ 0x20])
+            if d[o:o + 512] in data and seen[d[o:o + 512]] == 1:
+                fd.seek(lo + o + 100)
+                fd.write(b)
+                n += 1
+            fa.seek(lo + o + 100)
+            fa.write(b)
+print(n)
+PY
+)
+	rz_cmp zfs/raidz3/every-data-column-flipped flipd-r3-{a,b,c,d,e,f}.img
+	check zfs/raidz3/data-sectors-found test "${nflip:-0}" -ge 5000
+	expect_bad zfs/raidz3/everything-flipped 5 "checksum mismatch" cat flipa-r3-a.img --disk flipa-r3-b.img \
+		--disk flipa-r3-c.img --disk flipa-r3-d.img --disk flipa-r3-e.img --disk flipa-r3-f.img /rz-random
+fi
+
 # ---- corruption (expect_bad: under the sanitizer build too) -------------
 img_size=$(stat -c %s v23.img)
 label_offsets="0 262144 $((img_size - 524288)) $((img_size - 262144))"
@@ -230,6 +338,45 @@ fi
 # array chunks that name themselves as the next: names come out wrong,
 # the walk ends
 damaged chunk-loop && expect_bad zfs/damage/chunk-loop 3 "no such file" cat chunk-loop.img "$fat"
+# large_dnode (zfs-fuse cannot write it): the files whose next slot is
+# free become two-slot dnodes with their znode in the second slot; every
+# file reads as before (/ds/new is the last object of its set: always one)
+if wanted zfs/large-dnode; then
+	cp --sparse=always small.img large-dnode.img
+	n=$(python3 "$GB_TOP/tests/lib/zfsmap.py" large-dnode.img damage large-dnode 2>damage.err)
+	bad=""
+	for f in /boot/vmlinuz-1 /boot/initrd-1 /boot/grub/menu.lst /ds@/file /ds@/new "$fat"; do
+		"$GUESTBOOT" cat large-dnode.img "$f" >ld.out 2>ld.err && "$GUESTBOOT" cat small.img "$f" | cmp -s - ld.out ||
+			bad="$bad $f($(head -c 200 ld.err))"
+	done
+	if [ "${n:-0}" -ge 1 ] && [ -z "$bad" ]; then
+		pass zfs/large-dnode
+	else
+		fail zfs/large-dnode "converted: ${n:-none} $(tail -1 damage.err)" "differ:$bad"
+	fi
+fi
+# zstd (zfs-fuse cannot write it): every file's data blocks rewritten as
+# OpenZFS's zstd blocks (the zstd CLI's frame, magic cut, behind ZFS's
+# 8-byte header); every file reads as before (/ds/file: several 512-byte
+# blocks, its snapshot's too)
+if wanted zfs/zstd; then
+	if command -v zstd >/dev/null; then
+		cp --sparse=always small.img zstd.img
+		n=$(python3 "$GB_TOP/tests/lib/zfsmap.py" zstd.img damage zstd 2>damage.err)
+		bad=""
+		for f in /boot/vmlinuz-1 /boot/initrd-1 /boot/grub/menu.lst /ds@/file /ds@s/file /ds@/new "$fat"; do
+			"$GUESTBOOT" cat zstd.img "$f" >zs.out 2>zs.err && "$GUESTBOOT" cat small.img "$f" | cmp -s - zs.out ||
+				bad="$bad $f($(head -c 200 zs.err))"
+		done
+		if [ "${n:-0}" -ge 5 ] && [ -z "$bad" ]; then
+			pass zfs/zstd
+		else
+			fail zfs/zstd "rewritten: ${n:-none} $(tail -1 damage.err)" "differ:$bad"
+		fi
+	else
+		skip zfs/zstd "the zstd command is not installed"
+	fi
+fi
 
 # Byte flips in the labels' nvlists (the same byte of all four, so that no
 # intact copy hides them) and uberblocks: a clean exit every time.

@@ -15,8 +15,9 @@ usage: zfsmap.py IMAGE regions   metadata regions (start:length), for mutate.py:
                                  uncompressed in free space, and the block
                                  pointers up to the uberblocks are updated
                                  (fletcher4); KIND: zap-huge, levels,
-                                 meta-blocksize, zap-pointer, chunk-loop
-                                 (see Pool.damage)
+                                 meta-blocksize, zap-pointer, chunk-loop,
+                                 and two that are not damage: large-dnode,
+                                 zstd (see Pool.damage)
        zfsmap.py IMAGE relabel [PHYS_PATH...]  call its file vdevs disks in
                                  the four labels (libfsimage reads disks
                                  only), with these phys_paths (one a mirror
@@ -24,6 +25,7 @@ usage: zfsmap.py IMAGE regions   metadata regions (start:length), for mutate.py:
 """
 import os
 import struct
+import subprocess
 import sys
 import zlib
 
@@ -148,6 +150,7 @@ class Pool:
         if bp.level == 0 and dtype not in KEEP_TYPES:
             return
         data = self.block(bp, meta, parent)
+        self.kinds[bp.pos] = (dtype, bp.level)
         if bp.level > 0:
             for o in range(0, len(data), 128):
                 self.walk_bp(BP(data[o:o + 128]), dtype, seen, (bp.pos, o))
@@ -176,6 +179,7 @@ class Pool:
 
     def walk(self):
         self.parent, self.logical, self.dnodes, self.objsets = {}, {}, [], []
+        self.kinds, self.packed = {}, {}   # pos -> (type, level); pos -> (bytes, comp)
         self.walk_objset(self.rootbp(), set(), None)
 
     # ---- damage with checksums that match
@@ -183,8 +187,12 @@ class Pool:
     def store(self, f, pos):
         """Write block pos's logical bytes uncompressed at the next free
         place, point its parent at the copy (fletcher4), and so on up to
-        the uberblocks."""
-        data = bytes(self.logical[pos])
+        the uberblocks. A block in self.packed is written as those
+        bytes (its compressed form) instead."""
+        data, comp = bytes(self.logical[pos]), 2
+        if pos in self.packed:
+            data, comp = self.packed[pos]
+            data += bytes(-len(data) % 512)
         new = self.free
         self.free += (len(data) + 511) & ~511
         assert self.free <= self.size - 2 * LABEL
@@ -197,7 +205,7 @@ class Pool:
             raw = self.logical[parent[0]][parent[1]:parent[1] + 128]
         w0 = u64(raw, 0) & ~0xffffff | (len(data) >> 9)
         prop = u64(raw, 48) & ~(0xffff << 16) & ~(0x7f << 32) & ~(0xff << 40)
-        prop |= ((len(data) >> 9) - 1) << 16 | 2 << 32 | 7 << 40   # psize, off, fletcher4
+        prop |= ((len(data) >> 9) - 1) << 16 | comp << 32 | 7 << 40   # psize, comp, fletcher4
         raw[:48] = struct.pack("<QQ", w0, (new - DATA_START) >> 9) + bytes(32)   # one copy
         struct.pack_into("<Q", raw, 48, prop)
         struct.pack_into("<4Q", raw, 96, *fletcher4(data))
@@ -248,10 +256,50 @@ class Pool:
                         if blk[base + 24 * c] == 251:   # array chunk: next is itself
                             struct.pack_into("<H", blk, base + 24 * c + 22, c)
                     changed.append(bp.pos)
+        elif kind == "zstd":
+            # not damage: every file's data blocks compressed with zstd as
+            # OpenZFS writes them: the frame's length and a version/level
+            # word (big-endian), then the frame without its magic number
+            for pos, (dtype, level) in self.kinds.items():
+                if dtype != 19 or level != 0:
+                    continue
+                frame = subprocess.run(["zstd", "-q", "-c", "--no-check", "-3"], input=bytes(self.logical[pos]),
+                                       stdout=subprocess.PIPE, check=True).stdout
+                assert frame[:4] == bytes.fromhex("28b52ffd")
+                frame = frame[4:]
+                packed = struct.pack(">II", len(frame), 10507 << 8 | 3) + frame
+                if len(packed) > len(self.logical[pos]):
+                    continue
+                self.packed[pos] = (packed, 16)
+                changed.append(pos)
+            print(len(changed))
+        elif kind == "large-dnode":
+            # not damage: every plain file whose next slot is free becomes
+            # a two-slot dnode (large_dnode) with four block pointers (the
+            # first as it was, three holes), so its bonus buffer (the
+            # znode) lies in the second slot, at 576
+            n = 0
+            for at, dn in self.dnodes:
+                blk = self.logical.get(at[0])
+                off = at[1]
+                if dn[0] != 19 or dn[3] != 1 or blk is None or len(blk) != 16384 or \
+                        off % 16384 + 1024 > 16384 or blk[off + 512] != 0:
+                    continue
+                bonuslen = struct.unpack_from("<H", dn, 10)[0]
+                new = bytearray(1024)
+                new[:64] = dn[:64]
+                new[3] = 4
+                new[12] = 1
+                new[64:192] = dn[64:192]
+                new[576:576 + bonuslen] = dn[192:192 + bonuslen]
+                blk[off:off + 1024] = new
+                changed.append(at[0])
+                n += 1
+            print(n)
         else:
             sys.exit("unknown damage " + kind)
         with open(self.f.name, "r+b") as f:
-            for pos in changed:
+            for pos in dict.fromkeys(changed):
                 self.store(f, pos)
 
 
