@@ -1,14 +1,21 @@
 # zfs-fuse for the tests and the fuzz seeds (sourced).
 #
-# zfs_daemon_start DIR: start a daemon (pid file in DIR) and wait for it;
-# fails, with the reason in $zfs_why, when zfs-fuse is missing or a daemon
-# already runs (its socket, /var/run/zfs, is machine-wide).
-# zfs_daemon_stop exports every pool and stops the daemon started here.
+# zfs_daemon_start DIR: make sure a daemon answers: use one that already
+# runs (Debian's zfs-fuse service, or another run's), else start one (pid
+# file in DIR) and wait for it; fails, with the reason in $zfs_why, when
+# zfs-fuse is missing or does not answer. Its socket, /var/run/zfs, is
+# machine-wide: the pools that were there before are left alone.
+# zfs_daemon_stop exports the pools this script brought in and stops the
+# daemon only if it was started here.
 zfs_daemon_start() {
 	zfs_why="zfs-fuse is not installed"
 	command -v zfs-fuse >/dev/null || return 1
-	zfs_why="a zfs-fuse daemon is already running"
-	zpool list >/dev/null 2>&1 && return 1
+	zfs_daemon_pid=""
+	if zpool list >/dev/null 2>&1; then
+		zfs_pools_before=$(zpool list -H -o name 2>/dev/null)
+		return 0
+	fi
+	zfs_pools_before=""
 	zfs_daemon_pid=$1/zfs-fuse.pid
 	zfs_why="zfs-fuse did not start"
 	zfs-fuse -p "$zfs_daemon_pid" --no-kstat-mount -m 32 || return 1
@@ -18,9 +25,11 @@ zfs_daemon_start() {
 }
 
 zfs_daemon_stop() {
-	[ -s "${zfs_daemon_pid:-}" ] || return 0
-	for p in $(zpool list -H -o name 2>/dev/null); do zpool export -f "$p" >/dev/null 2>&1; done
-	local pid
+	local p pid
+	for p in $(zpool list -H -o name 2>/dev/null); do
+		grep -qxF -- "$p" <<<"${zfs_pools_before:-}" || zpool export -f "$p" >/dev/null 2>&1
+	done
+	[ -n "${zfs_daemon_pid:-}" ] && [ -s "$zfs_daemon_pid" ] || return 0
 	pid=$(cat "$zfs_daemon_pid")
 	kill "$pid" 2>/dev/null
 	# gone before the next script starts its own
