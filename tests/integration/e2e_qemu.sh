@@ -22,9 +22,19 @@ boot_timeout=${GB_E2E_TIMEOUT:-240}
 # uki: an ESP with nothing but a Unified Kernel Image, split into kernel,
 # initrd and command line (what no EFI-less boot could start otherwise)
 cases="mbr-boot gpt-xfsboot mbr-logical btrfs menulst-lvm qcow2-menulst uki"
+# cases that boot mbr-boot's image again (no image of their own)
+# pvh-vmlinux: the ELF vmlinux 'extract --vmlinux' takes out of the bzImage,
+# which QEMU starts at its PVH entry (no real-mode setup code runs)
+mbr_extras="wrong-root-no-login pvh-vmlinux"
 
 todo=()
-for c in $cases; do wanted "e2e/$c" && todo+=("$c"); done
+for c in $cases; do
+	if wanted "e2e/$c"; then
+		todo+=("$c")
+	elif [ "$c" = mbr-boot ]; then
+		for x in $mbr_extras; do wanted "e2e/$x" && todo+=("$c") && break; done
+	fi
+done
 [ ${#todo[@]} -gt 0 ] || exit 0
 
 missing=""
@@ -125,27 +135,29 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 		continue
 	fi
 	want_cmdline=$(words "$6 console=ttyS0")
-	boot "$layout" "$img" "$FORMAT" "$1" "$2" "$3" "$4" "$5" "$want_cmdline"
 	log=$layout.txt
-	problems=()
-	grep -q '^guest login:' "$log" || problems+=("no 'guest login:' prompt within ${boot_timeout}s")
-	# the kernel's own line, then the guest's view (tune_guest's report)
-	got=$(sed -n 's/^\[ *[0-9.]*\] Command line: //p' "$log" | head -1)
-	[ "$(words "$got")" = "$want_cmdline" ] ||
-		problems+=("kernel command line '$got', want '$want_cmdline'")
-	got=$(sed -n 's/^gb-cmdline //p' "$log" | head -1)
-	[ "$(words "$got")" = "$want_cmdline" ] || problems+=("/proc/cmdline '$got', want '$want_cmdline'")
-	got=$(grep -m1 '^gb-mount / ' "$log")
-	[ "$(words "$got")" = "$(words "gb-mount / $ROOT_MOUNT")" ] ||
-		problems+=("root: '$got', want 'gb-mount / $ROOT_MOUNT'")
-	got=$(grep -m1 '^gb-mount /boot' "$log")
-	[ "$(words "$got")" = "$(words "gb-mount /boot $BOOT_MOUNT")" ] ||
-		problems+=("/boot: '$got', want 'gb-mount /boot $BOOT_MOUNT'")
-	if [ ${#problems[@]} -eq 0 ]; then
-		pass "$name"
-		echo "  $name: image made in ${mk_secs}s, login: prompt after ${boot_secs}s" >&2
-	else
-		fail "$name" "${problems[@]}" "command line: $want_cmdline" "$(console_tail "$layout")"
+	if wanted "$name"; then
+		boot "$layout" "$img" "$FORMAT" "$1" "$2" "$3" "$4" "$5" "$want_cmdline"
+		problems=()
+		grep -q '^guest login:' "$log" || problems+=("no 'guest login:' prompt within ${boot_timeout}s")
+		# the kernel's own line, then the guest's view (tune_guest's report)
+		got=$(sed -n 's/^\[ *[0-9.]*\] Command line: //p' "$log" | head -1)
+		[ "$(words "$got")" = "$want_cmdline" ] ||
+			problems+=("kernel command line '$got', want '$want_cmdline'")
+		got=$(sed -n 's/^gb-cmdline //p' "$log" | head -1)
+		[ "$(words "$got")" = "$want_cmdline" ] || problems+=("/proc/cmdline '$got', want '$want_cmdline'")
+		got=$(grep -m1 '^gb-mount / ' "$log")
+		[ "$(words "$got")" = "$(words "gb-mount / $ROOT_MOUNT")" ] ||
+			problems+=("root: '$got', want 'gb-mount / $ROOT_MOUNT'")
+		got=$(grep -m1 '^gb-mount /boot' "$log")
+		[ "$(words "$got")" = "$(words "gb-mount /boot $BOOT_MOUNT")" ] ||
+			problems+=("/boot: '$got', want 'gb-mount /boot $BOOT_MOUNT'")
+		if [ ${#problems[@]} -eq 0 ]; then
+			pass "$name"
+			echo "  $name: image made in ${mk_secs}s, login: prompt after ${boot_secs}s" >&2
+		else
+			fail "$name" "${problems[@]}" "command line: $want_cmdline" "$(console_tail "$layout")"
+		fi
 	fi
 	# The check is not vacuous: the same kernel with another root UUID
 	# does not reach the prompt (the initramfs gives up; rootdelay keeps
@@ -159,6 +171,40 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 			fail e2e/wrong-root-no-login "want no login: and 'UUID=$other does not exist'" \
 				"$(console_tail wrong-root)"
 		fi
+	fi
+	# The same guest from its kernel's ELF vmlinux: QEMU loads an ELF
+	# -kernel only through its PVH note, so reaching login: means the PVH
+	# entry ran, with the initrd and the entry's command line.
+	if [ "$layout" = mbr-boot ] && wanted e2e/pvh-vmlinux; then
+		rm -rf out-pvh && mkdir out-pvh
+		if ! pline=$("$GUESTBOOT" extract -o out-pvh -f qemu --vmlinux "$img" 2>&1); then
+			fail e2e/pvh-vmlinux "extract --vmlinux: $pline"
+		else
+			eval "pv=($pline)"
+			problems=()
+			[ ${#pv[@]} -eq 6 ] && [ "${pv[0]}" = -kernel ] && [ "${pv[1]}" = "$PWD/out-pvh/vmlinux" ] &&
+				[ "${pv[2]}" = -initrd ] && [ "${pv[4]}" = -append ] &&
+				[ "$(words "${pv[5]}")" = "$(words "$CMDLINE")" ] ||
+				problems+=("extract printed: $pline" "(want -kernel $PWD/out-pvh/vmlinux -initrd -append '$CMDLINE')")
+			[ "$(head -c 4 out-pvh/vmlinux | od -An -c | tr -d ' ')" = "177ELF" ] ||
+				problems+=("out-pvh/vmlinux is not an ELF file")
+			if [ ${#problems[@]} -eq 0 ]; then
+				boot pvh "$img" "$FORMAT" "${pv[@]:0:5}" "$want_cmdline"
+				grep -q '^guest login:' pvh.txt || problems+=("no 'guest login:' prompt within ${boot_timeout}s")
+				got=$(sed -n 's/^\[ *[0-9.]*\] Command line: //p' pvh.txt | head -1)
+				[ "$(words "$got")" = "$want_cmdline" ] ||
+					problems+=("kernel command line '$got', want '$want_cmdline'")
+				got=$(sed -n 's/^gb-cmdline //p' pvh.txt | head -1)
+				[ "$(words "$got")" = "$want_cmdline" ] || problems+=("/proc/cmdline '$got', want '$want_cmdline'")
+			fi
+			if [ ${#problems[@]} -eq 0 ]; then
+				pass e2e/pvh-vmlinux
+				echo "  e2e/pvh-vmlinux: login: prompt after ${boot_secs}s" >&2
+			else
+				fail e2e/pvh-vmlinux "${problems[@]}" "$( [ -f pvh.txt ] && console_tail pvh)"
+			fi
+		fi
+		rm -rf out-pvh pvh.txt pvh.serial pvh.qemu
 	fi
 	rm -rf "$img" "$img.env" "$log" "out-$layout"
 done
