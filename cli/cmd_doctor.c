@@ -18,7 +18,7 @@ static void doctor_help(void)
 	       "features Xen's stock pygrub misreads.\n\n"
 	       "Options:\n"
 	       "  --target T           xen-pv (default), xen-pvh, pvgrub-hd0, pvgrub-hd00,\n"
-	       "                       kvm, firecracker\n"
+	       "                       kvm, firecracker, cloud-hypervisor, qemu-pvh\n"
 	       "  --json               the findings as a JSON object\n"
 	       "  --config VOL:PATH    run this configuration instead of searching\n"
 	       "  --kind KIND          its parser: grub2, grub1, bls, syslinux, lilo\n"

@@ -535,6 +535,8 @@ enum gb_target {
 	GB_TARGET_PVGRUB_HD00,
 	GB_TARGET_KVM,
 	GB_TARGET_FIRECRACKER,
+	GB_TARGET_CLOUD_HYPERVISOR, /* its PVH (vmlinux) boot */
+	GB_TARGET_QEMU_PVH,         /* qemu -kernel vmlinux */
 };
 /* "xen-pv", ... -> 0 and *t; GB_E_USAGE for an unknown name. */
 int gb_target_parse(const char *name, enum gb_target *t);

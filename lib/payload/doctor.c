@@ -37,6 +37,7 @@ static const char *const target_names[] = {
 	[GB_TARGET_XEN_PV] = "xen-pv",         [GB_TARGET_XEN_PVH] = "xen-pvh",
 	[GB_TARGET_PVGRUB_HD0] = "pvgrub-hd0", [GB_TARGET_PVGRUB_HD00] = "pvgrub-hd00",
 	[GB_TARGET_KVM] = "kvm",               [GB_TARGET_FIRECRACKER] = "firecracker",
+	[GB_TARGET_CLOUD_HYPERVISOR] = "cloud-hypervisor", [GB_TARGET_QEMU_PVH] = "qemu-pvh",
 };
 
 int gb_target_parse(const char *name, enum gb_target *t)
@@ -63,6 +64,12 @@ static bool is_xen(enum gb_target t)
 static bool needs_pv(enum gb_target t)
 {
 	return is_xen(t) && t != GB_TARGET_XEN_PVH;
+}
+
+/* Direct kernel boot of an ELF vmlinux (what extract --vmlinux writes). */
+static bool is_vmm(enum gb_target t)
+{
+	return t == GB_TARGET_FIRECRACKER || t == GB_TARGET_CLOUD_HYPERVISOR || t == GB_TARGET_QEMU_PVH;
 }
 
 static char *vfmt(const char *fmt, va_list ap)
@@ -357,12 +364,30 @@ static void check_kernel(struct run *x)
 		    k->xen_pv ? "Boot it as PV (type = \"pv\") or install a kernel built with CONFIG_XEN_PVH" :
 				"Install a kernel built with CONFIG_XEN_PVH",
 		    "The kernel %s has no PVH entry point (no XEN_ELFNOTE_PHYS32_ENTRY note)", e->kernel.path);
-	} else if (t == GB_TARGET_FIRECRACKER && strcmp(k->kind, "elf")) {
-		add(x->r, false, "kernel-not-elf",
-		    "Give Firecracker the uncompressed vmlinux (scripts/extract-vmlinux from the kernel tree)",
-		    "The kernel %s is a %s; Firecracker on x86_64 loads an uncompressed ELF vmlinux",
-		    e->kernel.path, k->kind);
+	} else if (is_vmm(t) && !k->elf) {
+		add(x->r, true, "kernel-not-elf",
+		    "Install a kernel whose bzImage payload guestboot can decompress (gzip, bzip2, lzma, "
+		    "xz, lzo, lz4 or zstd: any distribution kernel), or give the uncompressed vmlinux "
+		    "from the kernel build",
+		    "The kernel %s is a %s (compression %s) with no ELF vmlinux that could be read (%s); "
+		    "%s loads an uncompressed ELF vmlinux", e->kernel.path, k->kind,
+		    k->compression[0] ? k->compression : "unknown", k->note[0] ? k->note : "no ELF inside",
+		    gb_target_name(t));
+	} else if ((t == GB_TARGET_CLOUD_HYPERVISOR || t == GB_TARGET_QEMU_PVH) && !k->xen_pvh) {
+		add(x->r, true, "kernel-no-pvh",
+		    t == GB_TARGET_CLOUD_HYPERVISOR ?
+			    "Install a kernel built with CONFIG_PVH (Debian's, Ubuntu's and Fedora's are), or "
+			    "boot the bzImage with Cloud Hypervisor 39 or later (guestboot extract -f "
+			    "cloud-hypervisor --vmm-version 39)" :
+			    "Install a kernel built with CONFIG_PVH (Debian's, Ubuntu's and Fedora's are), or "
+			    "boot the bzImage itself (qemu -kernel vmlinuz: guestboot extract -f qemu)",
+		    "The kernel %s has no PVH entry point (no XEN_ELFNOTE_PHYS32_ENTRY note: CONFIG_PVH is "
+		    "off); %s starts an ELF vmlinux only there", e->kernel.path, gb_target_name(t));
 	}
+	if (is_vmm(t) && k->elf && strcmp(k->kind, "elf"))
+		note(x->r, "guestboot extract -f %s decompresses the %s payload into the ELF vmlinux %s takes",
+		     t == GB_TARGET_QEMU_PVH ? "qemu --vmlinux" : gb_target_name(t),
+		     k->compression[0] ? k->compression : "-", gb_target_name(t));
 }
 
 /* ---- the initrd and the disk driver ---- */
@@ -637,6 +662,53 @@ static void check_root(struct run *x)
 	check_device(x, root, "root=", true, &x->root_vol);
 }
 
+/* ---- the console the command line names ---- */
+
+/* Does a console= on the command line name the device want ("ttyS0"
+ * matches console=ttyS0,115200n8)? *any says whether there is a console=. */
+static bool names_console(const char *args, const char *want, bool *any)
+{
+	size_t wl = strlen(want);
+	*any = false;
+	for (const char *p = args; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, " \t");
+		if (n > 8 && !strncmp(p, "console=", 8)) {
+			*any = true;
+			const char *v = p + 8;
+			if (n - 8 >= wl && !strncmp(v, want, wl) && (n - 8 == wl || v[wl] == ','))
+				return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
+/* The VMMs give the guest one serial port (ttyS0) and Xen PVH its hvc0:
+ * a console= naming neither leaves the console blank. Xen PVH without
+ * console= still writes to hvc0; the others need it named. */
+static void check_console(struct run *x)
+{
+	enum gb_target t = x->opt->target;
+	if (!is_vmm(t) && t != GB_TARGET_XEN_PVH)
+		return;
+	const char *want = t == GB_TARGET_XEN_PVH ? "hvc0" : "ttyS0";
+	bool any;
+	if (names_console(x->def->args ? x->def->args : "", want, &any))
+		return;
+	char fix[96];
+	snprintf(fix, sizeof(fix), "Add console=%s to the entry's command line (GRUB_CMDLINE_LINUX)", want);
+	if (any)
+		add(x->r, false, "console-wrong", fix,
+		    "The command line names no console=%s: on %s the console is %s, so its messages and "
+		    "login prompt go nowhere", want, gb_target_name(t), want);
+	else if (is_vmm(t))
+		add(x->r, false, "console-missing", fix,
+		    "The command line has no console=: %s's only console is the serial port %s, and the "
+		    "kernel writes to the absent VGA screen", gb_target_name(t), want);
+}
+
 static void check_fstab(struct run *x)
 {
 	struct gb_volume *v = x->root_vol;
@@ -747,6 +819,7 @@ int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doct
 			check_kernel(&x);
 			inspect_initrd(&x);
 			check_root(&x);
+			check_console(&x);
 			check_disk_driver(&x);
 			check_fstab(&x);
 		}

@@ -29,12 +29,14 @@ mkinitrd() {
 # ROOT (root= value; empty: no root=), KERNEL (path in the entry), KFILE
 # (the kernel file), INITRD (path in the entry; empty: no initrd line),
 # LINUX (the command), DEFAULT, MODS (initrd modules), FSTAB (extra fstab
-# line), GRUBEXTRA (lines before the entry), MENULST, NOCFG (no grub.cfg).
+# line), GRUBEXTRA (lines before the entry), MENULST, NOCFG (no grub.cfg),
+# ARGS (the rest of the command line).
 mkimg() {
 	local img=$1
 	shift
 	local ROOT="UUID=$UUID" KERNEL=/boot/vmlinuz-$KVER KFILE=$K INITRD=/boot/initrd.img-$KVER
 	local LINUX=linux DEFAULT=0 MODS="xen-blkfront virtio_blk" FSTAB="" GRUBEXTRA="" MENULST="" NOCFG=""
+	local ARGS="ro quiet"
 	[ $# -eq 0 ] || local "$@"
 	rm -rf r && mkdir -p r/boot/grub r/etc
 	cp "$KFILE" "r/boot/vmlinuz-$KVER"
@@ -43,7 +45,7 @@ mkimg() {
 	mkinitrd ir "r/boot/initrd.img-$KVER" $MODS
 	{
 		printf 'set default=%s\n%s\nmenuentry "Debian" {\n' "$DEFAULT" "$GRUBEXTRA"
-		printf '  %s %s %s ro quiet\n' "$LINUX" "$KERNEL" "${ROOT:+root=$ROOT}"
+		printf '  %s %s %s %s\n' "$LINUX" "$KERNEL" "${ROOT:+root=$ROOT}" "$ARGS"
 		[ -n "$INITRD" ] && printf '  %s %s\n' "${LINUX/linux/initrd}" "$INITRD"
 		printf '}\n'
 	} >r/boot/grub/grub.cfg
@@ -186,7 +188,39 @@ python3 "$GB_TOP/tests/lib/mkkernel.py" elf-note Linux 0 noxen-kernel
 mkimg noxenkernel.img KFILE=noxen-kernel
 finding doctor/kernel-no-xen-pv noxenkernel.img kernel-no-xen-pv
 finding doctor/kernel-no-pvh noxenkernel.img kernel-no-pvh --target xen-pvh
-warning doctor/kernel-not-elf-firecracker clean.img kernel-not-elf --target firecracker
+# ---- the direct-boot VMMs (an ELF vmlinux, PVH for cloud-hypervisor and
+# qemu-pvh, virtio_blk, console ttyS0) and Xen PVH (hvc0) ----
+# passing: the Debian kernel (PVH note, a payload extract decompresses),
+# virtio_blk in the initrd, console=ttyS0 (hvc0 for Xen PVH)
+mkimg serial.img ARGS="ro console=ttyS0,115200n8"
+mkimg hvc.img ARGS="ro console=tty0 console=hvc0"
+for t in firecracker cloud-hypervisor qemu-pvh xen-pvh; do
+	wanted "doctor/clean-$t-console" || continue
+	img=serial.img
+	[ "$t" = xen-pvh ] && img=hvc.img
+	out=$("$GUESTBOOT" doctor --json --target "$t" "$img" 2>&1)
+	rc=$?
+	[ "$rc" -eq 0 ] && [ "$(jq '.findings | length' <<<"$out")" = 0 ] &&
+		pass "doctor/clean-$t-console" || fail "doctor/clean-$t-console" "exit $rc" "$out"
+done
+# failing: a kernel with no vmlinux to take out (random bytes)
+finding doctor/kernel-not-elf-firecracker junkkernel.img kernel-not-elf --target firecracker
+finding doctor/kernel-not-elf-cloud-hypervisor junkkernel.img kernel-not-elf --target cloud-hypervisor
+# an ELF vmlinux without the PVH note
+finding doctor/kernel-no-pvh-qemu-pvh noxenkernel.img kernel-no-pvh --target qemu-pvh
+finding doctor/kernel-no-pvh-cloud-hypervisor noxenkernel.img kernel-no-pvh --target cloud-hypervisor
+# no virtio_blk in the initrd (nor built in)
+finding doctor/initrd-no-virtio-qemu-pvh novirtio.img initrd-no-disk-driver --target qemu-pvh
+finding doctor/initrd-no-virtio-cloud-hypervisor novirtio.img initrd-no-disk-driver --target cloud-hypervisor
+finding doctor/initrd-no-xen-blkfront-xen-pvh noxen.img initrd-no-disk-driver --target xen-pvh
+# the console: none named, or the other hypervisor's
+warning doctor/console-missing-firecracker clean.img console-missing --target firecracker
+warning doctor/console-missing-qemu-pvh clean.img console-missing --target qemu-pvh
+warning doctor/console-wrong-cloud-hypervisor hvc.img console-wrong --target cloud-hypervisor
+warning doctor/console-wrong-xen-pvh serial.img console-wrong --target xen-pvh
+# console=ttyS01 is not ttyS0
+mkimg ttys01.img ARGS="ro console=ttyS01"
+warning doctor/console-wrong-prefix ttys01.img console-wrong --target firecracker
 # no initrd: the kernel's config says xen-blkfront is a module
 mkimg noinitrdline.img INITRD=
 finding doctor/no-initrd-driver noinitrdline.img no-initrd-driver
@@ -222,7 +256,8 @@ warning doctor/pygrub-linux16 linux16.img pygrub-linux16
 # every finding code doctor.c can report is provoked above
 if wanted doctor/every-code-tested; then
 	codes=$(grep -o '"[a-z0-9]*-[a-z0-9-]*"' "$GB_TOP/lib/payload/doctor.c" | tr -d '"' | sort -u |
-		grep -vx -e - -e xen-pv -e xen-pvh -e pvgrub-hd0 -e pvgrub-hd00 -e by-label -e by-partuuid)
+		grep -vx -e - -e xen-pv -e xen-pvh -e pvgrub-hd0 -e pvgrub-hd00 \
+		-e cloud-hypervisor -e qemu-pvh -e by-label -e by-partuuid)
 	untested=""
 	for c in $codes; do
 		grep -Eq "^\s*(finding|warning) doctor/[^ ]+ [^ ]+ $c( |\$)" "$0" || untested="$untested $c"
