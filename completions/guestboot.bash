@@ -68,7 +68,7 @@ _guestboot()
 	--kind) values="grub2 grub1 bls syslinux lilo" ;;
 	--pvgrub) values="hd0 hd00 1.04" ;;
 	--platform) values="pc xen" ;;
-	--target) values="xen-pv xen-pvh pvgrub-hd0 pvgrub-hd00 kvm firecracker" ;;
+	--target) values="xen-pv xen-pvh pvgrub-hd0 pvgrub-hd00 kvm firecracker cloud-hypervisor qemu-pvh" ;;
 	--sector-size) values="512 4096" ;;
 	-e | --entry) COMPREPLY=($(compgen -W "$(_guestboot_entries)" -- "$cur")); return ;;
 	-o | --output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* doctor: run the whole boot chain for one target (Xen PV/PVH through
- * pygrub, EC2 PV-GRUB, KVM, Firecracker) and explain, in plain words with
- * the fix, each reason the guest would not come up: where the bootloader
- * looks for its config, the default entry, the files, the kernel's Xen
- * support, the initrd's disk driver, root= and /etc/fstab. */
+ * pygrub, EC2 PV-GRUB, KVM, Firecracker, Cloud Hypervisor, QEMU's PVH
+ * boot) and explain, in plain words with the fix, each reason the
+ * guest would not come up: where the bootloader looks for its config,
+ * the default entry, the files, the kernel's Xen support (or the vmlinux
+ * and PVH note a VMM loads), the initrd's disk driver, the console,
+ * root= and /etc/fstab. */
 #define _GNU_SOURCE
 #include "fs/fs.h"
 #include "menu/menu.h"
