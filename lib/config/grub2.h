@@ -46,6 +46,7 @@ enum gb_grub2_part_type {
 	GB_GRUB2_DQVAR, /* "$name": value kept whole */
 	GB_GRUB2_DQSTR, /* "..." text (always produces an argument) */
 	GB_GRUB2_SQSTR, /* '...' text */
+	GB_GRUB2_GETTEXT, /* $"..." text: its $variables are expanded when run */
 };
 
 struct gb_grub2_part {

@@ -206,6 +206,79 @@ static bool expand_var(struct argv *a, const char *name, bool split)
 	return append_value(a, v, split);
 }
 
+/* One variable of a $"..." string: grub_env_get, except $# (the scope's
+ * argument count). */
+static bool gettext_var(struct argv *a, const char *name, size_t n)
+{
+	char buf[24];
+	const char *v = NULL;
+	if (n == 1 && name[0] == '#') {
+		struct gb_grub2_scope *sc = a->g->scope;
+		snprintf(buf, sizeof(buf), "%zu", sc ? sc->argc - sc->shift : 0);
+		v = buf;
+	} else if (n < 256) {
+		char key[256];
+		memcpy(key, name, n);
+		key[n] = '\0';
+		v = gb_grub2_env_get(a->g->env, key);
+	}
+	return !v || argv_append(a, v, strlen(v), true);
+}
+
+/* $"..." as execute.c's parse_string puts it together: \ toggles an
+ * escape (\$ is a dollar), $name ${name} $N $? $# are expanded, a '$'
+ * before anything else is itself; the result is one unsplit piece. */
+static bool expand_gettext(struct argv *a, const char *s)
+{
+	bool escaped = false;
+	if (!argv_append(a, "", 0, true)) /* $"" is an argument, as "" is */
+		return false;
+	while (*s) {
+		if (*s == '\\') {
+			escaped = !escaped;
+			if (!escaped && !argv_append(a, "\\", 1, true))
+				return false;
+			s++;
+			continue;
+		}
+		if (*s != '$' || escaped) {
+			if (escaped && *s != '$' && !argv_append(a, "\\", 1, true))
+				return false;
+			escaped = false;
+			if (!argv_append(a, s, 1, true))
+				return false;
+			s++;
+			continue;
+		}
+		const char *name = ++s;
+		if (*s == '{') {
+			const char *close = strchr(s + 1, '}');
+			if (!close)
+				return true; /* GRUB stops at an unclosed ${ */
+			if (!gettext_var(a, s + 1, (size_t)(close - s - 1)))
+				return false;
+			s = close + 1;
+		} else if (*s >= '0' && *s <= '9') {
+			while (*s >= '0' && *s <= '9')
+				s++;
+			if (!gettext_var(a, name, (size_t)(s - name)))
+				return false;
+		} else if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_') {
+			while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' ||
+			       (*s >= '0' && *s <= '9'))
+				s++;
+			if (!gettext_var(a, name, (size_t)(s - name)))
+				return false;
+		} else if (*s == '?' || *s == '#') {
+			if (!gettext_var(a, s++, 1))
+				return false;
+		} else if (!argv_append(a, "$", 1, true)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool expand_word(struct argv *a, const struct gb_grub2_word *w)
 {
 	if (!argv_next(a))
@@ -223,6 +296,9 @@ static bool expand_word(struct argv *a, const struct gb_grub2_word *w)
 		case GB_GRUB2_VAR:
 		case GB_GRUB2_DQVAR:
 			ok = expand_var(a, p->str, p->type == GB_GRUB2_VAR);
+			break;
+		case GB_GRUB2_GETTEXT:
+			ok = expand_gettext(a, p->str);
 			break;
 		}
 		if (!ok)
