@@ -253,6 +253,7 @@ int gb_grub2_fatal(struct gb_grub2 *g, int code, const char *fmt, ...)
 #define GB_GRUB2_ERR_DEVICE 11    /* GRUB_ERR_UNKNOWN_DEVICE */
 #define GB_GRUB2_ERR_UNKNOWN 15   /* GRUB_ERR_UNKNOWN_COMMAND */
 #define GB_GRUB2_ERR_ARG 17       /* GRUB_ERR_BAD_ARGUMENT */
+#define GB_GRUB2_ERR_RECURSION 48 /* GRUB_ERR_RECURSION_DEPTH (2.06) */
 
 void gb_grub2_items_free(struct gb_grub2_items *it);
 /* Run a config text as GRUB's read_config_file does: config_file and

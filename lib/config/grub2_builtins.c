@@ -181,11 +181,13 @@ static int cmd_increment(struct gb_grub2 *g, int argc, char **argv, const struct
 
 /* ---- files: source, configfile, eval, load_env ----------------------------- */
 
+/* Past the limit the command fails and the script goes on, as GRUB's
+ * "maximum recursion depth exceeded": the entries made so far stay. */
 static bool enter_source(struct gb_grub2 *g)
 {
 	if (g->source_depth >= GB_GRUB2_MAX_SOURCE_DEPTH) {
-		gb_grub2_fatal(g, GB_E_LIMIT, "%s:%zu: source/configfile nested deeper than %d",
-			       g->file, g->line, GB_GRUB2_MAX_SOURCE_DEPTH);
+		gb_grub2_warn(g, "source/configfile nested deeper than %d, not followed",
+			      GB_GRUB2_MAX_SOURCE_DEPTH);
 		return false;
 	}
 	g->source_depth++;
@@ -198,7 +200,7 @@ static int cmd_source(struct gb_grub2 *g, int argc, char **argv, const struct gb
 	if (argc != 2)
 		return gb_grub2_usage(g, argv[0], "filename expected");
 	if (!enter_source(g))
-		return g->fatal;
+		return GB_GRUB2_ERR_RECURSION;
 	bool found;
 	int r = gb_grub2_run_file(g, argv[1], &found);
 	g->source_depth--;
@@ -242,12 +244,13 @@ static int cmd_configfile(struct gb_grub2 *g, int argc, char **argv, const struc
 	struct gb_grub2_items *old_items = g->items;
 	g->env = gb_grub2_env_copy(old_env, true);
 	g->items = calloc(1, sizeof(*g->items));
-	if (!g->env || !g->items || !enter_source(g)) {
+	bool deep = g->env && g->items && !enter_source(g);
+	if (!g->env || !g->items || deep) {
 		gb_grub2_env_free(g->env);
 		free(g->items);
 		g->env = old_env;
 		g->items = old_items;
-		return g->fatal ? g->fatal : gb_grub2_nomem(g);
+		return deep ? GB_GRUB2_ERR_RECURSION : gb_grub2_nomem(g);
 	}
 	bool found;
 	int r = gb_grub2_run_file(g, argv[1], &found);
@@ -277,7 +280,7 @@ static int cmd_eval(struct gb_grub2 *g, int argc, char **argv, const struct gb_g
 	for (int i = 1; i < argc; i++)
 		p += sprintf(p, "%s%s", i > 1 ? " " : "", argv[i]);
 	*p = '\0';
-	int r = 0;
+	int r = GB_GRUB2_ERR_RECURSION;
 	if (enter_source(g)) {
 		r = gb_grub2_run_source(g, text, strlen(text), g->file, g->line);
 		g->source_depth--;

@@ -53,7 +53,16 @@ int gb_grub2_cmd_menuentry(struct gb_grub2 *g, int argc, char **argv, const stru
 		bool m = false;
 		const char *v = NULL;
 		for (size_t k = 0; k < 5 && !m; k++) {
-			v = gb_grub2_long_opt(argc, argv, &i, with_arg[k], true, &m);
+			/* GRUB's option parser (lib/arg.c) takes the next word as
+			 * the value only when it does not start with '-' */
+			bool next_ok = i + 1 < argc && argv[i + 1][0] != '-';
+			v = gb_grub2_long_opt(argc, argv, &i, with_arg[k], next_ok, &m);
+			if (m && !v) {
+				free(pos);
+				gb_grub2_warn(g, "%s: missing mandatory option for `%s'", argv[0],
+					      with_arg[k]);
+				return GB_GRUB2_ERR_ARG;
+			}
 			if (m && k == 3)
 				source = v;
 			if (m && k == 4)
