@@ -302,7 +302,8 @@ int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *menu,
 			 const struct gb_entry *e, const struct gb_boot_limits *lim);
 int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *menu,
 			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
-/* All initrds, concatenated in order as GRUB passes them. */
+/* All initrds, joined in order as GRUB loads them: each but the last
+ * padded with zeros to a multiple of 4 bytes. */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *menu,
 			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
 

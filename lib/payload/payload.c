@@ -5,8 +5,10 @@
 #include "menu/menu.h"
 #include "payload/payload.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int open_file_fs(struct gb_ctx *ctx, const struct gb_menu *m,
 			const struct gb_boot_file *f, struct gb_fs **fs)
@@ -72,6 +74,9 @@ int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const stru
 	for (size_t i = 0; i < e->ninitrds; i++) {
 		if ((r = file_size(ctx, m, &e->initrds[i], &size)))
 			return r;
+		/* the one before was padded to 4 bytes (gb_entry_write_initrd) */
+		if (i && !gb_add_ok(total, -total & 3, &total))
+			return limit_error(ctx, "ramdisk", total, lim ? lim->initrd_max : 0);
 		if (!gb_add_ok(total, size, &total) ||
 		    (lim && lim->initrd_max && total > lim->initrd_max))
 			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
@@ -89,17 +94,38 @@ int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const str
 	return gb_fs_copy_to_fd(ctx, fs, e->kernel.path, fd, lim ? lim->kernel_max : 0);
 }
 
-/* Several initrds are concatenated in order, which is what GRUB hands the
- * kernel and what the kernel unpacks (each a cpio archive). */
+static int write_zeros(struct gb_ctx *ctx, int fd, size_t n)
+{
+	static const char zeros[4];
+	while (n) {
+		ssize_t w = write(fd, zeros, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return gb_error(ctx, GB_E_IO, "writing the ramdisk: %s",
+					w < 0 ? strerror(errno) : "short write");
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Several initrds are joined in order as GRUB loads them
+ * (grub-core/loader/linux.c, grub_initrd_load): each but the last is
+ * padded with zeros to a multiple of 4 bytes, where the kernel looks for
+ * the next cpio archive. syslinux's initramfs chain aligns the same way. */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
 			  int fd, const struct gb_boot_limits *lim)
 {
 	int r = gb_entry_check_files(ctx, m, e, lim);
 	for (size_t i = 0; !r && i < e->ninitrds; i++) {
 		struct gb_fs *fs;
-		if (!(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
+		uint64_t size = 0;
+		if (!(r = file_size(ctx, m, &e->initrds[i], &size)) &&
+		    !(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
 			r = gb_fs_copy_to_fd(ctx, fs, e->initrds[i].path, fd,
 					     lim ? lim->initrd_max : 0);
+		if (!r && i + 1 < e->ninitrds)
+			r = write_zeros(ctx, fd, (size_t)(-size & 3));
 	}
 	return r;
 }
