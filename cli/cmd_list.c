@@ -157,6 +157,8 @@ static json_object *entries_json(const struct gb_menu *m, const struct gb_entry 
 		json_object_object_add(o_, "initrd", initrds);
 		json_object_object_add(o_, "initrd_volumes", ivols);
 		json_object_object_add(o_, "args", e->kernel.path ? jstr(e->args ? e->args : "") : json_object_new_null());
+		json_object_object_add(o_, "cmdline", !e->kernel.path ? json_object_new_null()
+						      : jstr(e->cmdline ? e->cmdline : e->args ? e->args : ""));
 		json_object *mods = json_object_new_array();
 		for (size_t k = 0; k < e->nmodules; k++) {
 			json_object *mo = json_object_new_object();

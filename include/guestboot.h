@@ -223,6 +223,9 @@ struct gb_entry {
 				parentheses or quotes ("hd0,0", "hd0,msdos1"); NULL if none */
 	struct gb_boot_file kernel;   /* path NULL when none */
 	char *args;          /* kernel command line ("" when none) */
+	char *cmdline;       /* the whole command line the bootloader hands the
+				kernel: GRUB and syslinux put "BOOT_IMAGE=KERNEL"
+				(the path as written) first; NULL: args */
 	struct gb_boot_file *initrds;
 	size_t ninitrds;
 	struct gb_boot_file *modules; /* multiboot modules, in order */
@@ -328,7 +331,8 @@ struct gb_boot_output {
 	int format;           /* enum gb_out_format */
 	const char *kernel;   /* host path of the kernel copy */
 	const char *initrd;   /* host path, or NULL */
-	const char *args;     /* kernel command line */
+	const char *args;     /* the entry's arguments */
+	const char *cmdline;  /* what the kernel receives (BOOT_IMAGE=...); NULL: args */
 	const char *entry_path, *title, *id; /* the entry booted */
 	int volume;           /* where the kernel came from: partition number, */
 	const char *volume_id; /* or (LVs, arrays: volume < 0) its VOL name; NULL unknown */

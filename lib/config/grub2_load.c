@@ -3,7 +3,10 @@
  * would load something (linux, initrd, multiboot, module, chainloader,
  * devicetree): here they record files and command lines into the entry
  * being evaluated. */
+#define _GNU_SOURCE
 #include "config/grub2.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 
@@ -170,11 +173,25 @@ static int set_kernel(struct gb_grub2 *g, struct gb_entry *e, enum gb_entry_kind
 		free(path);
 		return gb_grub2_nomem(g);
 	}
+	/* GRUB's Linux loaders write "BOOT_IMAGE=" and then the kernel
+	 * word as written, quoted like the arguments (loader/i386/linux.c) */
+	char *image = kind == GB_ENTRY_LINUX ? loader_cmdline(argv + i, argc - i) : NULL;
+	char *cmdline = NULL;
+	if (image && asprintf(&cmdline, "BOOT_IMAGE=%s", image) < 0)
+		cmdline = NULL;
+	free(image);
+	if (kind == GB_ENTRY_LINUX && !cmdline) {
+		free(path);
+		free(args);
+		return gb_grub2_nomem(g);
+	}
 	free(e->kernel.path);
 	free(e->args);
+	free(e->cmdline);
 	e->kernel.device = dev;
 	e->kernel.path = path;
 	e->args = args;
+	e->cmdline = cmdline;
 	e->kind = kind;
 	clear_files(&e->initrds, &e->ninitrds);
 	clear_files(&e->modules, &e->nmodules);

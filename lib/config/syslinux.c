@@ -403,6 +403,13 @@ static int build_linux(struct sx *s, struct gb_entry *e, const char *kernel,
 	char *list = r ? NULL : initrd_list(append, initrd_kw);
 	if (!r && !list)
 		r = gb_error(s->ctx, GB_E_NOMEM, "out of memory");
+	/* kernel.c: "BOOT_IMAGE=%s %s" with the kernel as written and the
+	 * options, INITRD appended as " initrd=LIST" */
+	if (!r && asprintf(&e->cmdline, "BOOT_IMAGE=%s %s%s%s", kernel, append,
+			   initrd_kw ? " initrd=" : "", initrd_kw ? initrd_kw : "") < 0) {
+		e->cmdline = NULL;
+		r = gb_error(s->ctx, GB_E_NOMEM, "out of memory");
+	}
 	if (!r && *list)
 		r = add_files(s, e, list);
 	free(list);

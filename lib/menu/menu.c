@@ -376,6 +376,7 @@ void gb_entry_free(struct gb_entry *e)
 	free(e->kernel.path);
 	free(e->kernel.args);
 	free(e->args);
+	free(e->cmdline);
 	free_files(e->initrds, e->ninitrds);
 	free_files(e->modules, e->nmodules);
 	free(e->devicetree.path);

@@ -30,6 +30,10 @@ mke2fs -q -F -t ext4 -d root -E offset=1048576 disk.img 40000k
 # 5003 bytes of microcode: one zero byte before the next archive
 { cat root/boot/intel-ucode.img; head -c 1 /dev/zero; cat root/boot/initramfs-lts; } >want-initrd
 
+# what syslinux hands the kernel (com32/elflink/ldlinux/kernel.c): BOOT_IMAGE
+# and the kernel as written first, INITRD appended as initrd=
+want_cmdline="BOOT_IMAGE=/boot/vmlinuz-lts root=UUID=42 modules=ext4 quiet it's initrd=/boot/intel-ucode.img,/boot/initramfs-lts"
+
 mkdir -p out
 if wanted extract/json; then
 	json=$("$GUESTBOOT" extract -o out disk.img)
@@ -44,6 +48,12 @@ if wanted extract/json; then
 	fi
 fi
 check extract/initrd-padded cmp out/initrd want-initrd
+if wanted extract/cmdline; then
+	json=$("$GUESTBOOT" extract --print disk.img)
+	vars=$("$GUESTBOOT" extract --print -f shell disk.img)
+	[ "$(jq -r .cmdline <<<"$json")" = "$want_cmdline" ] && ( eval "$vars"; [ "$CMDLINE" = "$want_cmdline" ] ) &&
+		pass extract/cmdline || fail extract/cmdline "$json" "$vars"
+fi
 if wanted extract/shell; then
 	rm -rf out && mkdir out
 	vars=$("$GUESTBOOT" extract -o out -f shell --entry single disk.img)
@@ -56,14 +66,14 @@ if wanted extract/qemu; then
 	line=$("$GUESTBOOT" extract -o out -f qemu disk.img)
 	eval "set -- $line"
 	[ "$1 $2 $3 $4 $5" = "-kernel $PWD/out/vmlinuz -initrd $PWD/out/initrd -append" ] &&
-		[ "$6" = "root=UUID=42 modules=ext4 quiet it's" ] && [ $# -eq 6 ] &&
+		[ "$6" = "$want_cmdline" ] && [ $# -eq 6 ] &&
 		pass extract/qemu || fail extract/qemu "$line"
 fi
 if wanted extract/firecracker; then
 	rm -rf out && mkdir out
 	fc=$("$GUESTBOOT" extract -o out -f firecracker disk.img)
 	[ "$(jq -r '."boot-source" | "\(.kernel_image_path) \(.initrd_path) \(.boot_args)"' <<<"$fc")" = \
-		"$PWD/out/vmlinuz $PWD/out/initrd root=UUID=42 modules=ext4 quiet it's" ] &&
+		"$PWD/out/vmlinuz $PWD/out/initrd $want_cmdline" ] &&
 		pass extract/firecracker || fail extract/firecracker "$fc"
 fi
 if wanted extract/kernel-only; then
