@@ -228,12 +228,13 @@ static int extract_child(void *arg)
 	}
 	struct gb_volume *kv = gb_menu_file_volume(menu, &e->kernel);
 	snprintf(volume, sizeof(volume), "%s", kv ? gb_volume_info(kv)->id : "");
+	bool edited = args && strcmp(args, e->args ? e->args : "");
 	const char *f[NFIELDS] = {
 		[F_KERNEL] = kpath, [F_INITRD] = ipath, [F_ARGS] = args ? args : e->args ? e->args : "",
 		[F_PATH] = label, [F_TITLE] = e->title ? e->title : "",
 		[F_ID] = e->id ? e->id : "", [F_HAS_ID] = e->id ? "1" : "0", [F_VOLUME] = volume,
 		/* a command line edited in the menu is used as typed */
-		[F_CMDLINE] = args ? args : e->cmdline ? e->cmdline : e->args ? e->args : "",
+		[F_CMDLINE] = edited ? args : e->cmdline ? e->cmdline : e->args ? e->args : "",
 	};
 	r = cli_result_fields(f, NFIELDS) ? 6 : 0;
 	goto done;
