@@ -301,6 +301,10 @@ static int loadenv_set(void *arg, const char *name, const char *value)
 	bool wanted = le->nonly == 0;
 	for (int i = 0; i < le->nonly && !wanted; i++)
 		wanted = !strcmp(le->only[i], name);
+	/* grub-reboot's one-shot entry: doctor warns that it sticks here */
+	if (wanted && !strcmp(name, "next_entry") && *value && !le->g->menu->one_shot &&
+	    !(le->g->menu->one_shot = strdup(value)))
+		return gb_grub2_nomem(le->g);
 	return wanted ? gb_grub2_env_set(le->g, name, value) : 0;
 }
 

@@ -394,6 +394,7 @@ void gb_menu_free(struct gb_menu *m)
 	free(m->entries);
 	free(m->default_spec);
 	free(m->fallback_spec);
+	free(m->one_shot);
 	free(m->config_kind);
 	free(m->config_path);
 	for (size_t i = 0; i < m->nwarnings; i++)

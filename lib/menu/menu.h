@@ -24,6 +24,9 @@ struct gb_menu {
 	char *fallback_spec;
 	int timeout;          /* seconds; -1 = wait forever/unset */
 	bool hidden;          /* hiddenmenu / timeout_style=hidden */
+	/* GRUB: the next_entry a grubenv held (grub-reboot's one-shot entry,
+	 * which GRUB clears with save_env and guestboot cannot); NULL: none */
+	char *one_shot;
 	/* where the configuration came from */
 	char *config_kind;    /* parser name */
 	char *config_path;
