@@ -372,6 +372,16 @@ static int cmd_load_env(struct gb_grub2 *g, int argc, char **argv, const struct 
 	return g->fatal ? g->fatal : r;
 }
 
+/* insmod: only the regexp module changes what a script does (wildcards). */
+static int cmd_insmod(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
+{
+	(void)n;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "regexp"))
+			g->wildcards = true;
+	return 0;
+}
+
 static int cmd_keystatus(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
 {
 	(void)g, (void)argc, (void)argv, (void)n;
@@ -408,14 +418,14 @@ static const struct {
 	{ "initrd", gb_grub2_cmd_initrd }, { "initrd16", gb_grub2_cmd_initrd }, { "initrdefi", gb_grub2_cmd_initrd },
 	{ "module", gb_grub2_cmd_module }, { "module2", gb_grub2_cmd_module }, { "devicetree", gb_grub2_cmd_devicetree },
 	{ "blscfg", gb_grub2_cmd_blscfg },
-	{ "keystatus", cmd_keystatus }, { "cpuid", cmd_cpuid },
+	{ "keystatus", cmd_keystatus }, { "insmod", cmd_insmod }, { "cpuid", cmd_cpuid },
 };
 
 /* GRUB commands with no effect on what boots: output, terminals, fonts,
  * modules, sounds, passwords (an entry's --users is not enforced here),
  * and save_env, which never writes here. */
 static const char *const noops[] = {
-	"echo", "insmod", "rmmod", "loadfont", "terminal_input", "terminal_output", "terminal",
+	"echo", "rmmod", "loadfont", "terminal_input", "terminal_output", "terminal",
 	"terminfo", "serial", "background_image", "background_color", "play", "clear", "sleep",
 	"boot", "nativedisk", "save_env", "lsmod", "ls", "cat", "videoinfo", "gettext",
 	"password", "password_pbkdf2", "font", "set_color", "tpm", "fwsetup", "pager",
