@@ -253,6 +253,9 @@ struct gb_menu_options {
 	const char *pvgrub;
 	/* GRUB 2's $grub_platform: "pc" (default) or "xen" (PV-GRUB2). */
 	const char *grub_platform;
+	/* Record what the bootloader would print while it reads the config:
+	 * GRUB's echo output and its error messages (gb_menu_trace). */
+	bool trace;
 };
 
 /* Find the guest's boot configuration, run it as its bootloader would, and
@@ -287,6 +290,9 @@ const struct gb_entry *gb_menu_find(const struct gb_menu *menu, const char *spec
 const struct gb_entry *gb_menu_search(const struct gb_menu *menu, const char *spec,
 				      size_t *path, size_t *depth);
 size_t gb_menu_warning_count(const struct gb_menu *menu);
+/* What the bootloader printed while reading the config (echo output,
+ * "error: ..." lines), with gb_menu_options.trace; "" otherwise. */
+const char *gb_menu_trace(const struct gb_menu *menu);
 const char *gb_menu_warning(const struct gb_menu *menu, size_t i);
 
 /* ---- payload: the chosen entry's files ------------------------------------ */

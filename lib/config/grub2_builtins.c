@@ -372,6 +372,41 @@ static int cmd_load_env(struct gb_grub2 *g, int argc, char **argv, const struct 
 	return g->fatal ? g->fatal : r;
 }
 
+/* echo [-n] [-e] ARGS (commands/echo.c): into the trace, if one is kept. */
+static int cmd_echo(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
+{
+	(void)n;
+	struct gb_menu *m = g->menu;
+	bool newline = true, esc = false;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *o = argv[i] + 1;
+		if (strspn(o, "ne") != strlen(o))
+			break;
+		newline = newline && !strchr(o, 'n');
+		esc = esc || strchr(o, 'e');
+	}
+	for (int k = i; k < argc && m->trace_on; k++) {
+		if (k > i)
+			gb_menu_trace_add(m, " ", 1);
+		for (const char *s = argv[k]; *s; s++) {
+			static const char from[] = "\\afnrtv", to[] = "\\\a\f\n\r\t\v";
+			const char *e = esc && s[0] == '\\' && s[1] ? strchr(from, s[1]) : NULL;
+			if (esc && s[0] == '\\' && s[1] == 'c')
+				return 0; /* \c: stop, no newline */
+			if (e) {
+				gb_menu_trace_add(m, &to[e - from], 1);
+				s++;
+			} else {
+				gb_menu_trace_add(m, s, 1);
+			}
+		}
+	}
+	if (newline)
+		gb_menu_trace_add(m, "\n", 1);
+	return 0;
+}
+
 /* insmod: only the regexp module changes what a script does (wildcards). */
 static int cmd_insmod(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
 {
@@ -418,14 +453,14 @@ static const struct {
 	{ "initrd", gb_grub2_cmd_initrd }, { "initrd16", gb_grub2_cmd_initrd }, { "initrdefi", gb_grub2_cmd_initrd },
 	{ "module", gb_grub2_cmd_module }, { "module2", gb_grub2_cmd_module }, { "devicetree", gb_grub2_cmd_devicetree },
 	{ "blscfg", gb_grub2_cmd_blscfg },
-	{ "keystatus", cmd_keystatus }, { "insmod", cmd_insmod }, { "cpuid", cmd_cpuid },
+	{ "keystatus", cmd_keystatus }, { "insmod", cmd_insmod }, { "echo", cmd_echo }, { "cpuid", cmd_cpuid },
 };
 
 /* GRUB commands with no effect on what boots: output, terminals, fonts,
  * modules, sounds, passwords (an entry's --users is not enforced here),
  * and save_env, which never writes here. */
 static const char *const noops[] = {
-	"echo", "rmmod", "loadfont", "terminal_input", "terminal_output", "terminal",
+	"rmmod", "loadfont", "terminal_input", "terminal_output", "terminal",
 	"terminfo", "serial", "background_image", "background_color", "play", "clear", "sleep",
 	"boot", "nativedisk", "save_env", "lsmod", "ls", "cat", "videoinfo", "gettext",
 	"password", "password_pbkdf2", "font", "set_color", "tpm", "fwsetup", "pager",

@@ -29,5 +29,28 @@ while IFS= read -r line; do
 		n=$((n + 1)) ;;
 	esac
 done <<<"$out"
+# GRUB's own script tests again, unchanged this time: their echo output
+# through `list --trace` (without the "error: " lines GRUB prints among
+# it) must be what the test expects (expected.out, the test's own
+# assertion, or expected.harness.out, real GRUB 2.06's output).
+if command -v jq >/dev/null; then
+	for c in "$suite"/cases/grub-script/*/; do
+		name=peer-suites/trace/$(basename "$c")
+		wanted "$name" || continue
+		rm -rf tr && mkdir -p tr/boot/grub
+		{ echo grubshell=yes; cat "$c/script.grub"; } >tr/boot/grub/grub.cfg
+		rm -f tr.img
+		mke2fs -q -F -t ext4 -b 1024 -d tr tr.img 4M >/dev/null 2>&1
+		got=$("$GUESTBOOT" list --json --trace tr.img 2>&1 | jq -j .trace | grep -v '^error: '; echo .)
+		ok=false
+		for want in "$c/expected.out" "$c/expected.harness.out"; do
+			[ -f "$want" ] && [ "$got" = "$(cat "$want"; echo .)" ] && ok=true
+		done
+		if $ok; then pass "$name"; else fail "$name" "got: ${got%.}"; fi
+	done
+else
+	skip peer-suites/trace "jq is not installed"
+fi
+
 # a run that printed no case lines (the image build failed) is a failure too
 if [ "$n" -gt 0 ]; then pass peer-suites/ran; else fail peer-suites/ran "no case ran" "$(tail -3 <<<"$out")"; fi
