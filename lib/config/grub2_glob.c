@@ -100,6 +100,10 @@ static int match_entry(void *arg, const struct gb_dirent *de)
 /* dir: a real directory path; rest: the escaped components after it. */
 static void walk(struct glob *gl, const char *dir, const char *rest)
 {
+	/* no guest path is longer (the fs layer's bound): this also bounds
+	 * the recursion, one level per component */
+	if (strlen(dir) > 4096)
+		return;
 	while (*rest == '/')
 		rest++;
 	size_t clen = strcspn(rest, "/");
