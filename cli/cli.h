@@ -185,6 +185,7 @@ int cli_extract_run(const struct cli_extract *x, const char *cmd);
  * kernel's VOL name. The strings point into buf. */
 struct cli_entry_result {
 	const char *kernel, *initrd, *args, *path, *title, *id, *volume;
+	const char *cmdline; /* what the kernel receives (BOOT_IMAGE=... first) */
 	char buf[GB_RESULT_MAX];
 };
 /* The core of cli_extract_run: choose the entry of x->image (sandboxed)

@@ -97,7 +97,7 @@ struct extract {
 };
 
 /* The child's result: NUL-separated fields, in this order. */
-enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, NFIELDS };
+enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, F_CMDLINE, NFIELDS };
 
 /* Several initrds for --print: their VOL:PATHs, space-separated. */
 static char *initrd_paths(const struct gb_menu *m, const struct gb_entry *e)
@@ -265,10 +265,13 @@ static int extract_child(void *arg)
 	}
 	struct gb_volume *kv = gb_menu_file_volume(menu, &e->kernel);
 	snprintf(volume, sizeof(volume), "%s", kv ? gb_volume_info(kv)->id : "");
+	bool edited = args && strcmp(args, e->args ? e->args : "");
 	const char *f[NFIELDS] = {
 		[F_KERNEL] = kpath, [F_INITRD] = ipath, [F_ARGS] = args ? args : e->args ? e->args : "",
 		[F_PATH] = label, [F_TITLE] = e->title ? e->title : "",
 		[F_ID] = e->id ? e->id : "", [F_HAS_ID] = e->id ? "1" : "0", [F_VOLUME] = volume,
+		/* a command line edited in the menu is used as typed */
+		[F_CMDLINE] = edited ? args : e->cmdline ? e->cmdline : e->args ? e->args : "",
 	};
 	r = cli_result_fields(f, NFIELDS) ? 6 : 0;
 	goto done;
@@ -344,7 +347,7 @@ static int publish(const struct cli_extract *q, struct staged *k, struct staged 
 		.format = q->format,
 		.kernel = q->print_only ? e->kernel : k->final,
 		.initrd = !with_initrd ? NULL : q->print_only ? e->initrd : i->final,
-		.args = e->args, .entry_path = e->path, .title = e->title, .id = e->id,
+		.args = e->args, .cmdline = e->cmdline, .entry_path = e->path, .title = e->title, .id = e->id,
 		/* a partition number, or an LV's or array's VOL name */
 		.volume = e->volume[0] >= '0' && e->volume[0] <= '9' ? atoi(e->volume) : -1,
 		.volume_id = e->volume[0] ? e->volume : NULL,
@@ -412,6 +415,7 @@ int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd
 	res->title = f[F_TITLE];
 	res->id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL;
 	res->volume = f[F_VOLUME];
+	res->cmdline = f[F_CMDLINE];
 	return 0;
 }
 

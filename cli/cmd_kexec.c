@@ -217,7 +217,7 @@ static int kexec_device(struct kexec_req *q, const char *device)
 	if ((r = cli_extract_to_fds(&q->x, kfd, ifd, -1, &res)))
 		goto out;
 	char *cmdline;
-	if (asprintf(&cmdline, "%s%s%s", res.args, *res.args && q->append ? " " : "",
+	if (asprintf(&cmdline, "%s%s%s", res.cmdline, *res.cmdline && q->append ? " " : "",
 		     q->append ? q->append : "") < 0) {
 		r = 10;
 		goto out;

@@ -20,6 +20,9 @@ static void list_help(void)
 	       "  --pvgrub MODE        search as EC2 PV-GRUB does: hd0, hd00 (1.03 and\n"
 	       "                       earlier) or 1.04 (menu.lst only)\n"
 	       "  --platform NAME      GRUB 2 $grub_platform: pc (default) or xen\n"
+	       "  --trace              first print what the bootloader prints while it\n"
+	       "                       reads the config: GRUB's echo output and its\n"
+	       "                       error messages (\"error: ...\"); with --json, as \"trace\"\n"
 	       CLI_IMAGE_HELP
 	       "  -h, --help           this text\n");
 }
@@ -157,6 +160,8 @@ static json_object *entries_json(const struct gb_menu *m, const struct gb_entry 
 		json_object_object_add(o_, "initrd", initrds);
 		json_object_object_add(o_, "initrd_volumes", ivols);
 		json_object_object_add(o_, "args", e->kernel.path ? jstr(e->args ? e->args : "") : json_object_new_null());
+		json_object_object_add(o_, "cmdline", !e->kernel.path ? json_object_new_null()
+						      : jstr(e->cmdline ? e->cmdline : e->args ? e->args : ""));
 		json_object *mods = json_object_new_array();
 		for (size_t k = 0; k < e->nmodules; k++) {
 			json_object *mo = json_object_new_object();
@@ -173,7 +178,7 @@ static json_object *entries_json(const struct gb_menu *m, const struct gb_entry 
 	return arr;
 }
 
-static void print_json(const struct gb_menu *m)
+static void print_json(const struct gb_menu *m, bool trace)
 {
 	json_object *root = json_object_new_object();
 	json_object *cfg = json_object_new_object();
@@ -203,7 +208,23 @@ static void print_json(const struct gb_menu *m)
 	for (size_t i = 0; i < gb_menu_warning_count(m); i++)
 		json_object_array_add(w, json_object_new_string(gb_menu_warning(m, i)));
 	json_object_object_add(root, "warnings", w);
+	if (trace)
+		json_object_object_add(root, "trace", json_object_new_string(gb_menu_trace(m)));
 	cli_print_json(root);
+}
+
+/* The trace line by line, each made safe for a terminal. */
+static void print_trace(const char *t)
+{
+	while (*t) {
+		size_t n = strcspn(t, "\n");
+		char *line = strndup(t, n);
+		if (line)
+			cli_put_safe(stdout, line);
+		free(line);
+		fputc('\n', stdout);
+		t += n + (t[n] == '\n');
+	}
 }
 
 int cmd_list(int argc, char **argv)
@@ -214,6 +235,7 @@ int cmd_list(int argc, char **argv)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "pvgrub", required_argument, NULL, 'p' },
 		{ "platform", required_argument, NULL, 'P' },
+		{ "trace", no_argument, NULL, 't' },
 		CLI_IMAGE_LONGOPTS,
 		{ 0 },
 	};
@@ -230,6 +252,7 @@ int cmd_list(int argc, char **argv)
 		case 'k': mo.kind = optarg; break;
 		case 'p': mo.pvgrub = optarg; break;
 		case 'P': mo.grub_platform = optarg; break;
+		case 't': mo.trace = true; break;
 		case 'h': list_help(); return 0;
 		default: return cli_usage_error("list", "bad option");
 		}
@@ -248,10 +271,13 @@ int cmd_list(int argc, char **argv)
 	if (r) {
 		r = cli_fail(ctx, r);
 	} else {
-		if (json)
-			print_json(menu);
-		else
+		if (json) {
+			print_json(menu, mo.trace);
+		} else {
+			if (mo.trace)
+				print_trace(gb_menu_trace(menu));
 			print_text(menu);
+		}
 		r = fflush(stdout) ? 6 : 0;
 	}
 	gb_menu_close(menu);

@@ -13,7 +13,7 @@ _guestboot_options()
 {
 	case $1 in
 	inspect) echo "--json --kernels --config $_guestboot_image_opts" ;;
-	list) echo "--json $_guestboot_menu_opts $_guestboot_image_opts" ;;
+	list) echo "--json --trace $_guestboot_menu_opts $_guestboot_image_opts" ;;
 	extract) echo "--output-dir --entry --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	menu) echo "--output-dir --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	kexec) echo "--entry --menu --args --dry-run --load-only $_guestboot_entry_opts $_guestboot_image_opts" ;;

@@ -276,6 +276,9 @@ struct gb_entry {
 				parentheses or quotes ("hd0,0", "hd0,msdos1"); NULL if none */
 	struct gb_boot_file kernel;   /* path NULL when none */
 	char *args;          /* kernel command line ("" when none) */
+	char *cmdline;       /* the whole command line the bootloader hands the
+				kernel: GRUB and syslinux put "BOOT_IMAGE=KERNEL"
+				(the path as written) first; NULL: args */
 	struct gb_boot_file *initrds;
 	size_t ninitrds;
 	struct gb_boot_file *modules; /* multiboot modules, in order */
@@ -307,6 +310,9 @@ struct gb_menu_options {
 	const char *pvgrub;
 	/* GRUB 2's $grub_platform: "pc" (default) or "xen" (PV-GRUB2). */
 	const char *grub_platform;
+	/* Record what the bootloader would print while it reads the config:
+	 * GRUB's echo output and its error messages (gb_menu_trace). */
+	bool trace;
 };
 
 /* Find the guest's boot configuration, run it as its bootloader would, and
@@ -341,6 +347,9 @@ const struct gb_entry *gb_menu_find(const struct gb_menu *menu, const char *spec
 const struct gb_entry *gb_menu_search(const struct gb_menu *menu, const char *spec,
 				      size_t *path, size_t *depth);
 size_t gb_menu_warning_count(const struct gb_menu *menu);
+/* What the bootloader printed while reading the config (echo output,
+ * "error: ..." lines), with gb_menu_options.trace; "" otherwise. */
+const char *gb_menu_trace(const struct gb_menu *menu);
 const char *gb_menu_warning(const struct gb_menu *menu, size_t i);
 
 /* ---- payload: the chosen entry's files ------------------------------------ */
@@ -371,7 +380,8 @@ int gb_entry_as_xen_pv(struct gb_ctx *ctx, const struct gb_menu *menu, const str
 		       const char *args, struct gb_entry *pv);
 int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *menu,
 			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
-/* All initrds, concatenated in order as GRUB passes them. */
+/* All initrds, joined in order as GRUB loads them: each but the last
+ * padded with zeros to a multiple of 4 bytes. */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *menu,
 			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
 
@@ -410,7 +420,8 @@ struct gb_boot_output {
 	int format;           /* enum gb_out_format */
 	const char *kernel;   /* host path of the kernel copy */
 	const char *initrd;   /* host path, or NULL */
-	const char *args;     /* kernel command line */
+	const char *args;     /* the entry's arguments */
+	const char *cmdline;  /* what the kernel receives (BOOT_IMAGE=...); NULL: args */
 	const char *entry_path, *title, *id; /* the entry booted */
 	int volume;           /* where the kernel came from: partition number, */
 	const char *volume_id; /* or (LVs, arrays: volume < 0) its VOL name; NULL unknown */

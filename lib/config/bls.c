@@ -488,7 +488,8 @@ void gb_bls_sort_uapi(struct gb_bls_entry *e, size_t n)
 }
 
 /* Fedora's blscfg reads a file name as an rpm name-version-release,
- * cutting at the last two '-'. */
+ * cutting at the last two '-'; with one '-' the part after it is the
+ * version, not the release (split_package_string's bubbling up). */
 struct nvr {
 	char buf[512];
 	const char *name, *version, *release;
@@ -507,6 +508,9 @@ static void split_nvr(const char *id, struct nvr *v)
 	if ((dash = strrchr(v->buf, '-'))) {
 		*dash = '\0';
 		v->version = dash + 1;
+	} else {
+		v->version = v->release;
+		v->release = "";
 	}
 }
 

@@ -406,6 +406,8 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 	if (GB_ABI_IN(ctx, &o, caller_opt))
 		return gb_ctx_code(ctx);
 	struct gb_menu *m = calloc(1, sizeof(*m));
+	if (m)
+		m->trace_on = opt->trace;
 	if (!m)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	m->timeout = -1;

@@ -289,7 +289,9 @@ static int eval_item(struct gb_grub2 *g, const struct gb_grub2_item *it,
 	struct gb_grub2_env *saved = g->env;
 	if (!gb_grub2_charge(g, base->bytes))
 		return g->fatal;
-	g->env = gb_grub2_env_copy(base, false);
+	/* a submenu opens a new context, as GRUB's grub_env_context_open:
+	 * only exported variables cross into it */
+	g->env = gb_grub2_env_copy(base, it->submenu);
 	if (!g->env) {
 		g->env = saved;
 		return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");

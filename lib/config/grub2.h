@@ -46,6 +46,7 @@ enum gb_grub2_part_type {
 	GB_GRUB2_DQVAR, /* "$name": value kept whole */
 	GB_GRUB2_DQSTR, /* "..." text (always produces an argument) */
 	GB_GRUB2_SQSTR, /* '...' text */
+	GB_GRUB2_GETTEXT, /* $"..." text: its $variables are expanded when run */
 };
 
 struct gb_grub2_part {
@@ -214,6 +215,7 @@ struct gb_grub2 {
 	bool is_continue, func_return;
 	bool replaced;                /* configfile took over: stop the old script */
 	bool blscfg_used;             /* Fedora's GRUB: default matching by name first */
+	bool wildcards;               /* the regexp module is loaded: globs expand */
 	int fatal;                    /* a limit or allocation failure: stop everything */
 	char syntax[256];             /* the first syntax error, "file:line:col: ..." */
 };
@@ -258,6 +260,7 @@ int gb_grub2_fatal(struct gb_grub2 *g, int code, const char *fmt, ...)
 #define GB_GRUB2_ERR_DEVICE 11    /* GRUB_ERR_UNKNOWN_DEVICE */
 #define GB_GRUB2_ERR_UNKNOWN 15   /* GRUB_ERR_UNKNOWN_COMMAND */
 #define GB_GRUB2_ERR_ARG 17       /* GRUB_ERR_BAD_ARGUMENT */
+#define GB_GRUB2_ERR_RECURSION 48 /* GRUB_ERR_RECURSION_DEPTH (2.06) */
 
 void gb_grub2_items_free(struct gb_grub2_items *it);
 /* Run a config text as GRUB's read_config_file does: config_file and
@@ -308,6 +311,13 @@ int gb_grub2_resolve(struct gb_grub2 *g, const char *name, int *dev, char **path
 char *gb_grub2_fs_path(struct gb_grub2 *g, int dev, const char *path);
 /* Why a quiet gb_cfg_read failed, in a few words. */
 const char *gb_grub2_read_error(const struct gb_ctx *quiet);
+
+/* ---- wildcards (grub2_glob.c) ---------------------------------------------- */
+/* Does an escaped argument hold an active '*', '?' or '['? */
+bool gb_grub2_has_wildcard(const char *s);
+/* The files an escaped path pattern matches (plain, malloc'd), in
+ * directory order; *n = 0: none (the argument stays as it is). */
+int gb_grub2_glob(struct gb_grub2 *g, const char *arg, char ***out, size_t *n);
 
 /* GRUB's strtoul: base 0, leading blanks, at least one digit. */
 bool gb_grub2_strtoul(const char *s, unsigned long *out, const char **end);

@@ -181,11 +181,13 @@ static int cmd_increment(struct gb_grub2 *g, int argc, char **argv, const struct
 
 /* ---- files: source, configfile, eval, load_env ----------------------------- */
 
+/* Past the limit the command fails and the script goes on, as GRUB's
+ * "maximum recursion depth exceeded": the entries made so far stay. */
 static bool enter_source(struct gb_grub2 *g)
 {
 	if (g->source_depth >= GB_GRUB2_MAX_SOURCE_DEPTH) {
-		gb_grub2_fatal(g, GB_E_LIMIT, "%s:%zu: source/configfile nested deeper than %d",
-			       g->file, g->line, GB_GRUB2_MAX_SOURCE_DEPTH);
+		gb_grub2_warn(g, "source/configfile nested deeper than %d, not followed",
+			      GB_GRUB2_MAX_SOURCE_DEPTH);
 		return false;
 	}
 	g->source_depth++;
@@ -198,7 +200,7 @@ static int cmd_source(struct gb_grub2 *g, int argc, char **argv, const struct gb
 	if (argc != 2)
 		return gb_grub2_usage(g, argv[0], "filename expected");
 	if (!enter_source(g))
-		return g->fatal;
+		return GB_GRUB2_ERR_RECURSION;
 	bool found;
 	int r = gb_grub2_run_file(g, argv[1], &found);
 	g->source_depth--;
@@ -242,12 +244,13 @@ static int cmd_configfile(struct gb_grub2 *g, int argc, char **argv, const struc
 	struct gb_grub2_items *old_items = g->items;
 	g->env = gb_grub2_env_copy(old_env, true);
 	g->items = calloc(1, sizeof(*g->items));
-	if (!g->env || !g->items || !enter_source(g)) {
+	bool deep = g->env && g->items && !enter_source(g);
+	if (!g->env || !g->items || deep) {
 		gb_grub2_env_free(g->env);
 		free(g->items);
 		g->env = old_env;
 		g->items = old_items;
-		return g->fatal ? g->fatal : gb_grub2_nomem(g);
+		return deep ? GB_GRUB2_ERR_RECURSION : gb_grub2_nomem(g);
 	}
 	bool found;
 	int r = gb_grub2_run_file(g, argv[1], &found);
@@ -277,7 +280,7 @@ static int cmd_eval(struct gb_grub2 *g, int argc, char **argv, const struct gb_g
 	for (int i = 1; i < argc; i++)
 		p += sprintf(p, "%s%s", i > 1 ? " " : "", argv[i]);
 	*p = '\0';
-	int r = 0;
+	int r = GB_GRUB2_ERR_RECURSION;
 	if (enter_source(g)) {
 		r = gb_grub2_run_source(g, text, strlen(text), g->file, g->line);
 		g->source_depth--;
@@ -298,6 +301,10 @@ static int loadenv_set(void *arg, const char *name, const char *value)
 	bool wanted = le->nonly == 0;
 	for (int i = 0; i < le->nonly && !wanted; i++)
 		wanted = !strcmp(le->only[i], name);
+	/* grub-reboot's one-shot entry: doctor warns that it sticks here */
+	if (wanted && !strcmp(name, "next_entry") && *value && !le->g->menu->one_shot &&
+	    !(le->g->menu->one_shot = strdup(value)))
+		return gb_grub2_nomem(le->g);
 	return wanted ? gb_grub2_env_set(le->g, name, value) : 0;
 }
 
@@ -365,6 +372,51 @@ static int cmd_load_env(struct gb_grub2 *g, int argc, char **argv, const struct 
 	return g->fatal ? g->fatal : r;
 }
 
+/* echo [-n] [-e] ARGS (commands/echo.c): into the trace, if one is kept. */
+static int cmd_echo(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
+{
+	(void)n;
+	struct gb_menu *m = g->menu;
+	bool newline = true, esc = false;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *o = argv[i] + 1;
+		if (strspn(o, "ne") != strlen(o))
+			break;
+		newline = newline && !strchr(o, 'n');
+		esc = esc || strchr(o, 'e');
+	}
+	for (int k = i; k < argc && m->trace_on; k++) {
+		if (k > i)
+			gb_menu_trace_add(m, " ", 1);
+		for (const char *s = argv[k]; *s; s++) {
+			static const char from[] = "\\afnrtv", to[] = "\\\a\f\n\r\t\v";
+			const char *e = esc && s[0] == '\\' && s[1] ? strchr(from, s[1]) : NULL;
+			if (esc && s[0] == '\\' && s[1] == 'c')
+				return 0; /* \c: stop, no newline */
+			if (e) {
+				gb_menu_trace_add(m, &to[e - from], 1);
+				s++;
+			} else {
+				gb_menu_trace_add(m, s, 1);
+			}
+		}
+	}
+	if (newline)
+		gb_menu_trace_add(m, "\n", 1);
+	return 0;
+}
+
+/* insmod: only the regexp module changes what a script does (wildcards). */
+static int cmd_insmod(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
+{
+	(void)n;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "regexp"))
+			g->wildcards = true;
+	return 0;
+}
+
 static int cmd_keystatus(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
 {
 	(void)g, (void)argc, (void)argv, (void)n;
@@ -401,14 +453,14 @@ static const struct {
 	{ "initrd", gb_grub2_cmd_initrd }, { "initrd16", gb_grub2_cmd_initrd }, { "initrdefi", gb_grub2_cmd_initrd },
 	{ "module", gb_grub2_cmd_module }, { "module2", gb_grub2_cmd_module }, { "devicetree", gb_grub2_cmd_devicetree },
 	{ "blscfg", gb_grub2_cmd_blscfg },
-	{ "keystatus", cmd_keystatus }, { "cpuid", cmd_cpuid },
+	{ "keystatus", cmd_keystatus }, { "insmod", cmd_insmod }, { "echo", cmd_echo }, { "cpuid", cmd_cpuid },
 };
 
 /* GRUB commands with no effect on what boots: output, terminals, fonts,
  * modules, sounds, passwords (an entry's --users is not enforced here),
  * and save_env, which never writes here. */
 static const char *const noops[] = {
-	"echo", "insmod", "rmmod", "loadfont", "terminal_input", "terminal_output", "terminal",
+	"rmmod", "loadfont", "terminal_input", "terminal_output", "terminal",
 	"terminfo", "serial", "background_image", "background_color", "play", "clear", "sleep",
 	"boot", "nativedisk", "save_env", "lsmod", "ls", "cat", "videoinfo", "gettext",
 	"password", "password_pbkdf2", "font", "set_color", "tpm", "fwsetup", "pager",

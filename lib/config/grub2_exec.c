@@ -91,14 +91,24 @@ static bool argv_next(struct argv *a)
 	return true;
 }
 
-/* Append to the current slot; escape: double the backslashes so that
- * quoted and expanded text survives the final unescaping literally. */
-static bool argv_append(struct argv *a, const char *s, size_t n, bool escape)
+/* How appended text is protected from the final unescaping: not at all
+ * (unquoted text), its backslashes (an unquoted $var, whose wildcards stay
+ * active, as GRUB appends it unescaped), or also its wildcard characters
+ * (quoted text, "$var": GRUB's wildcard_escape). */
+enum { ESC_NONE, ESC_BACKSLASH, ESC_ALL };
+
+static bool escaped_char(char c, int escape)
+{
+	return (escape >= ESC_BACKSLASH && c == '\\') ||
+	       (escape == ESC_ALL && (c == '*' || c == '?' || c == '['));
+}
+
+/* Append to the current slot, escaped as asked. */
+static bool argv_append(struct argv *a, const char *s, size_t n, int escape)
 {
 	size_t extra = n;
-	if (escape)
-		for (size_t i = 0; i < n; i++)
-			extra += s[i] == '\\';
+	for (size_t i = 0; i < n; i++)
+		extra += escaped_char(s[i], escape);
 	size_t cur = a->len[a->n - 1];
 	if (!gb_grub2_charge(a->g, cur + extra))
 		return false;
@@ -113,7 +123,7 @@ static bool argv_append(struct argv *a, const char *s, size_t n, bool escape)
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (escape && s[i] == '\\')
+		if (escaped_char(s[i], escape))
 			p[cur++] = '\\';
 		p[cur++] = s[i];
 	}
@@ -138,7 +148,7 @@ static bool argv_split_append(struct argv *a, const char *s)
 		const char *f = s;
 		while (*s && !is_blank(*s))
 			s++;
-		if (!argv_append(a, f, (size_t)(s - f), true))
+		if (!argv_append(a, f, (size_t)(s - f), ESC_BACKSLASH))
 			return false;
 		while (is_blank(*s))
 			s++;
@@ -165,7 +175,7 @@ static bool is_special(const char *name)
 
 static bool append_value(struct argv *a, const char *v, bool split)
 {
-	return split ? argv_split_append(a, v) : argv_append(a, v, strlen(v), true);
+	return split ? argv_split_append(a, v) : argv_append(a, v, strlen(v), ESC_ALL);
 }
 
 /* $# $* $@ $N: from the innermost function or menu entry scope. */
@@ -179,12 +189,12 @@ static bool expand_positional(struct argv *a, const char *name, bool split)
 	if (!strcmp(name, "#")) {
 		char buf[24];
 		snprintf(buf, sizeof(buf), "%zu", argc);
-		return argv_append(a, buf, strlen(buf), false);
+		return argv_append(a, buf, strlen(buf), ESC_NONE);
 	}
 	if (!strcmp(name, "*") || !strcmp(name, "@")) {
 		bool joined = !split && name[0] == '*';
 		for (size_t i = 0; i < argc; i++) {
-			bool ok = !i || (joined ? argv_append(a, " ", 1, false) : argv_next(a));
+			bool ok = !i || (joined ? argv_append(a, " ", 1, ESC_NONE) : argv_next(a));
 			if (!ok || !append_value(a, args[i], split))
 				return false;
 		}
@@ -206,6 +216,79 @@ static bool expand_var(struct argv *a, const char *name, bool split)
 	return append_value(a, v, split);
 }
 
+/* One variable of a $"..." string: grub_env_get, except $# (the scope's
+ * argument count). */
+static bool gettext_var(struct argv *a, const char *name, size_t n)
+{
+	char buf[24];
+	const char *v = NULL;
+	if (n == 1 && name[0] == '#') {
+		struct gb_grub2_scope *sc = a->g->scope;
+		snprintf(buf, sizeof(buf), "%zu", sc ? sc->argc - sc->shift : 0);
+		v = buf;
+	} else if (n < 256) {
+		char key[256];
+		memcpy(key, name, n);
+		key[n] = '\0';
+		v = gb_grub2_env_get(a->g->env, key);
+	}
+	return !v || argv_append(a, v, strlen(v), ESC_ALL);
+}
+
+/* $"..." as execute.c's parse_string puts it together: \ toggles an
+ * escape (\$ is a dollar), $name ${name} $N $? $# are expanded, a '$'
+ * before anything else is itself; the result is one unsplit piece. */
+static bool expand_gettext(struct argv *a, const char *s)
+{
+	bool escaped = false;
+	if (!argv_append(a, "", 0, ESC_ALL)) /* $"" is an argument, as "" is */
+		return false;
+	while (*s) {
+		if (*s == '\\') {
+			escaped = !escaped;
+			if (!escaped && !argv_append(a, "\\", 1, ESC_ALL))
+				return false;
+			s++;
+			continue;
+		}
+		if (*s != '$' || escaped) {
+			if (escaped && *s != '$' && !argv_append(a, "\\", 1, ESC_ALL))
+				return false;
+			escaped = false;
+			if (!argv_append(a, s, 1, ESC_ALL))
+				return false;
+			s++;
+			continue;
+		}
+		const char *name = ++s;
+		if (*s == '{') {
+			const char *close = strchr(s + 1, '}');
+			if (!close)
+				return true; /* GRUB stops at an unclosed ${ */
+			if (!gettext_var(a, s + 1, (size_t)(close - s - 1)))
+				return false;
+			s = close + 1;
+		} else if (*s >= '0' && *s <= '9') {
+			while (*s >= '0' && *s <= '9')
+				s++;
+			if (!gettext_var(a, name, (size_t)(s - name)))
+				return false;
+		} else if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_') {
+			while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' ||
+			       (*s >= '0' && *s <= '9'))
+				s++;
+			if (!gettext_var(a, name, (size_t)(s - name)))
+				return false;
+		} else if (*s == '?' || *s == '#') {
+			if (!gettext_var(a, s++, 1))
+				return false;
+		} else if (!argv_append(a, "$", 1, ESC_ALL)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool expand_word(struct argv *a, const struct gb_grub2_word *w)
 {
 	if (!argv_next(a))
@@ -214,15 +297,18 @@ static bool expand_word(struct argv *a, const struct gb_grub2_word *w)
 		bool ok = true;
 		switch (p->type) {
 		case GB_GRUB2_TEXT:
-			ok = argv_append(a, p->str, strlen(p->str), false);
+			ok = argv_append(a, p->str, strlen(p->str), ESC_NONE);
 			break;
 		case GB_GRUB2_DQSTR:
 		case GB_GRUB2_SQSTR:
-			ok = argv_append(a, p->str, strlen(p->str), true);
+			ok = argv_append(a, p->str, strlen(p->str), ESC_ALL);
 			break;
 		case GB_GRUB2_VAR:
 		case GB_GRUB2_DQVAR:
 			ok = expand_var(a, p->str, p->type == GB_GRUB2_VAR);
+			break;
+		case GB_GRUB2_GETTEXT:
+			ok = expand_gettext(a, p->str);
 			break;
 		}
 		if (!ok)
@@ -242,6 +328,52 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
+/* With the regexp module loaded, GRUB expands wildcards in every argument
+ * (execute.c, grub_wildcard_translator): each match becomes an argument,
+ * escaped again for the final unescaping. */
+static bool expand_wildcards(struct gb_grub2 *g, struct argv *a)
+{
+	for (size_t i = 0; i < a->n && !g->fatal; i++) {
+		if (!a->v[i] || !gb_grub2_has_wildcard(a->v[i]))
+			continue;
+		char **m;
+		size_t nm;
+		if (gb_grub2_glob(g, a->v[i], &m, &nm) || !nm)
+			continue;
+		size_t extra = nm - 1;
+		if (a->n + extra >= GB_GRUB2_MAX_ARGS) {
+			gb_grub2_fatal(g, GB_E_LIMIT, "%s:%zu: a command with more than %d arguments",
+				       g->file, g->line, GB_GRUB2_MAX_ARGS);
+		} else {
+			char **v = realloc(a->v, (a->n + extra + 1) * sizeof(*v));
+			if (v) {
+				a->v = v;
+				free(v[i]);
+				memmove(v + i + nm, v + i + 1, (a->n - i - 1) * sizeof(*v));
+				a->n += extra;
+				for (size_t k = 0; k < nm; k++) {
+					struct argv one = { .g = g };
+					v[i + k] = NULL;
+					if (argv_next(&one) && argv_append(&one, m[k], strlen(m[k]), ESC_BACKSLASH)) {
+						v[i + k] = one.v[0];
+						one.v[0] = NULL;
+					}
+					argv_free(&one);
+					if (!v[i + k] && !(v[i + k] = strdup("")))
+						gb_grub2_nomem(g);
+				}
+				i += extra;
+			} else {
+				gb_grub2_nomem(g);
+			}
+		}
+		for (size_t k = 0; k < nm; k++)
+			free(m[k]);
+		free(m);
+	}
+	return !g->fatal;
+}
+
 /* Expand words into a NULL-terminated argv; false on a fatal error. */
 static bool expand(struct gb_grub2 *g, const struct gb_grub2_word *words, struct argv *a)
 {
@@ -254,6 +386,10 @@ static bool expand(struct gb_grub2 *g, const struct gb_grub2_word *words, struct
 		}
 	if (a->n && !a->v[a->n - 1])
 		a->n--;
+	if (g->wildcards && !expand_wildcards(g, a)) {
+		argv_free(a);
+		return false;
+	}
 	if (!a->v) {
 		/* no words: an empty argv, still NULL-terminated */
 		a->v = calloc(1, sizeof(*a->v));
@@ -363,6 +499,9 @@ static int assign(struct gb_grub2 *g, const char *word)
 
 static int dispatch(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
 {
+	/* the regexp command autoloads its module, which brings wildcards */
+	if (!strcmp(argv[0], "regexp"))
+		g->wildcards = true;
 	gb_grub2_cmd_fn fn = gb_grub2_builtin(argv[0]);
 	if (fn)
 		return fn(g, argc, argv, n);

@@ -169,6 +169,41 @@ static const char *lex_dquote(struct build *b)
 	}
 }
 
+/* Inside $"..." (GRUB's I18NQUOTE state): \\ stays two backslashes, \"
+ * is a quote, backslash-newline vanishes; $ is plain text here, expanded
+ * when the command runs (execute.c's gettext_append). */
+static const char *lex_gettext(struct build *b)
+{
+	struct gb_grub2_lexer *lx = b->lx;
+	for (;;) {
+		int c = peek(lx, 0);
+		if (c < 0)
+			return "unterminated \" string";
+		if (c == '"') {
+			flush(b, GB_GRUB2_GETTEXT, true);
+			advance(lx);
+			return NULL;
+		}
+		if (c == '\\') {
+			int n = peek(lx, 1);
+			if (n == '\\' || n == '"') {
+				if (n == '\\')
+					text_add(&b->buf, '\\');
+				text_add(&b->buf, (char)n);
+				advance(lx);
+			} else if (n == '\n') {
+				advance(lx);
+			} else {
+				text_add(&b->buf, '\\');
+			}
+			advance(lx);
+			continue;
+		}
+		text_add(&b->buf, (char)c);
+		advance(lx);
+	}
+}
+
 static const char *lex_squote(struct build *b)
 {
 	struct gb_grub2_lexer *lx = b->lx;
@@ -214,10 +249,11 @@ static const char *lex_word_parts(struct build *b, bool *plain)
 			advance(lx);
 			if (c == '\'')
 				err = lex_squote(b);
-			else if (c == '"' || peek(lx, 0) == '"') {
-				if (c == '$')
-					advance(lx); /* $"..." (gettext): no translation here */
+			else if (c == '"')
 				err = lex_dquote(b);
+			else if (peek(lx, 0) == '"') {
+				advance(lx); /* $"..." (gettext): no translation here */
+				err = lex_gettext(b);
 			} else if (!lex_var(b, GB_GRUB2_VAR))
 				err = "'$' without a variable name";
 		} else {

@@ -3,7 +3,10 @@
  * would load something (linux, initrd, multiboot, module, chainloader,
  * devicetree): here they record files and command lines into the entry
  * being evaluated. */
+#define _GNU_SOURCE
 #include "config/grub2.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 
@@ -53,7 +56,16 @@ int gb_grub2_cmd_menuentry(struct gb_grub2 *g, int argc, char **argv, const stru
 		bool m = false;
 		const char *v = NULL;
 		for (size_t k = 0; k < 5 && !m; k++) {
-			v = gb_grub2_long_opt(argc, argv, &i, with_arg[k], true, &m);
+			/* GRUB's option parser (lib/arg.c) takes the next word as
+			 * the value only when it does not start with '-' */
+			bool next_ok = i + 1 < argc && argv[i + 1][0] != '-';
+			v = gb_grub2_long_opt(argc, argv, &i, with_arg[k], next_ok, &m);
+			if (m && !v) {
+				free(pos);
+				gb_grub2_warn(g, "%s: missing mandatory option for `%s'", argv[0],
+					      with_arg[k]);
+				return GB_GRUB2_ERR_ARG;
+			}
 			if (m && k == 3)
 				source = v;
 			if (m && k == 4)
@@ -161,11 +173,25 @@ static int set_kernel(struct gb_grub2 *g, struct gb_entry *e, enum gb_entry_kind
 		free(path);
 		return gb_grub2_nomem(g);
 	}
+	/* GRUB's Linux loaders write "BOOT_IMAGE=" and then the kernel
+	 * word as written, quoted like the arguments (loader/i386/linux.c) */
+	char *image = kind == GB_ENTRY_LINUX ? loader_cmdline(argv + i, argc - i) : NULL;
+	char *cmdline = NULL;
+	if (image && asprintf(&cmdline, "BOOT_IMAGE=%s", image) < 0)
+		cmdline = NULL;
+	free(image);
+	if (kind == GB_ENTRY_LINUX && !cmdline) {
+		free(path);
+		free(args);
+		return gb_grub2_nomem(g);
+	}
 	free(e->kernel.path);
 	free(e->args);
+	free(e->cmdline);
 	e->kernel.device = dev;
 	e->kernel.path = path;
 	e->args = args;
+	e->cmdline = cmdline;
 	e->kind = kind;
 	clear_files(&e->initrds, &e->ninitrds);
 	clear_files(&e->modules, &e->nmodules);

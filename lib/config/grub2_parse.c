@@ -3,8 +3,8 @@
  * (grub-core/script/parser.y), building a tree in an arena. GRUB reads a
  * config one top-level chunk at a time: the statements of one line, or
  * one construct spanning lines (if/for/while/function/{ }). A syntax error
- * discards its chunk; inside an open construct GRUB's lexer keeps asking
- * for lines, so the rest of the file is lost too. We do the same. */
+ * discards its chunk up to the end of the line where it was found; GRUB
+ * reports it and goes on with the next line. We do the same. */
 #include "config/grub2.h"
 
 #include <stdarg.h>
@@ -415,12 +415,13 @@ void gb_grub2_parser_init(struct gb_grub2_parser *p, struct gb_grub2 *g, const c
 	gb_grub2_lex_init(&p->lx, src, len, first_line, arena, steps);
 }
 
-/* Throw away what GRUB would have read for the failed chunk. */
+/* Throw away what GRUB would have read for the failed chunk: after the
+ * first error its lexer reads nothing more (lexer.c returns BAD while
+ * err is set), so the rest of the current line goes, and parsing starts
+ * again with the next line, even inside an open construct. */
 static void recover(struct gb_grub2_parser *p)
 {
-	if (p->refs > 0)
-		p->lx.pos = p->lx.len;
-	else if (!(p->have_tok && p->tok.type == GB_GRUB2_T_NEWLINE))
+	if (!(p->have_tok && p->tok.type == GB_GRUB2_T_NEWLINE))
 		gb_grub2_lex_skip_line(&p->lx);
 	p->have_tok = false;
 }

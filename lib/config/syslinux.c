@@ -43,6 +43,7 @@ struct sx {
 	size_t lineno;
 	bool in_text;       /* inside TEXT HELP ... ENDTEXT */
 	bool label_open;    /* per-label keywords apply to the last label */
+	bool no_implicit;   /* IMPLICIT 0: only LABELs boot, no bare file names */
 };
 
 static struct sx_label *cur_label(struct sx *s)
@@ -209,7 +210,7 @@ static int menu_command(struct sx *s, char *rest)
 }
 
 static const char *const ignored_kw[] = {
-	"say", "serial", "prompt", "totaltimeout", "display", "implicit", "allowoptions",
+	"say", "serial", "prompt", "totaltimeout", "display", "allowoptions",
 	"noescape", "nocomplete", "nohalt", "kbdmap", "console", "font", "ipappend",
 	"sysappend", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11",
 	"f12", "f0", "onerror", "path", "fdimage_flags", "gfxboot",
@@ -259,6 +260,10 @@ static int keyword(struct sx *s, const char *kw, char *rest)
 		return gb_set_str(s->ctx, &s->ui, rest);
 	if (!strcasecmp(kw, "timeout")) {
 		set_timeout(s, rest);
+		return 0;
+	}
+	if (!strcasecmp(kw, "implicit")) {
+		s->no_implicit = atoi(rest) == 0;
 		return 0;
 	}
 	if (!strcasecmp(kw, "text")) {
@@ -351,28 +356,33 @@ static int add_files(struct sx *s, struct gb_entry *e, const char *list)
 	return r;
 }
 
-/* Take every "initrd=" word out of the options; the linux loader uses
- * the last one (a comma-separated list). */
-static int split_initrd(struct sx *s, const char *append, char **args, char **initrd)
+/* Take every "initrd=" word out of the options. */
+static int strip_initrd(struct sx *s, const char *append, char **args)
 {
 	struct gb_sbuf b = { 0 };
 	char *copy = strdup(append);
-	*args = *initrd = NULL;
+	*args = NULL;
 	if (!copy)
 		return gb_error(s->ctx, GB_E_NOMEM, "out of memory");
 	char *rest = copy, *w;
-	int r = 0;
-	while (!r && (w = gb_next_word(&rest))) {
-		if (!strncasecmp(w, "initrd=", 7))
-			r = gb_set_str(s->ctx, initrd, w + 7);
-		else
+	while ((w = gb_next_word(&rest)))
+		if (strncmp(w, "initrd=", 7))
 			gb_sbuf_add_word(&b, w);
-	}
 	free(copy);
 	*args = gb_sbuf_take(&b);
-	if (!r && !*args)
-		r = gb_error(s->ctx, GB_E_NOMEM, "out of memory");
-	return r;
+	return *args ? 0 : gb_error(s->ctx, GB_E_NOMEM, "out of memory");
+}
+
+/* The initrd list syslinux loads: INITRD is appended to the command line
+ * as " initrd=LIST", and kernel.c takes the first "initrd=" it finds
+ * (strstr), so an initrd= in APPEND (the label's or the global one)
+ * wins over INITRD. malloc'd; "" when there is none. */
+static char *initrd_list(const char *append, const char *initrd_kw)
+{
+	const char *first = strstr(append, "initrd=");
+	if (first)
+		return strndup(first + 7, strcspn(first + 7, " \t"));
+	return strdup(initrd_kw ? initrd_kw : "");
 }
 
 static int set_kernel_file(struct sx *s, struct gb_entry *e, const char *path)
@@ -386,16 +396,23 @@ static int set_kernel_file(struct sx *s, struct gb_entry *e, const char *path)
 static int build_linux(struct sx *s, struct gb_entry *e, const char *kernel,
 		       const char *initrd_kw, const char *append)
 {
-	char *initrd = NULL;
 	e->kind = GB_ENTRY_LINUX;
 	int r = set_kernel_file(s, e, kernel);
 	if (!r)
-		r = split_initrd(s, append, &e->args, &initrd);
-	/* INITRD is appended to the options as "initrd=", so it wins */
-	const char *list = initrd_kw ? initrd_kw : initrd;
-	if (!r && list && *list)
+		r = strip_initrd(s, append, &e->args);
+	char *list = r ? NULL : initrd_list(append, initrd_kw);
+	if (!r && !list)
+		r = gb_error(s->ctx, GB_E_NOMEM, "out of memory");
+	/* kernel.c: "BOOT_IMAGE=%s %s" with the kernel as written and the
+	 * options, INITRD appended as " initrd=LIST" */
+	if (!r && asprintf(&e->cmdline, "BOOT_IMAGE=%s %s%s%s", kernel, append,
+			   initrd_kw ? " initrd=" : "", initrd_kw ? initrd_kw : "") < 0) {
+		e->cmdline = NULL;
+		r = gb_error(s->ctx, GB_E_NOMEM, "out of memory");
+	}
+	if (!r && *list)
 		r = add_files(s, e, list);
-	free(initrd);
+	free(list);
 	return r;
 }
 
@@ -539,15 +556,21 @@ static int label_or_command(struct sx *s, const char *cmd, size_t *idx)
 		return 0;
 	if ((*idx = find_label(s, first)) != SIZE_MAX)
 		return 0;
+	if (s->no_implicit) {
+		gb_menu_warn(s->menu, "\"%s\" names no LABEL and IMPLICIT 0 forbids booting it",
+			     first);
+		return 0;
+	}
 	*idx = s->menu->nentries;
 	return build_command(s, cmd);
 }
 
 /* With a menu UI, MENU DEFAULT marks the default; otherwise (and when no
- * entry is marked) DEFAULT, then ONTIMEOUT, name it. */
+ * entry is marked) DEFAULT, then ONTIMEOUT, name it. With neither UI nor
+ * DEFAULT, MENU DEFAULT is all the config says about it. */
 static int choose_default(struct sx *s)
 {
-	bool menu_ui = s->ui || (s->default_cmd && is_menu_module(s->default_cmd));
+	bool menu_ui = s->ui || !s->default_cmd || is_menu_module(s->default_cmd);
 	size_t idx = SIZE_MAX;
 	for (size_t i = 0; menu_ui && i < s->nlabels && idx == SIZE_MAX; i++)
 		if (s->labels[i].menu_default)

@@ -52,16 +52,44 @@ int gb_entry_add_file(struct gb_ctx *ctx, struct gb_boot_file **list, size_t *n,
 	return 0;
 }
 
+void gb_menu_trace_add(struct gb_menu *m, const char *s, size_t n)
+{
+	if (!m->trace_on || m->trace_len >= GB_MENU_MAX_TRACE)
+		return;
+	if (n > GB_MENU_MAX_TRACE - m->trace_len)
+		n = GB_MENU_MAX_TRACE - m->trace_len;
+	char *t = realloc(m->trace, m->trace_len + n + 1);
+	if (!t)
+		return;
+	memcpy(t + m->trace_len, s, n);
+	m->trace_len += n;
+	t[m->trace_len] = '\0';
+	m->trace = t;
+}
+
+const char *gb_menu_trace(const struct gb_menu *m)
+{
+	return m->trace ? m->trace : "";
+}
+
 void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
 {
-	if (m->nwarnings >= GB_MENU_MAX_WARNINGS)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
 	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) >= 0)
-		m->warnings[m->nwarnings++] = s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
 	va_end(ap);
+	if (s && m->trace_on) {
+		/* as GRUB prints its errors, in order with echo's output */
+		gb_menu_trace_add(m, "error: ", 7);
+		gb_menu_trace_add(m, s, strlen(s));
+		gb_menu_trace_add(m, "\n", 1);
+	}
+	if (s && m->nwarnings < GB_MENU_MAX_WARNINGS)
+		m->warnings[m->nwarnings++] = s;
+	else
+		free(s);
 }
 
 /* One component of a GRUB default path: up to a single '>' (">>" stands
@@ -381,6 +409,7 @@ void gb_entry_free(struct gb_entry *e)
 	free(e->kernel.path);
 	free(e->kernel.args);
 	free(e->args);
+	free(e->cmdline);
 	free_files(e->initrds, e->ninitrds);
 	free_files(e->modules, e->nmodules);
 	free(e->devicetree.path);
@@ -399,6 +428,8 @@ void gb_menu_free(struct gb_menu *m)
 	free(m->entries);
 	free(m->default_spec);
 	free(m->fallback_spec);
+	free(m->one_shot);
+	free(m->trace);
 	free(m->config_kind);
 	free(m->config_path);
 	for (size_t i = 0; i < m->nwarnings; i++)

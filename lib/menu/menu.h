@@ -24,12 +24,20 @@ struct gb_menu {
 	char *fallback_spec;
 	int timeout;          /* seconds; -1 = wait forever/unset */
 	bool hidden;          /* hiddenmenu / timeout_style=hidden */
+	/* GRUB: the next_entry a grubenv held (grub-reboot's one-shot entry,
+	 * which GRUB clears with save_env and guestboot cannot); NULL: none */
+	char *one_shot;
 	/* where the configuration came from */
 	char *config_kind;    /* parser name */
 	char *config_path;
 	int config_device;
 	char *warnings[GB_MENU_MAX_WARNINGS];
 	size_t nwarnings;
+	/* gb_menu_options.trace: what the bootloader prints (echo, errors),
+	 * bounded by GB_MENU_MAX_TRACE */
+	bool trace_on;
+	char *trace;
+	size_t trace_len;
 	size_t total_entries; /* for GB_MENU_MAX_ENTRIES */
 	/* Filled by gb_menu_choose: path of indices to the default entry. */
 	size_t chosen[GB_MENU_MAX_DEPTH];
@@ -38,6 +46,10 @@ struct gb_menu {
 	struct gb_volume **dev_volumes;
 	size_t ndev;
 };
+
+#define GB_MENU_MAX_TRACE (1024u * 1024)
+/* Add text to the trace (when on); past the bound it is cut. */
+void gb_menu_trace_add(struct gb_menu *m, const char *s, size_t n);
 
 /* Append a fresh entry to a list (menu top level or a submenu's children);
  * counts against GB_MENU_MAX_ENTRIES. Returns NULL after recording an error. */

@@ -67,12 +67,15 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 	int err = 0;
 	/* what the hypervisor boots: the vmlinux when one was written */
 	const char *boot_kernel = b->vmlinux ? b->vmlinux : b->kernel ? b->kernel : "";
+	/* qemu's -append and Firecracker's boot_args: what the kernel gets */
+	const char *cmdline = b->cmdline ? b->cmdline : b->args ? b->args : "";
 	switch (b->format) {
 	case GB_OUT_JSON: {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "kernel", jstr(b->kernel));
 		json_object_object_add(o, "initrd", jstr(b->initrd));
 		json_object_object_add(o, "args", jstr(b->args ? b->args : ""));
+		json_object_object_add(o, "cmdline", jstr(cmdline));
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "path", jstr(b->entry_path));
 		json_object_object_add(e, "title", jstr(b->title));
@@ -90,18 +93,19 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 		json_object_object_add(bs, "kernel_image_path", jstr(boot_kernel));
 		if (b->initrd)
 			json_object_object_add(bs, "initrd_path", jstr(b->initrd));
-		json_object_object_add(bs, "boot_args", jstr(b->args ? b->args : ""));
+		json_object_object_add(bs, "boot_args", jstr(cmdline));
 		json_object_object_add(o, "boot-source", bs);
 		r = json_text(o);
 		break;
 	}
 	case GB_OUT_SHELL: {
-		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE", "VMLINUX" };
+		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE", "CMDLINE",
+					"VMLINUX" };
 		const char *what[] = { "kernel path", "initrd path", "command line", "entry path",
-				       "title", "vmlinux path" };
+				       "title", "command line", "vmlinux path" };
 		const char *vals[] = { b->kernel, b->initrd, b->args, b->entry_path, b->title,
-				       b->vmlinux };
-		for (size_t i = 0; i < (b->vmlinux ? 6 : 5) && !err; i++) {
+				       cmdline, b->vmlinux };
+		for (size_t i = 0; i < (b->vmlinux ? 7 : 6) && !err; i++) {
 			gb_sbuf_adds(&t, names[i]);
 			gb_sbuf_adds(&t, "=");
 			err = add_quoted(ctx, &t, what[i], vals[i] ? vals[i] : "", i == 4);
@@ -119,7 +123,7 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 		}
 		gb_sbuf_adds(&t, " -append ");
 		if (!err)
-			err = add_quoted(ctx, &t, "command line", b->args ? b->args : "", false);
+			err = add_quoted(ctx, &t, "command line", cmdline, false);
 		gb_sbuf_adds(&t, "\n");
 		r = t.p;
 		break;
@@ -132,7 +136,7 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 		}
 		gb_sbuf_adds(&t, " --cmdline ");
 		if (!err)
-			err = add_quoted(ctx, &t, "command line", b->args ? b->args : "", false);
+			err = add_quoted(ctx, &t, "command line", cmdline, false);
 		gb_sbuf_adds(&t, "\n");
 		r = t.p;
 		break;

@@ -747,6 +747,18 @@ static void check_fstab(struct run *x)
 
 /* ---- configuration features stock pygrub misreads ---- */
 
+/* grub-reboot: GRUB boots next_entry once and clears it with save_env;
+ * guestboot (and pygrub) never write the image, so it boots every time. */
+static void check_one_shot(struct run *x)
+{
+	const char *next = x->menu->one_shot;
+	if (next)
+		add(x->r, false, "one-shot-entry",
+		    "Boot it once with GRUB itself, or clear it in the guest: grub-editenv - unset next_entry",
+		    "grubenv holds next_entry=%s (grub-reboot): GRUB boots it once and clears it, but "
+		    "guestboot and pygrub never write the image, so it is booted on every start", next);
+}
+
 static void check_pygrub_features(struct run *x)
 {
 	if (x->opt->target != GB_TARGET_XEN_PV && x->opt->target != GB_TARGET_XEN_PVH)
@@ -826,6 +838,7 @@ int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doct
 			check_fstab(&x);
 		}
 		check_pygrub_features(&x);
+		check_one_shot(&x);
 	}
 	free(x.pv.args);
 	gb_menu_close(x.menu);

@@ -6,8 +6,10 @@
 #include "menu/menu.h"
 #include "payload/payload.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int open_file_fs(struct gb_ctx *ctx, const struct gb_menu *m,
 			const struct gb_boot_file *f, struct gb_fs **fs)
@@ -138,6 +140,9 @@ int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const stru
 	for (size_t i = 0; i < e->ninitrds; i++) {
 		if ((r = file_size(ctx, m, &e->initrds[i], &size)))
 			return r;
+		/* the one before was padded to 4 bytes (gb_entry_write_initrd) */
+		if (i && !gb_add_ok(total, -total & 3, &total))
+			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
 		if (!gb_add_ok(total, size, &total) ||
 		    (lim->initrd_max && total > lim->initrd_max))
 			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
@@ -158,8 +163,25 @@ int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const str
 	return copy_boot_file(ctx, fs, &e->kernel, fd, lim->kernel_max);
 }
 
-/* Several initrds are concatenated in order, which is what GRUB hands the
- * kernel and what the kernel unpacks (each a cpio archive). */
+static int write_zeros(struct gb_ctx *ctx, int fd, size_t n)
+{
+	static const char zeros[4];
+	while (n) {
+		ssize_t w = write(fd, zeros, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return gb_error(ctx, GB_E_IO, "writing the ramdisk: %s",
+					w < 0 ? strerror(errno) : "short write");
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Several initrds are joined in order as GRUB loads them
+ * (grub-core/loader/linux.c, grub_initrd_load): each but the last is
+ * padded with zeros to a multiple of 4 bytes, where the kernel looks for
+ * the next cpio archive. syslinux's initramfs chain aligns the same way. */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
 			  int fd, const struct gb_boot_limits *caller_lim)
 {
@@ -169,8 +191,12 @@ int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const str
 		r = gb_entry_check_files(ctx, m, e, lim);
 	for (size_t i = 0; !r && i < e->ninitrds; i++) {
 		struct gb_fs *fs;
-		if (!(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
+		uint64_t size = 0;
+		if (!(r = file_size(ctx, m, &e->initrds[i], &size)) &&
+		    !(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
 			r = copy_boot_file(ctx, fs, &e->initrds[i], fd, lim->initrd_max);
+		if (!r && i + 1 < e->ninitrds)
+			r = write_zeros(ctx, fd, (size_t)(-size & 3));
 	}
 	return r;
 }

@@ -30,12 +30,13 @@ mkinitrd() {
 # (the kernel file), INITRD (path in the entry; empty: no initrd line),
 # LINUX (the command), DEFAULT, MODS (initrd modules), FSTAB (extra fstab
 # line), GRUBEXTRA (lines before the entry), MENULST, NOCFG (no grub.cfg),
-# ARGS (the rest of the command line).
+# ARGS (the rest of the command line), GRUBENV (variables of a 1024-byte
+# /boot/grub/grubenv).
 mkimg() {
 	local img=$1
 	shift
 	local ROOT="UUID=$UUID" KERNEL=/boot/vmlinuz-$KVER KFILE=$K INITRD=/boot/initrd.img-$KVER
-	local LINUX=linux DEFAULT=0 MODS="xen-blkfront virtio_blk" FSTAB="" GRUBEXTRA="" MENULST="" NOCFG=""
+	local LINUX=linux DEFAULT=0 MODS="xen-blkfront virtio_blk" FSTAB="" GRUBEXTRA="" MENULST="" NOCFG="" GRUBENV=""
 	local ARGS="ro quiet"
 	[ $# -eq 0 ] || local "$@"
 	rm -rf r && mkdir -p r/boot/grub r/etc
@@ -51,6 +52,10 @@ mkimg() {
 	} >r/boot/grub/grub.cfg
 	[ -n "$NOCFG" ] && rm r/boot/grub/grub.cfg
 	[ -n "$MENULST" ] && printf '%s\n' "$MENULST" >r/boot/grub/menu.lst
+	if [ -n "$GRUBENV" ]; then
+		{ printf '# GRUB Environment Block\n%s\n' "$GRUBENV"; printf '#%.0s' $(seq 1024); } |
+			head -c 1024 >r/boot/grub/grubenv
+	fi
 	printf 'UUID=%s / ext4 defaults 0 1\n%s\n' "$UUID" "$FSTAB" >r/etc/fstab
 	rm -f "$img"
 	truncate -s 64M "$img"
@@ -165,6 +170,9 @@ finding doctor/initrd-no-virtio-firecracker novirtio.img initrd-no-disk-driver -
 
 mkimg saved.img DEFAULT='"${saved_entry}"' GRUBEXTRA='load_env'
 warning doctor/pygrub-saved-entry saved.img pygrub-saved-default
+# grub-reboot's next_entry: GRUB clears it once booted, guestboot cannot
+mkimg oneshot.img GRUBEXTRA='load_env' GRUBENV='next_entry=0'
+warning doctor/one-shot-entry oneshot.img one-shot-entry
 
 # ---- every other finding, one image (or target) each ----
 mkimg nocfg.img NOCFG=1

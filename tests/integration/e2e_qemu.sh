@@ -93,6 +93,18 @@ words() {
 	echo "${w[*]}"
 }
 
+# args_words LINE: the words of a command line without what the bootloader
+# adds itself (GRUB and syslinux: BOOT_IMAGE= first; syslinux: initrd=),
+# to compare with the recipe's command line.
+args_words() {
+	local w out=()
+	read -ra w <<<"$1"
+	for x in "${w[@]}"; do
+		case $x in BOOT_IMAGE=* | initrd=*) ;; *) out+=("$x") ;; esac
+	done
+	echo "${out[*]}"
+}
+
 # console_tail NAME: the end of NAME's serial log, for failure reports.
 console_tail() {
 	echo "qemu: $(head -c 500 "$1.qemu")"
@@ -130,7 +142,7 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 	fi
 	eval "set -- $line"
 	if [ $# -ne 6 ] || [ "$1" != -kernel ] || [ "$3" != -initrd ] || [ "$5" != -append ] ||
-		[ "$(words "$6")" != "$(words "$CMDLINE")" ]; then
+		[ "$(args_words "$6")" != "$(words "$CMDLINE")" ]; then
 		fail "$name" "extract printed: $line" "(want -kernel -initrd -append '$CMDLINE', the default entry's)"
 		continue
 	fi

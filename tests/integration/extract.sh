@@ -1,5 +1,7 @@
 # guestboot extract: files byte-identical to the guest's, several initrds
-# concatenated in order, each output format, and nothing left on failure.
+# joined in order as GRUB and syslinux load them (each but the last padded
+# with zeros to a multiple of 4 bytes), each output format, and nothing
+# left on failure.
 . "$GB_TOP/tests/lib/common.sh"
 
 mkdir -p root/boot/extlinux
@@ -25,7 +27,12 @@ EOF2
 truncate -s 48M disk.img
 printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q disk.img
 mke2fs -q -F -t ext4 -d root -E offset=1048576 disk.img 40000k
-cat root/boot/intel-ucode.img root/boot/initramfs-lts >want-initrd
+# 5003 bytes of microcode: one zero byte before the next archive
+{ cat root/boot/intel-ucode.img; head -c 1 /dev/zero; cat root/boot/initramfs-lts; } >want-initrd
+
+# what syslinux hands the kernel (com32/elflink/ldlinux/kernel.c): BOOT_IMAGE
+# and the kernel as written first, INITRD appended as initrd=
+want_cmdline="BOOT_IMAGE=/boot/vmlinuz-lts root=UUID=42 modules=ext4 quiet it's initrd=/boot/intel-ucode.img,/boot/initramfs-lts"
 
 mkdir -p out
 if wanted extract/json; then
@@ -40,7 +47,13 @@ if wanted extract/json; then
 		fail extract/json "$json"
 	fi
 fi
-check extract/initrd-concatenated cmp out/initrd want-initrd
+check extract/initrd-padded cmp out/initrd want-initrd
+if wanted extract/cmdline; then
+	json=$("$GUESTBOOT" extract --print disk.img)
+	vars=$("$GUESTBOOT" extract --print -f shell disk.img)
+	[ "$(jq -r .cmdline <<<"$json")" = "$want_cmdline" ] && ( eval "$vars"; [ "$CMDLINE" = "$want_cmdline" ] ) &&
+		pass extract/cmdline || fail extract/cmdline "$json" "$vars"
+fi
 if wanted extract/shell; then
 	rm -rf out && mkdir out
 	vars=$("$GUESTBOOT" extract -o out -f shell --entry single disk.img)
@@ -53,7 +66,7 @@ if wanted extract/qemu; then
 	line=$("$GUESTBOOT" extract -o out -f qemu disk.img)
 	eval "set -- $line"
 	[ "$1 $2 $3 $4 $5" = "-kernel $PWD/out/vmlinuz -initrd $PWD/out/initrd -append" ] &&
-		[ "$6" = "root=UUID=42 modules=ext4 quiet it's" ] && [ $# -eq 6 ] &&
+		[ "$6" = "$want_cmdline" ] && [ $# -eq 6 ] &&
 		pass extract/qemu || fail extract/qemu "$line"
 fi
 # Firecracker loads an ELF vmlinux: a kernel that holds none is refused
@@ -196,6 +209,8 @@ printf 'DEFAULT v\nLABEL v\n  LINUX /boot/vmlinuz\n  INITRD /boot/initrd\n  APPE
 	>vml/boot/extlinux/extlinux.conf
 truncate -s 8M vml.img
 mke2fs -q -F -t ext4 -d vml vml.img
+# what syslinux hands the kernel for that label
+vml_cmdline="BOOT_IMAGE=/boot/vmlinuz root=/dev/vda initrd=/boot/initrd"
 if wanted extract/vmlinux-json; then
 	rm -rf out && mkdir out
 	json=$("$GUESTBOOT" extract -o out --vmlinux vml.img)
@@ -208,7 +223,7 @@ if wanted extract/vmlinux-firecracker; then
 	rm -rf out && mkdir out
 	fc=$("$GUESTBOOT" extract -o out -f firecracker vml.img)
 	[ "$(jq -r '."boot-source" | "\(.kernel_image_path) \(.initrd_path) \(.boot_args)"' <<<"$fc")" = \
-		"$PWD/out/vmlinux $PWD/out/initrd root=/dev/vda" ] &&
+		"$PWD/out/vmlinux $PWD/out/initrd $vml_cmdline" ] &&
 		cmp -s out/vmlinux nopvh.elf && pass extract/vmlinux-firecracker ||
 		fail extract/vmlinux-firecracker "$fc"
 fi
@@ -231,7 +246,7 @@ if wanted extract/cloud-hypervisor-version; then
 	# 39 and later boot the bzImage itself: no vmlinux, no PVH needed
 	line=$("$GUESTBOOT" extract -o out -f cloud-hypervisor --vmm-version 40.0 vml.img)
 	eval "set -- $line"
-	[ "$*" = "--kernel $PWD/out/vmlinuz --initramfs $PWD/out/initrd --cmdline root=/dev/vda" ] &&
+	[ "$*" = "--kernel $PWD/out/vmlinuz --initramfs $PWD/out/initrd --cmdline $vml_cmdline" ] &&
 		[ ! -e out/vmlinux ] && pass extract/cloud-hypervisor-version ||
 		fail extract/cloud-hypervisor-version "$line"
 fi

@@ -295,3 +295,16 @@ expect_field "list/lazy-mount/config-after" "3 partition 2: unknown incompatible
 
 # the same corpus through qcow2
 qcow2_corpus list
+
+# --trace: GRUB's echo output (-n, -e) and its error messages, in order;
+# without --trace none of it
+if wanted list/trace; then
+	rm -rf trace && mkdir -p trace/boot/grub
+	printf '%s\n' 'echo one $grub_platform' 'echo -n two; echo -e "\tthree\c" four' 'nosuchcommand' \
+		'set x="*"; echo "$x" done' 'menuentry A { linux /vmlinuz }' >trace/boot/grub/grub.cfg
+	rm -f trace.img && mke2fs -q -F -t ext4 -d trace trace.img 4M >/dev/null 2>&1
+	got=$("$GUESTBOOT" list --json --trace trace.img | jq -j .trace)
+	want=$(printf "one pc\ntwo\tthreeerror: /boot/grub/grub.cfg:3: unknown command 'nosuchcommand'\n* done\n")
+	plain=$("$GUESTBOOT" list --json trace.img | jq -r 'has("trace")')
+	[ "$got" = "$want" ] && [ "$plain" = false ] && pass list/trace || fail list/trace "got: $got" "want: $want" "no --trace: trace $plain"
+fi
