@@ -317,50 +317,15 @@ static int parse_entry_text(struct gb_ctx *ctx, struct gb_bls_entry *e, const ch
 	return 0;
 }
 
-struct name_list {
-	char **names;
-	size_t n;
-	bool truncated;
-	bool oom;
-};
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static int collect_conf(void *arg, const struct gb_dirent *de)
+static bool is_conf(const char *name)
 {
-	struct name_list *l = arg;
-	if (de->name[0] == '.' || !ends_with(de->name, ".conf") || de->type == GB_FT_DIR)
-		return 0;
-	if (l->n >= GB_BLS_MAX_ENTRIES) {
-		l->truncated = true;
-		return 0;
-	}
-	char *c = strdup(de->name);
-	char **p = c ? realloc(l->names, (l->n + 1) * sizeof(*p)) : NULL;
-	if (!p) {
-		free(c);
-		l->oom = true;
-		return 1;
-	}
-	l->names = p;
-	l->names[l->n++] = c;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(struct name_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->names[i]);
-	free(l->names);
+	return ends_with(name, ".conf");
 }
 
 /* Read and parse dir/name into e. GB_E_NOT_MINE: skip this file (a
@@ -405,21 +370,15 @@ int gb_bls_scan(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 	struct gb_fs *fs = gb_cfg_fs(devs, dev);
 	if (!fs)
 		return gb_error(ctx, GB_E_NOT_FOUND, "%s: no readable file system on that device", dir);
-	struct name_list l = { 0 };
-	int r = gb_fs_readdir(ctx, fs, dir, collect_conf, &l);
-	if (!r && l.oom)
-		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
-	if (r) {
-		free_names(&l);
+	struct gb_cfg_names l;
+	int r = gb_cfg_list_names(ctx, fs, dir, GB_BLS_MAX_ENTRIES, is_conf, &l);
+	if (r)
 		return r;
-	}
 	if (l.truncated)
 		gb_menu_warn(menu, "%s: more than %d entries, the rest ignored", dir, GB_BLS_MAX_ENTRIES);
-	if (l.n > 1)
-		qsort(l.names, l.n, sizeof(*l.names), cmp_str);
 	struct gb_bls_entry *e = l.n ? calloc(l.n, sizeof(*e)) : NULL;
 	if (l.n && !e) {
-		free_names(&l);
+		gb_cfg_names_free(&l);
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	}
 	size_t k = 0;
@@ -430,7 +389,7 @@ int gb_bls_scan(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 		else if (r == GB_E_NOT_MINE)
 			r = 0;
 	}
-	free_names(&l);
+	gb_cfg_names_free(&l);
 	if (r) {
 		gb_bls_free(e, k);
 		return r;

@@ -168,69 +168,41 @@ static int append_words(struct gb_ctx *ctx, char **dst, const char *words)
 	return 0;
 }
 
-struct name_list {
-	char *names[GB_BLS_MAX_ENTRIES];
-	size_t n, cap;
-	const char *suffix;
-	bool truncated, oom;
-};
-
 static bool ends_with_nocase(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
-static int collect(void *arg, const struct gb_dirent *de)
+/* systemd-boot skips auto-* files: its own generated entries' names */
+static bool is_uki(const char *name)
 {
-	struct name_list *l = arg;
-	if (de->name[0] == '.' || de->type == GB_FT_DIR || !ends_with_nocase(de->name, l->suffix) ||
-	    !strncasecmp(de->name, "auto-", 5))
-		return 0;
-	if (l->n >= l->cap) {
-		l->truncated = true;
-		return 0;
-	}
-	if (!(l->names[l->n] = strdup(de->name))) {
-		l->oom = true;
-		return 1;
-	}
-	l->n++;
-	return 0;
+	return ends_with_nocase(name, ".efi") && strncasecmp(name, "auto-", 5);
 }
 
-static int cmp_str(const void *a, const void *b)
+static bool is_addon(const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return ends_with_nocase(name, ".addon.efi") && strncasecmp(name, "auto-", 5);
 }
 
-static void free_names(struct name_list *l)
+/* The names in dir that keep() takes, sorted; a missing dir is empty, an
+ * unreadable one a warning. */
+static int list_dir(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir,
+		    bool (*keep)(const char *name), size_t cap, struct gb_menu *menu,
+		    struct gb_cfg_names *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->names[i]);
-}
-
-/* The names in dir ending in suffix, sorted; a missing dir is empty. */
-static int list_dir(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, const char *suffix,
-		    size_t cap, struct gb_menu *menu, struct name_list *l)
-{
-	l->n = 0;
-	l->cap = cap;
-	l->suffix = suffix;
+	*l = (struct gb_cfg_names){ 0 };
 	struct gb_stat st = GB_SIZED(struct gb_stat);
 	struct gb_ctx quiet = { 0 };
 	if (gb_fs_stat(&quiet, fs, dir, &st) || st.type != GB_FT_DIR)
 		return 0;
-	if (gb_fs_readdir(&quiet, fs, dir, collect, l))
+	int r = gb_cfg_list_names(&quiet, fs, dir, cap, keep, l);
+	if (r == GB_E_NOMEM)
+		return gb_error(ctx, r, "out of memory");
+	if (r)
 		gb_menu_warn(menu, "%s: %s", dir, quiet.msg);
-	if (l->oom) {
-		free_names(l);
-		l->n = 0;
-		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	}
 	if (l->truncated)
 		gb_menu_warn(menu, "%s: more than %zu files, the rest ignored", dir, cap);
-	qsort(l->names, l->n, sizeof(*l->names), cmp_str);
 	return 0;
 }
 
@@ -246,14 +218,12 @@ static int addon_cmdline(struct gb_ctx *ctx, struct gb_fs *fs, const char *boot_
 	if ((dirs[1] = malloc(ul + sizeof(".extra.d"))))
 		memcpy(dirs[1], uki_path, ul), memcpy(dirs[1] + ul, ".extra.d", sizeof(".extra.d"));
 	int r = dirs[0] && dirs[1] ? 0 : gb_error(ctx, GB_E_NOMEM, "out of memory");
-	struct name_list *l = r ? NULL : calloc(1, sizeof(*l));
-	if (!r && !l)
-		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+	struct gb_cfg_names l = { 0 };
 	for (int d = 0; d < 2 && !r; d++) {
-		if ((r = list_dir(ctx, fs, dirs[d], ".addon.efi", UKI_MAX_ADDONS, menu, l)))
+		if ((r = list_dir(ctx, fs, dirs[d], is_addon, UKI_MAX_ADDONS, menu, &l)))
 			break;
-		for (size_t i = 0; i < l->n && !r; i++) {
-			char *path = gb_path_join(dirs[d], l->names[i]);
+		for (size_t i = 0; i < l.n && !r; i++) {
+			char *path = gb_path_join(dirs[d], l.names[i]);
 			struct pe_file *pe = path ? malloc(sizeof(*pe)) : NULL;
 			if (!pe) {
 				free(path);
@@ -279,9 +249,8 @@ static int addon_cmdline(struct gb_ctx *ctx, struct gb_fs *fs, const char *boot_
 			free(pe);
 			free(path);
 		}
-		free_names(l);
+		gb_cfg_names_free(&l);
 	}
-	free(l);
 	free(dirs[0]);
 	free(dirs[1]);
 	return r;
@@ -481,13 +450,10 @@ int gb_bls_scan_uki(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int d
 	struct gb_fs *fs = gb_cfg_fs(devs, dev);
 	if (!fs)
 		return 0;
-	struct name_list *l = calloc(1, sizeof(*l));
-	if (!l)
-		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	int r = list_dir(ctx, fs, dir, ".efi", GB_BLS_MAX_ENTRIES, menu, l);
-	for (size_t i = 0; i < l->n && !r; i++)
-		r = read_uki(ctx, fs, dev, boot_root, dir, l->names[i], menu, out, n);
-	free_names(l);
-	free(l);
+	struct gb_cfg_names l;
+	int r = list_dir(ctx, fs, dir, is_uki, GB_BLS_MAX_ENTRIES, menu, &l);
+	for (size_t i = 0; i < l.n && !r; i++)
+		r = read_uki(ctx, fs, dev, boot_root, dir, l.names[i], menu, out, n);
+	gb_cfg_names_free(&l);
 	return r;
 }

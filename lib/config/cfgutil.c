@@ -2,6 +2,7 @@
 #include "config/cfgutil.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void gb_lines_init(struct gb_lines *it, char *data, size_t len)
 {
@@ -152,4 +153,63 @@ char *gb_path_dir(const char *path)
 	if (!slash || slash == path)
 		return strdup("/");
 	return strndup(path, (size_t)(slash - path));
+}
+
+struct names_walk {
+	struct gb_cfg_names *l;
+	size_t cap;
+	bool (*keep)(const char *name);
+	bool oom;
+};
+
+static int collect_name(void *arg, const struct gb_dirent *de)
+{
+	struct names_walk *w = arg;
+	struct gb_cfg_names *l = w->l;
+	if (de->name[0] == '.' || de->type == GB_FT_DIR || !w->keep(de->name))
+		return 0;
+	if (l->n >= w->cap) {
+		l->truncated = true;
+		return 0;
+	}
+	char *c = strdup(de->name);
+	char **p = c ? realloc(l->names, (l->n + 1) * sizeof(*p)) : NULL;
+	if (!p) {
+		free(c);
+		w->oom = true;
+		return 1;
+	}
+	l->names = p;
+	l->names[l->n++] = c;
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int gb_cfg_list_names(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
+		      bool (*keep)(const char *name), struct gb_cfg_names *out)
+{
+	*out = (struct gb_cfg_names){ 0 };
+	struct names_walk w = { out, cap, keep, false };
+	int r = gb_fs_readdir(ctx, fs, dir, collect_name, &w);
+	if (!r && w.oom)
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+	if (r) {
+		gb_cfg_names_free(out);
+		return r;
+	}
+	if (out->n > 1)
+		qsort(out->names, out->n, sizeof(*out->names), cmp_name);
+	return 0;
+}
+
+void gb_cfg_names_free(struct gb_cfg_names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	*l = (struct gb_cfg_names){ 0 };
 }

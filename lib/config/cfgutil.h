@@ -54,4 +54,16 @@ char *gb_path_join(const char *dir, const char *rel);
 /* The directory part of an absolute path ("/" for "/x"). */
 char *gb_path_dir(const char *path);
 
+/* The names of the files in a directory that keep() accepts (directories
+ * and dot files never), sorted by strcmp: BLS entries, UKIs, add-ons. At
+ * most cap names; truncated says when there were more. */
+struct gb_cfg_names {
+	char **names;
+	size_t n;
+	bool truncated;
+};
+int gb_cfg_list_names(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
+		      bool (*keep)(const char *name), struct gb_cfg_names *out);
+void gb_cfg_names_free(struct gb_cfg_names *l);
+
 #endif
