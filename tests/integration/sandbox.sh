@@ -238,8 +238,15 @@ else
 	fi
 	if wanted sandbox/repro/stdout-eval; then
 		out=$(cd "$GB_WORK" && timeout 60 bash "$repro/sandbox_child_stdout_eval.sh" "$GUESTBOOT" 2>&1)
-		! grep -q 'run by eval\|created on the host' <<<"$out" &&
-			pass sandbox/repro/stdout-eval || fail sandbox/repro/stdout-eval "$out"
+		# gdb's `call` into the stopped child fails on some machines
+		# ("Couldn't write extended state"): then nothing was tried
+		if grep -q 'run by eval\|created on the host' <<<"$out"; then
+			fail sandbox/repro/stdout-eval "$out"
+		elif grep -q '^KERNEL=/' <<<"$out"; then
+			pass sandbox/repro/stdout-eval
+		else
+			skip sandbox/repro/stdout-eval "gdb could not call into the stopped child here (extract did not run to the end under it)"
+		fi
 	fi
 	if wanted sandbox/repro/term-escape; then
 		timeout 60 bash "$repro/term_escape.sh" "$GUESTBOOT" >repro.out 2>&1
