@@ -1,6 +1,8 @@
 # Real Xen end to end: Debian 12's Xen 4.17 boots under QEMU TCG with a
 # Debian 12 PV dom0 (tests/lib/mkxen.sh), and the dom0's own xl creates PV
-# guests whose bootloader= is guestboot invoked as pygrub. One QEMU boot
+# guests whose bootloader= is the packaged /usr/lib/guestboot/pygrub: the
+# dom0 has make deb's packages installed with its own dpkg (built once per
+# run, or build-deb/'s when newer than the checkout). One QEMU boot
 # runs every guest, two at a time (tests/lib/xen_dom0_init); each must
 # reach its login: prompt with the kernel command line GRUB would boot, which the
 # guest's init prints to its console ("GB-CMDLINE: ..." from /proc/cmdline).
@@ -35,17 +37,42 @@ for c in $cases; do wanted "xen/$c" && any=1; done
 
 fail_all() {
 	local c
+	[ -n "${deb_pid:-}" ] && wait "$deb_pid" # not left writing into a removed directory
 	for c in $cases; do wanted "xen/$c" && fail "xen/$c" "$@"; done
 	exit 0
 }
 
+# The Debian packages the dom0 installs (make deb): build-deb/'s when they
+# are newer than every file of the checkout, else built into this run's
+# work directory, in the background while the guest images are made.
+deb_dir=$GB_TOP/build-deb
+debs_fresh() {
+	local p oldest
+	for p in guestboot libguestboot0 libguestboot-dev; do
+		ls "$deb_dir/${p}"_*.deb >/dev/null 2>&1 || return 1
+	done
+	oldest=$(ls -tr "$deb_dir"/*.deb | head -1)
+	command -v git >/dev/null && git -C "$GB_TOP" rev-parse >/dev/null 2>&1 || return 1
+	[ -z "$(cd "$GB_TOP" && git ls-files -co --exclude-standard -z |
+		xargs -0 -r sh -c 'find "$@" -maxdepth 0 -newer "$0" -print 2>/dev/null' "$oldest" | head -1)" ]
+}
+build_debs=false
+debs_fresh || { build_debs=true deb_dir=$PWD/debs; }
+
 missing=""
-for t in qemu-system-x86_64 debootstrap mke2fs mkfs.xfs sfdisk jq grub-editenv dpkg-deb apt-get; do
+tools="qemu-system-x86_64 debootstrap mke2fs mkfs.xfs sfdisk jq grub-editenv dpkg-deb apt-get"
+$build_debs && tools="$tools dpkg-buildpackage dh git"
+for t in $tools; do
 	command -v "$t" >/dev/null || missing="$missing $t"
 done
 [ -n "$missing" ] || [ "$(id -u)" -ne 0 ] && fail_all "needs root and:$missing (scripts/install-deps)"
 
 t_start=$(date +%s)
+deb_pid=""
+if $build_debs; then
+	"$GB_TOP/scripts/build-deb" "$deb_dir" >deb.log 2>&1 &
+	deb_pid=$!
+fi
 # mkguest.sh's cached base system (its name changes with its contents)
 base_tar=$(eval "$(grep -E '^(GB_CACHE|BASE_TAR)=' "$GB_TOP/tests/lib/mkguest.sh")" && echo "$BASE_TAR")
 "$GB_TOP/tests/lib/mkguest.sh" base 2>cache.log &&
@@ -245,14 +272,51 @@ t0=$(date +%s)
 rm -rf dom0 && mkdir dom0 && tar -C dom0 --numeric-owner -xf "$GB_CACHE/xen-dom0-bookworm.tar" || die "untar the dom0"
 DV=$(ls dom0/boot | sed -n 's/^vmlinuz-//p' | sort -V | tail -1)
 cp "dom0/boot/vmlinuz-$DV" dom0.vmlinuz && cp "dom0/boot/initrd.img-$DV" dom0.initrd || die "no dom0 kernel"
-# guestboot, its shared libraries but glibc's (the dom0 is Debian 12 too),
-# and pygrub: a symlink, as README says to install it.
-mkdir -p dom0/usr/lib/guestboot/lib dom0/gb/cfg
-cp "$GUESTBOOT" dom0/usr/lib/guestboot/guestboot && ln -s guestboot dom0/usr/lib/guestboot/pygrub
-ldd "$GUESTBOOT" | awk '$3 ~ /^\// { print $3 }' | grep -Ev '/(libc|libm|ld-linux[^/]*)\.so' |
-	xargs -r cp -L -t dom0/usr/lib/guestboot/lib || die "copy guestboot's libraries"
-echo /usr/lib/guestboot/lib >dom0/etc/ld.so.conf.d/guestboot.conf
-chroot dom0 ldconfig || die "ldconfig in the dom0"
+# The packages, installed with the dom0's dpkg as a host would; the
+# libraries they need that the cached dom0 lacks (Debian 12's, as the
+# dom0's) are downloaded once into $GB_CACHE/xen-dom0-debs.
+if [ -n "$deb_pid" ]; then
+	wait "$deb_pid" || { deb_pid=""; die "scripts/build-deb failed" "$(tail -20 deb.log)"; }
+	deb_pid=""
+fi
+debs=()
+for p in guestboot libguestboot0 libguestboot-dev; do
+	d=$(ls "$deb_dir/${p}"_*.deb 2>/dev/null | head -1)
+	[ -n "$d" ] || die "no ${p}_*.deb in $deb_dir"
+	debs+=("$d")
+done
+pkg_cache=$GB_CACHE/xen-dom0-debs
+mkdir -p "$pkg_cache" dom0/tmp/gb-debs || die "mkdir $pkg_cache"
+# dep_names: the package names of Depends: lines on stdin (first alternative)
+dep_names() { tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/:any//' | awk 'NF { print $1 }' | sort -u; }
+seen=" guestboot libguestboot0 libguestboot-dev "
+extra=()
+queue=$(for d in "${debs[@]}"; do dpkg-deb -f "$d" Depends; echo ,; done)
+while [ -n "$queue" ]; do
+	next=""
+	for p in $(dep_names <<<"$queue"); do
+		case $seen in *" $p "*) continue ;; esac
+		seen="$seen$p "
+		[ "$(chroot dom0 dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] && continue
+		f=$(ls "$pkg_cache/${p}"_*.deb 2>/dev/null | head -1)
+		if [ -z "$f" ]; then
+			(cd "$pkg_cache" && apt-get -q -o APT::Sandbox::User=root download "$p") >>deb.log 2>&1 || die "apt-get download $p failed" "$(tail -5 deb.log)"
+			f=$(ls "$pkg_cache/${p}"_*.deb | head -1)
+		fi
+		extra+=("$f")
+		next="$next$(dpkg-deb -f "$f" Depends),"
+	done
+	queue=$next
+done
+cp "${extra[@]}" "${debs[@]}" dom0/tmp/gb-debs/ || die "copy the packages into the dom0"
+chroot dom0 sh -c 'dpkg -i /tmp/gb-debs/*.deb' >dpkg.log 2>&1 || die "dpkg -i in the dom0 failed" "$(tail -20 dpkg.log)"
+rm -rf dom0/tmp/gb-debs
+[ "$(chroot dom0 dpkg-query -W -f='${db:Status-Status}' guestboot)" = installed ] &&
+	[ "$(chroot dom0 readlink -f /usr/lib/guestboot/pygrub)" = /usr/bin/guestboot ] &&
+	chroot dom0 guestboot --version >>dpkg.log 2>&1 ||
+	die "the installed package's guestboot does not run in the dom0 as /usr/lib/guestboot/pygrub" "$(tail -5 dpkg.log)"
+echo "  xen: installed in the dom0: $(basename -a "${debs[@]}" "${extra[@]}" | tr '\n' ' ')" >&2
+mkdir -p dom0/gb/cfg
 chroot dom0 useradd --system --no-create-home --shell /usr/sbin/nologin gbboot || die "useradd"
 gbboot_uid=$(chroot dom0 id -u gbboot)
 install -m 755 "$GB_TOP/tests/lib/xen_dom0_init" dom0/gb/init && install -m 755 "$GB_TOP/tests/lib/xl_console.py" dom0/gb/ &&
