@@ -137,7 +137,7 @@ static void walk(struct glob *gl, const char *dir, const char *rest)
 				strcat(path, "/");
 			unescape_into(path + strlen(path), comp, clen);
 			struct gb_ctx quiet = { 0 };
-			struct gb_stat st;
+			struct gb_stat st = GB_SIZED(struct gb_stat);
 			if (!gb_grub2_cost(gl->g, GB_GRUB2_COST_LOOKUP))
 				gl->stop = true;
 			else if (!gb_fs_stat(&quiet, gl->fs, path, &st))

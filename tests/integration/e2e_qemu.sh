@@ -196,7 +196,7 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 			problems=()
 			[ ${#pv[@]} -eq 6 ] && [ "${pv[0]}" = -kernel ] && [ "${pv[1]}" = "$PWD/out-pvh/vmlinux" ] &&
 				[ "${pv[2]}" = -initrd ] && [ "${pv[4]}" = -append ] &&
-				[ "$(words "${pv[5]}")" = "$(words "$CMDLINE")" ] ||
+				[ "$(args_words "${pv[5]}")" = "$(words "$CMDLINE")" ] ||
 				problems+=("extract printed: $pline" "(want -kernel $PWD/out-pvh/vmlinux -initrd -append '$CMDLINE')")
 			[ "$(head -c 4 out-pvh/vmlinux | od -An -c | tr -d ' ')" = "177ELF" ] ||
 				problems+=("out-pvh/vmlinux is not an ELF file")
