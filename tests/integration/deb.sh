@@ -7,7 +7,7 @@
 
 # The build takes about a minute: only when a case of this script is wanted.
 any=false
-for c in build lintian contents pygrub pkg-config hardening; do wanted "deb/$c" && any=true; done
+for c in build lintian contents pygrub pkg-config hardening install-divert-remove; do wanted "deb/$c" && any=true; done
 $any || exit 0
 for t in dpkg-buildpackage lintian dh mkfs.ext4; do
 	if ! command -v "$t" >/dev/null; then
@@ -114,4 +114,43 @@ elif o=$(hardening-check --nocfprotection "$gb" "$root/usr/lib/$multiarch/libgue
 	pass deb/hardening
 else
 	fail deb/hardening "$o"
+fi
+
+# A real dpkg -i, guestboot-pygrub-divert enable, dpkg -r cycle, in a
+# private mount namespace whose /usr, /etc and dpkg database are overlays
+# on this host's (thrown away with the namespace: the host is untouched):
+# Xen's pygrub paths point at guestboot while diverted, and removing the
+# package brings Xen's own pygrub back.
+if ! wanted deb/install-divert-remove; then :
+elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
+	skip deb/install-divert-remove "needs root and unshare (a private mount namespace)"
+elif ! ls /usr/lib/xen-*/bin/pygrub >/dev/null 2>&1; then
+	skip deb/install-divert-remove "Xen's pygrub is not installed (xen-utils)"
+else
+	ns="$GB_WORK/deb/ns"
+	mkdir -p "$ns"
+	cat >"$ns/cycle.sh" <<CYCLE
+set -e
+for d in usr etc var/lib/dpkg; do
+	mkdir -p "$ns/u/\$d" "$ns/w/\$d"
+	mount -t overlay overlay -o "lowerdir=/\$d,upperdir=$ns/u/\$d,workdir=$ns/w/\$d" "/\$d"
+done
+dpkg -i "$out"/libguestboot0_*.deb "$out"/guestboot_*.deb >/dev/null 2>&1
+echo "installed \$(readlink -f /usr/lib/guestboot/pygrub)"
+guestboot-pygrub-divert enable >/dev/null
+for p in /usr/lib/xen-*/bin/pygrub; do echo "enabled \$p \$(readlink "\$p") \$([ -f "\$p.xen" ] && echo xen-aside)"; done
+guestboot-pygrub-divert status | sed 's/^/status /'
+dpkg -r guestboot >/dev/null 2>&1
+for p in /usr/lib/xen-*/bin/pygrub; do echo "removed \$p \$(head -c 20 "\$p" | head -1)"; done
+echo "diversions \$(dpkg-divert --list '*pygrub*' | grep -c guestboot || true)"
+CYCLE
+	res=$(unshare -m --propagation private bash "$ns/cycle.sh" 2>&1)
+	bad=""
+	grep -qx "installed /usr/bin/guestboot" <<<"$res" || bad+=" not-installed"
+	n=$(grep -c '^enabled .* /usr/lib/guestboot/pygrub xen-aside$' <<<"$res")
+	[ "$n" -ge 1 ] && [ "$n" = "$(grep -c '^enabled ' <<<"$res")" ] || bad+=" not-diverted"
+	grep -q '^status .*: guestboot$' <<<"$res" || bad+=" status"
+	[ "$(grep -c '^removed .* #!/usr/bin/python3' <<<"$res")" = "$n" ] || bad+=" xen-pygrub-not-restored"
+	grep -qx "diversions 0" <<<"$res" || bad+=" diversion-left"
+	if [ -z "$bad" ]; then pass deb/install-divert-remove; else fail deb/install-divert-remove "$bad" "$res"; fi
 fi
