@@ -110,24 +110,30 @@ void gb_ctx_clear(struct gb_ctx *ctx)
 	ctx->msg[0] = '\0';
 }
 
+/* "scope: message", made one line and safe on a terminal by the one
+ * sanitiser, whatever the guest data it quotes (errors and warnings). */
+static void format_message(const struct gb_ctx *ctx, char *out, size_t cap, const char *fmt,
+			   va_list ap)
+{
+	char raw[GB_MSG_MAX];
+	size_t n = 0;
+	if (ctx && ctx->scope_len) {
+		int w = snprintf(raw, sizeof(raw), "%s: ", ctx->scope);
+		n = w < 0 ? 0 : (size_t)w < sizeof(raw) ? (size_t)w : sizeof(raw) - 1;
+	}
+	vsnprintf(raw + n, sizeof(raw) - n, fmt, ap);
+	gb_text_safe(out, cap, raw, sizeof(raw), 0);
+}
+
 int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
 {
 	if (code == GB_E_NOT_MINE || code == GB_OK || !ctx || ctx->code)
 		return code;
 	ctx->code = code;
-	char raw[sizeof(ctx->msg)];
-	size_t n = 0;
-	if (ctx->scope_len) {
-		int w = snprintf(raw, sizeof(raw), "%s: ", ctx->scope);
-		n = w < 0 ? 0 : (size_t)w < sizeof(raw) ? (size_t)w : sizeof(raw) - 1;
-	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(raw + n, sizeof(raw) - n, fmt, ap);
+	format_message(ctx, ctx->msg, sizeof(ctx->msg), fmt, ap);
 	va_end(ap);
-	/* Messages are one line, and safe on a terminal, whatever the guest
-	 * data they quote. */
-	gb_text_safe(ctx->msg, sizeof(ctx->msg), raw, sizeof(raw), 0);
 	return code;
 }
 
@@ -143,18 +149,10 @@ void gb_warn(struct gb_ctx *ctx, const char *fmt, ...)
 	if (!warning_handler)
 		return;
 	char msg[GB_MSG_MAX];
-	size_t n = 0;
-	if (ctx && ctx->scope_len) {
-		int w = snprintf(msg, sizeof(msg), "%s: ", ctx->scope);
-		n = w < 0 ? 0 : (size_t)w < sizeof(msg) ? (size_t)w : sizeof(msg) - 1;
-	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	format_message(ctx, msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
 	warning_handler(msg);
 }
 
