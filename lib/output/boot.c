@@ -55,6 +55,29 @@ static char *json_text(json_object *o)
 	return r;
 }
 
+/* One line of a VMM's arguments: kernel, initrd (when there is one) and
+ * command line after the VMM's own option names, each quoted. */
+static int add_vmm_args(struct gb_ctx *ctx, struct gb_sbuf *t, const char *kopt, const char *iopt,
+			const char *copt, const char *kernel, const char *initrd, const char *cmdline)
+{
+	gb_sbuf_adds(t, kopt);
+	gb_sbuf_adds(t, " ");
+	int err = add_quoted(ctx, t, "kernel path", kernel, false);
+	if (initrd && !err) {
+		gb_sbuf_adds(t, " ");
+		gb_sbuf_adds(t, iopt);
+		gb_sbuf_adds(t, " ");
+		err = add_quoted(ctx, t, "initrd path", initrd, false);
+	}
+	gb_sbuf_adds(t, " ");
+	gb_sbuf_adds(t, copt);
+	gb_sbuf_adds(t, " ");
+	if (!err)
+		err = add_quoted(ctx, t, "command line", cmdline, false);
+	gb_sbuf_adds(t, "\n");
+	return err;
+}
+
 int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, char **out)
 {
 	struct gb_boot_output full, *b = &full;
@@ -115,29 +138,13 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 		break;
 	}
 	case GB_OUT_QEMU:
-		gb_sbuf_adds(&t, "-kernel ");
-		err = add_quoted(ctx, &t, "kernel path", boot_kernel, false);
-		if (b->initrd && !err) {
-			gb_sbuf_adds(&t, " -initrd ");
-			err = add_quoted(ctx, &t, "initrd path", b->initrd, false);
-		}
-		gb_sbuf_adds(&t, " -append ");
-		if (!err)
-			err = add_quoted(ctx, &t, "command line", cmdline, false);
-		gb_sbuf_adds(&t, "\n");
+		err = add_vmm_args(ctx, &t, "-kernel", "-initrd", "-append", boot_kernel, b->initrd,
+				   cmdline);
 		r = t.p;
 		break;
 	case GB_OUT_CLOUD_HYPERVISOR:
-		gb_sbuf_adds(&t, "--kernel ");
-		err = add_quoted(ctx, &t, "kernel path", boot_kernel, false);
-		if (b->initrd && !err) {
-			gb_sbuf_adds(&t, " --initramfs ");
-			err = add_quoted(ctx, &t, "initrd path", b->initrd, false);
-		}
-		gb_sbuf_adds(&t, " --cmdline ");
-		if (!err)
-			err = add_quoted(ctx, &t, "command line", cmdline, false);
-		gb_sbuf_adds(&t, "\n");
+		err = add_vmm_args(ctx, &t, "--kernel", "--initramfs", "--cmdline", boot_kernel,
+				   b->initrd, cmdline);
 		r = t.p;
 		break;
 	default:
