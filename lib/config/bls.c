@@ -317,15 +317,9 @@ static int parse_entry_text(struct gb_ctx *ctx, struct gb_bls_entry *e, const ch
 	return 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 static bool is_conf(const char *name)
 {
-	return ends_with(name, ".conf");
+	return gb_ends_with(name, ".conf", false);
 }
 
 /* Read and parse dir/name into e. GB_E_NOT_MINE: skip this file (a

@@ -168,21 +168,15 @@ static int append_words(struct gb_ctx *ctx, char **dst, const char *words)
 	return 0;
 }
 
-static bool ends_with_nocase(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && !strcasecmp(s + n - m, suffix);
-}
-
 /* systemd-boot skips auto-* files: its own generated entries' names */
 static bool is_uki(const char *name)
 {
-	return ends_with_nocase(name, ".efi") && strncasecmp(name, "auto-", 5);
+	return gb_ends_with(name, ".efi", true) && strncasecmp(name, "auto-", 5);
 }
 
 static bool is_addon(const char *name)
 {
-	return ends_with_nocase(name, ".addon.efi") && strncasecmp(name, "auto-", 5);
+	return gb_ends_with(name, ".addon.efi", true) && strncasecmp(name, "auto-", 5);
 }
 
 /* The names in dir that keep() takes, sorted; a missing dir is empty, an

@@ -7,6 +7,9 @@
 
 #include "config/config.h"
 
+#include <string.h>
+#include <strings.h>
+
 /* Longest line we interpret; bootloaders have fixed line buffers too
  * (GRUB legacy 1500 bytes, syslinux 4096), so longer ones are dropped
  * with a warning rather than read in part. */
@@ -51,6 +54,14 @@ int gb_set_str(struct gb_ctx *ctx, char **dst, const char *src);
  * across symlinked directories, which boot directories rarely are. NULL
  * when out of memory. */
 char *gb_path_join(const char *dir, const char *rel);
+/* Does s end with suffix (nocase: ASCII case ignored, as FAT names and
+ * syslinux's extensions are)? */
+static inline bool gb_ends_with(const char *s, const char *suffix, bool nocase)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !(nocase ? strcasecmp : strcmp)(s + n - m, suffix);
+}
+
 /* The directory part of an absolute path ("/" for "/x"). */
 char *gb_path_dir(const char *path);
 

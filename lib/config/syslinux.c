@@ -86,20 +86,14 @@ static void free_labels(struct sx *s)
 	free(s->labels);
 }
 
-static bool ends_with_ci(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && !strcasecmp(s + n - m, suffix);
-}
-
 /* What KERNEL does with a file, judged by its extension. */
 static enum sx_type type_of_file(const char *f)
 {
-	if (ends_with_ci(f, ".c32"))
+	if (gb_ends_with(f, ".c32", true))
 		return SX_COM32;
 	static const char *const other[] = { ".bss", ".bs", ".bin", ".0", ".img", ".com", ".cbt" };
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (ends_with_ci(f, other[i]))
+		if (gb_ends_with(f, other[i], true))
 			return SX_BOOT;
 	return SX_LINUX;
 }
