@@ -1,7 +1,7 @@
 # bash completion (completions/guestboot.bash) against the binary's own
 # --help texts: the commands, every option of every command, the values
 # help lists, entries of the image on the command line, file names; and
-# that the man page covers every command.
+# that the man page covers every command and every option --help names.
 . "$GB_TOP/tests/lib/common.sh"
 
 comp=$GB_TOP/completions/guestboot.bash
@@ -73,12 +73,36 @@ if wanted completion/files; then
 	[ "$got" = disk.img ] && pass completion/files || fail completion/files "got: $got"
 fi
 
-# the man page describes every command --help lists
+# the man page describes every command --help lists, in a subsection of
+# its own under COMMANDS
+man=$GB_TOP/doc/guestboot.1
 if wanted doc/man-commands; then
 	missing=""
 	for cmd in $("$GUESTBOOT" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }'); do
-		sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$GB_TOP/doc/guestboot.1" | grep -Eq "^\.BI? \"?$cmd( |\"|$)" ||
+		sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man" | grep -Eq "^\.BI? \"?$cmd( |\"|$)" &&
+			sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man" | grep -qx "\.SS $cmd" ||
 			missing="$missing $cmd"
 	done
 	[ -z "$missing" ] && pass doc/man-commands || fail doc/man-commands "not in doc/guestboot.1 COMMANDS:$missing"
 fi
+
+# ... and every long option its --help names: in the command's subsection,
+# under IMAGE OPTIONS (those every command takes), or for pygrub under PYGRUB
+man_section() { # .SH or .SS title: its text, roff escapes of '-' and fonts undone
+	awk -v t="$1" '$0 == t { f = 1; next } /^\.S[HS] / { f = 0 } f' "$man" |
+		sed 's/\\-/-/g; s/\\f[BIRP]//g'
+}
+for cmd in $("$GUESTBOOT" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }'); do
+	name=doc/man-options-$cmd
+	wanted "$name" || continue
+	want=$("$GUESTBOOT" "$cmd" --help 2>&1 | grep -E '^[[:space:]]+-|^Usage: pygrub' |
+		grep -oE -- '--[a-z][a-z0-9-]*' | grep -vx -- --help | LC_ALL=C sort -u)
+	text=$(man_section ".SS $cmd"; man_section ".SH IMAGE OPTIONS"
+		[ "$cmd" = pygrub ] && man_section ".SH PYGRUB")
+	missing=""
+	for o in $want; do
+		grep -qE -- "$o([^a-z0-9-]|$)" <<<"$text" || missing="$missing $o"
+	done
+	[ -n "$want" ] && [ -z "$missing" ] && pass "$name" ||
+		fail "$name" "not in doc/guestboot.1 ($cmd, IMAGE OPTIONS):$missing"
+done
