@@ -53,6 +53,11 @@ if wanted deb/contents; then
 		 "usr/lib/$multiarch/pkgconfig/guestboot.pc"; do
 		[ -e "$root/$f" ] || bad+=" missing:$f"
 	done
+	# the documentation the man page points to (dh_compress gzips the larger files)
+	for f in README.md SECURITY.md architecture.md bounds.md formats.md recipes.md; do
+		[ -e "$root/usr/share/doc/guestboot/$f" ] || [ -e "$root/usr/share/doc/guestboot/$f.gz" ] ||
+			bad+=" missing:usr/share/doc/guestboot/$f"
+	done
 	[ "$(readlink -f "$root/usr/lib/guestboot/pygrub")" = "$(readlink -f "$gb")" ] || bad+=" pygrub-not-guestboot"
 	zcat "$root/usr/share/man/man1/guestboot.1.gz" 2>/dev/null | grep -q '^\.TH GUESTBOOT 1' || bad+=" man-page"
 	bash -n "$root/usr/share/bash-completion/completions/guestboot" || bad+=" completion-syntax"
