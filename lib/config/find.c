@@ -134,7 +134,7 @@ static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct
 }
 
 /*
- * The search order (documented in guestboot(1) and the README): each pass
+ * The search order (documented in guestboot(1) and doc/formats.md): each pass
  * goes over the volumes in partition order, and the first hit wins.
  *   1. GRUB 2 grub.cfg at its BIOS-install places, from the top level,
  *      then inside a top-level btrfs subvolume (Ubuntu's "@"), then in a
