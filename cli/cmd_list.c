@@ -96,6 +96,18 @@ static void print_text(const struct gb_menu *m)
 	struct gb_volume *cv = gb_menu_volume(m);
 	printf("config: %s %s:%s\n", gb_menu_kind(m), cv ? gb_volume_info(cv)->id : "-1",
 	       gb_menu_path(m));
+	const char *from, *sem = gb_menu_semantics(m, &from);
+	if (sem) {
+		/* guest text: the file name comes from the guest's config */
+		printf("semantics: ");
+		cli_put_safe(stdout, sem);
+		if (from) {
+			printf(" (from ");
+			cli_put_safe(stdout, from);
+			putchar(')');
+		}
+		putchar('\n');
+	}
 	if (gb_menu_timeout(m) >= 0)
 		printf("timeout: %d%s\n", gb_menu_timeout(m), gb_menu_hidden(m) ? " (hidden)" : "");
 	size_t n, depth, path[8];
@@ -186,6 +198,9 @@ static void print_json(const struct gb_menu *m, bool trace)
 	json_object_object_add(cfg, "kind", json_object_new_string(gb_menu_kind(m)));
 	json_object_object_add(cfg, "volume", jvol_of(cv));
 	json_object_object_add(cfg, "path", json_object_new_string(gb_menu_path(m)));
+	const char *from, *sem = gb_menu_semantics(m, &from);
+	json_object_object_add(cfg, "semantics", jstr(sem));
+	json_object_object_add(cfg, "semantics_from", jstr(from));
 	json_object_object_add(root, "config", cfg);
 	size_t n, depth, path[8];
 	const size_t *chosen;

@@ -334,6 +334,12 @@ int gb_menu_timeout(const struct gb_menu *menu); /* seconds; -1 none */
 bool gb_menu_hidden(const struct gb_menu *menu);
 const char *gb_menu_kind(const struct gb_menu *menu);  /* "grub2", ... */
 const char *gb_menu_path(const struct gb_menu *menu);  /* of the config */
+/* GRUB 2: which blscfg the configuration ran, as the GRUB in the image
+ * has it: "grub 2.14 upstream blscfg", "fedora blscfg (grub 2.06)",
+ * "grub 2.06 without blscfg", "fedora blscfg (assumed: ...)"; *from (may
+ * be NULL) the GRUB file that told ("(hd0,msdos1)/boot/grub2/i386-pc/
+ * command.lst"), or NULL. NULL when the configuration ran no blscfg. */
+const char *gb_menu_semantics(const struct gb_menu *menu, const char **from);
 struct gb_volume *gb_menu_volume(const struct gb_menu *menu); /* holding it */
 /* The volume a file of an entry lives on, or NULL when unresolved. */
 struct gb_volume *gb_menu_file_volume(const struct gb_menu *menu,

@@ -160,6 +160,92 @@ static int uapi_vercmp(const char *a, const char *b)
 	}
 }
 
+/* gnulib's filevercmp (what GRUB 2.14's blscfg sorts file names with,
+ * and `sort -V`): a file suffix (a run of ".letter[alnum~]*") only
+ * breaks ties; the rest is compared as Debian versions are, except that
+ * the end of the string sorts after '~' and before anything else. */
+static size_t file_prefix_len(const char *s, size_t len)
+{
+	for (size_t i = 0;; i++) {
+		size_t prefix = i;
+		while (i + 1 < len && s[i] == '.' && (is_alpha(s[i + 1]) || s[i + 1] == '~'))
+			for (i += 2; i < len && (is_alnum(s[i]) || s[i] == '~'); i++)
+				;
+		if (i >= len)
+			return prefix;
+	}
+}
+
+/* The rank of the byte at pos (len: the end) outside a digit run. */
+static int ver_order(const char *s, size_t pos, size_t len)
+{
+	if (pos == len)
+		return -1;
+	unsigned char c = (unsigned char)s[pos];
+	if (is_digit((char)c))
+		return 0;
+	if (is_alpha((char)c))
+		return c;
+	if (c == '~')
+		return -2;
+	return c + 256;
+}
+
+static int verrevcmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, j = 0;
+	while (i < alen || j < blen) {
+		int first_diff = 0;
+		while ((i < alen && !is_digit(a[i])) || (j < blen && !is_digit(b[j]))) {
+			int ca = ver_order(a, i, alen), cb = ver_order(b, j, blen);
+			if (ca != cb)
+				return ca - cb;
+			i++, j++;
+		}
+		while (i < alen && a[i] == '0')
+			i++;
+		while (j < blen && b[j] == '0')
+			j++;
+		while (i < alen && j < blen && is_digit(a[i]) && is_digit(b[j])) {
+			if (!first_diff)
+				first_diff = a[i] - b[j];
+			i++, j++;
+		}
+		if (i < alen && is_digit(a[i]))
+			return 1;
+		if (j < blen && is_digit(b[j]))
+			return -1;
+		if (first_diff)
+			return first_diff;
+	}
+	return 0;
+}
+
+int gb_filevercmp(const char *a, const char *b)
+{
+	if (!*a || !*b)
+		return (*b == 0) - (*a == 0);
+	/* ".", "..", then other dot names, then the rest */
+	if (a[0] == '.' || b[0] == '.') {
+		if (b[0] != '.')
+			return -1;
+		if (a[0] != '.')
+			return 1;
+		bool adot = !a[1], bdot = !b[1];
+		if (adot || bdot)
+			return bdot - adot;
+		bool adotdot = a[1] == '.' && !a[2], bdotdot = b[1] == '.' && !b[2];
+		if (adotdot || bdotdot)
+			return bdotdot - adotdot;
+	}
+	size_t alen = strlen(a), blen = strlen(b);
+	size_t ap = file_prefix_len(a, alen), bp = file_prefix_len(b, blen);
+	int r = verrevcmp(a, ap, b, bp);
+	if (r || (ap == alen && bp == blen))
+		return sign(r);
+	return sign(verrevcmp(a, alen, b, blen));
+}
+
 /* ---- entry files ----------------------------------------------------- */
 
 static void entry_clear(struct gb_bls_entry *e)

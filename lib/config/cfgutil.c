@@ -160,13 +160,14 @@ struct names_walk {
 	size_t cap;
 	bool (*keep)(const char *name);
 	bool oom;
+	bool dirs; /* directories instead of files */
 };
 
 static int collect_name(void *arg, const struct gb_dirent *de)
 {
 	struct names_walk *w = arg;
 	struct gb_cfg_names *l = w->l;
-	if (de->name[0] == '.' || de->type == GB_FT_DIR || !w->keep(de->name))
+	if (de->name[0] == '.' || (de->type == GB_FT_DIR) != w->dirs || (w->keep && !w->keep(de->name)))
 		return 0;
 	if (l->n >= w->cap) {
 		l->truncated = true;
@@ -189,11 +190,11 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int gb_cfg_list_names(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
-		      bool (*keep)(const char *name), struct gb_cfg_names *out)
+static int list_names(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
+		      bool (*keep)(const char *name), bool dirs, struct gb_cfg_names *out)
 {
 	*out = (struct gb_cfg_names){ 0 };
-	struct names_walk w = { out, cap, keep, false };
+	struct names_walk w = { out, cap, keep, false, dirs };
 	int r = gb_fs_readdir(ctx, fs, dir, collect_name, &w);
 	if (!r && w.oom)
 		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
@@ -204,6 +205,18 @@ int gb_cfg_list_names(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, siz
 	if (out->n > 1)
 		qsort(out->names, out->n, sizeof(*out->names), cmp_name);
 	return 0;
+}
+
+int gb_cfg_list_names(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
+		      bool (*keep)(const char *name), struct gb_cfg_names *out)
+{
+	return list_names(ctx, fs, dir, cap, keep, false, out);
+}
+
+int gb_cfg_list_dirs(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
+		     struct gb_cfg_names *out)
+{
+	return list_names(ctx, fs, dir, cap, NULL, true, out);
 }
 
 void gb_cfg_names_free(struct gb_cfg_names *l)

@@ -75,6 +75,9 @@ struct gb_cfg_names {
 };
 int gb_cfg_list_names(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
 		      bool (*keep)(const char *name), struct gb_cfg_names *out);
+/* The same for the subdirectories (dot names never). */
+int gb_cfg_list_dirs(struct gb_ctx *ctx, struct gb_fs *fs, const char *dir, size_t cap,
+		     struct gb_cfg_names *out);
 void gb_cfg_names_free(struct gb_cfg_names *l);
 
 #endif

@@ -118,5 +118,8 @@ int gb_bls_scan_uki(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int d
 		    struct gb_bls_entry **out, size_t *n);
 /* rpm's rpmvercmp: <0, 0, >0. */
 int gb_rpmvercmp(const char *a, const char *b);
+/* gnulib's filevercmp (GRUB 2.14's blscfg order, `sort -V`): <0, 0, >0;
+ * 0 also for names that differ only in leading zeros ("a-01", "a-1"). */
+int gb_filevercmp(const char *a, const char *b);
 
 #endif

@@ -510,6 +510,13 @@ bool gb_menu_hidden(const struct gb_menu *m) { return m->hidden; }
 const char *gb_menu_kind(const struct gb_menu *m) { return m->config_kind; }
 const char *gb_menu_path(const struct gb_menu *m) { return m->config_path; }
 
+const char *gb_menu_semantics(const struct gb_menu *m, const char **from)
+{
+	if (from)
+		*from = m->semantics_from;
+	return m->semantics;
+}
+
 struct gb_volume *gb_menu_volume(const struct gb_menu *m)
 {
 	return m->config_device >= 0 && (size_t)m->config_device < m->ndev ?

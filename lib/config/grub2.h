@@ -196,6 +196,26 @@ struct gb_grub2_scope {
 	size_t argc, shift;
 };
 
+/* The GRUB the guest boots with, as far as blscfg depends on it: read
+ * once, from the modules directory next to $prefix (command.lst says
+ * which module provides blscfg, modinfo.sh the version) or from the SBAT
+ * section of a GRUB core image on the EFI system partition. */
+enum gb_grub2_blscfg {
+	GB_BLSCFG_ASSUMED_FEDORA, /* nothing found: Fedora's, the common case */
+	GB_BLSCFG_FEDORA,         /* Fedora/RHEL's patched GRUB (module blscfg) */
+	GB_BLSCFG_UPSTREAM,       /* GRUB 2.14 and later (module blsuki) */
+	GB_BLSCFG_NONE,           /* a GRUB without the command */
+};
+
+struct gb_grub2_build {
+	bool probed;
+	enum gb_grub2_blscfg blscfg;
+	char version[32];  /* "2.14" ("" when unknown) */
+	char vendor[32];   /* an SBAT vendor component ("grub.rh"), or "" */
+	char source[300];  /* where it was read, as a GRUB file name */
+};
+void gb_grub2_probe_build(struct gb_grub2 *g);
+
 struct gb_grub2 {
 	struct gb_ctx *ctx;
 	const struct gb_cfg_devices *devs;
@@ -215,6 +235,7 @@ struct gb_grub2 {
 	bool is_continue, func_return;
 	bool replaced;                /* configfile took over: stop the old script */
 	bool blscfg_used;             /* Fedora's GRUB: default matching by name first */
+	struct gb_grub2_build build;
 	bool wildcards;               /* the regexp module is loaded: globs expand */
 	int fatal;                    /* a limit or allocation failure: stop everything */
 	char syntax[256];             /* the first syntax error, "file:line:col: ..." */
@@ -281,6 +302,12 @@ gb_grub2_cmd_fn gb_grub2_builtin(const char *name);
 bool gb_grub2_fallback_noop(const char *name);
 int gb_grub2_cmd_blscfg(struct gb_grub2 *g, int argc, char **argv,
 			const struct gb_grub2_node *cmd);
+/* GRUB 2.14's blscfg (grub2_blsuki.c), called by gb_grub2_cmd_blscfg. */
+int gb_grub2_blscfg_upstream(struct gb_grub2 *g, int argc, char **argv);
+/* Add a menu entry as grub_normal_add_menu_entry does: args[0] the
+ * title, the rest its arguments; body the script it runs. */
+int gb_grub2_add_entry(struct gb_grub2 *g, const char *id, const char *const *args, int nargs,
+		       const char *body, size_t body_line);
 int gb_grub2_cmd_test(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
 int gb_grub2_cmd_search(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
 int gb_grub2_cmd_probe(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);

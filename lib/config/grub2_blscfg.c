@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The blscfg command of the GRUB the image holds (gb_grub2_probe_build):
+ * GRUB 2.14's (grub2_blsuki.c), none, or Fedora's, here. */
 /* blscfg as Fedora/RHEL patch GRUB: BLS entries from $blsdir, else
  * /loader/entries, else /boot/loader/entries on $root, newest first by rpm
  * version order; each becomes a menuentry whose body is the script
@@ -9,6 +11,7 @@
 #include "config/grub2.h"
 #include "config/cfgutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static bool var_char(char c)
@@ -132,13 +135,8 @@ static int add_entry(struct gb_grub2 *g, const struct gb_bls_entry *e)
 	return r;
 }
 
-int gb_grub2_cmd_blscfg(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
+static int fedora(struct gb_grub2 *g)
 {
-	(void)argc, (void)argv, (void)n;
-	if (!g->items) {
-		gb_grub2_warn(g, "blscfg inside a menu entry is ignored");
-		return GB_GRUB2_ERR_ARG;
-	}
 	const char *root = gb_grub2_env_get(g->env, "root");
 	int dev = root ? gb_grub2_find_device(g->devs, root) : -1;
 	if (dev < 0) {
@@ -161,4 +159,59 @@ int gb_grub2_cmd_blscfg(struct gb_grub2 *g, int argc, char **argv, const struct 
 	}
 	gb_bls_free(ents, count);
 	return r;
+}
+
+/* What list says: which blscfg ran, and where that was read. */
+static int record_semantics(struct gb_grub2 *g)
+{
+	const struct gb_grub2_build *b = &g->build;
+	struct gb_menu *m = g->menu;
+	if (m->semantics)
+		return 0;
+	const char *v = b->version[0] ? b->version : "(version unknown)";
+	const char *sep = b->vendor[0] ? ", " : "";
+	char text[160];
+	switch (b->blscfg) {
+	case GB_BLSCFG_UPSTREAM:
+		snprintf(text, sizeof(text), "grub %s upstream blscfg%s%s%s", v, b->vendor[0] ? " (" : "",
+			 b->vendor, b->vendor[0] ? ")" : "");
+		break;
+	case GB_BLSCFG_FEDORA:
+		snprintf(text, sizeof(text), "fedora blscfg (grub %s%s%s)", v, sep, b->vendor);
+		break;
+	case GB_BLSCFG_NONE:
+		snprintf(text, sizeof(text), "grub %s without blscfg", v);
+		break;
+	default:
+		snprintf(text, sizeof(text), "fedora blscfg (assumed: no GRUB modules or core image found)");
+		break;
+	}
+	m->semantics = strdup(text);
+	m->semantics_from = b->source[0] ? strdup(b->source) : NULL;
+	if (!m->semantics || (b->source[0] && !m->semantics_from))
+		return gb_grub2_nomem(g);
+	return 0;
+}
+
+int gb_grub2_cmd_blscfg(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
+{
+	(void)n;
+	gb_grub2_probe_build(g);
+	int r = record_semantics(g);
+	if (r)
+		return r;
+	if (g->build.blscfg == GB_BLSCFG_NONE) {
+		/* as GRUB: the command is not there */
+		gb_grub2_warn(g, "can't find command `blscfg' (GRUB %s, %s, has none)",
+			      g->build.version[0] ? g->build.version : "of unknown version",
+			      g->build.source);
+		return GB_GRUB2_ERR_UNKNOWN;
+	}
+	if (!g->items) {
+		gb_grub2_warn(g, "blscfg inside a menu entry is ignored");
+		return GB_GRUB2_ERR_ARG;
+	}
+	if (g->build.blscfg == GB_BLSCFG_UPSTREAM)
+		return gb_grub2_blscfg_upstream(g, argc, argv);
+	return fedora(g);
 }

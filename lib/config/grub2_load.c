@@ -15,8 +15,8 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static int add_item(struct gb_grub2 *g, bool submenu, const char *id, char **args, int nargs,
-		    const char *body, size_t body_line)
+static int add_item(struct gb_grub2 *g, bool submenu, const char *id, const char *const *args,
+		    int nargs, const char *body, size_t body_line)
 {
 	struct gb_grub2_items *it = g->items;
 	if (it->n >= GB_GRUB2_MAX_ITEMS)
@@ -41,6 +41,12 @@ static int add_item(struct gb_grub2 *g, bool submenu, const char *id, char **arg
 		ok = (m->args[m->nargs++] = strdup(args[i])) != NULL;
 	it->n++; /* freed with the list even when incomplete */
 	return ok ? 0 : gb_grub2_nomem(g);
+}
+
+int gb_grub2_add_entry(struct gb_grub2 *g, const char *id, const char *const *args, int nargs,
+		       const char *body, size_t body_line)
+{
+	return add_item(g, false, id, args, nargs, body, body_line);
 }
 
 /* menuentry/submenu TITLE [ARGS...] [--class C] [--id ID] ... { body } */
@@ -96,7 +102,7 @@ int gb_grub2_cmd_menuentry(struct gb_grub2 *g, int argc, char **argv, const stru
 		gb_grub2_warn(g, "%s '%.60s' inside a menu entry is ignored", argv[0], pos[0]);
 		r = GB_GRUB2_ERR_ARG;
 	} else
-		r = add_item(g, argv[0][0] == 's', id, pos, npos, body,
+		r = add_item(g, argv[0][0] == 's', id, (const char *const *)pos, npos, body,
 			     n->block ? n->block_line : g->line);
 	free(pos);
 	return r;

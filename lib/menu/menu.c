@@ -378,6 +378,9 @@ char *gb_menu_dump(const struct gb_menu *m)
 		gb_sbuf_addf(&b, "timeout %d\n", m->timeout);
 	if (m->hidden)
 		gb_sbuf_addf(&b, "hidden\n");
+	if (m->semantics)
+		gb_sbuf_addf(&b, "semantics %s%s%s\n", m->semantics, m->semantics_from ? " from " : "",
+			     m->semantics_from ? m->semantics_from : "");
 	dump_entries(&b, m->entries, m->nentries, path, 0);
 	for (size_t i = 0; i < m->nwarnings; i++)
 		gb_sbuf_addf(&b, "warning %s\n", m->warnings[i]);
@@ -429,6 +432,8 @@ void gb_menu_free(struct gb_menu *m)
 	free(m->default_spec);
 	free(m->fallback_spec);
 	free(m->one_shot);
+	free(m->semantics);
+	free(m->semantics_from);
 	free(m->trace);
 	free(m->config_kind);
 	free(m->config_path);

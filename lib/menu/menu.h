@@ -27,6 +27,10 @@ struct gb_menu {
 	/* GRUB: the next_entry a grubenv held (grub-reboot's one-shot entry,
 	 * which GRUB clears with save_env and guestboot cannot); NULL: none */
 	char *one_shot;
+	/* GRUB: which blscfg ran ("grub 2.14 upstream blscfg", "fedora blscfg
+	 * (grub 2.06)") and the file that told (NULL: none); NULL when the
+	 * config ran no blscfg */
+	char *semantics, *semantics_from;
 	/* where the configuration came from */
 	char *config_kind;    /* parser name */
 	char *config_path;

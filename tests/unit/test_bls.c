@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rpm's version comparison and the two BLS sort orders. Expected results
  * come from rpm's documented behaviour (its rpmvercmp test table) and
- * from the UAPI Version Format Specification's examples. */
+ * from the UAPI Version Format Specification's examples; gnulib's
+ * filevercmp is checked against `sort -V`. */
 #define _GNU_SOURCE
 #include "t.h"
 
 #include "config/config.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 struct vpair {
 	const char *a, *b;
@@ -164,11 +166,69 @@ static void grub_order(void)
 	gb_bls_free(e, 4);
 }
 
+/* gnulib's filevercmp against its other user on this machine: `sort -s
+ * -V` (coreutils, the same gnulib code) orders a few thousand random
+ * names; a stable insertion sort with gb_filevercmp must agree. */
+static void filevercmp_vs_sort(void)
+{
+	static const char alphabet[] = "0019.-~_aAzZc+.conf";
+	enum { N = 3000 };
+	static char names[N][16];
+	char path[] = "/tmp/gb-filever-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	srand(12345);
+	for (size_t i = 0; i < N; i++) {
+		size_t len = (size_t)(rand() % 10);
+		for (size_t k = 0; k < len; k++)
+			names[i][k] = alphabet[rand() % (sizeof(alphabet) - 1)];
+		if (rand() % 4 == 0 && len < 10)
+			strcpy(names[i] + len, ".conf");
+		fprintf(f, "%s\n", names[i]);
+	}
+	fclose(f);
+	/* ours: stable, by insertion */
+	static const char *mine[N];
+	for (size_t i = 0; i < N; i++) {
+		size_t j = i;
+		while (j > 0 && gb_filevercmp(mine[j - 1], names[i]) > 0) {
+			mine[j] = mine[j - 1];
+			j--;
+		}
+		mine[j] = names[i];
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "LC_ALL=C sort -s -V %s", path);
+	FILE *p = popen(cmd, "r");
+	CHECK(p != NULL);
+	char line[64];
+	size_t i = 0, bad = 0;
+	while (p && fgets(line, sizeof(line), p) && i < N) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strcmp(line, mine[i]) && bad++ < 5)
+			fprintf(stderr, "  sort -V line %zu: '%s', gb_filevercmp: '%s'\n", i, line, mine[i]);
+		i++;
+	}
+	if (p)
+		pclose(p);
+	unlink(path);
+	CHECK_INT(i, N);
+	CHECK_INT(bad, 0);
+	/* and the cases GRUB 2.14's blscfg meets */
+	CHECK(gb_filevercmp("abc-6.1.0-rc7.conf", "abc-6.1.0-1.conf") > 0);
+	CHECK(gb_filevercmp("abc-6.10.0.conf", "abc-6.9.0.conf") > 0);
+	CHECK(gb_filevercmp("a-01.conf", "a-1.conf") == 0);
+}
+
 const struct t_case bls_cases[] = {
 	{ "bls/rpmvercmp-basic", rpmvercmp_basic },
 	{ "bls/rpmvercmp-tilde-caret", rpmvercmp_tilde_caret },
 	{ "bls/uapi-version-order", uapi_version_order },
 	{ "bls/uapi-keys-and-counting", uapi_keys_and_counting },
 	{ "bls/grub-order", grub_order },
+	{ "bls/filevercmp-vs-sort", filevercmp_vs_sort },
 	{ NULL, NULL },
 };

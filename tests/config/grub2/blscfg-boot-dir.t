@@ -11,6 +11,7 @@ blscfg
 --- expect
 config grub2 0:/boot/grub2/grub.cfg
 default 0
+semantics fedora blscfg (assumed: no GRUB modules or core image found)
 entry 0 "Fedora Linux (6.5.6-300.fc39.x86_64) 39" id=abc-6.5.6-300.fc39.x86_64 kind=linux
   kernel 0:/boot/vmlinuz-6.5.6-300.fc39.x86_64
   initrd 0:/boot/initramfs-6.5.6-300.fc39.x86_64.img

@@ -6,6 +6,7 @@ menuentry A { linux /vmlinuz }
 --- expect
 config grub2 0:/boot/grub/grub.cfg
 default 0
+semantics fedora blscfg (assumed: no GRUB modules or core image found)
 entry 0 "A" kind=linux
   kernel 0:/vmlinuz
   args ""

@@ -21,6 +21,7 @@ set tuned_params=late
 --- expect
 config grub2 0:/boot/grub/grub.cfg
 default 0
+semantics fedora blscfg (assumed: no GRUB modules or core image found)
 entry 0 "Kernel 2.0" id=kernel-2.0-1 kind=linux
   kernel 0:/boot/vmlinuz-2.0
   initrd 0:/boot/microcode.img

@@ -14,6 +14,7 @@ blscfg
 --- expect
 config grub2 0:/boot/grub/grub.cfg
 default 0
+semantics fedora blscfg (assumed: no GRUB modules or core image found)
 entry 0 "Linux 5.18.0" id=abc-5.18.0 kind=linux
   kernel 0:/vmlinuz-5.18.0
   args ""

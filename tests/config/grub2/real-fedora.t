@@ -164,6 +164,7 @@ fi
 config grub2 0:/grub2/grub.cfg
 default 1
 timeout 5
+semantics fedora blscfg (assumed: no GRUB modules or core image found)
 entry 0 "Fedora Linux (5.15.4-200.fc35.x86_64) 35 (Workstation Edition)" id=4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90-5.15.4-200.fc35.x86_64 kind=linux
   kernel 0:/vmlinuz-5.15.4-200.fc35.x86_64
   initrd 0:/initramfs-5.15.4-200.fc35.x86_64.img
