@@ -308,3 +308,82 @@ if wanted list/trace; then
 	plain=$("$GUESTBOOT" list --json trace.img | jq -r 'has("trace")')
 	[ "$got" = "$want" ] && [ "$plain" = false ] && pass list/trace || fail list/trace "got: $got" "want: $want" "no --trace: trace $plain"
 fi
+
+# --- which GRUB runs blscfg: real GRUB files, and what list says ---------
+# Debian 12's GRUB 2.06 modules (command.lst, modinfo.sh as grub-install
+# copies them next to grub.cfg) have no blscfg: GRUB would not know the
+# command, so a grub.cfg that runs it gets no BLS entries. EFI core images
+# made with grub-mkimage --sbat carry the version and vendor GRUB's SBAT
+# section holds: Red Hat's ("grub.rh") runs Fedora's blscfg (rpm order of
+# /boot/loader/entries, ($root) in front of the paths), a 2.14 GRUB the
+# upstream one (filevercmp order of /loader/entries, the paths as written).
+ESP=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+LINUXFS=0FC63DAF-8483-4772-8E79-3D69E4DE8C47
+grubdir=/usr/lib/grub
+# gpt_esp_root IMG ESPTREE ROOTTREE: partition 1 an ESP (FAT), 2 ext4
+gpt_esp_root() {
+	rm -f "$1" part.fat
+	truncate -s 80M "$1"
+	sfdisk -q "$1" <<<"label: gpt
+start=2048, size=32MiB, type=$ESP
+start=67584, type=$LINUXFS" || return 1
+	mkfs.fat -C -F 16 part.fat 32768 >/dev/null && MTOOLS_NO_VFAT=0 mcopy -s -Q -i part.fat "$2"/* ::/ &&
+		dd if=part.fat of="$1" bs=1M seek=1 conv=notrunc status=none && fill "$1" 2 "$3"
+}
+# bls_entries DIR: two entries whose order rpm and filevercmp disagree on
+bls_entries() {
+	mkdir -p "$1"
+	printf 'title Linux 6.1.0-1\nlinux /vmlinuz-6.1.0-1\noptions root=/dev/sda2\n' >"$1/abc-6.1.0-1.conf"
+	printf 'title Linux 6.1.0-rc7\nlinux /vmlinuz-6.1.0-rc7\noptions root=/dev/sda2\n' >"$1/abc-6.1.0-rc7.conf"
+}
+# efi_core DIR VERSION VENDORLINE: a GRUB EFI core image with that SBAT
+efi_core() {
+	mkdir -p "$1"
+	printf 'sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md\ngrub,3,Free Software Foundation,grub,%s,https://www.gnu.org/software/grub/\n%s\n' \
+		"$2" "$3" >sbat.csv
+	grub-mkimage -O x86_64-efi -d "$grubdir/x86_64-efi" -p /EFI/x --sbat sbat.csv -o "$1/grubx64.efi" normal
+}
+
+if [ ! -f "$grubdir/i386-pc/command.lst" ] || [ ! -d "$grubdir/x86_64-efi" ] || ! command -v grub-mkimage >/dev/null; then
+	skip list/grub-build "grub-pc-bin, grub-efi-amd64-bin (GRUB's modules) missing: run scripts/install-deps"
+else
+	# the premise: this GRUB 2.06 lists no blscfg command
+	if grep -q '^\*\{0,1\}blscfg:' "$grubdir/i386-pc/command.lst"; then
+		fail list/grub-build/206 "$grubdir/i386-pc/command.lst lists blscfg"
+	elif wanted list/grub-build/206; then
+		rm -rf g206 && mkdir -p g206/boot/grub/i386-pc
+		cp "$grubdir/i386-pc/command.lst" "$grubdir/i386-pc/modinfo.sh" g206/boot/grub/i386-pc/
+		bls_entries g206/loader/entries
+		printf 'blscfg\nmenuentry Debian { linux /vmlinuz root=/dev/sda1 }\n' >g206/boot/grub/grub.cfg
+		part_image g206.img 24 <<<"label: dos
+start=2048, type=83"
+		fill g206.img 1 g206
+		expect_field list/grub-build/206 \
+			"grub 2.06 without blscfg|(hd0,msdos1)/boot/grub/i386-pc/command.lst|Debian" \
+			g206.img '"\(.config.semantics)|\(.config.semantics_from)|\([.entries[].title] | join(","))"'
+		got=$("$GUESTBOOT" list g206.img 2>&1 | grep '^semantics:')
+		want="semantics: grub 2.06 without blscfg (from (hd0,msdos1)/boot/grub/i386-pc/command.lst)"
+		[ "$got" = "$want" ] && pass list/grub-build/206-text || fail list/grub-build/206-text "want: $want" "got:  $got"
+	fi
+	if wanted list/grub-build/fedora-sbat; then
+		rm -rf fesp froot && mkdir -p froot/boot/grub2
+		efi_core fesp/EFI/fedora 2.06 'grub.rh,2,Red Hat,grub2,2.06-104.fc39,mailto:secalert@redhat.com'
+		bls_entries froot/boot/loader/entries
+		echo blscfg >froot/boot/grub2/grub.cfg
+		gpt_esp_root fedsbat.img fesp froot
+		expect_field list/grub-build/fedora-sbat \
+			"fedora blscfg (grub 2.06, grub.rh)|(hd0,gpt1)/EFI/fedora/grubx64.efi|abc-6.1.0-1,abc-6.1.0-rc7|BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.1.0-1 root=/dev/sda2" \
+			fedsbat.img '"\(.config.semantics)|\(.config.semantics_from)|\([.entries[].id] | join(","))|\(.entries[0].cmdline)"'
+	fi
+	if wanted list/grub-build/upstream-sbat; then
+		rm -rf uesp uroot && mkdir -p uroot/boot/grub
+		efi_core uesp/EFI/debian 2.14 'grub.debian,5,Debian,grub2,2.14-1,https://tracker.debian.org/pkg/grub2'
+		bls_entries uroot/loader/entries
+		bls_entries uroot/boot/loader/entries
+		echo blscfg >uroot/boot/grub/grub.cfg
+		gpt_esp_root upsbat.img uesp uroot
+		expect_field list/grub-build/upstream-sbat \
+			"grub 2.14 upstream blscfg (grub.debian)|(hd0,gpt1)/EFI/debian/grubx64.efi|abc-6.1.0-rc7,abc-6.1.0-1|BOOT_IMAGE=/vmlinuz-6.1.0-rc7 root=/dev/sda2" \
+			upsbat.img '"\(.config.semantics)|\(.config.semantics_from)|\([.entries[].id] | join(","))|\(.entries[0].cmdline)"'
+	fi
+fi
