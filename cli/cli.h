@@ -120,6 +120,7 @@ struct cli_extract {
 	bool print_only;       /* no files: name them as VOL:PATH */
 	bool vmlinux;          /* also write the ELF vmlinux (--vmlinux) */
 	const char *vmm_version; /* --vmm-version: the target's release, or NULL */
+	bool update_grubenv;   /* write grubenv as GRUB's save_env would (not with print_only) */
 	struct gb_boot_limits lim;
 };
 
@@ -128,7 +129,7 @@ struct cli_extract {
 	  .lim = { sizeof(struct gb_boot_limits), GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } }
 
 enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI_O_KIND,
-       CLI_O_PVGRUB, CLI_O_PLATFORM, CLI_O_VMLINUX, CLI_O_VMMVER };
+       CLI_O_PVGRUB, CLI_O_PLATFORM, CLI_O_VMLINUX, CLI_O_VMMVER, CLI_O_GRUBENV };
 
 /* The options that choose an entry and bound its files (extract, menu, kexec). */
 #define CLI_ENTRY_LONGOPTS \
@@ -138,7 +139,8 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	{ "config", required_argument, NULL, CLI_O_CONFIG }, \
 	{ "kind", required_argument, NULL, CLI_O_KIND }, \
 	{ "pvgrub", required_argument, NULL, CLI_O_PVGRUB }, \
-	{ "platform", required_argument, NULL, CLI_O_PLATFORM }
+	{ "platform", required_argument, NULL, CLI_O_PLATFORM }, \
+	{ "update-grubenv", no_argument, NULL, CLI_O_GRUBENV }
 
 /* Help lines for the size limits, the menu options and the image options
  * (extract, menu, kexec). */
@@ -147,6 +149,9 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	"                         defaults 256M and 1G)\n" \
 	"      --config VOL:PATH, --kind KIND, --pvgrub MODE, --platform NAME\n" \
 	"                         as for 'guestboot list'\n" \
+	"      --update-grubenv   write the image's grubenv as GRUB's save_env would for\n" \
+	"                         this boot (clears grub-reboot's next_entry; raw images,\n" \
+	"                         a plain 1024-byte grubenv on ext2/3/4, XFS or FAT only)\n" \
 	"      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n" \
 	"      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
 
@@ -186,6 +191,7 @@ int cli_extract_run(const struct cli_extract *x, const char *cmd);
 struct cli_entry_result {
 	const char *kernel, *initrd, *args, *path, *title, *id, *volume;
 	const char *cmdline; /* what the kernel receives (BOOT_IMAGE=... first) */
+	const char *grubenv; /* with update_grubenv: the grubenv plan, "" none */
 	char buf[GB_RESULT_MAX];
 };
 /* The core of cli_extract_run: choose the entry of x->image (sandboxed)
@@ -196,6 +202,10 @@ struct cli_entry_result {
 uint64_t largest_copy(const struct gb_boot_limits *lim);
 int cli_extract_to_fds(const struct cli_extract *x, int kernel_fd, int initrd_fd, int vmlinux_fd,
 		       struct cli_entry_result *res);
+/* Write the grubenv plan the sandboxed child sent (gb_grubenv_apply), here
+ * in the parent, into the image as opened with o. Returns 0 or the exit
+ * status, after printing the error. */
+int cli_update_grubenv(const char *image, const struct cli_image_opts *o, const char *plan);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_list(int argc, char **argv);

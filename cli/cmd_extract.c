@@ -97,7 +97,8 @@ struct extract {
 };
 
 /* The child's result: NUL-separated fields, in this order. */
-enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, F_CMDLINE, NFIELDS };
+enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, F_CMDLINE, F_GRUBENV,
+       NFIELDS };
 
 /* Several initrds for --print: their VOL:PATHs, space-separated. */
 static char *initrd_paths(const struct gb_menu *m, const struct gb_entry *e)
@@ -221,7 +222,8 @@ static int extract_child(void *arg)
 	struct gb_menu *menu = NULL;
 	const struct gb_entry *e = NULL;
 	const struct cli_extract *q = x->req;
-	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL, *args = NULL;
+	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL, *args = NULL, *plan = NULL;
+	size_t plan_len = 0;
 	struct gb_entry pv = { .args = NULL };
 	size_t path[8], depth = 0;
 	struct gb_boot_limits lim = q->lim;
@@ -239,6 +241,9 @@ static int extract_child(void *arg)
 		goto done;
 	for (size_t d = 0, n = 0; d < depth; d++)
 		n += (size_t)snprintf(label + n, sizeof(label) - n, d ? ">%zu" : "%zu", path[d]);
+	/* what GRUB's save_env writes as this entry boots; the parent writes it */
+	if (q->update_grubenv && !q->print_only && (r = gb_grubenv_plan(ctx, menu, e, &plan, &plan_len)))
+		goto fail;
 	/* an illumos PV entry (its kernel a Xen PV kernel, which only Xen
 	 * boots): as PV-GRUB boots it */
 	if (e->kind == GB_ENTRY_MULTIBOOT) {
@@ -272,6 +277,7 @@ static int extract_child(void *arg)
 		[F_ID] = e->id ? e->id : "", [F_HAS_ID] = e->id ? "1" : "0", [F_VOLUME] = volume,
 		/* a command line edited in the menu is used as typed */
 		[F_CMDLINE] = edited ? args : e->cmdline ? e->cmdline : e->args ? e->args : "",
+		[F_GRUBENV] = plan ? plan : "",
 	};
 	r = cli_result_fields(f, NFIELDS) ? 6 : 0;
 	goto done;
@@ -279,6 +285,7 @@ fail:
 	r = cli_fail(ctx, r);
 done:
 	close_tty(x);
+	free(plan);
 	free(args);
 	free(pv.args);
 	free(kpath);
@@ -311,6 +318,7 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
 			*err = cli_usage_error(cmd, "unknown format '%s'", arg);
 		return true;
 	case CLI_O_KONLY: x->kernel_only = true; return true;
+	case CLI_O_GRUBENV: x->update_grubenv = true; return true;
 	case CLI_O_PRINT: x->print_only = true; return true;
 	case CLI_O_VMLINUX: x->vmlinux = true; return true;
 	case CLI_O_VMMVER:
@@ -363,6 +371,13 @@ static int publish(const struct cli_extract *q, struct staged *k, struct staged 
 		if (with_initrd)
 			unlink(i->final);
 		r = 6;
+	} else if (*e->grubenv && (r = cli_update_grubenv(q->image, &q->img, e->grubenv))) {
+		/* the boot fails as a whole: no files are left */
+		unlink(k->final);
+		if (with_initrd)
+			unlink(i->final);
+		if (v->fd < 0 && v->final)
+			unlink(v->final);
 	} else {
 		fputs(out, stdout);
 		r = fflush(stdout) ? 6 : 0;
@@ -416,7 +431,25 @@ int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd
 	res->id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL;
 	res->volume = f[F_VOLUME];
 	res->cmdline = f[F_CMDLINE];
+	res->grubenv = f[F_GRUBENV];
+	if (*res->grubenv && !q->update_grubenv) {
+		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", q->image);
+		return 1;
+	}
 	return 0;
+}
+
+int cli_update_grubenv(const char *image, const struct cli_image_opts *o, const char *plan)
+{
+	struct gb_ctx *ctx = gb_ctx_new();
+	if (!ctx)
+		return 10;
+	struct gb_image_options opt = o->img;
+	opt.struct_size = sizeof opt;
+	int r = gb_grubenv_apply(ctx, image, &opt, plan, strlen(plan));
+	r = r ? cli_fail(ctx, r) : 0;
+	gb_ctx_free(ctx);
+	return r;
 }
 
 int cli_extract_run(const struct cli_extract *q, const char *cmd)

@@ -223,6 +223,11 @@ static int kexec_device(struct kexec_req *q, const char *device)
 		goto out;
 	}
 	print_choice(device, &res, cmdline);
+	/* as GRUB, which runs save_env before it loads the kernel */
+	if (!q->dry_run && *res.grubenv && (r = cli_update_grubenv(device, &q->x.img, res.grubenv))) {
+		free(cmdline);
+		goto out;
+	}
 	if (!q->dry_run) {
 		if (!res.initrd[0] && ifd >= 0) {
 			close(ifd);

@@ -26,7 +26,7 @@
 
 struct pygrub {
 	const char *prog, *image;
-	bool interactive, list, not_really, isconfig, debug;
+	bool interactive, list, not_really, isconfig, debug, update_grubenv;
 	const char *output, *output_dir, *kernel, *ramdisk, *args, *entry;
 	int format;
 	long runas;
@@ -50,7 +50,9 @@ static void help(const char *prog)
 	usage(prog);
 	fprintf(stderr, "guestboot extensions: [--max-kernel-size=BYTES] [--max-ramdisk-size=BYTES]\n"
 			"(suffixes K, M, G; defaults 256M and 1G) [--image-format=raw|qcow2]\n"
-			"(default raw: the format is never guessed from the guest's disk).\n"
+			"(default raw: the format is never guessed from the guest's disk)\n"
+			"[--update-grubenv] (write the guest's grubenv as GRUB's save_env would for\n"
+			"this boot: clears grub-reboot's next_entry).\n"
 			"See guestboot(1).\n");
 }
 
@@ -394,6 +396,8 @@ static int child(void *arg)
 	const struct gb_entry *e = NULL;
 	char *args = NULL, *menu_args = NULL;
 	struct gb_entry pv = { .args = NULL };
+	char *plan = NULL;
+	size_t plan_len = 0;
 	int r;
 
 	if (p->interactive && !p->kernel && !p->list)
@@ -438,6 +442,13 @@ static int child(void *arg)
 			r = 3;
 			goto out;
 		}
+		/* what GRUB's save_env writes as this entry boots; the parent
+		 * writes it */
+		if (p->update_grubenv && !p->not_really &&
+		    (r = gb_grubenv_plan(ctx, menu, e, &plan, &plan_len))) {
+			r = cli_fail(ctx, r);
+			goto out;
+		}
 		/* an illumos PV entry: booted as PV-GRUB boots it */
 		if (e->kind == GB_ENTRY_MULTIBOOT) {
 			if ((r = gb_entry_as_xen_pv(ctx, menu, e, menu_args, &pv))) {
@@ -470,10 +481,12 @@ static int child(void *arg)
 		r = cli_fail(ctx, GB_E_NOMEM);
 		goto out;
 	}
-	const char *fields[] = { (e ? e->ninitrds > 0 : p->ramdisk != NULL) ? "1" : "0", args };
-	r = cli_result_fields(fields, 2) ? 6 : 0;
+	const char *fields[] = { (e ? e->ninitrds > 0 : p->ramdisk != NULL) ? "1" : "0", args,
+				 plan ? plan : "" };
+	r = cli_result_fields(fields, p->update_grubenv ? 3 : 2) ? 6 : 0;
 out:
 	close_tty(p);
+	free(plan);
 	free(args);
 	free(menu_args);
 	free(pv.args);
@@ -494,8 +507,8 @@ static int run(struct pygrub *p)
 		discard(p);
 		return r;
 	}
-	const char *fields[2];
-	if (cli_result_parse(result, len, fields, 2) ||
+	const char *fields[3] = { NULL, NULL, "" };
+	if (cli_result_parse(result, len, fields, p->update_grubenv ? 3 : 2) ||
 	    (strcmp(fields[0], "0") && strcmp(fields[0], "1"))) {
 		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", p->image);
 		discard(p);
@@ -514,6 +527,9 @@ static int run(struct pygrub *p)
 			     fields[1], &out, &outlen);
 	if (r) {
 		r = fail(p, ctx, r);
+	} else if (*fields[2] && (r = cli_update_grubenv(p->image, &p->img, fields[2]))) {
+		/* written last, here in the parent: a refusal fails the boot */
+		discard(p);
 	} else {
 		fflush(stdout);
 		if (cli_write_all(p->fd_out, out, outlen))
@@ -588,7 +604,7 @@ static int run_isconfig(struct pygrub *p)
 static int pygrub_run(int argc, char **argv)
 {
 	enum { O_OUTPUT = 256, O_FORMAT, O_DIR, O_OFFSET, O_RUNAS, O_ENTRY, O_KERNEL,
-	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT };
+	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT, O_GRUBENV };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -609,6 +625,7 @@ static int pygrub_run(int argc, char **argv)
 		{ "max-kernel-size", required_argument, NULL, O_MAXK },
 		{ "max-ramdisk-size", required_argument, NULL, O_MAXR },
 		{ "image-format", required_argument, NULL, O_IMAGE_FORMAT },
+		{ "update-grubenv", no_argument, NULL, O_GRUBENV },
 		{ 0 },
 	};
 	/* Xen hands over the guest's disk as it is: raw, unless the caller
@@ -667,6 +684,7 @@ static int pygrub_run(int argc, char **argv)
 		case O_ARGS: p.args = optarg; break;
 		case O_ISCONFIG: p.isconfig = true; break;
 		case O_DEBUG: p.debug = true; break;
+		case O_GRUBENV: p.update_grubenv = true; break;
 		case O_IMAGE_FORMAT:
 			if (strcmp(optarg, "raw") && strcmp(optarg, "qcow2")) {
 				fprintf(stderr, "image format must be raw or qcow2\n");

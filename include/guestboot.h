@@ -358,6 +358,35 @@ size_t gb_menu_warning_count(const struct gb_menu *menu);
 const char *gb_menu_trace(const struct gb_menu *menu);
 const char *gb_menu_warning(const struct gb_menu *menu, size_t i);
 
+/* ---- grubenv: what GRUB's save_env writes when an entry boots ------------- */
+
+/* GRUB runs save_env as it boots an entry: grub-mkconfig's scripts clear
+ * grub-reboot's one-shot next_entry, savedefault records saved_entry.
+ * guestboot never writes the image while it reads it; these two calls let
+ * a caller do what GRUB would have done, split between a sandboxed reader
+ * and the unconfined process that may write the image.
+ *
+ * gb_grubenv_plan (the reader): the grubenv writes the boot of entry e (an
+ * entry of menu) makes, as text for gb_grubenv_apply in *plan (malloc'd;
+ * NULL and *len 0 when it saves nothing). Refused, with the reason
+ * (GB_E_UNSUPPORTED and others), unless GRUB itself could write that
+ * grubenv in place and guestboot exactly so: a plain, pre-allocated
+ * 1024-byte block, in one contiguous run of a raw image (not qcow2, NBD or
+ * another --disk), on ext2/3/4, XFS or FAT (not btrfs or ZFS, which GRUB
+ * does not write; not LVM or RAID), whose blocks read back what the file
+ * holds. */
+int gb_grubenv_plan(struct gb_ctx *ctx, const struct gb_menu *menu, const struct gb_entry *e,
+		    char **plan, size_t *len);
+/* gb_grubenv_apply (the writer, never the sandboxed reader): open image
+ * (as the reader opened it: opt's format must be raw or unset, no backing
+ * file) for writing, check the plan's place against the image's and the
+ * volume's size, re-read the block there and compare it with what the
+ * reader read (GB_E_CORRUPT "changed since it was read" when not), edit it
+ * as grub_envblk_set and grub_envblk_delete do (byte for byte what
+ * grub-editenv writes) and write it back. A plan of length 0 does nothing. */
+int gb_grubenv_apply(struct gb_ctx *ctx, const char *image, const struct gb_image_options *opt,
+		     const char *plan, size_t len);
+
 /* ---- payload: the chosen entry's files ------------------------------------ */
 
 #define GB_DEFAULT_KERNEL_MAX (256ull << 20)  /* UKIs reach 100 MiB */

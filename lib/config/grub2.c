@@ -282,6 +282,48 @@ static int eval_submenu(struct gb_grub2 *g, const struct gb_grub2_item *it, stru
 	return g->fatal;
 }
 
+/* What GRUB's grub_menu_execute_entry sets before an entry's body runs:
+ * $chosen, the path of ids (or titles) to it with '>' doubled inside each,
+ * exported; $default, what follows its first '>' (unset when nothing
+ * does), which is what a submenu's own menu then chooses by. */
+static int enter_entry(struct gb_grub2 *g, const struct gb_grub2_item *it)
+{
+	const char *id = it->id ? it->id : it->title;
+	const char *old = gb_grub2_env_get(g->env, "chosen");
+	struct gb_sbuf b = { 0 };
+	if (old) {
+		gb_sbuf_adds(&b, old);
+		gb_sbuf_add(&b, ">", 1);
+	}
+	for (const char *c = id; *c; c++)
+		gb_sbuf_add(&b, *c == '>' ? ">>" : c, *c == '>' ? 2 : 1);
+	char *chosen = gb_sbuf_take(&b);
+	if (!chosen)
+		return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
+	int r = set_exported(g, "chosen", chosen);
+	free(chosen);
+	const char *def = gb_grub2_env_get(g->env, "default");
+	const char *p = def;
+	for (; p && *p; p++) {
+		if (p[0] == '>' && p[1] == '>') {
+			p++;
+			continue;
+		}
+		if (p[0] == '>')
+			break;
+	}
+	if (r)
+		return r;
+	if (p && p[0] && p[1]) {
+		char *rest = strdup(p + 1);
+		r = rest ? gb_grub2_env_set(g, "default", rest) : gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
+		free(rest);
+	} else if (def) {
+		gb_grub2_env_unset(g, "default");
+	}
+	return r;
+}
+
 static int eval_item(struct gb_grub2 *g, const struct gb_grub2_item *it,
 		     const struct gb_grub2_env *base, struct gb_entry *e, int depth)
 {
@@ -306,9 +348,10 @@ static int eval_item(struct gb_grub2 *g, const struct gb_grub2_item *it,
 	if (!sc.argv)
 		sc.argc = 0;
 	g->scope = &sc;
-	if (it->submenu) {
+	/* a failure is fatal: only the clean-up is left to do */
+	if (!enter_entry(g, it) && it->submenu) {
 		eval_submenu(g, it, e, depth);
-	} else {
+	} else if (!g->fatal) {
 		g->target = e;
 		gb_grub2_run_source(g, it->body, strlen(it->body), it->file, it->body_line);
 		g->target = NULL;
@@ -336,7 +379,11 @@ static int build_entries(struct gb_grub2 *g, struct gb_grub2_items *items,
 		e->title = strdup(it->title);
 		if (!e->title || (it->id && !(e->id = strdup(it->id))))
 			return gb_grub2_fatal(g, GB_E_NOMEM, "out of memory");
+		size_t outer = g->depth;
+		g->path[depth] = i;
+		g->depth = (size_t)depth + 1;
 		eval_item(g, it, base, e, depth);
+		g->depth = outer;
 	}
 	return g->fatal;
 }

@@ -227,6 +227,10 @@ struct gb_grub2 {
 	struct gb_grub2_items *items; /* where menuentry definitions go; NULL: refused */
 	struct gb_grub2_scope *scope; /* positional parameters; NULL at top level */
 	struct gb_entry *target;      /* entry whose body runs; NULL at top level */
+	/* the menu path of the entry or submenu whose body runs (depth 0: the
+	 * script's top level), for save_env (struct gb_menu_save) */
+	size_t path[GB_MENU_MAX_DEPTH];
+	size_t depth;
 	const char *file;             /* file of the command being run */
 	size_t line;
 	unsigned long steps;
@@ -317,6 +321,7 @@ int gb_grub2_cmd_linux(struct gb_grub2 *g, int argc, char **argv, const struct g
 int gb_grub2_cmd_initrd(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
 int gb_grub2_cmd_module(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
 int gb_grub2_cmd_devicetree(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
+int gb_grub2_cmd_save_env(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n);
 /* Shared by the command files: a warning plus GRUB's bad-argument status;
  * a fatal out-of-memory; "--name=value" or "--name value" (NULL and
  * *matched false when argv[*i] is not --name). */

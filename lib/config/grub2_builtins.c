@@ -372,6 +372,80 @@ static int cmd_load_env(struct gb_grub2 *g, int argc, char **argv, const struct 
 	return g->fatal ? g->fatal : r;
 }
 
+/* One variable save_env would write: recorded with where the script is
+ * (the top level, or the body of the entry at g->path). */
+static int record_save(struct gb_grub2 *g, int dev, const char *path, const char *grub_name,
+		       const char *name)
+{
+	struct gb_menu *m = g->menu;
+	if (m->nsaves >= GB_MENU_MAX_SAVES) {
+		m->saves_lost = true;
+		return 0;
+	}
+	struct gb_menu_save *v = realloc(m->saves, (m->nsaves + 1) * sizeof(*v));
+	if (!v)
+		return gb_grub2_nomem(g);
+	m->saves = v;
+	struct gb_menu_save *s = &v[m->nsaves];
+	memset(s, 0, sizeof(*s));
+	s->depth = g->depth;
+	memcpy(s->path, g->path, g->depth * sizeof(*s->path));
+	s->dev = dev;
+	const char *value = gb_grub2_env_get(g->env, name);
+	s->file = strdup(path);
+	s->grub_name = strdup(grub_name);
+	s->name = strdup(name);
+	s->value = value ? strdup(value) : NULL;
+	m->nsaves++;
+	if (!s->file || !s->grub_name || !s->name || (value && !s->value))
+		return gb_grub2_nomem(g);
+	return 0;
+}
+
+/* save_env [-f FILE] NAME...: GRUB rewrites grubenv in place; here each
+ * variable's value (or its absence) is recorded, for a caller that asks
+ * for the write (gb_grubenv_plan). */
+int gb_grub2_cmd_save_env(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
+{
+	(void)n;
+	const char *file = NULL;
+	int i = 1;
+	for (; i < argc; i++) {
+		bool m;
+		const char *v = gb_grub2_long_opt(argc, argv, &i, "file", true, &m);
+		if (m && !v)
+			return gb_grub2_usage(g, "save_env", "missing mandatory option for `file'");
+		if (m) {
+			file = v;
+		} else if (!strcmp(argv[i], "-f")) {
+			if (i + 1 >= argc)
+				return gb_grub2_usage(g, "save_env", "missing mandatory option for `f'");
+			file = argv[++i];
+		} else if (strcmp(argv[i], "-s") && strcmp(argv[i], "--skip-sig")) {
+			break;
+		}
+	}
+	if (i >= argc)
+		return gb_grub2_usage(g, "save_env", "no variable is specified");
+	char *deflt = NULL;
+	if (!file) {
+		const char *prefix = gb_grub2_env_get(g->env, "prefix");
+		if (!prefix)
+			return gb_grub2_usage(g, "save_env", "variable `prefix' isn't set");
+		if (asprintf(&deflt, "%s/grubenv", prefix) < 0)
+			return gb_grub2_nomem(g);
+		file = deflt;
+	}
+	int dev;
+	char *path;
+	int r = gb_grub2_resolve(g, file, &dev, &path, true);
+	for (; !r && i < argc; i++)
+		r = record_save(g, dev, path, file, argv[i]);
+	free(path);
+	free(deflt);
+	return g->fatal ? g->fatal : r;
+}
+
 /* echo [-n] [-e] ARGS (commands/echo.c): into the trace, if one is kept. */
 static int cmd_echo(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
 {
@@ -443,7 +517,7 @@ static const struct {
 	{ "shift", cmd_shift }, { "setparams", cmd_setparams },
 	{ "increment", cmd_increment }, { "decrement", cmd_increment },
 	{ "source", cmd_source }, { ".", cmd_source }, { "configfile", cmd_configfile },
-	{ "eval", cmd_eval }, { "load_env", cmd_load_env },
+	{ "eval", cmd_eval }, { "load_env", cmd_load_env }, { "save_env", gb_grub2_cmd_save_env },
 	{ "search", gb_grub2_cmd_search }, { "search.fs_uuid", gb_grub2_cmd_search },
 	{ "search.fs_label", gb_grub2_cmd_search }, { "search.file", gb_grub2_cmd_search },
 	{ "probe", gb_grub2_cmd_probe }, { "regexp", gb_grub2_cmd_regexp },
@@ -458,12 +532,12 @@ static const struct {
 
 /* GRUB commands with no effect on what boots: output, terminals, fonts,
  * modules, sounds, passwords (an entry's --users is not enforced here),
- * and save_env, which never writes here. */
+ * and list_env. */
 static const char *const noops[] = {
 	"rmmod", "loadfont", "terminal_input", "terminal_output", "terminal",
 	"terminfo", "serial", "background_image", "background_color", "play", "clear", "sleep",
-	"boot", "nativedisk", "save_env", "lsmod", "ls", "cat", "videoinfo", "gettext",
-	"password", "password_pbkdf2", "font", "set_color", "tpm", "fwsetup", "pager",
+	"boot", "nativedisk", "lsmod", "ls", "cat", "videoinfo", "gettext",
+	"password", "password_pbkdf2", "font", "set_color", "tpm", "fwsetup", "pager", "list_env",
 };
 
 /* Helpers grub-mkconfig defines as functions; quietly ignored when a

@@ -592,6 +592,21 @@ static int copy_run(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_
 	return 0;
 }
 
+int gb_fs_file_run(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t len,
+		   uint64_t *vol_off)
+{
+	struct gb_file *f;
+	int r = gb_file_open(ctx, fs, path, &f);
+	if (r)
+		return r;
+	uint64_t run = 0;
+	struct gb_ctx quiet = { 0 };
+	if (!fs->drv->map || fs->drv->map(&quiet, fs, f->node, 0, len, vol_off, &run) || run != len)
+		r = GB_E_NOT_MINE;
+	gb_file_close(f);
+	return r;
+}
+
 /* Open path and check that [off, off+len) lies inside it. */
 static int open_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t off,
 		      uint64_t len, struct gb_file **out)

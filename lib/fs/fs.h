@@ -130,6 +130,13 @@ int gb_memfs_new(struct gb_ctx *ctx, const char *name,
 int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
 			 const void *inl, size_t inl_len, char *buf, size_t cap, size_t *len);
 
+/* Where the first len bytes of a file lie on its volume, when they lie
+ * there as they are in one contiguous run (not inline, compressed,
+ * sparse or split): *vol_off. GB_E_NOT_MINE (unrecorded) when they do
+ * not; the open's errors otherwise. */
+int gb_fs_file_run(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t len,
+		   uint64_t *vol_off);
+
 /* Run every driver's probe on vol and fill vol's fs fields. */
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);
 /* The same with tolerant drivers only: for a whole disk that carries a

@@ -434,6 +434,13 @@ void gb_menu_free(struct gb_menu *m)
 	free(m->one_shot);
 	free(m->semantics);
 	free(m->semantics_from);
+	for (size_t i = 0; i < m->nsaves; i++) {
+		free(m->saves[i].file);
+		free(m->saves[i].grub_name);
+		free(m->saves[i].name);
+		free(m->saves[i].value);
+	}
+	free(m->saves);
 	free(m->trace);
 	free(m->config_kind);
 	free(m->config_path);

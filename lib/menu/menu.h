@@ -15,6 +15,21 @@
 /* enum gb_entry_kind, struct gb_boot_file and struct gb_entry are public:
  * see include/guestboot.h. */
 
+/* GRUB's save_env as the script ran it: one variable it would write into
+ * a grubenv (value NULL: delete it, the variable being unset), and when:
+ * at the top level of the script (depth 0), or while the entry or
+ * submenu at path[0..depth) runs. Written only on request
+ * (gb_grubenv_plan), for the entry that boots. */
+struct gb_menu_save {
+	size_t depth;
+	size_t path[GB_MENU_MAX_DEPTH];
+	int dev;           /* the grubenv's device, -1 unknown */
+	char *file;        /* its path there */
+	char *grub_name;   /* as GRUB names it ("(hd0,msdos1)/boot/grub/grubenv") */
+	char *name, *value;
+};
+#define GB_MENU_MAX_SAVES 256
+
 struct gb_menu {
 	struct gb_entry *entries;
 	size_t nentries;
@@ -31,6 +46,11 @@ struct gb_menu {
 	 * (grub 2.06)") and the file that told (NULL: none); NULL when the
 	 * config ran no blscfg */
 	char *semantics, *semantics_from;
+	/* GRUB: every save_env run (at most GB_MENU_MAX_SAVES; saves_lost
+	 * when there were more) */
+	struct gb_menu_save *saves;
+	size_t nsaves;
+	bool saves_lost;
 	/* where the configuration came from */
 	char *config_kind;    /* parser name */
 	char *config_path;
