@@ -7,7 +7,7 @@
 _guestboot_commands="inspect list extract menu pygrub kexec doctor ls cat"
 _guestboot_image_opts="--offset --sector-size --format --image-format --backing --backing-format --disk --help"
 _guestboot_menu_opts="--config --kind --pvgrub --platform"
-_guestboot_entry_opts="--kernel-only --max-kernel-size --max-ramdisk-size $_guestboot_menu_opts"
+_guestboot_entry_opts="--kernel-only --max-kernel-size --max-ramdisk-size --update-grubenv $_guestboot_menu_opts"
 
 _guestboot_options()
 {
@@ -22,7 +22,7 @@ _guestboot_options()
 	cat) echo "$_guestboot_image_opts" ;;
 	pygrub) echo "--quiet --interactive --list-entries --not-really --output= --kernel= --ramdisk=
 		--args= --entry= --output-directory= --output-format= --runas= --offset= --isconfig
-		--debug --max-kernel-size= --max-ramdisk-size= --image-format= --help" ;;
+		--debug --max-kernel-size= --max-ramdisk-size= --image-format= --update-grubenv --help" ;;
 	esac
 }
 

@@ -748,15 +748,18 @@ static void check_fstab(struct run *x)
 /* ---- configuration features stock pygrub misreads ---- */
 
 /* grub-reboot: GRUB boots next_entry once and clears it with save_env;
- * guestboot (and pygrub) never write the image, so it boots every time. */
+ * pygrub never writes the image, nor guestboot unless asked to
+ * (--update-grubenv), so it boots every time. */
 static void check_one_shot(struct run *x)
 {
 	const char *next = x->menu->one_shot;
 	if (next)
 		add(x->r, false, "one-shot-entry",
-		    "Boot it once with GRUB itself, or clear it in the guest: grub-editenv - unset next_entry",
+		    "Boot with guestboot's --update-grubenv (pygrub, extract, kexec), which clears it as GRUB "
+		    "does, or clear it in the guest: grub-editenv - unset next_entry",
 		    "grubenv holds next_entry=%s (grub-reboot): GRUB boots it once and clears it, but "
-		    "guestboot and pygrub never write the image, so it is booted on every start", next);
+		    "pygrub, and guestboot without --update-grubenv, never write the image, so it is booted "
+		    "on every start", next);
 }
 
 static void check_pygrub_features(struct run *x)

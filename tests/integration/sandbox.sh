@@ -104,6 +104,12 @@ audit sandbox/audit/kexec-dry-run 0 1 "$GUESTBOOT" kexec --dry-run disk.img
 audit sandbox/audit/pygrub 2 $g1 "$GUESTBOOT" pygrub -q --output=libxl-out \
 	--output-directory=outdir disk.img
 audit sandbox/audit/pygrub-list 0 1 "$GUESTBOOT" pygrub -l --output-directory=outdir disk.img
+# --update-grubenv: the image is written by the parent only; the child
+# holds no writable descriptor of it
+audit sandbox/audit/pygrub-grubenv 2 $g1 "$GUESTBOOT" pygrub -q --update-grubenv \
+	--output=libxl-out --output-directory=outdir disk.img
+audit sandbox/audit/extract-grubenv 2 $g1 "$GUESTBOOT" extract --update-grubenv -o outdir disk.img
+audit sandbox/audit/kexec-grubenv 0 1 "$GUESTBOOT" kexec --dry-run --update-grubenv disk.img
 # The interactive menu opens its terminal before the sandbox: that tty is
 # the one descriptor more it may write (run in a tmux pane, as a person).
 if wanted sandbox/audit/menu && command -v tmux >/dev/null; then
