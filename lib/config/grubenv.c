@@ -35,6 +35,7 @@
 #define SIG_LEN (sizeof(ENV_SIGNATURE) - 1)
 #define PLAN_MAGIC "guestboot-grubenv 1"
 #define PLAN_MAX_OPS GB_MENU_MAX_SAVES
+#define PLAN_MAX_BYTES (48u << 10) /* it travels in the child's result */
 
 /* ---- the block, as grub-core/lib/envblk.c edits it --------------------- */
 
@@ -286,6 +287,10 @@ int gb_grubenv_plan(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb
 		const struct gb_menu_save *s = &m->saves[i];
 		if (!applies(s, path, depth))
 			continue;
+		/* GRUB fails such a save_env: "environment block too small" */
+		if (strlen(s->name) + (s->value ? strlen(s->value) : 0) + 2 > ENV_SIZE - SIG_LEN)
+			return gb_error(ctx, GB_E_LIMIT, "save_env %.40s: too long for a 1024-byte grubenv",
+					s->name);
 		if (!first)
 			first = s;
 		else if (s->dev != first->dev || strcmp(s->file, first->file))
@@ -322,6 +327,11 @@ int gb_grubenv_plan(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb
 	char *text = gb_sbuf_take(&b);
 	if (!text)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	if (strlen(text) > PLAN_MAX_BYTES) {
+		free(text);
+		return gb_error(ctx, GB_E_LIMIT, "save_env ran too often: more than %u bytes to hand over",
+				PLAN_MAX_BYTES);
+	}
 	*plan = text;
 	*len = strlen(text);
 	return 0;

@@ -303,3 +303,37 @@ if wanted grubenv/refuse/changed; then
 		fail grubenv/refuse/changed "exit $rc" "$err" "$(cmp race.img race.want 2>&1)"
 	fi
 fi
+
+# The block edits themselves, against grub-editenv's: a value that shrinks,
+# one that grows, a new one holding a backslash and a newline (escaped in
+# the block), an unset variable removed, in save_env's order
+if wanted grubenv/edits; then
+	rm -rf ed && mkdir -p ed/boot/grub
+	cp root/boot/vmlinuz-a ed/boot/
+	grub-editenv ed/boot/grub/grubenv create
+	grub-editenv ed/boot/grub/grubenv set long=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA gone=1 grow=b keep=k
+	cp ed/boot/grub/grubenv ed.start
+	cat >ed/boot/grub/grub.cfg <<'EOC'
+load_env
+set long=short
+set newvar='x\y
+z'
+unset gone
+set grow="a much longer value than the one before it, long enough to move the rest"
+save_env long newvar gone
+save_env grow
+menuentry A { linux /boot/vmlinuz-a }
+EOC
+	oracle ed.want ed.start set long=short "newvar=x\\y
+z"
+	grub-editenv ed.want unset gone
+	grub-editenv ed.want set "grow=a much longer value than the one before it, long enough to move the rest"
+	rm -f ed.img && truncate -s 40M ed.img
+	printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q ed.img
+	mke2fs -q -F -t ext4 -d ed -E offset=$OFF ed.img 38M
+	rm -rf xed && mkdir xed
+	err=$("$GUESTBOOT" extract --update-grubenv -o xed ed.img 2>&1 >/dev/null)
+	got=$(grubenv_of ed.img | od -c)
+	[ "$got" = "$(od -c ed.want)" ] && pass grubenv/edits ||
+		fail grubenv/edits "$err" "got: $got" "want: $(od -c ed.want)"
+fi
