@@ -229,7 +229,7 @@ static bool probe_esp(struct gb_grub2 *g)
 			for (size_t k = 0; k < files.n && !found; k++) {
 				char *path = gb_path_join(dir, files.names[k]);
 				char *sbat = path ? read_sbat(g, fs, path) : NULL;
-				memset(b->vendor, 0, sizeof(b->vendor));
+				b->vendor[0] = b->version[0] = '\0';
 				if (sbat && parse_sbat(b, sbat)) {
 					found = true;
 					snprintf(b->source, sizeof(b->source), "(%s)%s",
