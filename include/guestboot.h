@@ -464,6 +464,26 @@ struct gb_kernel_info {
 	uint64_t xen_entry, pvh_entry;
 	bool uki_initrd, uki_cmdline; /* a UKI's .initrd / .cmdline sections */
 	char note[160];        /* why something could not be read, or "" */
+	/* The machine the kernel is for: "x86_64", "x86" (32-bit), "arm64",
+	 * or "" when not known (from the ELF, the PE header, the bzImage's
+	 * xloadflags or the arm64 Image header). */
+	char arch[16];
+	/* The form the file has, as loaders tell them apart: "bzImage",
+	 * "vmlinux" (a Linux ELF), "ELF" (another ELF kernel), "Image" (arm64,
+	 * with or without the PE header an EFI stub adds), "Image.gz" (and
+	 * "Image.xz", "Image.zst", ...: the whole Image compressed, as is
+	 * "vmlinux.gz"), "zboot" (an EFI zboot vmlinuz.efi: a PE whose
+	 * compressed payload is the Image; compression names it), "UKI",
+	 * "PE", "multiboot", "multiboot2", or "" (unknown). kind stays
+	 * "arm64-image" for the three arm64 forms. */
+	char format[16];
+	/* arm64 Image header: the page size the kernel was built for (4096,
+	 * 16384, 65536; 0 unspecified or not an Image), whether it is a
+	 * big-endian kernel, and the bytes it occupies in memory (image_size,
+	 * 0 for kernels before 3.17). */
+	uint32_t page_size;
+	bool big_endian;
+	uint64_t image_size;
 };
 
 /* Inspect a kernel held in memory (untrusted bytes): every header field is
@@ -492,6 +512,26 @@ int gb_kernel_vmlinux(struct gb_ctx *ctx, const void *data, size_t len, unsigned
 int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *menu,
 			   const struct gb_entry *e, int fd, const struct gb_boot_limits *lim,
 			   unsigned flags);
+
+/* The uncompressed arm64 Image a kernel carries: the file itself (a plain
+ * Image, with or without its PE header), a gzip'd (or otherwise
+ * compressed) Image decompressed, an EFI zboot image's payload
+ * decompressed, or a UKI's .linux section (any of these); bounded as
+ * gb_kernel_vmlinux is. What QEMU 7.2 (no zboot), Firecracker and Cloud
+ * Hypervisor load on arm64. An x86 kernel is refused (GB_E_UNSUPPORTED,
+ * naming what it is). *out is malloc'd. */
+int gb_kernel_raw_image(struct gb_ctx *ctx, const void *data, size_t len, void **out,
+			size_t *outlen);
+/* The entry's kernel read through the image (within lim's kernel_max) and
+ * its uncompressed arm64 Image written to fd. */
+int gb_entry_write_raw_image(struct gb_ctx *ctx, const struct gb_menu *menu,
+			     const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
+/* The entry's devicetree (GRUB's devicetree command, BLS's devicetree key)
+ * written to fd: a flattened devicetree blob, checked for its magic and
+ * size (GB_E_CORRUPT otherwise), at most lim's kernel_max or 64 MiB.
+ * GB_E_NOT_FOUND when the entry names none. */
+int gb_entry_write_devicetree(struct gb_ctx *ctx, const struct gb_menu *menu,
+			      const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
 
 /* What the kernel can reach: one bit per driver (gb_driver_name). */
 enum gb_driver {
