@@ -427,12 +427,16 @@ struct gb_boot_output {
 	const char *volume_id; /* or (LVs, arrays: volume < 0) its VOL name; NULL unknown */
 	const char *vmlinux;  /* host path of the ELF vmlinux, or NULL: when set,
 				 qemu, firecracker and cloud-hypervisor boot it */
+	const char *raw_image; /* host path of the uncompressed arm64 Image, or
+				 NULL: when set (and no vmlinux), the VMMs boot it */
+	const char *devicetree; /* host path of the entry's devicetree blob, or
+				 NULL: qemu gets it as -dtb */
 };
-/* JSON {kernel, initrd, args, entry, volume, vmlinux}; KERNEL=... shell
- * assignments (VMLINUX=... too when set); "-kernel ... -initrd ... -append
- * ..." for qemu-system-*; a Firecracker {"boot-source": ...} object;
- * "--kernel ... --initramfs ... --cmdline ..." for cloud-hypervisor.
- * *out is malloc'd text. */
+/* JSON {kernel, initrd, args, entry, volume, vmlinux, image, dtb}; KERNEL=...
+ * shell assignments (VMLINUX=..., IMAGE=..., DTB=... too when set);
+ * "-kernel ... -initrd ... -append ... [-dtb ...]" for qemu-system-*; a
+ * Firecracker {"boot-source": ...} object; "--kernel ... --initramfs ...
+ * --cmdline ..." for cloud-hypervisor. *out is malloc'd text. */
 int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out);
 
 /* ---- payload inspection: what a kernel and an initrd can do --------------- */

@@ -178,3 +178,157 @@ else
 			pass "arm64/debian-zboot-$c" || fail "arm64/debian-zboot-$c" "$(cat "debz.$c.out")"
 	done
 fi
+
+# ---- extract: the form each target boots, and the devicetree ----
+# A disk with an Image.gz (GRUB's devicetree beside it), a zboot, a plain
+# Image, an x86 bzImage and an entry whose devicetree is no blob.
+cat >test.dts <<'EOF2'
+/dts-v1/;
+/ { compatible = "linux,dummy-virt"; #address-cells = <2>; #size-cells = <2>;
+    chosen { bootargs = "from-dtb"; };
+    memory@40000000 { device_type = "memory"; reg = <0 0x40000000 0 0x8000000>; }; };
+EOF2
+if ! dtc -q -I dts -O dtb -o test.dtb test.dts 2>/dev/null; then
+	skip arm64/extract "no dtc (device-tree-compiler)"
+	exit 0
+fi
+rm -rf r && mkdir -p r/boot/grub r/boot/dtbs/vendor
+cp Image.4.gz r/boot/vmlinuz-gz
+cp zboot.zstd r/boot/vmlinuz-zboot
+cp Image.16 r/boot/vmlinuz-plain
+cp bz.x86 r/boot/vmlinuz-x86
+cp test.dtb r/boot/dtbs/vendor/board.dtb
+head -c 3000 /dev/urandom >r/boot/dtbs/junk.dtb
+echo initrd >r/boot/initrd.img
+cat >r/boot/grub/grub.cfg <<'EOF2'
+menuentry "gz" { linux /boot/vmlinuz-gz root=/dev/vda1 console=ttyAMA0; initrd /boot/initrd.img; devicetree /boot/dtbs/vendor/board.dtb }
+menuentry "zboot" { linux /boot/vmlinuz-zboot root=/dev/vda1 console=ttyAMA0; initrd /boot/initrd.img }
+menuentry "plain" { linux /boot/vmlinuz-plain root=/dev/vda1 }
+menuentry "x86" { linux /boot/vmlinuz-x86 root=/dev/vda1 }
+menuentry "junk-dtb" { linux /boot/vmlinuz-plain root=/dev/vda1; devicetree /boot/dtbs/junk.dtb }
+EOF2
+truncate -s 64M a.img
+printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q a.img
+mke2fs -q -F -t ext4 -d r -E offset=1048576 a.img 60000k
+gunzip -c Image.4.gz >want.gz.Image
+zstd -dq -c Image.4.zst >want.zboot.Image
+
+# fresh: an empty output directory
+fresh() { rm -rf out && mkdir out; }
+# files: what is in out, sorted, on one line
+files() { (cd out && ls -A | LC_ALL=C sort | tr '\n' ' '); }
+
+if wanted arm64/extract-firecracker-image-gz; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f firecracker -e gz a.img 2>&1)
+	[ "$(jq -r '."boot-source".kernel_image_path' <<<"$out")" = "$PWD/out/Image" ] &&
+		cmp -s out/Image want.gz.Image && cmp -s out/vmlinuz Image.4.gz && cmp -s out/dtb test.dtb &&
+		[ "$(files)" = "Image dtb initrd vmlinuz " ] &&
+		pass arm64/extract-firecracker-image-gz || fail arm64/extract-firecracker-image-gz "$out" "$(files)"
+fi
+if wanted arm64/extract-cloud-hypervisor-zboot; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f cloud-hypervisor -e zboot a.img 2>&1)
+	[[ "$out" == "--kernel '$PWD/out/Image' --initramfs '$PWD/out/initrd' --cmdline "* ]] &&
+		cmp -s out/Image want.zboot.Image && [ "$(files)" = "Image initrd vmlinuz " ] &&
+		pass arm64/extract-cloud-hypervisor-zboot || fail arm64/extract-cloud-hypervisor-zboot "$out" "$(files)"
+fi
+# QEMU's virt loader takes the Image.gz itself (and the devicetree as -dtb),
+# but not a zboot image (QEMU 7.2)
+if wanted arm64/extract-qemu-image-gz; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f qemu -e gz a.img 2>&1)
+	[[ "$out" == "-kernel '$PWD/out/vmlinuz' -initrd '$PWD/out/initrd' -append "*" -dtb '$PWD/out/dtb'" ]] &&
+		[ "$(files)" = "dtb initrd vmlinuz " ] &&
+		pass arm64/extract-qemu-image-gz || fail arm64/extract-qemu-image-gz "$out" "$(files)"
+fi
+if wanted arm64/extract-qemu-zboot; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f qemu -e zboot a.img 2>&1)
+	[[ "$out" == "-kernel '$PWD/out/Image' -initrd "* ]] && [[ "$out" != *-dtb* ]] &&
+		cmp -s out/Image want.zboot.Image &&
+		pass arm64/extract-qemu-zboot || fail arm64/extract-qemu-zboot "$out" "$(files)"
+fi
+if wanted arm64/extract-raw-image-json; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out --raw-image -e plain a.img 2>&1)
+	[ "$(jq -r .image <<<"$out")" = "$PWD/out/Image" ] && [ "$(jq -r .dtb <<<"$out")" = null ] &&
+		[ "$(jq -r .vmlinux <<<"$out")" = null ] && cmp -s out/Image Image.16 &&
+		pass arm64/extract-raw-image-json || fail arm64/extract-raw-image-json "$out"
+fi
+if wanted arm64/extract-shell-dtb; then
+	fresh
+	vars=$("$GUESTBOOT" extract -o out -f shell --raw-image -e gz a.img 2>&1)
+	( eval "$vars"; [ "$IMAGE" = "$PWD/out/Image" ] && [ "$DTB" = "$PWD/out/dtb" ] && [ -z "${VMLINUX:-}" ] ) &&
+		pass arm64/extract-shell-dtb || fail arm64/extract-shell-dtb "$vars"
+fi
+if wanted arm64/extract-print-dtb; then
+	out=$("$GUESTBOOT" extract --print -e gz a.img 2>&1)
+	[ "$(jq -r .dtb <<<"$out")" = "1:/boot/dtbs/vendor/board.dtb" ] &&
+		pass arm64/extract-print-dtb || fail arm64/extract-print-dtb "$out"
+fi
+# the other machine's kernel than the option asks for: refused, no file left
+fresh
+expect_error arm64/extract-raw-image-x86 4 "--raw-image: the kernel /boot/vmlinuz-x86 is an x86_64 bzImage, not an arm64 kernel: use --vmlinux" \
+	"$GUESTBOOT" extract -o out --raw-image -e x86 a.img
+check arm64/extract-raw-image-x86-nothing-left test -z "$(files)"
+expect_error arm64/extract-vmlinux-arm64 4 "--vmlinux: the kernel /boot/vmlinuz-zboot is an arm64 zboot, which has no ELF vmlinux: use --raw-image" \
+	"$GUESTBOOT" extract -o out --vmlinux -e zboot a.img
+check arm64/extract-vmlinux-arm64-nothing-left test -z "$(files)"
+expect_error arm64/extract-junk-dtb 5 "/boot/dtbs/junk.dtb: not a flattened devicetree blob (no FDT magic)" \
+	"$GUESTBOOT" extract -o out -e junk-dtb a.img
+check arm64/extract-junk-dtb-nothing-left test -z "$(files)"
+# an x86 kernel keeps its vmlinux on firecracker
+if wanted arm64/extract-firecracker-x86-vmlinux; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f firecracker -e x86 a.img 2>&1)
+	[ "$(jq -r '."boot-source".kernel_image_path' <<<"$out")" = "$PWD/out/vmlinux" ] &&
+		cmp -s out/vmlinux x86.elf && [ "$(files)" = "vmlinux vmlinuz " ] &&
+		pass arm64/extract-firecracker-x86-vmlinux || fail arm64/extract-firecracker-x86-vmlinux "$out" "$(files)"
+fi
+# the devicetree in list, as the menu records it; dtc reads the copy back
+if wanted arm64/list-devicetree; then
+	json=$("$GUESTBOOT" list --json a.img)
+	text=$("$GUESTBOOT" list a.img)
+	[ "$(jq -r '.entries[0] | "\(.devicetree) \(.devicetree_volume)"' <<<"$json")" = "/boot/dtbs/vendor/board.dtb 1" ] &&
+		[ "$(jq -r '.entries[1].devicetree' <<<"$json")" = null ] &&
+		grep -q "dtb *1:/boot/dtbs/vendor/board.dtb" <<<"$text" &&
+		pass arm64/list-devicetree || fail arm64/list-devicetree "$json" "$text"
+fi
+if wanted arm64/extract-dtb-roundtrip; then
+	fresh
+	"$GUESTBOOT" extract -o out -e gz a.img >/dev/null 2>&1
+	dtc -q -I dtb -O dts out/dtb 2>/dev/null | grep -q 'bootargs = "from-dtb"' &&
+		pass arm64/extract-dtb-roundtrip || fail arm64/extract-dtb-roundtrip
+fi
+# inspect --kernels: machine, format and page size of each entry's kernel
+if wanted arm64/inspect-kernels-json; then
+	json=$("$GUESTBOOT" inspect --kernels --json a.img)
+	got=$(jq -r '.entries[] | "\(.kernel.arch) \(.kernel.format) \(.kernel.page_size) \(.kernel.compression) \(.kernel.version)"' <<<"$json")
+	want="arm64 Image.gz $(hdr_pages Image.4) gzip 6.9.0-syn
+arm64 zboot $(hdr_pages Image.4) zstd 6.9.0-syn
+arm64 Image $(hdr_pages Image.16) none 6.9.0-syn
+x86_64 bzImage null gzip 6.6.6-x86
+arm64 Image $(hdr_pages Image.16) none 6.9.0-syn"
+	[ "$got" = "$want" ] && pass arm64/inspect-kernels-json || fail arm64/inspect-kernels-json "got: $got" "want: $want"
+fi
+if wanted arm64/inspect-kernels-text; then
+	out=$("$GUESTBOOT" inspect --kernels a.img)
+	grep -q "vmlinuz-zboot: arm64-image linux, zstd, arm64 zboot, 4K pages, version 6.9.0-syn$" <<<"$out" &&
+		grep -q "vmlinuz-plain: .*arm64 Image, 16K pages" <<<"$out" &&
+		grep -q "vmlinuz-x86: bzImage .*x86_64 bzImage, version 6.6.6-x86, Xen PV no" <<<"$out" &&
+		pass arm64/inspect-kernels-text || fail arm64/inspect-kernels-text "$out"
+fi
+# the real Debian kernel through extract: Firecracker gets the Image as is
+if [ -n "$KA" ] && wanted arm64/extract-debian-firecracker; then
+	rm -rf r && mkdir -p r/boot/grub && cp "$KA" "r/boot/vmlinuz-$KAVER"
+	printf 'menuentry "Debian" { linux /boot/vmlinuz-%s root=/dev/vda1 console=ttyS0 }\n' "$KAVER" >r/boot/grub/grub.cfg
+	truncate -s 80M deb.img
+	mke2fs -q -F -t ext4 -d r deb.img
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f firecracker deb.img 2>&1)
+	[ "$(jq -r '."boot-source".kernel_image_path' <<<"$out")" = "$PWD/out/Image" ] && cmp -s out/Image "$KA" &&
+		pass arm64/extract-debian-firecracker || fail arm64/extract-debian-firecracker "$out"
+elif [ -z "$KA" ]; then
+	skip arm64/extract-debian-firecracker "no Debian arm64 kernel"
+fi
