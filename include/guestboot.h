@@ -548,8 +548,10 @@ enum gb_driver {
 	GB_DRV_EXT4 = 1u << 6,
 	GB_DRV_XFS = 1u << 7,
 	GB_DRV_BTRFS = 1u << 8,
+	GB_DRV_VIRTIO_MMIO = 1u << 9, /* the transports virtio devices sit on: */
+	GB_DRV_VIRTIO_PCI = 1u << 10, /* Firecracker's MMIO, the others' PCI */
 };
-#define GB_DRV_COUNT 9
+#define GB_DRV_COUNT 11
 /* "xen-blkfront", "virtio_blk", ... for one bit; NULL otherwise. */
 const char *gb_driver_name(uint32_t bit);
 /* The driver a module file or modules.builtin line names
@@ -592,6 +594,10 @@ enum gb_target {
 	GB_TARGET_FIRECRACKER,
 	GB_TARGET_CLOUD_HYPERVISOR, /* its PVH (vmlinux) boot */
 	GB_TARGET_QEMU_PVH,         /* qemu -kernel vmlinux */
+	/* arm64 hosts: an arm64 kernel, booted from its uncompressed Image */
+	GB_TARGET_FIRECRACKER_ARM64,
+	GB_TARGET_CLOUD_HYPERVISOR_ARM64,
+	GB_TARGET_QEMU_ARM64,       /* qemu-system-aarch64 -machine virt -kernel */
 };
 /* "xen-pv", ... -> 0 and *t; GB_E_USAGE for an unknown name. */
 int gb_target_parse(const char *name, enum gb_target *t);
