@@ -332,3 +332,60 @@ if [ -n "$KA" ] && wanted arm64/extract-debian-firecracker; then
 elif [ -z "$KA" ]; then
 	skip arm64/extract-debian-firecracker "no Debian arm64 kernel"
 fi
+
+# ---- systemd-boot on an arm64 ESP: Type 1 entries for aa64 only, a UKI
+# holding an arm64 Image, the devicetree key ----
+if ! command -v mkfs.fat >/dev/null || ! command -v mcopy >/dev/null; then
+	skip arm64/bls "no mkfs.fat or mtools"
+	exit 0
+fi
+# espdisk IMG TREE: a GPT disk whose one partition is an ESP holding TREE
+espdisk() {
+	rm -f "$1" part.fat && truncate -s 40M "$1"
+	sfdisk -q "$1" <<<"label: gpt
+start=2048, size=32MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+	mkfs.fat -C -F 16 part.fat 32768 >/dev/null && MTOOLS_NO_VFAT=0 mcopy -s -Q -i part.fat "$2"/* ::/ &&
+		dd if=part.fat of="$1" bs=1M seek=1 conv=notrunc status=none
+}
+rm -rf esp && mkdir -p esp/EFI/BOOT esp/EFI/Linux esp/loader/entries esp/dtbs
+$MK zboot Image.4.gz gzip esp/EFI/BOOT/BOOTAA64.EFI  # any aa64 PE stands in for systemd-boot
+cp Image.4.gz esp/vmlinuz-arm
+cp bz.x86 esp/vmlinuz-x86
+cp test.dtb esp/dtbs/board.dtb
+printf 'title Arm\nversion 6.9.0\narchitecture aa64\nlinux /vmlinuz-arm\ndevicetree /dtbs/board.dtb\noptions root=/dev/vda2 console=ttyAMA0\n' >esp/loader/entries/arm.conf
+printf 'title Intel\nversion 6.8.0\narchitecture x64\nlinux /vmlinuz-x86\noptions root=/dev/vda2\n' >esp/loader/entries/intel.conf
+printf 'title Any\nversion 6.7.0\nlinux /vmlinuz-arm\noptions root=/dev/vda2\n' >esp/loader/entries/any.conf
+python3 "$GB_TOP/tests/lib/mkuki.py" esp/EFI/Linux/arm-uki.efi '.osrel=NAME="Debian"\nID=debian\nPRETTY_NAME="Debian arm64 UKI"\n' \
+	.uname=6.9.0-syn .linux=@Image.4 '.cmdline=root=/dev/vda2 console=ttyAMA0\n'
+espdisk espa.img esp
+rm esp/EFI/BOOT/BOOTAA64.EFI && cp bz.x86 esp/EFI/BOOT/BOOTX64.EFI
+espdisk espx.img esp
+if wanted arm64/bls-architecture-aa64; then
+	json=$("$GUESTBOOT" list --json espa.img 2>&1)
+	got=$(jq -r '[.entries[].title] | sort | join(",")' <<<"$json")
+	[ "$got" = "Any,Arm,Debian arm64 UKI" ] &&
+		"$GUESTBOOT" list espa.img 2>&1 | grep -q "intel.conf: architecture x64, not this machine's; hidden" &&
+		pass arm64/bls-architecture-aa64 || fail arm64/bls-architecture-aa64 "$json"
+fi
+if wanted arm64/bls-architecture-x64; then
+	got=$("$GUESTBOOT" list --json espx.img | jq -r '[.entries[].title] | sort | join(",")')
+	[ "$got" = "Any,Debian arm64 UKI,Intel" ] && pass arm64/bls-architecture-x64 || fail arm64/bls-architecture-x64 "$got"
+fi
+if wanted arm64/bls-devicetree-extract; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f qemu -e Arm espa.img 2>&1)
+	[[ "$out" == "-kernel '$PWD/out/vmlinuz' "*" -dtb '$PWD/out/dtb'" ]] && cmp -s out/dtb test.dtb &&
+		pass arm64/bls-devicetree-extract || fail arm64/bls-devicetree-extract "$out"
+fi
+if wanted arm64/uki-arm64-firecracker; then
+	fresh
+	out=$("$GUESTBOOT" extract -o out -f firecracker -e "Debian arm64 UKI" espa.img 2>&1)
+	[ "$(jq -r '."boot-source".kernel_image_path' <<<"$out")" = "$PWD/out/Image" ] && cmp -s out/Image Image.4 &&
+		[ "$(jq -r '."boot-source".boot_args' <<<"$out")" = "root=/dev/vda2 console=ttyAMA0" ] &&
+		pass arm64/uki-arm64-firecracker || fail arm64/uki-arm64-firecracker "$out"
+fi
+if wanted arm64/uki-arm64-inspect; then
+	json=$("$GUESTBOOT" inspect --kernels --json espa.img)
+	got=$(jq -r '.entries[] | select(.title == "Debian arm64 UKI") | .kernel | "\(.arch) \(.format) \(.page_size)"' <<<"$json")
+	[ "$got" = "arm64 Image 4096" ] && pass arm64/uki-arm64-inspect || fail arm64/uki-arm64-inspect "$got"
+fi
