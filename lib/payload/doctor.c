@@ -358,7 +358,7 @@ static void check_arm64_kernel(struct run *x)
 		add(x->r, true, "kernel-no-image",
 		    "Install the distribution's arm64 kernel (linux-image-arm64), which is an Image, "
 		    "an Image.gz or an EFI zboot image",
-		    "The kernel %s is a %s guestboot cannot read as an arm64 kernel (%s); %s loads an "
+		    "The kernel %s (%s) is no arm64 kernel guestboot can read (%s); %s loads an "
 		    "uncompressed arm64 Image", e->kernel.path, k->kind,
 		    k->note[0] ? k->note : "no arm64 Image header", target);
 		return;
@@ -379,16 +379,17 @@ static void check_arm64_kernel(struct run *x)
 		    "Boot the Image that guestboot extract -f qemu writes (it decompresses the zboot "
 		    "payload), or use QEMU 8.0 or later with a gzip zboot kernel",
 		    "The kernel %s is an EFI zboot image (compression %s): QEMU before 8.0 (Debian 12 "
-		    "has 7.2) cannot load one with -kernel, and later releases only gzip ones",
-		    e->kernel.path, k->compression);
+		    "has 7.2) cannot load one with -kernel%s", e->kernel.path, k->compression,
+		    strcmp(k->compression, "gzip") ? ", and later releases gzip ones only" : "");
 	/* Firecracker and Cloud Hypervisor are built and tested for guests
 	 * with 4K pages; a 16K or 64K kernel needs the host CPU to offer that
 	 * granule to guests (Apple's M1 has no 64K, Neoverse N1 no 16K). */
 	if ((t == GB_TARGET_FIRECRACKER_ARM64 || t == GB_TARGET_CLOUD_HYPERVISOR_ARM64) &&
 	    k->page_size && k->page_size != 4096)
 		add(x->r, false, "kernel-page-size",
-		    "Install a kernel built with 4K pages (Debian's linux-image-arm64 is; arm64-16k "
-		    "and arm64-64k flavours are not), or check that the host CPU supports the granule",
+		    "Install a kernel built with 4K pages (the distributions' default arm64 kernels "
+		    "are; their 16k and 64k flavours are not), or check that the host CPU offers the "
+		    "granule",
 		    "The kernel %s is built for %uK pages: %s guests are tested with 4K pages, and the "
 		    "host CPU must offer the %uK granule to guests", e->kernel.path,
 		    (unsigned)(k->page_size >> 10), target, (unsigned)(k->page_size >> 10));
