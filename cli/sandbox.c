@@ -32,7 +32,7 @@ struct cli_sandbox cli_sandbox = {
 	/* commands that write no file get a file size limit of 1 byte;
 	 * extract, kexec and pygrub raise it to their largest copy */
 	.lim = { .struct_size = sizeof(struct gb_sandbox_limits), .memory = 2ull << 30, .cpu_seconds = 120, .file_size = 1 },
-	.files = { -1, -1, -1 },
+	.files = { -1, -1, -1, -1, -1 },
 };
 
 /* How long, in all, a menu may wait for a person: the hard limit of an
@@ -406,7 +406,7 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		    (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
 			_exit(1);
 		int keep[] = { pfd[1], cfd[1], cli_sandbox.files[0], cli_sandbox.files[1],
-			       cli_sandbox.files[2] };
+			       cli_sandbox.files[2], cli_sandbox.files[3], cli_sandbox.files[4] };
 		if (child_descriptors(ofd[1], efd[1], keep, sizeof(keep) / sizeof(keep[0])))
 			_exit(6);
 		control_fd = cfd[1];

@@ -14,8 +14,8 @@ _guestboot_options()
 	case $1 in
 	inspect) echo "--json --kernels --config $_guestboot_image_opts" ;;
 	list) echo "--json --trace $_guestboot_menu_opts $_guestboot_image_opts" ;;
-	extract) echo "--output-dir --entry --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
-	menu) echo "--output-dir --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
+	extract) echo "--output-dir --entry --format --print --vmlinux --raw-image --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
+	menu) echo "--output-dir --format --print --vmlinux --raw-image --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	kexec) echo "--entry --menu --args --dry-run --load-only $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	doctor) echo "--target --json $_guestboot_menu_opts $_guestboot_image_opts" ;;
 	ls) echo "--long $_guestboot_image_opts" ;;
@@ -68,7 +68,7 @@ _guestboot()
 	--kind) values="grub2 grub1 bls syslinux lilo" ;;
 	--pvgrub) values="hd0 hd00 1.04" ;;
 	--platform) values="pc xen" ;;
-	--target) values="xen-pv xen-pvh pvgrub-hd0 pvgrub-hd00 kvm firecracker cloud-hypervisor qemu-pvh" ;;
+	--target) values="xen-pv xen-pvh pvgrub-hd0 pvgrub-hd00 kvm firecracker cloud-hypervisor qemu-pvh firecracker-arm64 cloud-hypervisor-arm64 qemu-arm64" ;;
 	--sector-size) values="512 4096" ;;
 	-e | --entry) COMPREPLY=($(compgen -W "$(_guestboot_entries)" -- "$cur")); return ;;
 	-o | --output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;

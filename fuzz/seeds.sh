@@ -113,6 +113,10 @@ done
 m=$top/tests/lib/mkkernel.py
 { python3 "$m" uki "$tmp/bz" 6.1.0-uki "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/uki"; } || true
 { python3 "$m" arm64 6.1.0-arm "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/arm64"; } || true
+# an arm64 Image with a PE header, gzip'd whole and in an EFI zboot image
+{ python3 "$m" arm64 6.1.0-arm "$tmp/k" 4 pe 2000 && gzip -9 -c "$tmp/k" >"$tmp/k.gz" &&
+	{ printf '\1'; cat "$tmp/k.gz"; } >"$out/payload/arm64-gz" &&
+	python3 "$m" zboot "$tmp/k.gz" gzip "$tmp/z" && { printf '\1'; cat "$tmp/z"; } >"$out/payload/arm64-zboot"; } || true
 for v in 1 2; do
 	{ python3 "$m" multiboot $v "Xen version 4.17" "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/multiboot$v"; } || true
 done

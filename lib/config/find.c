@@ -37,6 +37,28 @@ static bool is_file(const struct gb_cfg_devices *devs, int dev, const char *path
 	return gb_cfg_exists(devs, dev, path, &t) && t == GB_FT_REG;
 }
 
+/* The machine the image boots on, from the EFI bootloaders its ESPs hold
+ * (the removable-media path and systemd-boot's own): "arm64" when they
+ * are arm64's only, else "x86_64". GRUB calls it $grub_cpu; the BLS
+ * parser shows only the entries whose architecture matches it. */
+static const char *efi_cpu(const struct gb_cfg_devices *devs)
+{
+	static const char *const aa64[] = { "/EFI/BOOT/BOOTAA64.EFI", "/EFI/systemd/systemd-bootaa64.efi" };
+	static const char *const x64[] = { "/EFI/BOOT/BOOTX64.EFI", "/EFI/systemd/systemd-bootx64.efi",
+					   "/EFI/BOOT/BOOTIA32.EFI" };
+	bool arm = false, x86 = false;
+	for (size_t d = 0; d < devs->n && d < 64; d++) {
+		const char *t = devs->dev[d].ptype;
+		if (!t || (strcasecmp(t, "0xef") && strcasecmp(t, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b")))
+			continue;
+		for (size_t i = 0; i < sizeof(aa64) / sizeof(aa64[0]); i++)
+			arm |= is_file(devs, (int)d, aa64[i]);
+		for (size_t i = 0; i < sizeof(x64) / sizeof(x64[0]); i++)
+			x86 |= is_file(devs, (int)d, x64[i]);
+	}
+	return arm && !x86 ? "arm64" : "x86_64";
+}
+
 static bool found(struct candidate *c, const struct gb_config_parser *p, int dev,
 		  const char *path)
 {
@@ -458,9 +480,12 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
 		goto out;
 	}
+	/* arm64 GRUB is an EFI program only */
+	const char *cpu = efi_cpu(&devs);
 	struct gb_cfg_options copt = {
-		.grub_platform = opt->grub_platform ? opt->grub_platform : "pc",
-		.grub_cpu = "x86_64",
+		.grub_platform = opt->grub_platform ? opt->grub_platform :
+				 !strcmp(cpu, "arm64") ? "efi" : "pc",
+		.grub_cpu = cpu,
 		.btrfs_relative = c.btrfs_relative,
 	};
 	if (devs.dev[c.dev].number > 0)

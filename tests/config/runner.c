@@ -7,7 +7,7 @@
  *   --- file N:/boot/grub/grub.cfg
  *   ...contents, verbatim...
  *   --- link N:/boot/vmlinuz vmlinuz-6.1
- *   --- run PARSER N:/path/to/config [platform=xen]
+ *   --- run PARSER N:/path/to/config [platform=xen] [cpu=arm64]
  *   --- expect
  *   ...gb_menu_dump() output...
  *   --- expect-error CODE text-the-message-contains
@@ -36,7 +36,7 @@ struct tcase {
 	size_t ndev;
 	struct gb_memfs_entry files[MAX_DEV][MAX_FILES];
 	size_t nfiles[MAX_DEV];
-	char parser[32], platform[32];
+	char parser[32], platform[32], cpu[32];
 	int run_dev;
 	char run_path[512];
 	char *expect;
@@ -156,13 +156,19 @@ static int load(const char *file, char *text, struct tcase *t, char *why, size_t
 			}
 		} else if (!strcmp(word, "run") && nw >= 2) {
 			snprintf(t->parser, sizeof(t->parser), "%s", a);
-			char dp[512] = "", opt[512] = "";
-			sscanf(b, "%511s %511s", dp, opt);
+			char dp[512] = "", opt[2][512] = { "", "" };
+			sscanf(b, "%511s %511s %511s", dp, opt[0], opt[1]);
 			if (parse_devpath(dp, &t->run_dev, &path))
 				return snprintf(why, whylen, "bad run line"), -1;
 			snprintf(t->run_path, sizeof(t->run_path), "%s", path);
-			if (!strncmp(opt, "platform=", 9))
-				snprintf(t->platform, sizeof(t->platform), "%s", opt + 9);
+			for (int o = 0; o < 2; o++) {
+				if (!strncmp(opt[o], "platform=", 9))
+					snprintf(t->platform, sizeof(t->platform), "%s", opt[o] + 9);
+				else if (!strncmp(opt[o], "cpu=", 4))
+					snprintf(t->cpu, sizeof(t->cpu), "%s", opt[o] + 4);
+				else if (opt[o][0])
+					return snprintf(why, whylen, "bad run option '%s'", opt[o]), -1;
+			}
 		} else if (!strcmp(word, "expect") && nw == 1) {
 			t->expect = next;
 			body = &t->expect;
@@ -235,7 +241,7 @@ static int run_case(const char *file)
 	}
 	struct gb_cfg_devices devs = { t->dev, t->ndev, NULL };
 	struct gb_cfg_options opt = { .grub_platform = t->platform[0] ? t->platform : "pc",
-				      .grub_cpu = "x86_64" };
+				      .grub_cpu = t->cpu[0] ? t->cpu : "x86_64" };
 	struct gb_menu menu = { .timeout = -1 };
 	menu.config_kind = strdup(parser->name);
 	menu.config_path = strdup(t->run_path);

@@ -42,7 +42,9 @@ done
 if wanted completion/values; then
 	want=$("$GUESTBOOT" extract --help | sed -n 's/.*--format FMT *//p' | sed 's/(default)//' | sorted)
 	got=$(complete_line guestboot extract -f "")
-	want2=$("$GUESTBOOT" doctor --help | sed -n '/--target T/{N;p}' | sed 's/.*--target T//; s/(default)//' | sorted)
+	# the --target lines: up to the next option
+	want2=$("$GUESTBOOT" doctor --help | sed -n '/--target T/,/^  *--[a-z]/p' | sed '1!{/^  *--[a-z]/d}' |
+		sed 's/.*--target T//; s/(default)//' | sorted)
 	got2=$(complete_line guestboot doctor --target "")
 	[ -n "$want" ] && [ "$got" = "$want" ] && [ -n "$want2" ] && [ "$got2" = "$want2" ] &&
 		pass completion/values ||

@@ -97,8 +97,11 @@ audit sandbox/audit/inspect 0 1 "$GUESTBOOT" inspect disk.img
 audit sandbox/audit/ls 0 1 "$GUESTBOOT" ls disk.img /boot
 audit sandbox/audit/cat 0 1 "$GUESTBOOT" cat disk.img /boot/big
 audit sandbox/audit/doctor 0 1 "$GUESTBOOT" doctor disk.img
-audit sandbox/audit/extract 2 $g1 "$GUESTBOOT" extract -o outdir disk.img
-audit sandbox/audit/extract-small 2 $((8 << 20)) "$GUESTBOOT" extract -o outdir \
+# extract: the kernel, the initrd and the devicetree the entry may name;
+# for a VMM also the decompressed kernel it boots (vmlinux or arm64 Image)
+audit sandbox/audit/extract 3 $g1 "$GUESTBOOT" extract -o outdir disk.img
+audit sandbox/audit/extract-firecracker 5 $g1 "$GUESTBOOT" extract -f firecracker -o outdir disk.img
+audit sandbox/audit/extract-small 3 $((8 << 20)) "$GUESTBOOT" extract -o outdir \
 	--max-kernel-size 8M --max-ramdisk-size 4M disk.img
 audit sandbox/audit/kexec-dry-run 0 1 "$GUESTBOOT" kexec --dry-run disk.img
 audit sandbox/audit/pygrub 2 $g1 "$GUESTBOOT" pygrub -q --output=libxl-out \
@@ -121,7 +124,7 @@ if wanted sandbox/audit/menu && command -v tmux >/dev/null; then
 	for _ in $(seq 100); do [ -s menu-audit.err ] && break; sleep 0.1; done
 	tmux -S "$sock" kill-server 2>/dev/null
 	if [ -f menu-audit.err ]; then
-		audit_check sandbox/audit/menu 2 $g1 1 menu-audit.err
+		audit_check sandbox/audit/menu 3 $g1 1 menu-audit.err
 	else
 		fail sandbox/audit/menu "no report from the menu's child"
 	fi
