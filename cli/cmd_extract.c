@@ -355,8 +355,7 @@ static int extract_child(void *arg)
 		[F_ID] = e->id ? e->id : "", [F_HAS_ID] = e->id ? "1" : "0", [F_VOLUME] = volume,
 		/* a command line edited in the menu is used as typed */
 		[F_CMDLINE] = edited ? args : e->cmdline ? e->cmdline : e->args ? e->args : "",
-enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, F_CMDLINE, F_GRUBENV,
-       F_BOOT, F_DTB, NFIELDS };
+		[F_GRUBENV] = plan ? plan : "", [F_BOOT] = form, [F_DTB] = dpath,
 	};
 	r = cli_result_fields(f, NFIELDS) ? 6 : 0;
 	goto done;
@@ -521,8 +520,13 @@ int cli_extract_to_fds(const struct cli_extract *q, const struct cli_extract_fds
 	res->id = f[F_HAS_ID][0] == '1' ? f[F_ID] : NULL;
 	res->volume = f[F_VOLUME];
 	res->cmdline = f[F_CMDLINE];
-enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, F_CMDLINE, F_GRUBENV,
-       F_BOOT, F_DTB, NFIELDS };
+	res->grubenv = f[F_GRUBENV];
+	if (*res->grubenv && !q->update_grubenv) {
+		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", q->image);
+		return 1;
+	}
+	res->boot = f[F_BOOT];
+	res->dtb = f[F_DTB];
 	return 0;
 }
 
