@@ -50,7 +50,8 @@ static void help(const char *prog)
 	usage(prog);
 	fprintf(stderr, "guestboot extensions: [--max-kernel-size=BYTES] [--max-ramdisk-size=BYTES]\n"
 			"(suffixes K, M, G; defaults 256M and 1G) [--image-format=raw|qcow2]\n"
-			"(default raw: the format is never guessed from the guest's disk).\n"
+			"(default raw: the format is never guessed from the guest's disk)\n"
+			"[--probe-formats=LIST] (the formats probed, '-zfs,-ufs': as for guestboot).\n"
 			"See guestboot(1).\n");
 }
 
@@ -588,7 +589,8 @@ static int run_isconfig(struct pygrub *p)
 static int pygrub_run(int argc, char **argv)
 {
 	enum { O_OUTPUT = 256, O_FORMAT, O_DIR, O_OFFSET, O_RUNAS, O_ENTRY, O_KERNEL,
-	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT };
+	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT,
+	       O_PROBE_FORMATS };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -609,6 +611,7 @@ static int pygrub_run(int argc, char **argv)
 		{ "max-kernel-size", required_argument, NULL, O_MAXK },
 		{ "max-ramdisk-size", required_argument, NULL, O_MAXR },
 		{ "image-format", required_argument, NULL, O_IMAGE_FORMAT },
+		{ "probe-formats", required_argument, NULL, O_PROBE_FORMATS },
 		{ 0 },
 	};
 	/* Xen hands over the guest's disk as it is: raw, unless the caller
@@ -675,6 +678,7 @@ static int pygrub_run(int argc, char **argv)
 			}
 			p.img.img.format = optarg;
 			break;
+		case O_PROBE_FORMATS: p.img.img.probe_formats = optarg; break;
 		case O_MAXK:
 		case O_MAXR:
 			if (!cli_parse_size(optarg, c == O_MAXK ? &p.lim.kernel_max : &p.lim.initrd_max)) {

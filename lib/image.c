@@ -25,11 +25,101 @@ struct gb_image {
 	struct gb_volume *xdisk[GB_MAX_DISKS];
 	size_t nxdisks;
 	struct gb_vol_list list; /* every volume, in the order found */
+	/* gb_image_options.probe_formats: formats never probed, and those
+	 * that make an allow-list of their layer (volume, file system) */
+	struct probe_rule {
+		char name[16];
+		bool deny;
+	} rules[32];
+	size_t nrules;
+	bool allow_list[2];
+	char not_probed[200]; /* "disabled formats, not probed: ufs, zfs" */
 };
 
 struct gb_work *gb_image_work(struct gb_image *img)
 {
 	return &img->src->work;
+}
+
+/* 0: a volume format, 1: a file system, -1: neither. */
+static int format_layer(const char *name)
+{
+	const char *n;
+	for (size_t i = 0; (n = gb_vol_format_name(i)); i++)
+		if (!strcmp(n, name))
+			return 0;
+	for (size_t i = 0; (n = gb_fs_format_name(i)); i++)
+		if (!strcmp(n, name))
+			return 1;
+	return -1;
+}
+
+bool gb_image_probes(const struct gb_image *img, const char *name)
+{
+	if (!img || !img->nrules)
+		return true;
+	bool listed = false;
+	for (size_t i = 0; i < img->nrules; i++)
+		if (!strcmp(img->rules[i].name, name)) {
+			if (img->rules[i].deny)
+				return false;
+			listed = true;
+		}
+	int layer = format_layer(name);
+	return listed || layer < 0 || !img->allow_list[layer];
+}
+
+const char *gb_image_not_probed(const struct gb_image *img)
+{
+	return img ? img->not_probed : "";
+}
+
+/* Every known format's name, in messages: "gpt, mbr, ..., zfs". */
+static void format_names(char *out, size_t cap)
+{
+	const char *n;
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t layer = 0; layer < 2; layer++)
+		for (size_t i = 0; (n = layer ? gb_fs_format_name(i) : gb_vol_format_name(i)) &&
+				   len < cap; i++)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", n);
+}
+
+/* Take gb_image_options.probe_formats ("-zfs,-ufs", "ext,xfs"). */
+static int set_probe_formats(struct gb_ctx *ctx, struct gb_image *img, const char *list)
+{
+	char known[200];
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		bool deny = *p == '-';
+		struct probe_rule *rule = &img->rules[img->nrules];
+		int layer = -1;
+		if (img->nrules == sizeof(img->rules) / sizeof(img->rules[0]))
+			return gb_error(ctx, GB_E_USAGE, "probe formats: more than %zu names",
+					sizeof(img->rules) / sizeof(img->rules[0]));
+		if (gb_copy_str(rule->name, sizeof(rule->name), p + deny, len - deny))
+			layer = format_layer(rule->name);
+		if (layer < 0) {
+			format_names(known, sizeof(known));
+			return gb_error(ctx, GB_E_USAGE,
+					"probe formats: '%.*s' is not a format (a list of NAME or -NAME, NAME one of %s)",
+					(int)(len > 40 ? 40 : len), p, known);
+		}
+		rule->deny = deny;
+		img->allow_list[layer] |= !deny;
+		img->nrules++;
+		p += len + (p[len] == ',');
+	}
+	const char *n;
+	size_t len = 0;
+	for (size_t layer = 0; layer < 2; layer++)
+		for (size_t i = 0; (n = layer ? gb_fs_format_name(i) : gb_vol_format_name(i)) &&
+				   len < sizeof(img->not_probed); i++)
+			if (!gb_image_probes(img, n))
+				len += (size_t)snprintf(img->not_probed + len, sizeof(img->not_probed) - len,
+							"%s%s", len ? ", " : "disabled formats, not probed: ", n);
+	return 0;
 }
 
 static void publish(struct gb_image *img, struct gb_volume *v, const char *scheme)
@@ -284,7 +374,9 @@ static int image_open(struct gb_ctx *ctx, struct gb_source *src, struct gb_sourc
 	size_t mark = gb_scope_push(ctx, "%s", img->name);
 	/* opt->before_parse ran in the source layer, once every file was
 	 * open and before the first byte was parsed. */
-	int r = image_init(ctx, img, opt);
+	int r = set_probe_formats(ctx, img, opt ? opt->probe_formats : NULL);
+	if (!r)
+		r = image_init(ctx, img, opt);
 	gb_scope_pop(ctx, mark);
 	if (r) {
 		gb_image_close(img);
@@ -441,7 +533,9 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 				n++;
 			}
 		if (n == 0)
-			r = gb_error(ctx, GB_E_NOT_FOUND, "no volume with a file system guestboot reads");
+			r = gb_error(ctx, GB_E_NOT_FOUND, "no volume with a file system guestboot reads%s%s%s",
+				     img->not_probed[0] ? " (" : "", img->not_probed,
+				     img->not_probed[0] ? ")" : "");
 		else if (n > 1)
 			r = gb_error(ctx, GB_E_AMBIGUOUS,
 				     "%zu volumes have file systems: name one (a partition number, UUID=…, LABEL=…)", n);

@@ -344,16 +344,24 @@ static int spec_device(struct gb_ctx *ctx, struct gb_image *img,
 }
 
 /* "no boot configuration found (no grub.cfg, menu.lst, ... or lilo.conf
- * on any volume)": what each parser looks for. */
-static int not_found(struct gb_ctx *ctx)
+ * on any volume)": what each parser looks for, and the formats not probed
+ * when a volume was left without a file system. */
+static int not_found(struct gb_ctx *ctx, struct gb_image *img)
 {
+	const char *off = gb_image_not_probed(img);
+	bool unread = false;
+	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
+		const struct gb_volume_info *vi = gb_volume_info(gb_image_volume(img, i));
+		unread |= !vi->fstype[0] && !vi->container && !vi->error[0];
+	}
 	char what[300] = "";
 	size_t len = 0;
 	for (size_t i = 0; gb_cfg_parsers[i] && len < sizeof(what); i++)
 		len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s", !i ? "" :
 					gb_cfg_parsers[i + 1] ? ", " : " or ",
 					gb_cfg_parsers[i]->looks_for);
-	return gb_error(ctx, GB_E_NOT_FOUND, "no boot configuration found (no %s on any volume)", what);
+	return gb_error(ctx, GB_E_NOT_FOUND, "no boot configuration found (no %s on any volume%s%s)",
+			what, unread && *off ? "; " : "", unread ? off : "");
 }
 
 int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
@@ -402,7 +410,7 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 				     "the configuration search stopped: file system metadata read exceeds this command's bound of %u MiB",
 				     gb_work_bound_mib(GB_CHARGE_META));
 		else
-			r = not_found(ctx);
+			r = not_found(ctx, img);
 		goto out;
 	}
 	m->config_kind = strdup(c.parser->name);

@@ -130,7 +130,10 @@ int gb_memfs_new(struct gb_ctx *ctx, const char *name,
 int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
 			 const void *inl, size_t inl_len, char *buf, size_t cap, size_t *len);
 
-/* Run every driver's probe on vol and fill vol's fs fields. */
+/* The i-th file system driver's name; NULL past the last. */
+const char *gb_fs_format_name(size_t i);
+/* Run every driver's probe on vol (those its image probes for) and fill
+ * vol's fs fields. */
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);
 /* The same with tolerant drivers only: for a whole disk that carries a
  * partition table, which may also be a hybrid ISO9660 image. */

@@ -125,6 +125,8 @@ int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,
 {
 	*drv = NULL;
 	for (size_t i = 0; i < sizeof(table_drivers) / sizeof(table_drivers[0]); i++) {
+		if (!gb_image_probes(disk->img, table_drivers[i]->scheme))
+			continue;
 		size_t mark = gb_scope_push(ctx, "%s", table_drivers[i]->label);
 		int r = table_drivers[i]->enumerate(ctx, disk, emit, arg);
 		gb_scope_pop(ctx, mark);
@@ -148,6 +150,30 @@ size_t gb_vol_scope(struct gb_ctx *ctx, const struct gb_volume *vol)
 }
 
 /* ---- building an image's volumes ------------------------------------ */
+
+/* names[*n] = name unless it is there already (bsd, nested in three types) */
+static void add_name(const char **names, size_t cap, size_t *n, const char *name)
+{
+	for (size_t j = 0; j < *n; j++)
+		if (!strcmp(names[j], name))
+			return;
+	if (*n < cap)
+		names[(*n)++] = name;
+}
+
+const char *gb_vol_format_name(size_t i)
+{
+	const char *names[16];
+	size_t n = 0, cap = sizeof(names) / sizeof(names[0]);
+	for (size_t t = 0; t < sizeof(table_drivers) / sizeof(table_drivers[0]); t++) {
+		add_name(names, cap, &n, table_drivers[t]->scheme);
+		for (const struct gb_vol_nested *k = table_drivers[t]->nested; k && k->type; k++)
+			add_name(names, cap, &n, k->label->scheme);
+	}
+	for (size_t c = 0; c < sizeof(container_drivers) / sizeof(container_drivers[0]); c++)
+		add_name(names, cap, &n, container_drivers[c]->name);
+	return i < n ? names[i] : NULL;
+}
 
 int gb_vol_add(struct gb_ctx *ctx, struct gb_vol_list *l, struct gb_volume **out)
 {
@@ -250,7 +276,7 @@ int gb_vol_scan_nested(struct gb_ctx *ctx, struct gb_vol_list *l,
 		/* slices of the first disk's table (numbered after its partitions) */
 		const struct gb_volume_driver *drv = v->container || v->info.disk ? NULL :
 						     nested_label(table, v->type);
-		if (!drv)
+		if (!drv || !gb_image_probes(l->img, drv->scheme))
 			continue;
 		a.parent = v;
 		a.scheme = drv->scheme;
@@ -291,7 +317,8 @@ int gb_vol_assemble(struct gb_ctx *ctx, struct gb_vol_list *l)
 				continue;
 			r = GB_E_NOT_MINE;
 			for (size_t i = 0; r == GB_E_NOT_MINE && i < N; i++)
-				r = container_drivers[i]->probe(ctx, state[i], v);
+				if (gb_image_probes(l->img, container_drivers[i]->name))
+					r = container_drivers[i]->probe(ctx, state[i], v);
 			if (r == GB_E_NOT_MINE)
 				r = 0;
 		}

@@ -39,6 +39,16 @@ struct gb_vol_seg {
 
 /* The command's work account on an image (core.h): its source's. */
 struct gb_work *gb_image_work(struct gb_image *img);
+/* May the image's volumes be probed for format name (a volume driver's
+ * scheme, a container or file system driver's name)? The caller's
+ * gb_image_options.probe_formats; true for no image. */
+bool gb_image_probes(const struct gb_image *img, const char *name);
+/* The formats it does not probe, for messages: "disabled formats, not
+ * probed: ufs, zfs" ("" when it probes all). */
+const char *gb_image_not_probed(const struct gb_image *img);
+/* The i-th volume format's name (tables, nested labels, containers);
+ * NULL past the last. */
+const char *gb_vol_format_name(size_t i);
 
 struct gb_volume {
 	struct gb_volume_info info; /* public view; strings point below */
