@@ -15,7 +15,8 @@ struct cli_image_opts {
 };
 
 /* Codes above every subcommand's own (those stay below 0x1000). */
-enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK };
+enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK,
+       CLI_O_PROBE_FORMATS };
 
 /* `extract` has its own --format (of its output) listed before these, which
  * getopt matches first; --image-format works everywhere. */
@@ -27,6 +28,7 @@ enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK };
 	{ "backing", required_argument, NULL, CLI_O_BACKING }, \
 	{ "backing-format", required_argument, NULL, CLI_O_BACKING_FORMAT }, \
 	{ "disk", required_argument, NULL, CLI_O_DISK }, \
+	{ "probe-formats", required_argument, NULL, CLI_O_PROBE_FORMATS }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* Help lines for those options. */
@@ -37,7 +39,11 @@ enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK };
 	"  --backing FILE     the backing file of a qcow2 overlay (never taken from the image)\n" \
 	"  --backing-format FMT  its format: raw or qcow2 (required with --backing)\n" \
 	"  --disk FILE        another disk of the guest (repeatable, in order: (hd1), (hd2)...;\n" \
-	"                     raw or qcow2): pools, arrays and volume groups span the disks\n"
+	"                     raw or qcow2): pools, arrays and volume groups span the disks\n" \
+	"  --probe-formats LIST  the formats probed: -NAME never ('-zfs,-ufs'), plain names\n" \
+	"                     only those of their layer ('ext,xfs'); volume formats gpt, mbr,\n" \
+	"                     bsd, vtoc, md, lvm; file systems ext, xfs, squashfs, ufs, fat,\n" \
+	"                     iso9660, btrfs, zfs (default: all)\n"
 
 /* Handle an image option (returns true when c was one). */
 bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);
@@ -155,7 +161,8 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	"                         this boot (clears grub-reboot's next_entry; raw images,\n" \
 	"                         a plain 1024-byte grubenv on ext2/3/4, XFS or FAT only)\n" \
 	"      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n" \
-	"      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
+	"      --backing FILE, --backing-format FMT, --disk FILE,\n" \
+	"      --probe-formats LIST   as for 'guestboot inspect'\n"
 
 /* extract and menu's help for the options below */
 #define CLI_EXTRACT_HELP \

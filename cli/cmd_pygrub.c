@@ -53,6 +53,7 @@ static void help(const char *prog)
 			"(default raw: the format is never guessed from the guest's disk)\n"
 			"[--update-grubenv] (write the guest's grubenv as GRUB's save_env would for\n"
 			"this boot: clears grub-reboot's next_entry).\n"
+			"[--probe-formats=LIST] (the formats probed, '-zfs,-ufs': as for guestboot).\n"
 			"See guestboot(1).\n");
 }
 
@@ -604,7 +605,8 @@ static int run_isconfig(struct pygrub *p)
 static int pygrub_run(int argc, char **argv)
 {
 	enum { O_OUTPUT = 256, O_FORMAT, O_DIR, O_OFFSET, O_RUNAS, O_ENTRY, O_KERNEL,
-	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT, O_GRUBENV };
+	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT, O_GRUBENV,
+	       O_PROBE_FORMATS };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -626,6 +628,7 @@ static int pygrub_run(int argc, char **argv)
 		{ "max-ramdisk-size", required_argument, NULL, O_MAXR },
 		{ "image-format", required_argument, NULL, O_IMAGE_FORMAT },
 		{ "update-grubenv", no_argument, NULL, O_GRUBENV },
+		{ "probe-formats", required_argument, NULL, O_PROBE_FORMATS },
 		{ 0 },
 	};
 	/* Xen hands over the guest's disk as it is: raw, unless the caller
@@ -693,6 +696,7 @@ static int pygrub_run(int argc, char **argv)
 			}
 			p.img.img.format = optarg;
 			break;
+		case O_PROBE_FORMATS: p.img.img.probe_formats = optarg; break;
 		case O_MAXK:
 		case O_MAXR:
 			if (!cli_parse_size(optarg, c == O_MAXK ? &p.lim.kernel_max : &p.lim.initrd_max)) {

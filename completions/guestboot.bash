@@ -5,7 +5,10 @@
 # tests/integration/completion.sh checks these lists against --help.
 
 _guestboot_commands="inspect list extract menu pygrub kexec doctor ls cat"
-_guestboot_image_opts="--offset --sector-size --format --image-format --backing --backing-format --disk --help"
+_guestboot_image_opts="--offset --sector-size --format --image-format --backing --backing-format --disk
+	--probe-formats --help"
+# what --probe-formats names (a leading '-' switches one off)
+_guestboot_formats="gpt mbr bsd vtoc md lvm ext xfs squashfs ufs fat iso9660 btrfs zfs"
 _guestboot_menu_opts="--config --kind --pvgrub --platform"
 _guestboot_entry_opts="--kernel-only --max-kernel-size --max-ramdisk-size --update-grubenv $_guestboot_menu_opts"
 
@@ -22,7 +25,8 @@ _guestboot_options()
 	cat) echo "$_guestboot_image_opts" ;;
 	pygrub) echo "--quiet --interactive --list-entries --not-really --output= --kernel= --ramdisk=
 		--args= --entry= --output-directory= --output-format= --runas= --offset= --isconfig
-		--debug --max-kernel-size= --max-ramdisk-size= --image-format= --update-grubenv --help" ;;
+		--debug --max-kernel-size= --max-ramdisk-size= --image-format= --update-grubenv
+		--probe-formats= --help" ;;
 	esac
 }
 
@@ -70,6 +74,10 @@ _guestboot()
 	--platform) values="pc xen" ;;
 	--target) values="xen-pv xen-pvh pvgrub-hd0 pvgrub-hd00 kvm firecracker cloud-hypervisor qemu-pvh firecracker-arm64 cloud-hypervisor-arm64 qemu-arm64" ;;
 	--sector-size) values="512 4096" ;;
+	--probe-formats)
+		# the list so far, then one more name or -name
+		local done=${cur%"${cur##*,}"} f
+		for f in $_guestboot_formats; do values+=" $done$f $done-$f"; done ;;
 	-e | --entry) COMPREPLY=($(compgen -W "$(_guestboot_entries)" -- "$cur")); return ;;
 	-o | --output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--backing | --disk) COMPREPLY=($(compgen -f -- "$cur")); return ;;

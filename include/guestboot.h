@@ -103,6 +103,18 @@ struct gb_image_options {
 	 * across every disk. At most GB_MAX_DISKS - 1. */
 	const char *const *disks;
 	size_t ndisks;
+	/* Which formats may be probed, as blkid filters its probers: NULL or
+	 * "" probes every one. A comma-separated list of names; "-NAME" is
+	 * never probed ("-zfs,-ufs": every format but ZFS and UFS, say for
+	 * untrusted guests), and plain names make an allow-list of their
+	 * layer ("ext,xfs": no other file system, any partition table;
+	 * "gpt,lvm,ext": also no MBR, BSD or VTOC label, nor md). Names:
+	 * volume formats gpt, mbr, bsd, vtoc, md, lvm; file systems ext, xfs,
+	 * squashfs, ufs, fat, iso9660, btrfs, zfs. A volume that holds a
+	 * format not probed is left without one (the messages that say no
+	 * file system or configuration was found name the formats not
+	 * probed). An unknown name: GB_E_USAGE. */
+	const char *probe_formats;
 };
 
 #define GB_MAX_DISKS 16

@@ -44,10 +44,6 @@ struct tcase {
 	bool want_error;
 };
 
-static const struct gb_config_parser *parsers[] = {
-	&gb_cfg_grub2, &gb_cfg_grub1, &gb_cfg_bls, &gb_cfg_syslinux, &gb_cfg_lilo,
-};
-
 static int code_of(const char *name)
 {
 	static const struct { const char *n; int c; } codes[] = {
@@ -230,10 +226,7 @@ static int run_case(const char *file)
 			goto out;
 		}
 	}
-	const struct gb_config_parser *parser = NULL;
-	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
-		if (!strcmp(parsers[i]->name, t->parser))
-			parser = parsers[i];
+	const struct gb_config_parser *parser = gb_cfg_parser_named(t->parser);
 	if (!parser) {
 		fprintf(stderr, "  %s: no parser '%s'\n", file, t->parser);
 		fail = 1;

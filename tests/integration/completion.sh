@@ -70,6 +70,15 @@ if wanted completion/entries; then
 	[ -n "$want" ] && [ "$got" = "$want" ] && [ "$got1" = "$(grep '^1' <<<"$want")" ] &&
 		pass completion/entries || fail completion/entries "got: $(echo $got) / $(echo $got1)" "want: $(echo $want)"
 fi
+# --probe-formats: the names the library takes (it lists them when it
+# refuses one), each also with a leading '-'
+if wanted completion/probe-formats; then
+	want=$("$GUESTBOOT" inspect --probe-formats=? disk.img 2>&1 | sed -n 's/.*NAME one of \(.*\))$/\1/p' | sorted)
+	got=$(complete_line guestboot inspect --probe-formats "" | grep -v '^-')
+	got2=$(complete_line guestboot inspect --probe-formats "ext,-" | sed 's/^ext,-//')
+	[ -n "$want" ] && [ "$got" = "$want" ] && [ "$got2" = "$want" ] && pass completion/probe-formats ||
+		fail completion/probe-formats "completion: $(echo $got) / $(echo $got2)" "library: $(echo $want)"
+fi
 if wanted completion/files; then
 	got=$(complete_line guestboot --no-sandbox inspect dis)
 	[ "$got" = disk.img ] && pass completion/files || fail completion/files "got: $got"
