@@ -111,7 +111,7 @@ audit sandbox/audit/pygrub-list 0 1 "$GUESTBOOT" pygrub -l --output-directory=ou
 # holds no writable descriptor of it
 audit sandbox/audit/pygrub-grubenv 2 $g1 "$GUESTBOOT" pygrub -q --update-grubenv \
 	--output=libxl-out --output-directory=outdir disk.img
-audit sandbox/audit/extract-grubenv 2 $g1 "$GUESTBOOT" extract --update-grubenv -o outdir disk.img
+audit sandbox/audit/extract-grubenv 3 $g1 "$GUESTBOOT" extract --update-grubenv -o outdir disk.img
 audit sandbox/audit/kexec-grubenv 0 1 "$GUESTBOOT" kexec --dry-run --update-grubenv disk.img
 # The interactive menu opens its terminal before the sandbox: that tty is
 # the one descriptor more it may write (run in a tmux pane, as a person).
