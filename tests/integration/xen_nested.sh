@@ -108,7 +108,7 @@ mkfs_part() {
 }
 uuid() { cat /proc/sys/kernel/random/uuid; }
 # t_file CASE.t PATH: the file PATH of device 0 in a config test case
-t_file() { awk -v h="--- file 0:$2" '$0 == h { on = 1; next } /^--- / { on = 0 } on' "$1"; }
+t_file() { "$GB_BUILD/config-runner" --cat "$1" "0:$2"; }
 
 t0=$(date +%s)
 rm -rf tree && mkdir tree && tar -C tree --numeric-owner -xf "$base_tar" || die "untar the guest"
