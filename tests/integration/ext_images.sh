@@ -130,7 +130,7 @@ if wanted ext/ls-long; then
 fi
 
 # grub-fstest as a second oracle
-if command -v grub-fstest >/dev/null && wanted ext/grub-fstest; then
+if wanted ext/grub-fstest && need ext/grub-fstest grub-fstest; then
 	grub-fstest mbr.img cp '(loop0,msdos6)/boot/vmlinuz-6.1.0-test' fstest.out 2>/dev/null
 	"$GUESTBOOT" cat mbr.img 6:/boot/vmlinuz-6.1.0-test | cmp -s - fstest.out &&
 		pass ext/grub-fstest || fail ext/grub-fstest "guestboot and grub-fstest disagree"

@@ -50,7 +50,7 @@ for exp in "$images"/*.expect; do
 	fmt=$(field format "$exp")
 
 	# the volume's file system as blkid saw it
-	if wanted "$p/inspect"; then
+	if wanted "$p/inspect" && need "$p/inspect" jq; then
 		want=$(field blkid "$exp")
 		got=$("$GUESTBOOT" inspect --json "$img" 2>&1 |
 			jq -r --arg v "$vol" '.volumes[] | select(.id == $v) | [.fs.type, .fs.uuid, .fs.label] | map(. // "") | join(" ")' 2>&1 | sed 's/ *$//')
@@ -96,7 +96,7 @@ for exp in "$images"/*.expect; do
 
 	# list --json: the same titles, kernels, arguments and initrds, and the
 	# default entry's arguments
-	if wanted "$p/list"; then
+	if wanted "$p/list" && need "$p/list" jq; then
 		field entry "$exp" | grep -v '^  root:' >want.list
 		field default "$exp" | sed -n 's/^args /args: /p' >>want.list
 		"$GUESTBOOT" list --json "$img" 2>list.err | jq -r '
