@@ -263,6 +263,17 @@ static void show_diff(const char *got, const char *want)
 	fprintf(stderr, "  --- expected\n%s  --- got\n%s", want, got);
 }
 
+static void free_case(struct tcase *t)
+{
+	for (size_t d = 0; d < MAX_DEV; d++)
+		for (size_t i = 0; i < t->nfiles[d]; i++) {
+			free((char *)t->files[d][i].path);
+			free((char *)t->files[d][i].link);
+			free(t->data[d][i]);
+		}
+	free(t);
+}
+
 /* Write TEXT with [off, end) replaced by REPL to FILE, through a
  * temporary file renamed over it. */
 static int rewrite(const char *file, const char *text, size_t off, size_t end, const char *repl)
@@ -359,13 +370,7 @@ static int run_case(const char *file, bool update)
 out:
 	for (size_t i = 0; i < t->ndev; i++)
 		gb_fs_umount(t->dev[i].fs);
-	for (size_t d = 0; d < MAX_DEV; d++)
-		for (size_t i = 0; i < t->nfiles[d]; i++) {
-			free((char *)t->files[d][i].path);
-			free((char *)t->files[d][i].link);
-			free(t->data[d][i]);
-		}
-	free(t);
+	free_case(t);
 	free(text);
 	free(orig);
 	gb_ctx_free(ctx);
@@ -415,13 +420,7 @@ static int cat_file(const char *file, const char *devpath)
 	if (r)
 		fprintf(stderr, "%s: no file %s\n", file, devpath);
 out:
-	for (size_t dev = 0; dev < MAX_DEV; dev++)
-		for (size_t i = 0; i < t->nfiles[dev]; i++) {
-			free((char *)t->files[dev][i].path);
-			free((char *)t->files[dev][i].link);
-			free(t->data[dev][i]);
-		}
-	free(t);
+	free_case(t);
 	free(text);
 	return r;
 }
