@@ -95,10 +95,11 @@ for exp in "$images"/*.expect; do
 	fi
 
 	# list --json: the same titles, kernels, arguments and initrds, and the
-	# default entry's arguments
+	# default entry's arguments (without what pygrub adds for an illumos
+	# kernel on ZFS, " -B zfs-bootfs=...")
 	if wanted "$p/list" && need "$p/list" jq; then
 		field entry "$exp" | grep -v '^  root:' >want.list
-		field default "$exp" | sed -n 's/^args /args: /p' >>want.list
+		field default "$exp" | sed -n 's/^args /args: /p' | sed 's/ -B zfs-bootfs=.*//' >>want.list
 		"$GUESTBOOT" list --json "$img" 2>list.err | jq -r '
 			(.entries[] | "title: \(.title)", "  kernel: \(.kernel)", "  args: \(.args)",
 				(.initrd[] | "  initrd: \(.)")),
