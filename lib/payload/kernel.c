@@ -722,8 +722,14 @@ int gb_kernel_vmlinux(struct gb_ctx *ctx, const void *data, size_t len, unsigned
 	return r;
 }
 
-int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			   int fd, const struct gb_boot_limits *caller_lim, unsigned flags)
+/* Decode an entry's kernel into its vmlinux or Image (what names it, for
+ * errors and the work account) and write that into fd. */
+typedef int decode_fn(struct gb_ctx *ctx, const uint8_t *d, size_t n, unsigned flags,
+		      struct gb_work *work, uint8_t **out, size_t *outlen);
+
+static int write_decoded(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			 int fd, const struct gb_boot_limits *caller_lim, unsigned flags,
+			 decode_fn *decode, const char *what)
 {
 	struct gb_boot_limits l;
 	int r = GB_ABI_IN(ctx, &l, caller_lim);
@@ -732,19 +738,25 @@ int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *m, const st
 	if (r)
 		return r;
 	char key[GB_PAYLOAD_KEY_MAX];
-	struct gb_work *work = gb_payload_work(m, &e->kernel, "vmlinux", key, sizeof(key));
+	struct gb_work *work = gb_payload_work(m, &e->kernel, what, key, sizeof(key));
 	uint8_t *d, *v = NULL;
 	size_t n, vn = 0;
 	r = gb_payload_read(ctx, m, &e->kernel,
 			    l.kernel_max ? (size_t)l.kernel_max : GB_DEFAULT_KERNEL_MAX, &d, &n);
 	if (r)
 		return r;
-	r = kernel_vmlinux(ctx, d, n, flags, work, &v, &vn);
+	r = decode(ctx, d, n, flags, work, &v, &vn);
 	free(d);
 	if (!r)
-		r = write_all(ctx, fd, v, vn, "vmlinux");
+		r = write_all(ctx, fd, v, vn, what);
 	free(v);
 	return r;
+}
+
+int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			   int fd, const struct gb_boot_limits *caller_lim, unsigned flags)
+{
+	return write_decoded(ctx, m, e, fd, caller_lim, flags, kernel_vmlinux, "vmlinux");
 }
 
 /* ---- the uncompressed arm64 Image ---- */
@@ -857,29 +869,17 @@ static int write_all(struct gb_ctx *ctx, int fd, const uint8_t *p, size_t n, con
 	return 0;
 }
 
+static int decode_raw_image(struct gb_ctx *ctx, const uint8_t *d, size_t n, unsigned flags,
+			    struct gb_work *work, uint8_t **out, size_t *outlen)
+{
+	(void)flags;
+	return raw_image(ctx, d, n, work, 0, out, outlen);
+}
+
 int gb_entry_write_raw_image(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
 			     int fd, const struct gb_boot_limits *caller_lim)
 {
-	struct gb_boot_limits l;
-	int r = GB_ABI_IN(ctx, &l, caller_lim);
-	if (!r)
-		r = gb_entry_check_files(ctx, m, e, &l);
-	if (r)
-		return r;
-	char key[GB_PAYLOAD_KEY_MAX];
-	struct gb_work *work = gb_payload_work(m, &e->kernel, "image", key, sizeof(key));
-	uint8_t *d, *v = NULL;
-	size_t n, vn = 0;
-	r = gb_payload_read(ctx, m, &e->kernel,
-			    l.kernel_max ? (size_t)l.kernel_max : GB_DEFAULT_KERNEL_MAX, &d, &n);
-	if (r)
-		return r;
-	r = raw_image(ctx, d, n, work, 0, &v, &vn);
-	free(d);
-	if (!r)
-		r = write_all(ctx, fd, v, vn, "Image");
-	free(v);
-	return r;
+	return write_decoded(ctx, m, e, fd, caller_lim, 0, decode_raw_image, "Image");
 }
 
 /* ---- the devicetree an entry names ---- */
