@@ -16,14 +16,28 @@
 
 /* Decoders need little stack; this is address space, not memory. */
 #define WORKER_STACK (1u << 20)
+/* Before sleeping, a worker that left a job waits this many pauses (some
+ * 0.1 ms) for the next, and so does a caller for the workers to leave:
+ * a read-ahead is posted right after the last one ends, and a wake-up
+ * through the kernel costs as much in a VM. */
+#define SPIN 4000
+
+static inline void cpu_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
 
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* a job was posted */
 	pthread_cond_t idle; /* the last worker left the job */
 	struct gb_pool_job *job; /* NULL: none open to joining */
-	unsigned long generation; /* of the job posted last */
-	unsigned busy;       /* workers inside a job */
+	atomic_ulong generation; /* of the job posted last; set under lock */
+	atomic_uint busy;    /* workers inside a job; raised under lock */
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
 	   NULL, 0, 0 };
 
@@ -79,21 +93,30 @@ static void *worker(void *unused)
 {
 	(void)unused;
 	unsigned long served = 0;
-	pthread_mutex_lock(&pool.lock);
 	for (;;) {
-		struct gb_pool_job *j = pool.job;
-		if (!j || pool.generation == served || j->joined >= j->slots) {
+		for (int i = 0; i < SPIN && atomic_load(&pool.generation) == served; i++)
+			cpu_pause();
+		pthread_mutex_lock(&pool.lock);
+		struct gb_pool_job *j;
+		for (;;) {
+			unsigned long g = atomic_load(&pool.generation);
+			j = pool.job;
+			if (g != served) {
+				served = g; /* one slot per job and worker */
+				if (j && j->joined < j->slots)
+					break;
+			}
 			pthread_cond_wait(&pool.wake, &pool.lock);
-			continue;
 		}
-		served = pool.generation;
 		unsigned slot = j->joined++;
-		pool.busy++;
+		atomic_fetch_add(&pool.busy, 1);
 		pthread_mutex_unlock(&pool.lock);
 		work(j, slot);
-		pthread_mutex_lock(&pool.lock);
-		if (--pool.busy == 0)
+		if (atomic_fetch_sub(&pool.busy, 1) == 1) {
+			pthread_mutex_lock(&pool.lock);
 			pthread_cond_signal(&pool.idle);
+			pthread_mutex_unlock(&pool.lock);
+		}
 	}
 	return NULL;
 }
@@ -105,7 +128,7 @@ static void after_fork(void)
 	pthread_cond_init(&pool.wake, NULL);
 	pthread_cond_init(&pool.idle, NULL);
 	pool.job = NULL;
-	pool.busy = 0;
+	atomic_store(&pool.busy, 0);
 	atomic_store(&running, false);
 	workers = 0;
 	started = false;
@@ -156,7 +179,7 @@ bool gb_pool_post(struct gb_pool_job *j, unsigned slots, size_t n,
 	j->joined = 1; /* slot 0: the caller's */
 	pthread_mutex_lock(&pool.lock);
 	pool.job = j;
-	pool.generation++;
+	atomic_fetch_add(&pool.generation, 1);
 	pthread_cond_broadcast(&pool.wake);
 	pthread_mutex_unlock(&pool.lock);
 	return true;
@@ -166,10 +189,16 @@ void gb_pool_finish(struct gb_pool_job *j)
 {
 	work(j, 0);
 	pthread_mutex_lock(&pool.lock);
-	pool.job = NULL;
-	while (pool.busy)
-		pthread_cond_wait(&pool.idle, &pool.lock);
+	pool.job = NULL; /* no worker joins any more */
 	pthread_mutex_unlock(&pool.lock);
+	for (int i = 0; i < SPIN && atomic_load(&pool.busy); i++)
+		cpu_pause();
+	if (atomic_load(&pool.busy)) {
+		pthread_mutex_lock(&pool.lock);
+		while (atomic_load(&pool.busy))
+			pthread_cond_wait(&pool.idle, &pool.lock);
+		pthread_mutex_unlock(&pool.lock);
+	}
 	atomic_store(&running, false);
 }
 

@@ -536,15 +536,30 @@ static void ra_finish(struct qcow2 *q)
 	ra->have = ra->carried + atomic_load(&ra->b.failed);
 }
 
-/* The finished buffer holding guest offset off, or -1. */
-static int ra_holding(const struct qcow2 *q, uint64_t off)
+/* Does [off, off + len) meet the read-ahead in flight? */
+static bool ra_overlaps(const struct qcow2 *q, uint64_t off, uint64_t len)
 {
-	for (int i = 0; q->ra && i < 2; i++) {
-		const struct readahead *ra = &q->ra[i];
-		if (i != q->ra_posted && off >= ra->off &&
-		    off - ra->off < (uint64_t)ra->have << q->cluster_bits)
+	if (q->ra_posted < 0)
+		return false;
+	const struct readahead *ra = &q->ra[q->ra_posted];
+	uint64_t n = (uint64_t)(ra->carried + ra->b.n) << q->cluster_bits;
+	return off < ra->off + n && ra->off < off + len;
+}
+
+/* Does finished buffer i hold guest offset off? */
+static bool ra_holds(const struct qcow2 *q, int i, uint64_t off)
+{
+	const struct readahead *ra = &q->ra[i];
+	return i != q->ra_posted && off >= ra->off &&
+	       off - ra->off < (uint64_t)ra->have << q->cluster_bits;
+}
+
+/* The finished buffer holding guest offsets off and last, or -1. */
+static int ra_holding(const struct qcow2 *q, uint64_t off, uint64_t last)
+{
+	for (int i = 0; q->ra && i < 2; i++)
+		if (ra_holds(q, i, off) && ra_holds(q, i, last))
 			return i;
-	}
 	return -1;
 }
 
@@ -552,7 +567,7 @@ static int ra_holding(const struct qcow2 *q, uint64_t off)
  * bytes copied (0: it does not hold off). */
 static size_t ra_take(const struct qcow2 *q, uint64_t off, uint8_t *p, uint64_t len)
 {
-	int i = ra_holding(q, off);
+	int i = ra_holding(q, off, off);
 	if (i < 0)
 		return 0;
 	const struct readahead *ra = &q->ra[i];
@@ -573,7 +588,7 @@ static void ra_post(struct qcow2 *q, uint64_t end, uint64_t len, int busy)
 	if (!q->ra || q->ra_posted >= 0)
 		return;
 	uint64_t first = end & ~(c - 1);
-	int from = ra_holding(q, first);
+	int from = ra_holding(q, first, first);
 	int to = busy >= 0 ? !busy : from == 0;
 	struct readahead *ra = &q->ra[to];
 	/* The cluster holding end was decoded for the read: keep it. */
@@ -702,11 +717,14 @@ static int qcow2_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 	uint8_t *p = buf;
 	const uint64_t end = off + len, asked = len;
 	uint64_t decoded = 0; /* bytes of whole compressed clusters */
-	ra_finish(q);
+	/* The pool's threads work on their own decoders and buffer: reads
+	 * elsewhere (metadata) go on meanwhile. */
+	if (ra_overlaps(q, off, len))
+		ra_finish(q);
 	/* A read that read-ahead holds whole: the pool starts on the next one
 	 * while this one is copied out. */
-	int from = ra_holding(q, off);
-	if (from >= 0 && len >= 2 * q->cluster_size && ra_holding(q, end - 1) == from)
+	int from = ra_holding(q, off, end - 1);
+	if (from >= 0 && len >= 2 * q->cluster_size)
 		ra_post(q, end, len, from);
 	/* Each round reads at least one byte, so len bounds the loop. */
 	while (len) {
