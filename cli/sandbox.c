@@ -610,9 +610,25 @@ int cli_result_parse(const char *buf, size_t len, const char **fields, size_t n)
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+/* As the decompression threads do: allocate, and hold it until all have
+ * started (so that each wants an arena of glibc's malloc: from the ninth
+ * on, glibc asks for the CPU count), then finish. */
+#define PROBE_THREADS 14
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t probe_go = PTHREAD_COND_INITIALIZER;
+static bool probe_started;
+
 static void *probe_thread(void *arg)
 {
-	*(int *)arg = 1;
+	void *p = malloc(64 << 10);
+	if (p)
+		memset(p, 1, 64 << 10);
+	pthread_mutex_lock(&probe_lock);
+	while (!probe_started)
+		pthread_cond_wait(&probe_go, &probe_lock);
+	pthread_mutex_unlock(&probe_lock);
+	free(p);
+	*(int *)arg = p != NULL;
 	return NULL;
 }
 
@@ -648,11 +664,19 @@ static int probe_child(void *arg)
 		printf("clone3: %s\n", r < 0 ? strerrorname_np(errno) : "made a task");
 	} else if (!strcmp(p->what, "thread")) {
 		/* what the decompression pool does (lib/core/pool.c) */
-		pthread_t t;
-		int ran = 0, e = pthread_create(&t, NULL, probe_thread, &ran);
-		if (!e)
-			e = pthread_join(t, NULL);
-		printf("thread: %s\n", e ? strerror(e) : ran ? "ok" : "did not run");
+		pthread_t t[PROBE_THREADS];
+		int ran[PROBE_THREADS] = { 0 }, e = 0, n = 0, all = 1;
+		while (n < PROBE_THREADS && !(e = pthread_create(&t[n], NULL, probe_thread, &ran[n])))
+			n++;
+		pthread_mutex_lock(&probe_lock);
+		probe_started = true;
+		pthread_cond_broadcast(&probe_go);
+		pthread_mutex_unlock(&probe_lock);
+		for (int i = 0; i < n; i++)
+			pthread_join(t[i], NULL);
+		for (int i = 0; i < n; i++)
+			all &= ran[i];
+		printf("thread: %s\n", e ? strerror(e) : all ? "ok" : "did not run");
 	} else if (!strcmp(p->what, "kexec")) {
 		/* only the unconfined parent may load a kernel */
 		printf("kexec_file_load: %ld\n", syscall(SYS_kexec_file_load, -1, -1, 1, "", 0));
