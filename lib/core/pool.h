@@ -5,6 +5,14 @@
  * start on the first job that can use them, which in the command line is
  * inside the sandboxed child (its seccomp filter allows thread clones
  * only), and live until the process exits.
+ *
+ * A user gathers the units one read needs, keeps one decoder per slot,
+ * and runs them with gb_pool_run (lib/source/qcow2.c: a batch of clusters,
+ * and read-ahead with gb_pool_post). Tasks may read their input themselves
+ * only where the source allows reads from several threads
+ * (gb_source.concurrent: raw files, memory, NBD; not qcow2, whose caches
+ * are the caller's): a file system driver reads the encoded extents on the
+ * calling thread and hands the tasks only the decoding.
  */
 #ifndef GB_POOL_H
 #define GB_POOL_H

@@ -494,7 +494,7 @@ static void batch_reset(struct batch *b, const struct gb_ctx *parent, unsigned s
 static int batch_flush(struct gb_ctx *ctx, struct qcow2 *q)
 {
 	struct batch *b = q->batch;
-	size_t n = b->n;
+	size_t n = b ? b->n : 0;
 	if (!n)
 		return 0;
 	batch_reset(b, ctx, q->slots);
@@ -585,8 +585,13 @@ static size_t ra_take(const struct qcow2 *q, uint64_t off, uint8_t *p, uint64_t 
 static void ra_post(struct qcow2 *q, uint64_t end, uint64_t len, int busy)
 {
 	uint64_t c = q->cluster_size;
-	if (!q->ra || q->ra_posted >= 0)
+	if (!q->ra_cap || q->ra_posted >= 0)
 		return;
+	if (!q->ra) {
+		if (!(q->ra = calloc(2, sizeof(*q->ra))))
+			return;
+		q->ra[0].b.q = q->ra[1].b.q = q;
+	}
 	uint64_t first = end & ~(c - 1);
 	int from = ra_holding(q, first, first);
 	int to = busy >= 0 ? !busy : from == 0;
@@ -741,13 +746,16 @@ static int qcow2_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		 * follows them comes after theirs. */
 		struct gb_ctx later;
 		gb_ctx_child(&later, ctx);
-		int r = map_extent(b->n ? &later : ctx, q, off, len, &run, &n);
+		int r = map_extent(b && b->n ? &later : ctx, q, off, len, &run, &n);
 		if (r) {
 			int first = batch_flush(ctx, q);
 			gb_ctx_adopt(ctx, &later);
 			return first ? first : r;
 		}
 		if (run.kind == RUN_COMPRESSED && n == q->cluster_size) {
+			if (!b && !(b = q->batch = calloc(1, sizeof(*b))))
+				return gb_error(ctx, GB_E_NOMEM, "out of memory");
+			b->q = q;
 			decoded += n;
 			b->entry[b->n] = run.host;
 			b->out[b->n++] = p;
@@ -1086,16 +1094,10 @@ static int qcow2_setup(struct gb_ctx *ctx, struct qcow2 *q)
 	if ((r = cache_init(ctx, &q->l2c, q->cluster_size)) ||
 	    (r = cache_init(ctx, &q->zc, q->cluster_size)))
 		return r;
-	if (!(q->dec[0].cbuf = malloc(2 * q->cluster_size)) ||
-	    !(q->batch = calloc(1, sizeof(*q->batch))))
-		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	q->batch->q = q;
+	/* decoders, the batch and read-ahead are allocated when needed */
 	q->slots = decoder_slots(q);
-	if (q->slots > 1 && (q->ra_cap = readahead_clusters(q))) {
-		if (!(q->ra = calloc(2, sizeof(*q->ra))))
-			return gb_error(ctx, GB_E_NOMEM, "out of memory");
-		q->ra[0].b.q = q->ra[1].b.q = q;
-	}
+	if (q->slots > 1)
+		q->ra_cap = readahead_clusters(q);
 	return 0;
 }
 
