@@ -128,6 +128,7 @@ int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **o
 	src->size = (uint64_t)size;
 	src->priv = h;
 	src->fd = -1;
+	src->concurrent = true; /* libnbd handles lock themselves */
 	*out = src;
 	return 0;
 }
