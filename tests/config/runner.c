@@ -21,7 +21,7 @@
  */
 #define _GNU_SOURCE
 #include "config/config.h"
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdio.h>
 #include <stdlib.h>

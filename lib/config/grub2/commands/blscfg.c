@@ -8,7 +8,7 @@
  * $early_initrd first). `$var`s in options are expanded when blscfg runs;
  * with no options line, $default_kernelopts is used. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 #include "config/cfgutil.h"
 
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * btrfs_relative_path set, as openSUSE's patched GRUB, btrfs paths start
  * in the default subvolume. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
  *    first.
  */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 #include "config/cfgutil.h"
 
 #include <limits.h>

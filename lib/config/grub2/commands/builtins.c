@@ -6,7 +6,7 @@
  * grub2_search.c. Unknown commands are reported by the executor. Return
  * values are GRUB status numbers, 0 = success. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <limits.h>
 #include <stdio.h>
