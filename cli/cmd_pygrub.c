@@ -208,11 +208,16 @@ static void put_field(const char *label, const char *value)
 	fputc('\n', stdout);
 }
 
+/* ARG is the config's kind: pygrub's extlinux images have an empty root,
+ * never None. */
 static bool list_one(const struct gb_entry *e, size_t i, void *arg)
 {
-	(void)i, (void)arg;
+	(void)i;
 	put_field("title: ", e->title ? e->title : "");
-	print_root(e->root);
+	if (arg && !strcmp(arg, "syslinux"))
+		printf("  root: \n");
+	else
+		print_root(e->root);
 	put_field("  kernel: ", e->kernel.path ? e->kernel.path : "None");
 	put_field("  args: ", e->args && *e->args ? e->args : "None");
 	put_field("  initrd: ", e->ninitrds ? e->initrds[0].path : "None");
@@ -430,7 +435,7 @@ static int child(void *arg)
 		if (p->list) {
 			size_t n, idx = 0;
 			const struct gb_entry *list = gb_menu_entries(menu, &n);
-			flat_walk(list, n, &idx, list_one, NULL, 0);
+			flat_walk(list, n, &idx, list_one, (void *)gb_menu_kind(menu), 0);
 			r = fflush(stdout) ? 6 : 0;
 			goto out;
 		}

@@ -65,10 +65,16 @@ mksquashfs "$tmp/root" "$out/image/squashfs.img" -noappend -quiet -no-progress -
 mksquashfs "$tmp/root" "$out/image/squashfs-plain.img" -noappend -quiet -no-progress -b 4096 \
 	-noI -noD -noF -noX >/dev/null 2>&1 || true
 makefs -t ffs -M 128k -o version=2,bsize=4096,fsize=512 "$out/image/ufs2.img" "$tmp/root" >/dev/null 2>&1 || true
-# configs: the first "--- file" section of every test case
+# configs: the first "--- file" section of every test case (its body, or
+# the data file its from= names)
 for t in "$top"/tests/config/*/*.t; do
 	kind=$(basename "$(dirname "$t")")
-	awk '/^--- file /{n++; next} /^--- /{if (n) exit} n==1' "$t" >"$out/$kind/$(basename "$t" .t)"
+	awk -v data="$top/tests/config/data/" '
+		/^--- file / { n++
+			if (n == 1 && $NF ~ /^from=/) { f = data substr($NF, 6); while ((getline l < f) > 0) print l; exit }
+			next }
+		/^--- / { if (n) exit }
+		n == 1' "$t" >"$out/$kind/$(basename "$t" .t)"
 done
 printf 'k\0r\0a b\0' >"$out/output/plain"
 printf "/k\0/r\0it's \"q\" \\\\ \n\0" >"$out/output/quotes"

@@ -4,9 +4,10 @@
 # PVH notes) and initrds built here with cpio.
 . "$GB_TOP/tests/lib/common.sh"
 
+need doctor cpio || exit 0
 K=$("$GB_TOP/scripts/fetch-kernel" 2>/dev/null) || K=""
-if [ -z "$K" ] || ! command -v cpio >/dev/null; then
-	echo "SKIP doctor: no kernel or no cpio" >&2
+if [ -z "$K" ]; then
+	skip doctor "no Debian kernel: scripts/fetch-kernel could not download one into ${GB_CACHE:-/var/cache/guestboot}"
 	exit 0
 fi
 KVER=${K##*/vmlinuz-}

@@ -16,7 +16,7 @@ head -c 3000000 /dev/urandom >root/boot/big
 printf 'title x\n\tkernel /../../../../../etc/hostname root=/dev/xvda1\n' >root/boot/grub/menu.lst
 truncate -s 32M disk.img
 mke2fs -q -F -t ext4 -d root disk.img >/dev/null
-if wanted sandbox/no-open-after-entry && command -v strace >/dev/null; then
+if wanted sandbox/no-open-after-entry && need sandbox/no-open-after-entry strace; then
 	strace -f -qq -e trace=openat,open -o trace "$GUESTBOOT" cat disk.img /boot/big >/dev/null
 	# the child opens the image, then nothing more
 	n=$(grep -v ENOENT trace | grep -c 'disk.img')

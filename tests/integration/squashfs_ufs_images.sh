@@ -5,12 +5,7 @@
 # grub-fstest as second oracles; damaged images give one-line errors.
 . "$GB_TOP/tests/lib/common.sh"
 
-for tool in mksquashfs unsquashfs makefs; do
-	if ! command -v $tool >/dev/null; then
-		fail squashfs-ufs/tools "$tool is needed (packages squashfs-tools, makefs: scripts/install-deps)"
-		exit 0
-	fi
-done
+need squashfs-ufs mksquashfs unsquashfs makefs || exit 0
 
 make_tree src
 # UFS2 keeps targets shorter than 120 bytes in the inode: one past that
@@ -41,7 +36,8 @@ common_checks() {
 grub_oracle() {
 	local p=$1 img=$2 f
 	shift 2
-	command -v grub-fstest >/dev/null || return 0
+	wanted "$p/grub-fstest" || return 0
+	need "$p/grub-fstest" grub-fstest || return 0
 	for f in "$@"; do
 		wanted "$p/grub-fstest$f" || continue
 		rm -f fstest.out
