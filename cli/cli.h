@@ -77,7 +77,7 @@ int cli_open(struct gb_ctx *ctx, const char *path, const struct cli_image_opts *
 int cli_mount_spec(struct gb_ctx *ctx, struct gb_image *img, const char *cmd,
 		   const char *spec, struct gb_fs **fs, const char **path);
 
-/* ---- privilege separation (sandbox.c) ---- */
+/* ---- privilege separation (supervisor.c) ---- */
 struct cli_sandbox {
 	bool enabled;        /* --no-sandbox (debugging only) turns it off */
 	unsigned timeout;    /* watchdog, seconds */

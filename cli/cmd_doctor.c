@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* doctor: would the image boot on a target, and if not, why and how to
- * fix it. The checks live in the library (lib/payload/doctor.c); this is
+ * fix it. The checks live in the library (lib/doctor.c); this is
  * their presentation. */
 #include "cli.h"
 

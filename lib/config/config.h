@@ -40,6 +40,11 @@ struct gb_cfg_devices {
  * readable one (out-of-range dev included). */
 struct gb_fs *gb_cfg_fs(const struct gb_cfg_devices *devs, int dev);
 
+#define GB_GRUB_NAME_MAX 540 /* "lvm/" + two 128-byte names, dashes doubled */
+/* The device GRUB would name volume vi of img (config/grub2/dev.c). */
+void gb_grub2_device_name(struct gb_image *img, const struct gb_volume_info *vi, char *out,
+			  size_t cap);
+
 struct gb_cfg_options {
 	/* GRUB 2 platform variables: grub_platform ("pc" by default; "xen"
 	 * for PV-GRUB2 emulation) and grub_cpu ("x86_64"/"i386"). */

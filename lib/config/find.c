@@ -260,54 +260,6 @@ static int pvgrub_search(struct gb_ctx *ctx, const struct gb_cfg_devices *devs,
 
 /* ---- the image's devices ---------------------------------------------------- */
 
-#define GB_GRUB_NAME_MAX 540 /* "lvm/" + two 128-byte names, dashes doubled */
-
-/* Append s with each '-' doubled, as GRUB and device-mapper escape LVM
- * names ("my-vg" -> "my--vg"). */
-static size_t append_dm(char *out, size_t cap, size_t len, const char *s)
-{
-	for (; *s && len + 2 < cap; s++) {
-		out[len++] = *s;
-		if (*s == '-')
-			out[len++] = '-';
-	}
-	out[len] = '\0';
-	return len;
-}
-
-/* The device GRUB would name: (hd0), (hd0,gpt2), (hd0,msdos5),
- * (hd0,msdos1,bsd1) and (hd0,msdos1,sunpc1) for slices, (lvm/VG-LV),
- * (md/NAME) for 1.x arrays and (md/mdN) for 0.90 ones, as GRUB 2.06 lists
- * them. */
-static void grub_name(struct gb_image *img, const struct gb_volume_info *vi, char *out,
-		      size_t cap)
-{
-	const struct gb_volume_info *pi = vi->parent >= 0 ?
-		gb_volume_info(gb_image_volume(img, (size_t)vi->parent)) : NULL;
-	if (!strcmp(vi->scheme, "disk")) {
-		snprintf(out, cap, "hd%d", vi->disk);
-	} else if (!strcmp(vi->scheme, "lvm")) {
-		const char *slash = strchr(vi->name, '/');
-		char vg[160];
-		snprintf(vg, sizeof(vg), "%.*s", slash ? (int)(slash - vi->name) : 0, vi->name);
-		size_t len = (size_t)snprintf(out, cap, "lvm/");
-		len = append_dm(out, cap, len, vg);
-		if (len + 1 < cap) {
-			out[len++] = '-';
-			out[len] = '\0';
-		}
-		append_dm(out, cap, len, slash ? slash + 1 : "");
-	} else if (!strcmp(vi->scheme, "md")) {
-		snprintf(out, cap, "md/%s", vi->name);
-	} else if ((!strcmp(vi->scheme, "bsd") || !strcmp(vi->scheme, "vtoc")) && pi) {
-		snprintf(out, cap, "hd%d,msdos%d,%s%d", vi->disk, pi->number,
-			 !strcmp(vi->scheme, "bsd") ? "bsd" : "sunpc", vi->slice + 1);
-	} else {
-		snprintf(out, cap, "hd%d,%s%d", vi->disk, !strcmp(vi->scheme, "gpt") ? "gpt" : "msdos",
-			 vi->number);
-	}
-}
-
 static int make_devices(struct gb_ctx *ctx, struct gb_image *img, struct gb_menu *m,
 			struct gb_cfg_devices *devs, char (**names)[GB_GRUB_NAME_MAX])
 {
@@ -323,7 +275,7 @@ static int make_devices(struct gb_ctx *ctx, struct gb_image *img, struct gb_menu
 		struct gb_volume *v = gb_image_volume(img, i);
 		const struct gb_volume_info *vi = gb_volume_info(v);
 		struct gb_cfg_device *d = &devs->dev[i];
-		grub_name(img, vi, (*names)[i], sizeof((*names)[i]));
+		gb_grub2_device_name(img, vi, (*names)[i], sizeof((*names)[i]));
 		d->grub_name = (*names)[i];
 		d->number = vi->number;
 		d->fstype = vi->fstype;
@@ -466,67 +418,6 @@ out:
 	}
 	*out = m;
 	return 0;
-}
-
-void gb_menu_close(struct gb_menu *m)
-{
-	if (m) {
-		gb_menu_free(m);
-		free(m);
-	}
-}
-
-const struct gb_entry *gb_menu_entries(const struct gb_menu *m, size_t *n)
-{
-	*n = m->nentries;
-	return m->entries;
-}
-
-const struct gb_entry *gb_menu_default(const struct gb_menu *m, const size_t **path,
-				       size_t *depth)
-{
-	if (path)
-		*path = m->chosen;
-	if (depth)
-		*depth = m->chosen_depth;
-	return gb_menu_chosen(m);
-}
-
-int gb_menu_timeout(const struct gb_menu *m) { return m->timeout; }
-bool gb_menu_hidden(const struct gb_menu *m) { return m->hidden; }
-const char *gb_menu_kind(const struct gb_menu *m) { return m->config_kind; }
-const char *gb_menu_path(const struct gb_menu *m) { return m->config_path; }
-
-const char *gb_menu_semantics(const struct gb_menu *m, const char **from)
-{
-	if (from)
-		*from = m->semantics_from;
-	return m->semantics;
-}
-
-struct gb_volume *gb_menu_volume(const struct gb_menu *m)
-{
-	return m->config_device >= 0 && (size_t)m->config_device < m->ndev ?
-	       m->dev_volumes[m->config_device] : NULL;
-}
-
-struct gb_volume *gb_menu_file_volume(const struct gb_menu *m, const struct gb_boot_file *f)
-{
-	if (f->device >= 0 && (size_t)f->device < m->ndev)
-		return m->dev_volumes[f->device];
-	/* An image that is one file system (a partition handed to the guest
-	 * as a whole disk, or --offset) is what the guest's (hd0,0) means:
-	 * PV-GRUB shows such a disk as (hd0) and configs keep saying (hd0,0). */
-	if (m->ndev == 1 && gb_volume_info(m->dev_volumes[0])->number == 0)
-		return m->dev_volumes[0];
-	return NULL;
-}
-
-size_t gb_menu_warning_count(const struct gb_menu *m) { return m->nwarnings; }
-
-const char *gb_menu_warning(const struct gb_menu *m, size_t i)
-{
-	return i < m->nwarnings ? m->warnings[i] : NULL;
 }
 
 /*

@@ -18,7 +18,7 @@
  * reads as whatever the bytes say, within bounds. The log tree is not
  * replayed. */
 #include "fs/fs.h"
-#include "fs/lzo.h"
+#include "codec/lzo.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -19,7 +19,7 @@
 #include <zstd.h>
 
 #ifdef GB_HAVE_LZO
-#include "fs/lzo.h"
+#include "codec/lzo.h"
 #endif
 
 /* ---- on-disk format --------------------------------------------------- */

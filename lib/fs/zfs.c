@@ -26,7 +26,7 @@
  * parity (P, Q, R); the newer algorithms are read unverified with a warning. Gang
  * blocks are read member by member. Large dnodes (up to 32 slots) are
  * read. Any compression
- * we do not read (lib/fs/zfs_decomp.c has lzjb, gzip, zle, lz4, zstd)
+ * we do not read (lib/codec/zfs.c has lzjb, gzip, zle, lz4, zstd)
  * are refused with a message naming them.
  *
  * Datasets: a path reads the pool's root dataset; GRUB's syntax

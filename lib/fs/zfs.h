@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ZFS block decompressors (lib/fs/zfs_decomp.c) and the dnode layout
+/* ZFS block decompressors (lib/codec/zfs.c) and the dnode layout
  * check (lib/fs/zfs.c), apart from the driver so that unit tests can
  * reach them. */
 #ifndef GB_FS_ZFS_H

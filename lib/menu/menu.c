@@ -450,3 +450,66 @@ void gb_menu_free(struct gb_menu *m)
 	memset(m, 0, sizeof(*m));
 	m->timeout = -1;
 }
+
+/* ---- the public accessors ---------------------------------------------------- */
+
+void gb_menu_close(struct gb_menu *m)
+{
+	if (m) {
+		gb_menu_free(m);
+		free(m);
+	}
+}
+
+const struct gb_entry *gb_menu_entries(const struct gb_menu *m, size_t *n)
+{
+	*n = m->nentries;
+	return m->entries;
+}
+
+const struct gb_entry *gb_menu_default(const struct gb_menu *m, const size_t **path,
+				       size_t *depth)
+{
+	if (path)
+		*path = m->chosen;
+	if (depth)
+		*depth = m->chosen_depth;
+	return gb_menu_chosen(m);
+}
+
+int gb_menu_timeout(const struct gb_menu *m) { return m->timeout; }
+bool gb_menu_hidden(const struct gb_menu *m) { return m->hidden; }
+const char *gb_menu_kind(const struct gb_menu *m) { return m->config_kind; }
+const char *gb_menu_path(const struct gb_menu *m) { return m->config_path; }
+
+const char *gb_menu_semantics(const struct gb_menu *m, const char **from)
+{
+	if (from)
+		*from = m->semantics_from;
+	return m->semantics;
+}
+
+struct gb_volume *gb_menu_volume(const struct gb_menu *m)
+{
+	return m->config_device >= 0 && (size_t)m->config_device < m->ndev ?
+	       m->dev_volumes[m->config_device] : NULL;
+}
+
+struct gb_volume *gb_menu_file_volume(const struct gb_menu *m, const struct gb_boot_file *f)
+{
+	if (f->device >= 0 && (size_t)f->device < m->ndev)
+		return m->dev_volumes[f->device];
+	/* An image that is one file system (a partition handed to the guest
+	 * as a whole disk, or --offset) is what the guest's (hd0,0) means:
+	 * PV-GRUB shows such a disk as (hd0) and configs keep saying (hd0,0). */
+	if (m->ndev == 1 && gb_volume_info(m->dev_volumes[0])->number == 0)
+		return m->dev_volumes[0];
+	return NULL;
+}
+
+size_t gb_menu_warning_count(const struct gb_menu *m) { return m->nwarnings; }
+
+const char *gb_menu_warning(const struct gb_menu *m, size_t i)
+{
+	return i < m->nwarnings ? m->warnings[i] : NULL;
+}

@@ -13,7 +13,7 @@
 #include <zstd.h>
 #endif
 #ifdef GB_HAVE_LZO
-#include "fs/lzo.h"
+#include "codec/lzo.h"
 #endif
 
 #define LZ4_LEGACY_MAGIC 0x184C2102u

@@ -37,7 +37,7 @@
  */
 #define _GNU_SOURCE
 #include "config/config.h"
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <glob.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 # guestboot doctor: each finding provoked by an image built for it (a last
-# case checks that every code in lib/payload/doctor.c has one), and a clean
+# case checks that every code in lib/doctor.c has one), and a clean
 # image with no finding. Uses a real Debian cloud kernel (Xen PV and
 # PVH notes) and initrds built here with cpio.
 . "$GB_TOP/tests/lib/common.sh"
@@ -350,7 +350,7 @@ fi
 
 # every finding code doctor.c can report is provoked above
 if wanted doctor/every-code-tested; then
-	codes=$(grep -o '"[a-z0-9]*-[a-z0-9-]*"' "$GB_TOP/lib/payload/doctor.c" | tr -d '"' | sort -u |
+	codes=$(grep -o '"[a-z0-9]*-[a-z0-9-]*"' "$GB_TOP/lib/doctor.c" | tr -d '"' | sort -u |
 		grep -vx -e - -e xen-pv -e xen-pvh -e pvgrub-hd0 -e pvgrub-hd00 \
 		-e cloud-hypervisor -e qemu-pvh -e by-label -e by-partuuid \
 		-e firecracker-arm64 -e cloud-hypervisor-arm64 -e qemu-arm64 -e arm64-image \

@@ -48,7 +48,7 @@ grub_oracle() {
 }
 
 have_lzo=false
-[ -e "$GB_TOP/lib/fs/lzo.c" ] && have_lzo=true
+[ -e "$GB_TOP/lib/codec/lzo.c" ] && have_lzo=true
 
 # ---- squashfs ------------------------------------------------------------
 

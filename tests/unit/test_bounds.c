@@ -4,7 +4,7 @@
  * regcomp would expand into millions of nodes. */
 #include "t.h"
 #include "core/core.h"
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdlib.h>
 

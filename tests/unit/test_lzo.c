@@ -4,7 +4,7 @@
  * matches, and malformed streams (truncated, reaching before the start,
  * overflowing the output, trailing bytes). */
 #include "t.h"
-#include "fs/lzo.h"
+#include "codec/lzo.h"
 
 #include <stdlib.h>
 

@@ -5,7 +5,7 @@
  * strings, backslash escapes and $variables, split into typed parts that
  * the executor expands later. Unquoted text keeps its backslashes (GRUB
  * removes them after expansion); backslash-newline joins lines. */
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdlib.h>
 

@@ -7,7 +7,7 @@
  * is. Every directory read and name tried is charged to the step budget;
  * the number of results is bounded like a command's arguments. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <fnmatch.h>
 #include <stdio.h>

@@ -306,7 +306,7 @@ gb_grub2_cmd_fn gb_grub2_builtin(const char *name);
 bool gb_grub2_fallback_noop(const char *name);
 int gb_grub2_cmd_blscfg(struct gb_grub2 *g, int argc, char **argv,
 			const struct gb_grub2_node *cmd);
-/* GRUB 2.14's blscfg (grub2_blsuki.c), called by gb_grub2_cmd_blscfg. */
+/* GRUB 2.14's blscfg (commands/blsuki.c), called by gb_grub2_cmd_blscfg. */
 int gb_grub2_blscfg_upstream(struct gb_grub2 *g, int argc, char **argv);
 /* Add a menu entry as grub_normal_add_menu_entry does: args[0] the
  * title, the rest its arguments; body the script it runs. */
@@ -344,7 +344,7 @@ char *gb_grub2_fs_path(struct gb_grub2 *g, int dev, const char *path);
 /* Why a quiet gb_cfg_read failed, in a few words. */
 const char *gb_grub2_read_error(const struct gb_ctx *quiet);
 
-/* ---- wildcards (grub2_glob.c) ---------------------------------------------- */
+/* ---- wildcards (glob.c) ---------------------------------------------------- */
 /* Does an escaped argument hold an active '*', '?' or '['? */
 bool gb_grub2_has_wildcard(const char *s);
 /* The files an escaped path pattern matches (plain, malloc'd), in

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * blscfg as upstream GRUB ships it from 2.14 on (grub-core/commands/
- * blsuki.c), which differs from Fedora's patch (grub2_blscfg.c) in every
+ * blsuki.c), which differs from Fedora's patch (blscfg.c) in every
  * respect that decides what boots:
  *  - options -p/--path DIR|FILE.conf|(DEV)[DIR], -f/--enable-fallback,
  *    -d/--show-default, -n/--show-non-default, -e/--entry FILE; no other
@@ -21,7 +21,7 @@
  *    first.
  */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 #include "config/cfgutil.h"
 
 #include <limits.h>

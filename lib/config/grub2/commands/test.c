@@ -2,7 +2,7 @@
 /* GRUB 2's test / [ command (grub-core/commands/test.c semantics): no
  * operator precedence, -a as juxtaposition, -o splitting, ( ) nesting,
  * file tests against the devices' file systems. */
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <limits.h>
 #include <stdlib.h>

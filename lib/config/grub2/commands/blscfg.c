@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The blscfg command of the GRUB the image holds (gb_grub2_probe_build):
- * GRUB 2.14's (grub2_blsuki.c), none, or Fedora's, here. */
+ * GRUB 2.14's (commands/blsuki.c), none, or Fedora's, here. */
 /* blscfg as Fedora/RHEL patch GRUB: BLS entries from $blsdir, else
  * /loader/entries, else /boot/loader/entries on $root, newest first by rpm
  * version order; each becomes a menuentry whose body is the script
@@ -8,7 +8,7 @@
  * $early_initrd first). `$var`s in options are expanded when blscfg runs;
  * with no options line, $default_kernelopts is used. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 #include "config/cfgutil.h"
 
 #include <stdio.h>

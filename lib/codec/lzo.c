@@ -4,7 +4,7 @@
  * copies a match from the output already produced, and may carry up to 3
  * trailing literals ("state") that change how the next short opcode reads.
  * Every read and write is checked: the input is attacker-controlled. */
-#include "fs/lzo.h"
+#include "codec/lzo.h"
 
 #include <string.h>
 

@@ -13,7 +13,7 @@
  *    "grub.rh,..." line) gives the version and whose build it is.
  */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 #include "config/cfgutil.h"
 #include "core/pe.h"
 

@@ -6,7 +6,7 @@
  * btrfs_relative_path set, as openSUSE's patched GRUB, btrfs paths start
  * in the default subvolume. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,4 +155,52 @@ char *gb_grub2_fs_path(struct gb_grub2 *g, int dev, const char *path)
 			      gb_ctx_message(&quiet));
 	char *out = NULL;
 	return asprintf(&out, "%s%s", top, path) < 0 ? NULL : out;
+}
+
+/* ---- the names of the image's devices -------------------------------------- */
+
+/* Append s with each '-' doubled, as GRUB and device-mapper escape LVM
+ * names ("my-vg" -> "my--vg"). */
+static size_t append_dm(char *out, size_t cap, size_t len, const char *s)
+{
+	for (; *s && len + 2 < cap; s++) {
+		out[len++] = *s;
+		if (*s == '-')
+			out[len++] = '-';
+	}
+	out[len] = '\0';
+	return len;
+}
+
+/* The device GRUB would name: (hd0), (hd0,gpt2), (hd0,msdos5),
+ * (hd0,msdos1,bsd1) and (hd0,msdos1,sunpc1) for slices, (lvm/VG-LV),
+ * (md/NAME) for 1.x arrays and (md/mdN) for 0.90 ones, as GRUB 2.06 lists
+ * them. */
+void gb_grub2_device_name(struct gb_image *img, const struct gb_volume_info *vi, char *out,
+			  size_t cap)
+{
+	const struct gb_volume_info *pi = vi->parent >= 0 ?
+		gb_volume_info(gb_image_volume(img, (size_t)vi->parent)) : NULL;
+	if (!strcmp(vi->scheme, "disk")) {
+		snprintf(out, cap, "hd%d", vi->disk);
+	} else if (!strcmp(vi->scheme, "lvm")) {
+		const char *slash = strchr(vi->name, '/');
+		char vg[160];
+		snprintf(vg, sizeof(vg), "%.*s", slash ? (int)(slash - vi->name) : 0, vi->name);
+		size_t len = (size_t)snprintf(out, cap, "lvm/");
+		len = append_dm(out, cap, len, vg);
+		if (len + 1 < cap) {
+			out[len++] = '-';
+			out[len] = '\0';
+		}
+		append_dm(out, cap, len, slash ? slash + 1 : "");
+	} else if (!strcmp(vi->scheme, "md")) {
+		snprintf(out, cap, "md/%s", vi->name);
+	} else if ((!strcmp(vi->scheme, "bsd") || !strcmp(vi->scheme, "vtoc")) && pi) {
+		snprintf(out, cap, "hd%d,msdos%d,%s%d", vi->disk, pi->number,
+			 !strcmp(vi->scheme, "bsd") ? "bsd" : "sunpc", vi->slice + 1);
+	} else {
+		snprintf(out, cap, "hd%d,%s%d", vi->disk, !strcmp(vi->scheme, "gpt") ? "gpt" : "msdos",
+			 vi->number);
+	}
 }

@@ -5,7 +5,7 @@
  * one construct spanning lines (if/for/while/function/{ }). A syntax error
  * discards its chunk up to the end of the line where it was found; GRUB
  * reports it and goes on with the next line. We do the same. */
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdarg.h>
 #include <stdio.h>

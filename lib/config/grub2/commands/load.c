@@ -4,7 +4,7 @@
  * devicetree): here they record files and command lines into the entry
  * being evaluated. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdio.h>
 

@@ -4,7 +4,7 @@
  * lookup order (builtin, function, assignment), if/for/while with
  * break/continue counts, functions with their own positional parameters.
  * Every command and token costs one step of a shared budget. */
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdio.h>
 #include <stdlib.h>

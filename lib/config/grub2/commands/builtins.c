@@ -2,11 +2,11 @@
 /* GRUB 2 commands: the table of every command we run, the explicit no-op
  * lists, and the commands on variables, flow and files (set, break,
  * source, configfile, load_env...). Menu definitions and loaders live in
- * grub2_load.c, test in grub2_test.c, search/probe/regexp in
- * grub2_search.c. Unknown commands are reported by the executor. Return
- * values are GRUB status numbers, 0 = success. */
+ * load.c, test in test.c, search/probe/regexp in search.c. Unknown
+ * commands are reported by the executor. Return values are GRUB status
+ * numbers, 0 = success. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <limits.h>
 #include <stdio.h>

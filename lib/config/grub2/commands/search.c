@@ -3,7 +3,7 @@
  * search.fs_uuid/fs_label/file forms, with platform hints), probe, and
  * regexp (POSIX extended, back-references refused). */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <regex.h>
 #include <stdio.h>

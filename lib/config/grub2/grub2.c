@@ -6,7 +6,7 @@
  * linux/initrd/multiboot/... name. The default is taken from the final
  * $default and resolved later by gb_menu_choose. */
 #define _GNU_SOURCE
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* GRUB 2 variables (a hashed table with GRUB's write hook for `root`)
  * and the grubenv block format read by load_env. */
-#include "config/grub2.h"
+#include "config/grub2/grub2.h"
 
 #include <stdlib.h>
 
