@@ -1611,20 +1611,8 @@ static int btrfs_decode(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 static int btrfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
 			  char *buf, size_t cap, size_t *len)
 {
-	uint64_t size = node->st.size;
-	size_t got;
-	if (size == 0 || size >= cap)
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes", ull(size));
-	int r = gb_fs_pread_node(ctx, base, node, 0, buf, (size_t)size, &got);
-	if (r)
-		return r;
-	if (got != size)
-		return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
-	buf[size] = '\0';
-	if (memchr(buf, '\0', size))
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
-	*len = (size_t)size;
-	return 0;
+	/* the target is the file's data (an inline extent) */
+	return gb_fs_symlink_target(ctx, base, node, NULL, 0, buf, cap, len);
 }
 
 const struct gb_fs_driver gb_fs_btrfs = {

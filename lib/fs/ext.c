@@ -485,30 +485,17 @@ static int ext_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 				(unsigned long long)size);
 	if (n->inode.i_flags & EXT4_ENCRYPT_FL)
 		return gb_error(ctx, GB_E_UNSUPPORTED, "encrypted symbolic link");
-	if (ext2fs_is_fast_symlink(&n->inode)) {
-		if (size >= sizeof(n->inode.i_block))
-			return gb_error(ctx, GB_E_CORRUPT, "fast symbolic link too long");
-		memcpy(buf, n->inode.i_block, size);
-	} else if (n->inode.i_flags & EXT4_INLINE_DATA_FL) {
-		int r = read_inline(ctx, fs, n);
-		if (r)
-			return r;
-		if (n->inl_len < size)
-			return gb_error(ctx, GB_E_CORRUPT, "short inline symbolic link");
-		memcpy(buf, n->inl, size);
-	} else {
-		size_t got;
-		int r = gb_fs_pread_node(ctx, base, node, 0, buf, size, &got);
-		if (r)
-			return r;
-		if (got != size)
-			return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
-	}
-	buf[size] = '\0';
-	if (memchr(buf, '\0', size))
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
-	*len = size;
-	return 0;
+	if (ext2fs_is_fast_symlink(&n->inode)) /* the target is in the block map */
+		return gb_fs_symlink_target(ctx, base, node, n->inode.i_block,
+					    sizeof(n->inode.i_block), buf, cap, len);
+	if (!(n->inode.i_flags & EXT4_INLINE_DATA_FL))
+		return gb_fs_symlink_target(ctx, base, node, NULL, 0, buf, cap, len);
+	int r = read_inline(ctx, fs, n);
+	if (r)
+		return r;
+	if (n->inl_len < size)
+		return gb_error(ctx, GB_E_CORRUPT, "short inline symbolic link");
+	return gb_fs_symlink_target(ctx, base, node, n->inl, n->inl_len, buf, cap, len);
 }
 
 /*

@@ -184,7 +184,6 @@ struct gb_file {
 	struct gb_node *node;
 };
 
-
 /* The driver's answer at off, held to what was asked: each answer moves a
  * read forward, so a read of len bytes ends. */
 static int node_extent(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
@@ -653,6 +652,30 @@ void gb_file_close(struct gb_file *f)
 	}
 }
 
+/* len bytes at off of an open file (closed here) into a malloc'd,
+ * NUL-terminated buffer. */
+static int read_and_close(struct gb_ctx *ctx, struct gb_file *f, const char *path,
+			  uint64_t off, size_t len, char **data)
+{
+	size_t got = 0;
+	char *buf = len < SIZE_MAX ? malloc(len + 1) : NULL;
+	int r = buf ? gb_file_pread(ctx, f, off, buf, len, &got)
+		    : gb_error(ctx, GB_E_NOMEM, "out of memory");
+	if (!r && got != len) {
+		size_t mark = gb_fs_scope(ctx, f->fs);
+		r = gb_error(ctx, GB_E_CORRUPT, "%s: file ends before its size", path);
+		gb_scope_pop(ctx, mark);
+	}
+	gb_file_close(f);
+	if (r) {
+		free(buf);
+		return r;
+	}
+	buf[len] = '\0';
+	*data = buf;
+	return 0;
+}
+
 int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		    size_t max, char **data, size_t *len)
 {
@@ -661,27 +684,17 @@ int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 	if (r)
 		return r;
 	uint64_t size = gb_file_size(f);
-	char *buf = NULL;
-	size_t got = 0;
 	if (size > max) {
 		size_t mark = gb_fs_scope(ctx, fs);
 		r = gb_error(ctx, GB_E_LIMIT, "%s: %llu bytes, more than the limit of %zu",
 			     path, (unsigned long long)size, max);
 		gb_scope_pop(ctx, mark);
-	} else if (!(buf = malloc((size_t)size + 1))) {
-		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
-	} else {
-		r = gb_file_pread(ctx, f, 0, buf, (size_t)size, &got);
-	}
-	gb_file_close(f);
-	if (r) {
-		free(buf);
+		gb_file_close(f);
 		return r;
 	}
-	buf[got] = '\0';
-	*data = buf;
-	*len = got;
-	return 0;
+	if ((r = read_and_close(ctx, f, path, 0, (size_t)size, data)) == 0)
+		*len = (size_t)size;
+	return r;
 }
 
 /* Open path and check that [off, off+len) lies inside it. */
@@ -710,25 +723,5 @@ int gb_fs_read_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 {
 	struct gb_file *f;
 	int r = gb_file_open_range(ctx, fs, path, off, len, &f);
-	if (r)
-		return r;
-	size_t got = 0;
-	char *buf = len < SIZE_MAX ? malloc(len + 1) : NULL;
-	if (!buf)
-		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
-	else
-		r = gb_file_pread(ctx, f, off, buf, len, &got);
-	if (!r && got != len) {
-		size_t mark = gb_fs_scope(ctx, fs);
-		r = gb_error(ctx, GB_E_CORRUPT, "%s: file ends before its size", path);
-		gb_scope_pop(ctx, mark);
-	}
-	gb_file_close(f);
-	if (r) {
-		free(buf);
-		return r;
-	}
-	buf[len] = '\0';
-	*data = buf;
-	return 0;
+	return r ? r : read_and_close(ctx, f, path, off, len, data);
 }
