@@ -250,40 +250,26 @@ int gb_file_piece(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t 
 {
 	struct gb_fs *fs = f->fs;
 	struct gb_extent ex;
+	struct gb_ctx quiet = { 0 };
+	int fd;
+	uint64_t at, run;
 	size_t mark = gb_fs_scope(ctx, fs);
 	int r = node_extent(ctx, fs, f->node, off, want, &ex);
-	size_t n = !r && ex.len < cap ? (size_t)ex.len : cap;
-	p->fd = -1;
-	p->bytes = buf;
-	p->len = n;
-	if (r == 0) {
-		struct gb_ctx quiet = { 0 };
-		switch (ex.kind) {
-		case GB_EXTENT_DATA: {
-			int fd;
-			uint64_t at, run;
-			if (!gb_vol_locate(&quiet, fs->vol, ex.vol_off, ex.len, &fd, &at, &run)) {
-				p->fd = fd;
-				p->host_off = at;
-				p->len = run;
-			} else {
-				/* not in a host file as they are (a compressed
-				 * qcow2 cluster, NBD): read */
-				r = gb_vol_read(ctx, fs->vol, ex.vol_off, buf, n);
-			}
-			break;
-		}
-		case GB_EXTENT_HOLE:
-			memset(buf, 0, n);
-			break;
-		case GB_EXTENT_INLINE:
-			p->bytes = ex.data;
-			p->len = ex.len;
-			break;
-		case GB_EXTENT_ENCODED:
-			r = fs->drv->decode(ctx, fs, f->node, off, buf, n);
-			break;
-		}
+	if (r == 0 && ex.kind == GB_EXTENT_DATA &&
+	    !gb_vol_locate(&quiet, fs->vol, ex.vol_off, ex.len, &fd, &at, &run)) {
+		p->fd = fd;
+		p->host_off = at;
+		p->len = run;
+		p->bytes = NULL;
+	} else {
+		/* Anything else is read a whole buffer at a time, whatever
+		 * its extents: a file that fails to read leaves nothing of
+		 * that buffer written. */
+		p->fd = -1;
+		p->len = want < cap ? want : cap;
+		p->bytes = buf;
+		if (r == 0)
+			r = gb_fs_read_node(ctx, fs, f->node, off, buf, (size_t)p->len);
 	}
 	gb_scope_pop(ctx, mark);
 	return r;

@@ -233,15 +233,15 @@ int gb_file_open_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, u
 
 /* Where the next bytes of a file lie, for a copy: as they are in a host
  * file (a raw image, a qcow2 image's plain clusters), so that they can be
- * copied from there, or else in memory. */
+ * copied from there, or else read into memory. */
 struct gb_file_piece {
 	uint64_t len;
 	int fd;             /* >= 0: in this host file, from host_off */
 	uint64_t host_off;
 	const void *bytes;  /* fd < 0: here */
 };
-/* The piece at off, at most want (> 0, inside the file) bytes; bytes that
- * must be read, zeroed or decoded go to buf (cap bytes). */
+/* The piece at off, at most want (> 0, inside the file) bytes: a run in a
+ * host file, else the next cap bytes (at most want) read into buf. */
 int gb_file_piece(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t want,
 		  void *buf, size_t cap, struct gb_file_piece *p);
 
