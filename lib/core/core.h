@@ -196,6 +196,10 @@ int64_t gb_civil_to_epoch(int64_t year, unsigned month, unsigned day,
  * (s, len): FAT and ISO9660 names compare so, whatever the host locale. */
 bool gb_name_eq_nocase(const char *name, const char *s, size_t len);
 
+/* Write all len bytes to fd, again after EINTR and short writes: 0, or -1
+ * with errno set (EIO for a write that wrote nothing). */
+int gb_write_all(int fd, const void *data, size_t len);
+
 uint32_t gb_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "core.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <zlib.h>
 
 void gb_guid_str(const uint8_t g[16], char out[37])
@@ -219,4 +221,22 @@ bool gb_name_eq_nocase(const char *name, const char *s, size_t len)
 		if (!name[i] || ascii_lower(name[i]) != ascii_lower(s[i]))
 			return false;
 	return name[i] == '\0';
+}
+
+int gb_write_all(int fd, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

@@ -126,33 +126,27 @@ static const char btrfs_magic[8] = { '_', 'B', 'H', 'R', 'f', 'S', '_', 'M' };
 #define COMP_LZO 2
 #define COMP_ZSTD 3
 
-struct incompat_feature {
-	uint64_t bit;
-	const char *name;
-	bool supported;
-};
-
 /* Every incompatible feature bit defined so far, with our decision. The
  * compat_ro bits (free_space_tree, verity, block_group_tree) only matter to
  * writers and are not checked. */
-static const struct incompat_feature incompat_features[] = {
-	{ 1u << 0, "mixed_backref", true },
-	{ 1u << 1, "default_subvol", true },
-	{ 1u << 2, "mixed_groups", true },
-	{ 1u << 3, "compress_lzo", true },
-	{ 1u << 4, "compress_zstd", true },
-	{ 1u << 5, "big_metadata", true },
-	{ 1u << 6, "extended_iref", true },
-	{ 1u << 7, "raid56", true },  /* its chunks are refused when read */
-	{ 1u << 8, "skinny_metadata", true },
-	{ 1u << 9, "no_holes", true },
-	{ 1u << 10, "metadata_uuid", true },
-	{ 1u << 11, "raid1c34", true },
-	{ 1u << 12, "zoned", false },
-	{ 1u << 13, "extent_tree_v2", false },
-	{ 1u << 14, "raid_stripe_tree", false },
-	{ 1u << 16, "simple_quota", true },
-	{ 1u << 17, "remap_tree", false },
+static const struct gb_fs_feature incompat_features[] = {
+	{ 1u << 0, "mixed_backref", true, NULL },
+	{ 1u << 1, "default_subvol", true, NULL },
+	{ 1u << 2, "mixed_groups", true, NULL },
+	{ 1u << 3, "compress_lzo", true, NULL },
+	{ 1u << 4, "compress_zstd", true, NULL },
+	{ 1u << 5, "big_metadata", true, NULL },
+	{ 1u << 6, "extended_iref", true, NULL },
+	{ 1u << 7, "raid56", true, NULL },  /* its chunks are refused when read */
+	{ 1u << 8, "skinny_metadata", true, NULL },
+	{ 1u << 9, "no_holes", true, NULL },
+	{ 1u << 10, "metadata_uuid", true, NULL },
+	{ 1u << 11, "raid1c34", true, NULL },
+	{ 1u << 12, "zoned", false, NULL },
+	{ 1u << 13, "extent_tree_v2", false, NULL },
+	{ 1u << 14, "raid_stripe_tree", false, NULL },
+	{ 1u << 16, "simple_quota", true, NULL },
+	{ 1u << 17, "remap_tree", false, NULL },
 };
 #define INCOMPAT_METADATA_UUID (1u << 10)
 
@@ -310,16 +304,9 @@ static int btrfs_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs_p
 
 static int check_features(struct gb_ctx *ctx, uint64_t incompat)
 {
-	for (size_t i = 0; i < sizeof(incompat_features) / sizeof(incompat_features[0]); i++) {
-		const struct incompat_feature *f = &incompat_features[i];
-		if ((incompat & f->bit) && !f->supported)
-			return gb_error(ctx, GB_E_UNSUPPORTED, "unsupported feature '%s'", f->name);
-		incompat &= ~f->bit;
-	}
-	if (incompat)
-		return gb_error(ctx, GB_E_UNSUPPORTED, "unknown incompatible feature bits 0x%llx",
-				ull(incompat));
-	return 0;
+	return gb_fs_check_features(ctx, incompat_features,
+				    sizeof(incompat_features) / sizeof(incompat_features[0]),
+				    incompat);
 }
 
 /* Geometry that every later bound relies on. */
@@ -487,6 +474,27 @@ static int chunk_unreadable(struct gb_ctx *ctx, const struct btrfs_fs *fs,
 			ull(fs->devid), ull(fs->num_devices));
 }
 
+/* Where logical lies on this volume (*phys), and how many of len bytes
+ * follow it inside its chunk (*n). */
+static int map_logical(struct gb_ctx *ctx, struct btrfs_fs *fs, uint64_t logical, uint64_t len,
+		       uint64_t *phys, uint64_t *n)
+{
+	size_t i = chunk_slot(fs, logical);
+	const struct chunk *c = i ? &fs->chunks[i - 1] : NULL;
+	if (!c || logical - c->logical >= c->length)
+		return gb_error(ctx, GB_E_CORRUPT, "logical address %llu is in no chunk",
+				ull(logical));
+	if (c->state != CHUNK_OK)
+		return chunk_unreadable(ctx, fs, c);
+	uint64_t in = logical - c->logical;
+	*n = c->length - in < len ? c->length - in : len;
+	if (!gb_add_ok(c->phys, in, phys) || !gb_range_ok(*phys, *n, fs->base.vol->size))
+		return gb_error(ctx, GB_E_CORRUPT,
+				"chunk at %llu points past the end of the volume",
+				ull(c->logical));
+	return 0;
+}
+
 /* Read len bytes at a logical address, chunk by chunk. */
 static int read_logical(struct gb_ctx *ctx, struct btrfs_fs *fs, uint64_t logical,
 			void *buf, size_t len)
@@ -494,25 +502,15 @@ static int read_logical(struct gb_ctx *ctx, struct btrfs_fs *fs, uint64_t logica
 	uint8_t *out = buf;
 	/* Each round ends a chunk or the request: bounded by the map. */
 	while (len) {
-		size_t i = chunk_slot(fs, logical);
-		const struct chunk *c = i ? &fs->chunks[i - 1] : NULL;
-		if (!c || logical - c->logical >= c->length)
-			return gb_error(ctx, GB_E_CORRUPT, "logical address %llu is in no chunk",
-					ull(logical));
-		if (c->state != CHUNK_OK)
-			return chunk_unreadable(ctx, fs, c);
-		uint64_t in = logical - c->logical, phys;
-		size_t n = c->length - in < len ? (size_t)(c->length - in) : len;
-		if (!gb_add_ok(c->phys, in, &phys) || !gb_range_ok(phys, n, fs->base.vol->size))
-			return gb_error(ctx, GB_E_CORRUPT,
-					"chunk at %llu points past the end of the volume",
-					ull(c->logical));
-		int r = gb_vol_read(ctx, fs->base.vol, phys, out, n);
+		uint64_t phys, n;
+		int r = map_logical(ctx, fs, logical, len, &phys, &n);
+		if (!r)
+			r = gb_vol_read(ctx, fs->base.vol, phys, out, (size_t)n);
 		if (r)
 			return r;
 		out += n;
 		logical += n;
-		len -= n;
+		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -915,16 +913,6 @@ static int btrfs_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs *
 
 /* ---- nodes ------------------------------------------------------------ */
 
-static enum gb_ftype mode_type(uint32_t mode)
-{
-	switch (mode & 0170000u) {
-	case 0100000u: return GB_FT_REG;
-	case 0040000u: return GB_FT_DIR;
-	case 0120000u: return GB_FT_LNK;
-	default: return GB_FT_OTHER;
-	}
-}
-
 static int load_node(struct gb_ctx *ctx, struct btrfs_fs *fs, const struct tree *t,
 		     uint64_t ino, struct gb_node **out)
 {
@@ -946,7 +934,7 @@ static int load_node(struct gb_ctx *ctx, struct btrfs_fs *fs, const struct tree 
 	uint32_t mode = gb_le32(item + INODE_MODE);
 	n->tree = *t;
 	n->ino = ino;
-	n->base.st.type = mode_type(mode);
+	n->base.st.type = gb_mode_type(mode);
 	n->base.st.mode = mode & 07777;
 	n->base.st.size = gb_le64(item + INODE_SIZE_);
 	n->base.st.mtime = (int64_t)gb_le64(item + INODE_MTIME);
@@ -1551,132 +1539,80 @@ static int extent_data(struct gb_ctx *ctx, struct btrfs_fs *fs, struct btrfs_nod
 	return 0;
 }
 
-/* Copy `len` file bytes at off from extent i into out. */
-static int read_from_extent(struct gb_ctx *ctx, struct btrfs_fs *fs, struct btrfs_node *n,
-			    size_t i, uint64_t off, uint8_t *out, size_t len)
+/* What lies at off: a hole (between extents, preallocated, or sparse), an
+ * uncompressed extent's bytes inside one chunk, inline bytes (zeros past
+ * them), or a compressed extent, which btrfs_decode reads. */
+static int btrfs_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+			uint64_t off, uint64_t want, struct gb_extent *ex)
 {
+	struct btrfs_fs *fs = (struct btrfs_fs *)base;
+	struct btrfs_node *n = (struct btrfs_node *)node;
+	int r = load_extents(ctx, fs, n);
+	if (r)
+		return r;
+	bool inside;
+	size_t i = find_extent(n, off, &inside);
+	if (!inside) { /* a hole: up to the next extent */
+		uint64_t gap = i < n->next ? n->ext[i].file_off - off : want;
+		ex->kind = GB_EXTENT_HOLE;
+		ex->len = gap < want ? gap : want;
+		return 0;
+	}
+	const struct extent *e = &n->ext[i];
+	uint64_t in = off - e->file_off, left = e->len - in;
+	ex->len = left < want ? left : want;
+	if (e->type == FE_PREALLOC || (e->type == FE_REG && e->disk_bytenr == 0)) {
+		ex->kind = GB_EXTENT_HOLE;
+	} else if (e->type == FE_REG && e->comp == COMP_NONE) {
+		ex->kind = GB_EXTENT_DATA;
+		return map_logical(ctx, fs, e->disk_bytenr + e->data_off + in, ex->len,
+				   &ex->vol_off, &ex->len);
+	} else if (e->type == FE_INLINE && e->comp == COMP_NONE) {
+		uint64_t avail = in < e->inline_len ? e->inline_len - in : 0;
+		ex->kind = avail ? GB_EXTENT_INLINE : GB_EXTENT_HOLE;
+		if (avail && avail < ex->len)
+			ex->len = avail;
+		ex->data = e->inline_data + (avail ? in : 0);
+	} else {
+		ex->kind = GB_EXTENT_ENCODED;
+	}
+	return 0;
+}
+
+/* len bytes at off of a compressed extent. */
+static int btrfs_decode(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+			uint64_t off, void *buf, size_t len)
+{
+	struct btrfs_fs *fs = (struct btrfs_fs *)base;
+	struct btrfs_node *n = (struct btrfs_node *)node;
+	bool inside;
+	size_t i = find_extent(n, off, &inside);
+	if (!inside) /* btrfs_extent answered ENCODED here: never reached */
+		return gb_error(ctx, GB_E_CORRUPT, "inode %llu: no extent at %llu", ull(n->ino),
+				ull(off));
 	const struct extent *e = &n->ext[i];
 	uint64_t in = off - e->file_off;
-	if (e->type == FE_PREALLOC || (e->type == FE_REG && e->disk_bytenr == 0)) {
-		memset(out, 0, len);
-		return 0;
-	}
-	if (e->type == FE_REG && e->comp == COMP_NONE)
-		return read_logical(ctx, fs, e->disk_bytenr + e->data_off + in, out, len);
-	if (e->type == FE_INLINE && e->comp == COMP_NONE) {
-		size_t avail = in < e->inline_len ? e->inline_len - (size_t)in : 0;
-		size_t take = len < avail ? len : avail;
-		memcpy(out, e->inline_data + in, take);
-		memset(out + take, 0, len - take);
-		return 0;
-	}
-	/* A whole extent asked for is decompressed straight into out (not
+	/* A whole extent asked for is decompressed straight into buf (not
 	 * LZO: its last sector may run past the extent's length). */
 	if (in == 0 && e->data_off == 0 && len == e->ram_bytes && e->comp != COMP_LZO) {
 		const uint8_t *src;
 		size_t src_len;
 		int r = extent_input(ctx, fs, e, &src, &src_len);
-		return r ? r : decompress(ctx, fs, e->comp, src, src_len, out, len, len);
+		return r ? r : decompress(ctx, fs, e->comp, src, src_len, buf, len, len);
 	}
 	const uint8_t *data = NULL;
 	int r = extent_data(ctx, fs, n, i, &data);
 	if (r)
 		return r;
-	memcpy(out, data + e->data_off + in, len); /* inside ram_bytes: checked */
-	return 0;
-}
-
-static int btrfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		       uint64_t off, void *buf, size_t len, size_t *got)
-{
-	struct btrfs_fs *fs = (struct btrfs_fs *)base;
-	struct btrfs_node *n = (struct btrfs_node *)node;
-	uint64_t size = node->st.size;
-	uint8_t *out = buf;
-	*got = 0;
-	if (!gb_read_clamp(size, off, &len))
-		return 0;
-	int r = load_extents(ctx, fs, n);
-	if (r)
-		return r;
-	/* Each round finishes an extent, a gap, or the request. */
-	while (len) {
-		bool inside;
-		size_t i = find_extent(n, off, &inside), run;
-		if (!inside) { /* a hole: up to the next extent */
-			uint64_t gap = i < n->next ? n->ext[i].file_off - off : len;
-			run = gap < len ? (size_t)gap : len;
-			memset(out, 0, run);
-		} else {
-			uint64_t left = n->ext[i].file_off + n->ext[i].len - off;
-			run = left < len ? (size_t)left : len;
-			if ((r = read_from_extent(ctx, fs, n, i, off, out, run)))
-				return r;
-		}
-		out += run;
-		off += run;
-		len -= run;
-		*got += run;
-	}
-	return 0;
-}
-
-/* For kernel copies: an uncompressed regular extent's bytes, as one run
- * inside one chunk on this volume. Anything else goes through pread, which
- * also reports what is wrong. */
-static int btrfs_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		     uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
-{
-	struct btrfs_fs *fs = (struct btrfs_fs *)base;
-	struct btrfs_node *n = (struct btrfs_node *)node;
-	bool inside;
-	if (off >= node->st.size || len == 0)
-		return GB_E_NOT_MINE;
-	if (len > node->st.size - off)
-		len = node->st.size - off;
-	if (load_extents(ctx, fs, n))
-		return GB_E_NOT_MINE;
-	size_t i = find_extent(n, off, &inside);
-	if (!inside) /* a hole: also when the file has no extents at all */
-		return GB_E_NOT_MINE;
-	const struct extent *e = &n->ext[i];
-	if (e->type != FE_REG || e->comp != COMP_NONE || e->disk_bytenr == 0)
-		return GB_E_NOT_MINE;
-	uint64_t logical = e->disk_bytenr + e->data_off + (off - e->file_off);
-	uint64_t avail = e->file_off + e->len - off;
-	size_t c = chunk_slot(fs, logical);
-	const struct chunk *ch = c ? &fs->chunks[c - 1] : NULL;
-	if (!ch || logical - ch->logical >= ch->length || ch->state != CHUNK_OK)
-		return GB_E_NOT_MINE;
-	uint64_t in = logical - ch->logical, phys;
-	if (ch->length - in < avail)
-		avail = ch->length - in;
-	if (avail > len)
-		avail = len;
-	if (!gb_add_ok(ch->phys, in, &phys) || !gb_range_ok(phys, avail, base->vol->size))
-		return GB_E_NOT_MINE;
-	*vol_off = phys;
-	*run = avail;
+	memcpy(buf, data + e->data_off + in, len); /* inside ram_bytes: checked */
 	return 0;
 }
 
 static int btrfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
 			  char *buf, size_t cap, size_t *len)
 {
-	uint64_t size = node->st.size;
-	size_t got;
-	if (size == 0 || size >= cap)
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link of %llu bytes", ull(size));
-	int r = btrfs_pread(ctx, base, node, 0, buf, (size_t)size, &got);
-	if (r)
-		return r;
-	if (got != size)
-		return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
-	buf[size] = '\0';
-	if (memchr(buf, '\0', size))
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
-	*len = (size_t)size;
-	return 0;
+	/* the target is the file's data (an inline extent) */
+	return gb_fs_symlink_target(ctx, base, node, NULL, 0, buf, cap, len);
 }
 
 const struct gb_fs_driver gb_fs_btrfs = {
@@ -1688,8 +1624,8 @@ const struct gb_fs_driver gb_fs_btrfs = {
 	.lookup = btrfs_lookup,
 	.readdir = btrfs_readdir,
 	.readlink = btrfs_readlink,
-	.pread = btrfs_pread,
+	.extent = btrfs_extent,
+	.decode = btrfs_decode,
 	.release = btrfs_release,
-	.map = btrfs_map,
 	.default_root = btrfs_default_root,
 };

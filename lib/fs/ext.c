@@ -28,15 +28,8 @@
 #define EXT3_RO_COMPAT 0x7u   /* sparse_super, large_file, btree_dir */
 #define EXT3_INCOMPAT 0x16u   /* filetype, recover, meta_bg */
 
-struct incompat_feature {
-	uint32_t bit;
-	const char *name;
-	bool supported;
-	const char *why; /* why a supported one needs no work, or is refused */
-};
-
 /* Every incompatible feature bit ext4 defines, with our decision. */
-static const struct incompat_feature incompat_features[] = {
+static const struct gb_fs_feature incompat_features[] = {
 	{ 0x0001, "compression", false, "never merged into Linux" },
 	{ 0x0002, "filetype", true, "directory entries carry a type byte" },
 	{ 0x0004, "recover", true, "journal not replayed: metadata may be stale" },
@@ -66,6 +59,8 @@ struct ext_node {
 	struct gb_node base;
 	ext2_ino_t ino;
 	struct ext2_inode inode;
+	char *inl;      /* inline data, once read */
+	size_t inl_len;
 };
 
 /* ---- io_manager ------------------------------------------------------- */
@@ -283,18 +278,9 @@ static int ext_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs_pro
 
 static int check_features(struct gb_ctx *ctx, const uint8_t *sb)
 {
-	uint32_t incompat = gb_le32(sb + SB_INCOMPAT);
-	for (size_t i = 0; i < sizeof(incompat_features) / sizeof(incompat_features[0]); i++) {
-		const struct incompat_feature *f = &incompat_features[i];
-		if ((incompat & f->bit) && !f->supported)
-			return gb_error(ctx, GB_E_UNSUPPORTED,
-					"unsupported feature '%s' (%s)", f->name, f->why);
-		incompat &= ~f->bit;
-	}
-	if (incompat)
-		return gb_error(ctx, GB_E_UNSUPPORTED,
-				"unknown incompatible feature bits 0x%x", incompat);
-	return 0;
+	return gb_fs_check_features(ctx, incompat_features,
+				    sizeof(incompat_features) / sizeof(incompat_features[0]),
+				    gb_le32(sb + SB_INCOMPAT));
 }
 
 static int ext_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **out)
@@ -342,17 +328,6 @@ static void ext_umount(struct gb_fs *base)
 
 /* ---- nodes ------------------------------------------------------------ */
 
-static enum gb_ftype mode_type(uint16_t mode)
-{
-	if (LINUX_S_ISREG(mode))
-		return GB_FT_REG;
-	if (LINUX_S_ISDIR(mode))
-		return GB_FT_DIR;
-	if (LINUX_S_ISLNK(mode))
-		return GB_FT_LNK;
-	return GB_FT_OTHER;
-}
-
 static int load_node(struct gb_ctx *ctx, struct ext_fs *fs, ext2_ino_t ino,
 		     struct gb_node **out)
 {
@@ -366,7 +341,7 @@ static int load_node(struct gb_ctx *ctx, struct ext_fs *fs, ext2_ino_t ino,
 		return ext_err(ctx, e, "cannot read inode");
 	}
 	n->ino = ino;
-	n->base.st.type = mode_type(n->inode.i_mode);
+	n->base.st.type = gb_mode_type(n->inode.i_mode);
 	n->base.st.mode = n->inode.i_mode & 07777;
 	n->base.st.size = EXT2_I_SIZE(&n->inode);
 	n->base.st.mtime = (int32_t)n->inode.i_mtime;
@@ -383,6 +358,7 @@ static int ext_root(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node **out
 static void ext_release(struct gb_fs *fs, struct gb_node *node)
 {
 	(void)fs;
+	free(((struct ext_node *)node)->inl);
 	free(node);
 }
 
@@ -471,10 +447,12 @@ static int ext_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *d
 	return iterate(ctx, (struct ext_fs *)base, (struct ext_node *)dir, &w);
 }
 
-/* Inline data (a file or symlink kept inside the inode): bounded copy. */
-static int read_inline(struct gb_ctx *ctx, struct ext_fs *fs, struct ext_node *n,
-		       char **buf, size_t *len)
+/* Inline data (a file or symlink kept inside the inode): a bounded copy,
+ * kept on the node. */
+static int read_inline(struct gb_ctx *ctx, struct ext_fs *fs, struct ext_node *n)
 {
+	if (n->inl)
+		return 0;
 	size_t size;
 	fs->ctx = ctx;
 	errcode_t e = ext2fs_inline_data_size(fs->e2, n->ino, &size);
@@ -483,15 +461,16 @@ static int read_inline(struct gb_ctx *ctx, struct ext_fs *fs, struct ext_node *n
 	/* Inline data lives in the inode and at most one xattr block. */
 	if (size > 60 + (size_t)fs->e2->blocksize + EXT2_INODE_SIZE(fs->e2->super))
 		return gb_error(ctx, GB_E_CORRUPT, "inline data of %zu bytes", size);
-	*buf = malloc(size + 1);
-	if (!*buf)
+	char *buf = malloc(size + 1);
+	if (!buf)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	e = ext2fs_inline_data_get(fs->e2, n->ino, &n->inode, *buf, &size);
+	e = ext2fs_inline_data_get(fs->e2, n->ino, &n->inode, buf, &size);
 	if (e) {
-		free(*buf);
+		free(buf);
 		return ext_err(ctx, e, "cannot read inline data");
 	}
-	*len = size;
+	n->inl = buf;
+	n->inl_len = size;
 	return 0;
 }
 
@@ -506,35 +485,17 @@ static int ext_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *
 				(unsigned long long)size);
 	if (n->inode.i_flags & EXT4_ENCRYPT_FL)
 		return gb_error(ctx, GB_E_UNSUPPORTED, "encrypted symbolic link");
-	if (ext2fs_is_fast_symlink(&n->inode)) {
-		if (size >= sizeof(n->inode.i_block))
-			return gb_error(ctx, GB_E_CORRUPT, "fast symbolic link too long");
-		memcpy(buf, n->inode.i_block, size);
-	} else if (n->inode.i_flags & EXT4_INLINE_DATA_FL) {
-		char *data;
-		size_t dlen;
-		int r = read_inline(ctx, fs, n, &data, &dlen);
-		if (r)
-			return r;
-		if (dlen < size) {
-			free(data);
-			return gb_error(ctx, GB_E_CORRUPT, "short inline symbolic link");
-		}
-		memcpy(buf, data, size);
-		free(data);
-	} else {
-		size_t got;
-		int r = base->drv->pread(ctx, base, node, 0, buf, size, &got);
-		if (r)
-			return r;
-		if (got != size)
-			return gb_error(ctx, GB_E_CORRUPT, "short symbolic link");
-	}
-	buf[size] = '\0';
-	if (memchr(buf, '\0', size))
-		return gb_error(ctx, GB_E_CORRUPT, "symbolic link contains a NUL byte");
-	*len = size;
-	return 0;
+	if (ext2fs_is_fast_symlink(&n->inode)) /* the target is in the block map */
+		return gb_fs_symlink_target(ctx, base, node, n->inode.i_block,
+					    sizeof(n->inode.i_block), buf, cap, len);
+	if (!(n->inode.i_flags & EXT4_INLINE_DATA_FL))
+		return gb_fs_symlink_target(ctx, base, node, NULL, 0, buf, cap, len);
+	int r = read_inline(ctx, fs, n);
+	if (r)
+		return r;
+	if (n->inl_len < size)
+		return gb_error(ctx, GB_E_CORRUPT, "short inline symbolic link");
+	return gb_fs_symlink_target(ctx, base, node, n->inl, n->inl_len, buf, cap, len);
 }
 
 /*
@@ -588,87 +549,36 @@ static int block_run(struct gb_ctx *ctx, struct ext_fs *fs, struct ext_node *n, 
 	return 0;
 }
 
-/* Map the logical blocks of the request and read each run of physically
- * contiguous blocks with one read; holes and unwritten extents are zeros. */
-static int ext_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		     uint64_t off, void *buf, size_t len, size_t *got)
+/* What lies at off: a run of physically contiguous blocks, a hole (or an
+ * unwritten extent: zeros), or inline data (zeros past its end). */
+static int ext_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		      uint64_t off, uint64_t want, struct gb_extent *ex)
 {
 	struct ext_fs *fs = (struct ext_fs *)base;
 	struct ext_node *n = (struct ext_node *)node;
-	uint64_t size = node->st.size;
-	uint8_t *out = buf;
-	*got = 0;
 	if (n->inode.i_flags & EXT4_ENCRYPT_FL)
 		return gb_error(ctx, GB_E_UNSUPPORTED, "encrypted file");
-	if (!gb_read_clamp(size, off, &len))
-		return 0;
-
 	if (n->inode.i_flags & EXT4_INLINE_DATA_FL) {
-		char *data;
-		size_t dlen;
-		int r = read_inline(ctx, fs, n, &data, &dlen);
+		int r = read_inline(ctx, fs, n);
 		if (r)
 			return r;
-		size_t avail = off < dlen ? dlen - (size_t)off : 0;
-		size_t take = len < avail ? len : avail;
-		memcpy(out, data + off, take);
-		memset(out + take, 0, len - take); /* size past the data: zeros */
-		free(data);
-		*got = len;
+		ex->kind = off < n->inl_len ? GB_EXTENT_INLINE : GB_EXTENT_HOLE;
+		ex->len = off < n->inl_len && n->inl_len - off < want ? n->inl_len - off : want;
+		ex->data = (const uint8_t *)n->inl + (off < n->inl_len ? off : 0);
 		return 0;
 	}
-
-	uint32_t bs = fs->e2->blocksize;
-	while (len) {
-		blk64_t lblk = off / bs, pblk;
-		size_t in = (size_t)(off % bs);
-		uint64_t blocks, want = ((uint64_t)in + len + bs - 1) / bs;
-		bool unwritten;
-		int r = block_run(ctx, fs, n, lblk, want, &pblk, &blocks, &unwritten);
-		if (r)
-			return r;
-		uint64_t span = blocks * bs - in;
-		size_t run = span < len ? (size_t)span : len;
-		if (pblk == 0 || unwritten) {
-			memset(out, 0, run);
-		} else {
-			uint64_t pos;
-			if (!gb_mul_ok(pblk, bs, &pos) || !gb_add_ok(pos, in, &pos))
-				return gb_error(ctx, GB_E_CORRUPT, "block number overflows");
-			r = gb_vol_read(ctx, base->vol, pos, out, run);
-			if (r)
-				return r;
-		}
-		out += run;
-		off += run;
-		len -= run;
-		*got += run;
-	}
-	return 0;
-}
-
-/* The run of physically contiguous blocks holding the file at off. */
-static int ext_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
-{
-	struct ext_fs *fs = (struct ext_fs *)base;
-	struct ext_node *n = (struct ext_node *)node;
-	uint64_t size = node->st.size;
-	if (n->inode.i_flags & (EXT4_ENCRYPT_FL | EXT4_INLINE_DATA_FL) || off >= size)
-		return GB_E_NOT_MINE;
-	if (len > size - off)
-		len = size - off;
 	uint32_t bs = fs->e2->blocksize;
 	uint64_t in = off % bs, blocks, pos;
 	blk64_t pblk;
 	bool unwritten;
-	if (block_run(ctx, fs, n, off / bs, (in + len + bs - 1) / bs, &pblk, &blocks, &unwritten) ||
-	    !pblk || unwritten)
-		return GB_E_NOT_MINE;
-	if (!gb_mul_ok(pblk, bs, &pos) || !gb_add_ok(pos, in, &pos))
-		return GB_E_NOT_MINE;
-	*vol_off = pos;
-	*run = blocks * bs - in < len ? blocks * bs - in : len;
+	int r = block_run(ctx, fs, n, off / bs, (in + want + bs - 1) / bs, &pblk, &blocks, &unwritten);
+	if (r)
+		return r;
+	ex->len = blocks * bs - in < want ? blocks * bs - in : want;
+	ex->kind = pblk == 0 || unwritten ? GB_EXTENT_HOLE : GB_EXTENT_DATA;
+	if (ex->kind == GB_EXTENT_DATA &&
+	    (!gb_mul_ok(pblk, bs, &pos) || !gb_add_ok(pos, in, &ex->vol_off)))
+		return gb_error(ctx, GB_E_CORRUPT, "block number overflows");
 	return 0;
 }
 
@@ -681,7 +591,6 @@ const struct gb_fs_driver gb_fs_ext = {
 	.lookup = ext_lookup,
 	.readdir = ext_readdir,
 	.readlink = ext_readlink,
-	.pread = ext_pread,
+	.extent = ext_extent,
 	.release = ext_release,
-	.map = ext_map,
 };

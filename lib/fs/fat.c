@@ -363,13 +363,17 @@ static void make_entry(struct lfn_state *l, const uint8_t *e, uint64_t pos,
 	out->pos = pos;
 }
 
-/* Called per live entry; returns 1 to stop, 0 to go on, < 0 on error. */
-typedef int (*entry_fn)(void *arg, const struct fat_entry *e);
+static enum gb_ftype entry_type(const struct fat_entry *e)
+{
+	return (e->attr & ATTR_DIR) ? GB_FT_DIR : GB_FT_REG;
+}
 
-/* Walk the 32-byte entries of buf (one cluster or the fixed root). Returns
- * 1 at the end-of-directory mark or when fn stopped the walk. */
+/* Walk the 32-byte entries of buf (one cluster or the fixed root), each
+ * entry to fn: found by its long or its short name (fold_case is set at
+ * mount: names match without case, as Windows and Linux do). Returns 1 at
+ * the end-of-directory mark or when fn stopped the walk. */
 static int scan_block(struct fat_fs *fs, struct lfn_state *l, const uint8_t *buf,
-		      size_t len, uint64_t pos, entry_fn fn, void *arg, uint8_t *label)
+		      size_t len, uint64_t pos, gb_fs_entry_fn fn, void *arg, uint8_t *label)
 {
 	for (size_t i = 0; i + DIRENT_SIZE <= len; i += DIRENT_SIZE) {
 		const uint8_t *e = buf + i;
@@ -397,7 +401,10 @@ static int scan_block(struct fat_fs *fs, struct lfn_state *l, const uint8_t *buf
 			continue;
 		struct fat_entry ent;
 		make_entry(l, e, pos + i, fs->g.bits, &ent);
-		int r = fn(arg, &ent);
+		struct gb_fs_entry ge = { .name = ent.name, .len = strlen(ent.name),
+					  .alias = ent.short_name, .type = entry_type(&ent),
+					  .ino = ent.pos, .rec = &ent };
+		int r = fn(arg, &ge);
 		if (r)
 			return r;
 	}
@@ -408,7 +415,7 @@ static int scan_block(struct fat_fs *fs, struct lfn_state *l, const uint8_t *buf
  * bounded by the spec's 65536 entries. label, when given, receives the
  * volume-label entry (11 bytes). */
 static int walk_dir(struct gb_ctx *ctx, struct fat_fs *fs, const struct fat_node *dir,
-		    entry_fn fn, void *arg, uint8_t *label)
+		    gb_fs_entry_fn fn, void *arg, uint8_t *label)
 {
 	struct lfn_state *l = calloc(1, sizeof(*l));
 	size_t bufsize = dir->fixed_root ? fs->g.root_bytes : fs->g.cluster_size;
@@ -546,6 +553,7 @@ static int fat_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **o
 	struct fat_fs *fs;
 	if ((r = fs_new(ctx, vol, &g, &fs)))
 		return r;
+	fs->base.fold_case = true;
 	*out = &fs->base;
 	return 0;
 }
@@ -568,71 +576,28 @@ static void fat_release(struct gb_fs *fs, struct gb_node *node)
 	free(node);
 }
 
-static enum gb_ftype entry_type(const struct fat_entry *e)
+static int fat_scan(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
+		    gb_fs_entry_fn fn, void *arg)
 {
-	return (e->attr & ATTR_DIR) ? GB_FT_DIR : GB_FT_REG;
+	return walk_dir(ctx, (struct fat_fs *)base, (struct fat_node *)dir, fn, arg, NULL);
 }
 
-struct lookup {
-	struct gb_ctx *ctx;
-	struct fat_fs *fs;
-	const char *name;
-	size_t len;
-	struct fat_node *found;
-};
-
-static int lookup_cb(void *arg, const struct fat_entry *e)
+static int fat_entry_node(struct gb_ctx *ctx, struct gb_fs *base, struct gb_fs_entry *ge,
+			  struct gb_node **out)
 {
-	struct lookup *lk = arg;
-	/* Case-insensitive, by long or short name, as Windows and Linux do. */
-	if (!gb_name_eq_nocase(e->name, lk->name, lk->len) &&
-	    !gb_name_eq_nocase(e->short_name, lk->name, lk->len))
-		return 0;
+	(void)base;
+	const struct fat_entry *e = ge->rec;
 	struct fat_node *n = calloc(1, sizeof(*n));
 	if (!n)
-		return gb_error(lk->ctx, GB_E_NOMEM, "out of memory");
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	n->base.st.type = entry_type(e);
 	n->base.st.mode = n->base.st.type == GB_FT_DIR ? 0755 : (e->attr & ATTR_RO) ? 0444 : 0644;
 	n->base.st.size = n->base.st.type == GB_FT_DIR ? 0 : e->size;
 	n->base.st.mtime = e->mtime;
 	n->base.st.ino = e->pos;
 	n->first = e->first;
-	lk->found = n;
-	return 1;
-}
-
-static int fat_lookup(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		      const char *name, size_t len, struct gb_node **out)
-{
-	struct lookup lk = { ctx, (struct fat_fs *)base, name, len, NULL };
-	int r = walk_dir(ctx, lk.fs, (struct fat_node *)dir, lookup_cb, &lk, NULL);
-	if (r) {
-		free(lk.found);
-		return r;
-	}
-	if (!lk.found)
-		return GB_E_NOT_FOUND;
-	*out = &lk.found->base;
+	*out = &n->base;
 	return 0;
-}
-
-struct list {
-	int (*fn)(void *arg, const struct gb_dirent *de);
-	void *arg;
-};
-
-static int list_cb(void *arg, const struct fat_entry *e)
-{
-	struct list *ls = arg;
-	struct gb_dirent de = { .name = e->name, .type = entry_type(e), .ino = e->pos };
-	return ls->fn(ls->arg, &de) ? 1 : 0;
-}
-
-static int fat_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		       int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
-{
-	struct list ls = { fn, arg };
-	return walk_dir(ctx, (struct fat_fs *)base, (struct fat_node *)dir, list_cb, &ls, NULL);
 }
 
 static int fat_readlink(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
@@ -694,18 +659,14 @@ static int seek_cluster(struct gb_ctx *ctx, struct fat_fs *fs, struct fat_node *
 }
 
 /* The run of clusters that follow each other on disk from off (the chain
- * checked, the position cached): what pread reads and kernel copies take. */
-static int fat_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
+ * checked, the position cached). */
+static int fat_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		      uint64_t off, uint64_t len, struct gb_extent *ex)
 {
 	struct fat_fs *fs = (struct fat_fs *)base;
 	struct fat_node *n = (struct fat_node *)node;
-	uint64_t size = node->st.size, cs = fs->g.cluster_size;
+	uint64_t cs = fs->g.cluster_size;
 	int r;
-	if (off >= size || len == 0)
-		return GB_E_NOT_MINE;
-	if (len > size - off)
-		len = size - off;
 	if (!n->checked && (r = check_chain(ctx, fs, n)))
 		return r;
 	uint32_t cl = 0;
@@ -722,34 +683,11 @@ static int fat_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
 		n->pos_index++;
 		have += cs;
 	}
-	*vol_off = cluster_off(fs, cl) + in;
-	*run = have < len ? have : len;
+	ex->kind = GB_EXTENT_DATA;
+	ex->vol_off = cluster_off(fs, cl) + in;
+	ex->len = have < len ? have : len;
 	return 0;
 }
-
-static int fat_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		     uint64_t off, void *buf, size_t len, size_t *got)
-{
-	uint64_t size = node->st.size;
-	uint8_t *out = buf;
-	*got = 0;
-	if (!gb_read_clamp(size, off, &len))
-		return 0;
-	while (len) {
-		uint64_t pos, run;
-		int r = fat_map(ctx, base, node, off, len, &pos, &run);
-		if (!r)
-			r = gb_vol_read(ctx, base->vol, pos, out, (size_t)run);
-		if (r)
-			return r;
-		out += run;
-		off += run;
-		len -= (size_t)run;
-		*got += (size_t)run;
-	}
-	return 0;
-}
-
 
 const struct gb_fs_driver gb_fs_fat = {
 	.name = "fat",
@@ -757,10 +695,9 @@ const struct gb_fs_driver gb_fs_fat = {
 	.mount = fat_mount,
 	.umount = fat_umount,
 	.root = fat_root,
-	.lookup = fat_lookup,
-	.readdir = fat_readdir,
+	.scan = fat_scan,
+	.entry_node = fat_entry_node,
 	.readlink = fat_readlink,
-	.pread = fat_pread,
+	.extent = fat_extent,
 	.release = fat_release,
-	.map = fat_map,
 };

@@ -1,31 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* File system registry, probing, and everything that is the same for every
  * driver: path walking, "..", symlinks (inside the file system only, with a
- * hop limit), whole-file reads and streaming copies. */
+ * hop limit), lookups by scanning, and reads and copies walked over the
+ * driver's extents (GRUB's fshelp does this for GRUB's drivers). */
 #define _GNU_SOURCE
 #include "fs/fs.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
-#include <unistd.h>
 
 /* Probing runs every driver; two non-tolerant matches are reported as
  * ambiguous rather than resolved by order. A tolerant match (ISO9660)
  * yields to a non-tolerant one; among tolerant ones the first wins. */
-static const struct gb_fs_driver *const fs_drivers[] = {
-	&gb_fs_ext,
-	&gb_fs_xfs,
-	&gb_fs_squashfs,
-	&gb_fs_ufs,
-	&gb_fs_fat,
-	&gb_fs_iso9660,
-	&gb_fs_btrfs,
-	&gb_fs_zfs,
-};
+#define GB_FS_ENTRY(name) &gb_fs_##name,
+static const struct gb_fs_driver *const fs_drivers[] = { GB_FS_DRIVERS(GB_FS_ENTRY) };
+#undef GB_FS_ENTRY
 
 int gb_fs_charge(struct gb_ctx *ctx, struct gb_fs *fs, uint64_t n)
 {
@@ -38,6 +27,24 @@ int gb_fs_charge(struct gb_ctx *ctx, struct gb_fs *fs, uint64_t n)
 		return 0;
 	}
 	return gb_work_charge(ctx, w, GB_CHARGE_META, n, "metadata read");
+}
+
+int gb_fs_check_features(struct gb_ctx *ctx, const struct gb_fs_feature *table, size_t n,
+			 uint64_t bits)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct gb_fs_feature *f = &table[i];
+		if ((bits & f->bit) && !f->supported)
+			return f->why ? gb_error(ctx, GB_E_UNSUPPORTED, "unsupported feature '%s' (%s)",
+						 f->name, f->why)
+				      : gb_error(ctx, GB_E_UNSUPPORTED, "unsupported feature '%s'",
+						 f->name);
+		bits &= ~f->bit;
+	}
+	if (bits)
+		return gb_error(ctx, GB_E_UNSUPPORTED, "unknown incompatible feature bits 0x%llx",
+				(unsigned long long)bits);
+	return 0;
 }
 
 static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool tolerant_only)
@@ -88,8 +95,7 @@ int gb_fs_probe_tolerant(struct gb_ctx *ctx, struct gb_volume *vol)
 	return probe_drivers(ctx, vol, true);
 }
 
-/* Scope of a call on a mounted file system: "disk.img: partition 1: ext4". */
-static size_t fs_scope(struct gb_ctx *ctx, const struct gb_fs *fs)
+size_t gb_fs_scope(struct gb_ctx *ctx, const struct gb_fs *fs)
 {
 	size_t mark = gb_vol_scope(ctx, fs->vol);
 	gb_scope_push(ctx, "%s", fs->type);
@@ -149,7 +155,7 @@ int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *n
 		memcpy(buf, inl, (size_t)size);
 	} else {
 		size_t got;
-		int r = fs->drv->pread(ctx, fs, node, 0, buf, (size_t)size, &got);
+		int r = gb_fs_pread_node(ctx, fs, node, 0, buf, (size_t)size, &got);
 		if (r)
 			return r;
 		if (got != size)
@@ -167,7 +173,7 @@ int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
 {
 	if (!fs->drv->bootfs)
 		return GB_E_NOT_MINE;
-	size_t mark = fs_scope(ctx, fs);
+	size_t mark = gb_fs_scope(ctx, fs);
 	int r = fs->drv->bootfs(ctx, fs, name, out);
 	gb_scope_pop(ctx, mark);
 	return r;
@@ -176,6 +182,181 @@ int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
 const char *gb_fs_type(const struct gb_fs *fs)
 {
 	return fs->type;
+}
+
+/* ---- reading through extents ----------------------------------------- */
+
+struct gb_file {
+	struct gb_fs *fs;
+	struct gb_node *node;
+};
+
+/* The driver's answer at off, held to what was asked: each answer moves a
+ * read forward, so a read of len bytes ends. */
+static int node_extent(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		       uint64_t off, uint64_t want, struct gb_extent *ex)
+{
+	int r = fs->drv->extent(ctx, fs, node, off, want, ex);
+	if (!r && (ex->len == 0 || ex->len > want))
+		r = gb_error(ctx, GB_E_CORRUPT, "%s: %llu bytes at %llu where %llu were asked",
+			     fs->drv->name, (unsigned long long)ex->len, (unsigned long long)off,
+			     (unsigned long long)want);
+	return r;
+}
+
+int gb_fs_read_node(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		    uint64_t off, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		struct gb_extent ex;
+		int r = node_extent(ctx, fs, node, off, len, &ex);
+		if (r)
+			return r;
+		size_t n = (size_t)ex.len;
+		switch (ex.kind) {
+		case GB_EXTENT_DATA:
+			r = gb_vol_read(ctx, fs->vol, ex.vol_off, out, n);
+			break;
+		case GB_EXTENT_HOLE:
+			memset(out, 0, n);
+			break;
+		case GB_EXTENT_INLINE:
+			memcpy(out, ex.data, n);
+			break;
+		case GB_EXTENT_ENCODED:
+			r = fs->drv->decode(ctx, fs, node, off, out, n);
+			break;
+		}
+		if (r)
+			return r;
+		out += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int gb_fs_pread_node(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		     uint64_t off, void *buf, size_t len, size_t *got)
+{
+	*got = 0;
+	uint64_t size = node->st.size;
+	if (off >= size || len == 0)
+		return 0;
+	if (len > size - off)
+		len = (size_t)(size - off);
+	int r = gb_fs_read_node(ctx, fs, node, off, buf, len);
+	if (r == 0)
+		*got = len;
+	return r;
+}
+
+int gb_file_piece(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t want,
+		  void *buf, size_t cap, struct gb_file_piece *p)
+{
+	struct gb_fs *fs = f->fs;
+	struct gb_extent ex;
+	struct gb_ctx quiet = { 0 };
+	int fd;
+	uint64_t at, run;
+	size_t mark = gb_fs_scope(ctx, fs);
+	int r = node_extent(ctx, fs, f->node, off, want, &ex);
+	if (r == 0 && ex.kind == GB_EXTENT_DATA &&
+	    !gb_vol_locate(&quiet, fs->vol, ex.vol_off, ex.len, &fd, &at, &run)) {
+		p->fd = fd;
+		p->host_off = at;
+		p->len = run;
+		p->bytes = NULL;
+	} else {
+		/* Anything else is read a whole buffer at a time, whatever
+		 * its extents: a file that fails to read leaves nothing of
+		 * that buffer written. */
+		p->fd = -1;
+		p->len = want < cap ? want : cap;
+		p->bytes = buf;
+		if (r == 0)
+			r = gb_fs_read_node(ctx, fs, f->node, off, buf, (size_t)p->len);
+	}
+	gb_scope_pop(ctx, mark);
+	return r;
+}
+
+/* ---- directories without an index --------------------------------------- */
+
+struct scan_lookup {
+	struct gb_ctx *ctx;
+	struct gb_fs *fs;
+	const char *name;
+	size_t len;
+	struct gb_node *found;
+};
+
+static bool name_is(const struct gb_fs *fs, const char *entry, size_t entry_len,
+		    const char *name, size_t len)
+{
+	if (fs->fold_case)
+		return gb_name_eq_nocase(entry, name, len);
+	return entry_len == len && !memcmp(entry, name, len);
+}
+
+static int lookup_entry(void *arg, struct gb_fs_entry *e)
+{
+	struct scan_lookup *l = arg;
+	if (!name_is(l->fs, e->name, e->len, l->name, l->len) &&
+	    !(e->alias && name_is(l->fs, e->alias, strlen(e->alias), l->name, l->len)))
+		return 0;
+	int r = l->fs->drv->entry_node(l->ctx, l->fs, e, &l->found);
+	return r ? r : 1;
+}
+
+static int node_lookup(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *dir,
+		       const char *name, size_t len, struct gb_node **out)
+{
+	if (!fs->drv->scan)
+		return fs->drv->lookup(ctx, fs, dir, name, len, out);
+	struct scan_lookup l = { ctx, fs, name, len, NULL };
+	int r = fs->drv->scan(ctx, fs, dir, lookup_entry, &l);
+	if (r) {
+		if (l.found)
+			fs->drv->release(fs, l.found);
+		return r;
+	}
+	if (!l.found)
+		return GB_E_NOT_FOUND;
+	*out = l.found;
+	return 0;
+}
+
+struct scan_list {
+	struct gb_ctx *ctx;
+	struct gb_fs *fs;
+	int (*fn)(void *arg, const struct gb_dirent *de);
+	void *arg;
+};
+
+static int list_entry(void *arg, struct gb_fs_entry *e)
+{
+	struct scan_list *l = arg;
+	struct gb_dirent de = { .name = e->name, .type = e->type, .ino = e->ino };
+	if (e->type_unknown) {
+		struct gb_node *n;
+		int r = l->fs->drv->entry_node(l->ctx, l->fs, e, &n);
+		if (r)
+			return r;
+		de.type = n->st.type;
+		l->fs->drv->release(l->fs, n);
+	}
+	return l->fn(l->arg, &de) ? 1 : 0;
+}
+
+static int node_readdir(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *dir,
+			int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
+{
+	if (!fs->drv->scan)
+		return fs->drv->readdir(ctx, fs, dir, fn, arg);
+	struct scan_list l = { ctx, fs, fn, arg };
+	return fs->drv->scan(ctx, fs, dir, list_entry, &l);
 }
 
 /* ---- path walking ----------------------------------------------------- */
@@ -249,7 +430,7 @@ static int resolve(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 			goto out;
 		}
 		struct gb_node *child = NULL;
-		r = fs->drv->lookup(ctx, fs, cur, p, len, &child);
+		r = node_lookup(ctx, fs, cur, p, len, &child);
 		if (r == GB_E_NOT_FOUND) {
 			r = gb_error(ctx, GB_E_NOT_FOUND, "%s: no such file or directory", path);
 			goto out;
@@ -308,7 +489,7 @@ out:
 static int stat_common(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		       struct gb_stat *st, bool follow)
 {
-	size_t mark = fs_scope(ctx, fs);
+	size_t mark = gb_fs_scope(ctx, fs);
 	struct gb_node *n;
 	int r = resolve(ctx, fs, path, follow, &n);
 	if (r == 0) {
@@ -324,7 +505,7 @@ int gb_fs_default_root(struct gb_ctx *ctx, struct gb_fs *fs, const char **path)
 	*path = "";
 	if (!fs->drv->default_root)
 		return 0;
-	size_t mark = fs_scope(ctx, fs);
+	size_t mark = gb_fs_scope(ctx, fs);
 	int r = fs->drv->default_root(ctx, fs, path);
 	gb_scope_pop(ctx, mark);
 	return r;
@@ -381,7 +562,7 @@ static int list_one(void *arg, const struct gb_dirent *de)
 int gb_fs_readdir(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		  int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
 {
-	size_t mark = fs_scope(ctx, fs);
+	size_t mark = gb_fs_scope(ctx, fs);
 	struct gb_node *n;
 	int r = resolve(ctx, fs, path, true, &n);
 	if (r == 0) {
@@ -389,7 +570,7 @@ int gb_fs_readdir(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		if (n->st.type != GB_FT_DIR)
 			r = gb_error(ctx, GB_E_NOT_FOUND, "%s: not a directory", path);
 		else
-			r = fs->drv->readdir(ctx, fs, n, list_one, &l);
+			r = node_readdir(ctx, fs, n, list_one, &l);
 		if (l.err)
 			r = l.err;
 		fs->drv->release(fs, n);
@@ -401,7 +582,7 @@ int gb_fs_readdir(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 int gb_fs_readlink(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		   char *buf, size_t cap)
 {
-	size_t mark = fs_scope(ctx, fs);
+	size_t mark = gb_fs_scope(ctx, fs);
 	struct gb_node *n;
 	int r = resolve(ctx, fs, path, false, &n);
 	if (r == 0) {
@@ -416,15 +597,10 @@ int gb_fs_readlink(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 	return r;
 }
 
-struct gb_file {
-	struct gb_fs *fs;
-	struct gb_node *node;
-};
-
 int gb_file_open(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 		 struct gb_file **out)
 {
-	size_t mark = fs_scope(ctx, fs);
+	size_t mark = gb_fs_scope(ctx, fs);
 	struct gb_node *n;
 	int r = resolve(ctx, fs, path, true, &n);
 	if (r == 0 && n->st.type != GB_FT_REG) {
@@ -455,8 +631,8 @@ uint64_t gb_file_size(const struct gb_file *f)
 int gb_file_pread(struct gb_ctx *ctx, struct gb_file *f, uint64_t off,
 		  void *buf, size_t len, size_t *got)
 {
-	size_t mark = fs_scope(ctx, f->fs);
-	int r = f->fs->drv->pread(ctx, f->fs, f->node, off, buf, len, got);
+	size_t mark = gb_fs_scope(ctx, f->fs);
+	int r = gb_fs_pread_node(ctx, f->fs, f->node, off, buf, len, got);
 	gb_scope_pop(ctx, mark);
 	return r;
 }
@@ -469,261 +645,17 @@ void gb_file_close(struct gb_file *f)
 	}
 }
 
-int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
-		    size_t max, char **data, size_t *len)
+/* len bytes at off of an open file (closed here) into a malloc'd,
+ * NUL-terminated buffer. */
+static int read_and_close(struct gb_ctx *ctx, struct gb_file *f, const char *path,
+			  uint64_t off, size_t len, char **data)
 {
-	struct gb_file *f;
-	int r = gb_file_open(ctx, fs, path, &f);
-	if (r)
-		return r;
-	uint64_t size = gb_file_size(f);
-	char *buf = NULL;
-	size_t got = 0;
-	if (size > max) {
-		size_t mark = fs_scope(ctx, fs);
-		r = gb_error(ctx, GB_E_LIMIT, "%s: %llu bytes, more than the limit of %zu",
-			     path, (unsigned long long)size, max);
-		gb_scope_pop(ctx, mark);
-	} else if (!(buf = malloc((size_t)size + 1))) {
-		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
-	} else {
-		r = gb_file_pread(ctx, f, 0, buf, (size_t)size, &got);
-	}
-	gb_file_close(f);
-	if (r) {
-		free(buf);
-		return r;
-	}
-	buf[got] = '\0';
-	*data = buf;
-	*len = got;
-	return 0;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * Where the output can share the image's blocks (the same XFS, btrfs or
- * bcachefs: a reflink), copy_file_range copies nothing. Elsewhere it is a
- * splice through the page cache, and measured on Linux 6.18 with ext4
- * output it was slower than read() and write() with a 256 KiB buffer
- * into space fallocate()d ahead (bench/run, 37 MiB: 9.9 ms against 5.5).
- */
-#define GB_COPY_CHUNK (256u << 10) /* stays in the CPU cache between read and write */
-
-static bool output_shares_blocks(int in, int out)
-{
-	struct stat si, so;
-	struct statfs fs;
-	if (fstat(in, &si) || fstat(out, &so) || si.st_dev != so.st_dev || fstatfs(out, &fs))
-		return false;
-	switch ((unsigned long)fs.f_type) {
-	case 0x58465342: /* XFS */
-	case 0x9123683e: /* btrfs */
-	case 0xca451a4e: /* bcachefs */
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Reserve the output's blocks in one go (ext4 then skips delayed
- * allocation page by page); the size stays what has been written. */
-static void reserve_output(int out, uint64_t len)
-{
-	struct stat st;
-	off_t at = lseek(out, 0, SEEK_CUR);
-	if (len && at >= 0 && !fstat(out, &st) && S_ISREG(st.st_mode))
-		(void)fallocate(out, FALLOC_FL_KEEP_SIZE, at, (off_t)len);
-}
-
-/*
- * Copy a run of the file that lies as is in a host file (a raw image, a
- * qcow2 image's uncompressed clusters) straight from there: a reflink
- * where the output can share blocks, else pread() from the host file.
- * *done is what was copied (0: this run is not mappable, use the
- * driver's pread).
- */
-static int copy_run(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t len,
-		    int out, uint8_t *buf, int *reflink, uint64_t *done)
-{
-	struct gb_fs *fs = f->fs;
-	uint64_t vol_off, run, abs;
-	int in;
-	*done = 0;
-	struct gb_ctx quiet = { 0 };
-	if (fs->drv->map(&quiet, fs, f->node, off, len, &vol_off, &run) || run == 0 ||
-	    run > len || gb_vol_locate(&quiet, fs->vol, vol_off, run, &in, &abs, &run))
-		return 0;
-	if (*reflink < 0)
-		*reflink = output_shares_blocks(in, out);
-	while (*done < run) {
-		size_t cap = *reflink ? 1u << 30 : GB_COPY_CHUNK;
-		size_t n = run - *done > cap ? cap : (size_t)(run - *done);
-		ssize_t w;
-		if (*reflink) {
-			loff_t pos = (loff_t)(abs + *done);
-			w = copy_file_range(in, &pos, out, NULL, n, 0);
-			if (w < 0 && errno != EINTR) {
-				*reflink = 0; /* another kind of output after all */
-				continue;
-			}
-		} else {
-			w = pread(in, buf, n, (off_t)(abs + *done));
-			if (w > 0) {
-				int e = write_all(out, buf, (size_t)w);
-				if (e)
-					return gb_error(ctx, GB_E_IO, "write: %s", strerror(-e));
-			}
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return gb_error(ctx, GB_E_IO, "read: %s", strerror(errno));
-		if (w == 0)
-			return gb_error(ctx, GB_E_IO, "read: the image ends inside the file");
-		*done += (uint64_t)w;
-	}
-	return 0;
-}
-
-int gb_fs_file_run(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t len,
-		   uint64_t *vol_off)
-{
-	struct gb_file *f;
-	int r = gb_file_open(ctx, fs, path, &f);
-	if (r)
-		return r;
-	uint64_t run = 0;
-	struct gb_ctx quiet = { 0 };
-	if (!fs->drv->map || fs->drv->map(&quiet, fs, f->node, 0, len, vol_off, &run) || run != len)
-		r = GB_E_NOT_MINE;
-	gb_file_close(f);
-	return r;
-}
-
-/* Open path and check that [off, off+len) lies inside it. */
-static int open_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t off,
-		      uint64_t len, struct gb_file **out)
-{
-	struct gb_file *f;
-	int r = gb_file_open(ctx, fs, path, &f);
-	if (r)
-		return r;
-	if (!gb_range_ok(off, len, gb_file_size(f))) {
-		size_t mark = fs_scope(ctx, fs);
-		r = gb_error(ctx, GB_E_CORRUPT, "%s: %llu bytes at %llu lie outside the file (%llu bytes)",
-			     path, (unsigned long long)len, (unsigned long long)off,
-			     (unsigned long long)gb_file_size(f));
-		gb_scope_pop(ctx, mark);
-		gb_file_close(f);
-		return r;
-	}
-	*out = f;
-	return 0;
-}
-
-/* Copy [start, start+size) of an open file to fd. */
-static int copy_file_part(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_file *f,
-			  const char *path, uint64_t start, uint64_t size, int fd, uint64_t max)
-{
-	int r = 0;
-	if (max && size > max) {
-		size_t mark = fs_scope(ctx, fs);
-		r = gb_error(ctx, GB_E_LIMIT, "%s: %llu bytes, more than the limit of %llu",
-			     path, (unsigned long long)size, (unsigned long long)max);
-		gb_scope_pop(ctx, mark);
-		return r;
-	}
-	uint8_t *buf = malloc(GB_READ_CHUNK);
-	if (!buf)
-		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	reserve_output(fd, size);
-	int reflink = -1; /* not known yet */
-	bool mappable = fs->drv->map != NULL;
-	for (uint64_t done = 0; done < size && r == 0;) {
-		uint64_t off = start + done;
-		size_t want = size - done < GB_READ_CHUNK ? (size_t)(size - done) : GB_READ_CHUNK;
-		size_t got = 0;
-		if (mappable) {
-			uint64_t run = 0;
-			r = copy_run(ctx, f, off, size - done, fd, buf, &reflink, &run);
-			if (r)
-				break;
-			if (run) {
-				done += run;
-				continue;
-			}
-		}
-		r = gb_file_pread(ctx, f, off, buf, want, &got);
-		if (r)
-			break;
-		if (got == 0) {
-			size_t mark = fs_scope(ctx, fs);
-			r = gb_error(ctx, GB_E_CORRUPT, "%s: file ends before its size", path);
-			gb_scope_pop(ctx, mark);
-			break;
-		}
-		int w = write_all(fd, buf, got);
-		if (w)
-			r = gb_error(ctx, GB_E_IO, "write: %s", strerror(-w));
-		done += got;
-	}
-	free(buf);
-	return r;
-}
-
-int gb_fs_copy_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
-		     int fd, uint64_t max)
-{
-	struct gb_file *f;
-	int r = gb_file_open(ctx, fs, path, &f);
-	if (r)
-		return r;
-	r = copy_file_part(ctx, fs, f, path, 0, gb_file_size(f), fd, max);
-	gb_file_close(f);
-	return r;
-}
-
-int gb_fs_copy_range_to_fd(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
-			   uint64_t off, uint64_t len, int fd, uint64_t max)
-{
-	struct gb_file *f;
-	int r = open_range(ctx, fs, path, off, len, &f);
-	if (r)
-		return r;
-	r = copy_file_part(ctx, fs, f, path, off, len, fd, max);
-	gb_file_close(f);
-	return r;
-}
-
-int gb_fs_read_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
-		     uint64_t off, size_t len, char **data)
-{
-	struct gb_file *f;
-	int r = open_range(ctx, fs, path, off, len, &f);
-	if (r)
-		return r;
 	size_t got = 0;
 	char *buf = len < SIZE_MAX ? malloc(len + 1) : NULL;
-	if (!buf)
-		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
-	else
-		r = gb_file_pread(ctx, f, off, buf, len, &got);
+	int r = buf ? gb_file_pread(ctx, f, off, buf, len, &got)
+		    : gb_error(ctx, GB_E_NOMEM, "out of memory");
 	if (!r && got != len) {
-		size_t mark = fs_scope(ctx, fs);
+		size_t mark = gb_fs_scope(ctx, f->fs);
 		r = gb_error(ctx, GB_E_CORRUPT, "%s: file ends before its size", path);
 		gb_scope_pop(ctx, mark);
 	}
@@ -735,4 +667,72 @@ int gb_fs_read_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
 	buf[len] = '\0';
 	*data = buf;
 	return 0;
+}
+
+int gb_fs_read_file(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		    size_t max, char **data, size_t *len)
+{
+	struct gb_file *f;
+	int r = gb_file_open(ctx, fs, path, &f);
+	if (r)
+		return r;
+	uint64_t size = gb_file_size(f);
+	if (size > max) {
+		size_t mark = gb_fs_scope(ctx, fs);
+		r = gb_error(ctx, GB_E_LIMIT, "%s: %llu bytes, more than the limit of %zu",
+			     path, (unsigned long long)size, max);
+		gb_scope_pop(ctx, mark);
+		gb_file_close(f);
+		return r;
+	}
+	if ((r = read_and_close(ctx, f, path, 0, (size_t)size, data)) == 0)
+		*len = (size_t)size;
+	return r;
+}
+
+/* Open path and check that [off, off+len) lies inside it. */
+int gb_file_open_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t off,
+		       uint64_t len, struct gb_file **out)
+{
+	struct gb_file *f;
+	int r = gb_file_open(ctx, fs, path, &f);
+	if (r)
+		return r;
+	if (!gb_range_ok(off, len, gb_file_size(f))) {
+		size_t mark = gb_fs_scope(ctx, fs);
+		r = gb_error(ctx, GB_E_CORRUPT, "%s: %llu bytes at %llu lie outside the file (%llu bytes)",
+			     path, (unsigned long long)len, (unsigned long long)off,
+			     (unsigned long long)gb_file_size(f));
+		gb_scope_pop(ctx, mark);
+		gb_file_close(f);
+		return r;
+	}
+	*out = f;
+	return 0;
+}
+
+int gb_fs_read_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path,
+		     uint64_t off, size_t len, char **data)
+{
+	struct gb_file *f;
+	int r = gb_file_open_range(ctx, fs, path, off, len, &f);
+	return r ? r : read_and_close(ctx, f, path, off, len, data);
+}
+
+int gb_fs_file_run(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t len,
+		   uint64_t *vol_off)
+{
+	struct gb_file *f;
+	int r = gb_file_open_range(ctx, fs, path, 0, len, &f);
+	if (r)
+		return r;
+	struct gb_extent ex;
+	struct gb_ctx quiet = { 0 };
+	if (len == 0 || node_extent(&quiet, fs, f->node, 0, len, &ex) ||
+	    ex.kind != GB_EXTENT_DATA || ex.len != len)
+		r = GB_E_NOT_MINE;
+	else
+		*vol_off = ex.vol_off;
+	gb_file_close(f);
+	return r;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* File systems: a driver mounts a volume once into a handle, then answers
- * lookups, directory listings, symlink targets and positioned reads on
- * nodes. Path walking, "..", and the symlink limit live once, in fs.c. */
+ * lookups (or directory scans), symlink targets and, for a file, what lies
+ * at an offset (its extents). Path walking, "..", the symlink limit, reads
+ * and where a copy's bytes lie live once, in fs.c, as GRUB's fshelp. */
 #ifndef GB_FS_H
 #define GB_FS_H
 
@@ -11,18 +12,6 @@
 #define GB_SYMLINK_MAX_HOPS 8     /* as GRUB: a loop is refused, not followed */
 #define GB_PATH_MAX 4096
 #define GB_PATH_MAX_DEPTH 256     /* components held while walking a path */
-#define GB_READ_CHUNK (1u << 20)  /* streaming copies move 1 MiB at a time */
-
-/* A driver's pread of *len bytes at off, cut at the file's size: false
- * when none of it lies inside the file. */
-static inline bool gb_read_clamp(uint64_t size, uint64_t off, size_t *len)
-{
-	if (off >= size || *len == 0)
-		return false;
-	if (*len > size - off)
-		*len = (size_t)(size - off);
-	return true;
-}
 
 struct gb_fs;
 /* Charge n bytes of metadata work (blocks read or decompressed, directory
@@ -43,7 +32,9 @@ struct gb_node {
 struct gb_fs {
 	const struct gb_fs_driver *drv;
 	struct gb_volume *vol;
-	char type[16]; /* "ext4", as probing named it */
+	char type[16];  /* "ext4", as probing named it */
+	bool fold_case; /* names match without ASCII case (FAT; ISO9660 without
+			 * Rock Ridge): set by mount, used by scan_lookup */
 };
 
 struct gb_fs_probe {
@@ -61,6 +52,43 @@ struct gb_fs_bootfs {
 	char bootpath[512]; /* the vdevs' phys_path ("" when not recorded) */
 };
 
+/* What lies at an offset of a file, as a driver's extent call answers:
+ * len bytes (0 < len <= what was asked) that are */
+enum gb_extent_kind {
+	GB_EXTENT_DATA,    /* on the volume as they are, from vol_off */
+	GB_EXTENT_HOLE,    /* zeros: a hole, an unwritten or sparse extent */
+	GB_EXTENT_INLINE,  /* at data, kept by the node (in the inode) */
+	GB_EXTENT_ENCODED, /* stored otherwise (compressed, checksummed
+			    * blocks): the driver's decode produces them */
+};
+
+struct gb_extent {
+	enum gb_extent_kind kind;
+	uint64_t len;
+	uint64_t vol_off;    /* DATA */
+	const uint8_t *data; /* INLINE: valid until the node's next call */
+};
+
+/* One entry of a directory as a driver without an index scans it; fs.c
+ * derives lookup and readdir from the scan. */
+struct gb_fs_entry {
+	const char *name;     /* NUL-terminated, len bytes */
+	size_t len;
+	const char *alias;    /* another name it answers to (FAT's 8.3), or NULL */
+	enum gb_ftype type;
+	bool type_unknown;    /* the listing does not say: readdir asks the node */
+	uint64_t ino;
+	void *rec;            /* the driver's own record, for entry_node */
+};
+
+/* Returns 0 to go on, 1 to stop, < 0 (an error) to stop with it. */
+typedef int (*gb_fs_entry_fn)(void *arg, struct gb_fs_entry *e);
+
+/*
+ * A driver answers what the format alone can: its nodes, its directories,
+ * and where a file's bytes lie (extent). fs.c walks paths, and derives
+ * reads, copies and (for drivers that only scan) lookups and listings.
+ */
 struct gb_fs_driver {
 	const char *name;
 	/* A tolerant format leaves other formats room on the same volume
@@ -76,22 +104,32 @@ struct gb_fs_driver {
 	int (*mount)(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **out);
 	void (*umount)(struct gb_fs *fs);
 	int (*root)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node **out);
-	/* GB_E_NOT_FOUND (unrecorded is fine) when dir has no such name. */
+	/* A directory, one of two ways. With an index (or a library that
+	 * searches): lookup (GB_E_NOT_FOUND, unrecorded, when dir has no such
+	 * name) and readdir. Without: scan every entry, and entry_node to
+	 * make the node of the one that matched (it may take e->rec's
+	 * memory). */
 	int (*lookup)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *dir,
 		      const char *name, size_t len, struct gb_node **out);
 	int (*readdir)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *dir,
 		       int (*fn)(void *arg, const struct gb_dirent *de), void *arg);
+	int (*scan)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *dir,
+		    gb_fs_entry_fn fn, void *arg);
+	int (*entry_node)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_fs_entry *e,
+			  struct gb_node **out);
 	int (*readlink)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
 			char *buf, size_t cap, size_t *len);
-	int (*pread)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
-		     uint64_t off, void *buf, size_t len, size_t *got);
+	/* What lies at off of the file: at most want (> 0) bytes, as long a
+	 * run as the format makes cheap to find. The caller keeps off + want
+	 * inside the file's size where it reads the file's contents; drivers
+	 * reading their own structures (directories) may ask past it. */
+	int (*extent)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		      uint64_t off, uint64_t want, struct gb_extent *ex);
+	/* For drivers that answer GB_EXTENT_ENCODED: the len bytes at off,
+	 * which lie inside one such answer, into buf. */
+	int (*decode)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		      uint64_t off, void *buf, size_t len);
 	void (*release)(struct gb_fs *fs, struct gb_node *node);
-	/* Optional: where the file's bytes at off lie on the volume, as one
-	 * physically contiguous run of *run bytes (0 < *run <= len), so that
-	 * copies read it straight from the image. GB_E_NOT_MINE for a hole, an
-	 * inline, compressed or unwritten extent: those go through pread. */
-	int (*map)(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
-		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run);
 	/* Optional (ZFS): the boot dataset `name` ("pool/ROOT/be"), or with
 	 * NULL the pool's bootfs property, else its root dataset. */
 	int (*bootfs)(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
@@ -102,14 +140,55 @@ struct gb_fs_driver {
 	int (*default_root)(struct gb_ctx *ctx, struct gb_fs *fs, const char **path);
 };
 
-extern const struct gb_fs_driver gb_fs_ext;
-extern const struct gb_fs_driver gb_fs_xfs;
-extern const struct gb_fs_driver gb_fs_squashfs;
-extern const struct gb_fs_driver gb_fs_ufs;
-extern const struct gb_fs_driver gb_fs_fat;
-extern const struct gb_fs_driver gb_fs_iso9660;
-extern const struct gb_fs_driver gb_fs_btrfs;
-extern const struct gb_fs_driver gb_fs_zfs;
+/* Every driver, in probing order: adding a file system is its file
+ * (lib/fs/NAME.c, defining gb_fs_NAME) and one line here. */
+#define GB_FS_DRIVERS(X) \
+	X(ext)           \
+	X(xfs)           \
+	X(squashfs)      \
+	X(ufs)           \
+	X(fat)           \
+	X(iso9660)       \
+	X(btrfs)         \
+	X(zfs)
+#define GB_FS_DECLARE(name) extern const struct gb_fs_driver gb_fs_##name;
+GB_FS_DRIVERS(GB_FS_DECLARE)
+#undef GB_FS_DECLARE
+
+/* ---- shared by the drivers ------------------------------------------- */
+
+/* The file type of a POSIX st_mode, which every Unix format stores. */
+static inline enum gb_ftype gb_mode_type(uint64_t mode)
+{
+	switch (mode & 0170000u) {
+	case 0100000u: return GB_FT_REG;
+	case 0040000u: return GB_FT_DIR;
+	case 0120000u: return GB_FT_LNK;
+	default: return GB_FT_OTHER;
+	}
+}
+
+/* An incompatible feature bit of a superblock and our decision on it. */
+struct gb_fs_feature {
+	uint64_t bit;
+	const char *name;
+	bool supported;
+	const char *why; /* why a supported one needs no work, or is refused (or NULL) */
+};
+
+/* GB_E_UNSUPPORTED naming the first refused bit of `bits`, or the bits
+ * the table does not know. */
+int gb_fs_check_features(struct gb_ctx *ctx, const struct gb_fs_feature *table, size_t n,
+			 uint64_t bits);
+
+/* Read exactly len bytes at off of a node through its driver's extents,
+ * whatever its size says: for a driver's own structures (directories,
+ * symbolic link blocks). */
+int gb_fs_read_node(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		    uint64_t off, void *buf, size_t len);
+/* The same cut at the node's size: *got < len only at its end. */
+int gb_fs_pread_node(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
+		     uint64_t off, void *buf, size_t len, size_t *got);
 
 /* An in-memory file system for tests: each entry is a file (data, len; len
  * 0 means strlen), a symlink (link), or a directory (path ending in '/').
@@ -152,5 +231,28 @@ int gb_fs_bootfs(struct gb_ctx *ctx, struct gb_fs *fs, const char *name,
 		 struct gb_fs_bootfs *out);
 /* The driver's default_root, or "" when it has none. */
 int gb_fs_default_root(struct gb_ctx *ctx, struct gb_fs *fs, const char **path);
+
+/* ---- for copies (lib/payload/copy.c decides how to write) ------------ */
+
+/* Push the scope of calls on fs ("disk.img: partition 1: ext4"); pop it
+ * with gb_scope_pop(ctx, mark) on the mark returned. */
+size_t gb_fs_scope(struct gb_ctx *ctx, const struct gb_fs *fs);
+/* Open path and check that [off, off+len) lies inside it. */
+int gb_file_open_range(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t off,
+		       uint64_t len, struct gb_file **out);
+
+/* Where the next bytes of a file lie, for a copy: as they are in a host
+ * file (a raw image, a qcow2 image's plain clusters), so that they can be
+ * copied from there, or else read into memory. */
+struct gb_file_piece {
+	uint64_t len;
+	int fd;             /* >= 0: in this host file, from host_off */
+	uint64_t host_off;
+	const void *bytes;  /* fd < 0: here */
+};
+/* The piece at off, at most want (> 0, inside the file) bytes: a run in a
+ * host file, else the next cap bytes (at most want) read into buf. */
+int gb_file_piece(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t want,
+		  void *buf, size_t cap, struct gb_file_piece *p);
 
 #endif

@@ -32,11 +32,6 @@
 #define FLAG_ASSOCIATED 0x04
 #define FLAG_NOT_FINAL 0x80
 
-#define S_IFMT_ 0170000
-#define S_IFDIR_ 0040000
-#define S_IFREG_ 0100000
-#define S_IFLNK_ 0120000
-
 struct extent {
 	uint64_t off, len;
 };
@@ -536,10 +531,10 @@ static int start_entry(struct gb_ctx *ctx, struct iso_fs *fs, const uint8_t *rec
 		*skip |= rr->relocated || rr->dot;
 		if (rr->have_mode) {
 			e->mode = rr->mode & 07777;
-			uint32_t fmt = rr->mode & S_IFMT_;
-			if (fmt == S_IFLNK_ && rr->link && !dir)
+			enum gb_ftype t = gb_mode_type(rr->mode);
+			if (t == GB_FT_LNK && rr->link && !dir)
 				e->type = GB_FT_LNK;
-			else if (fmt != S_IFDIR_ && fmt != S_IFREG_ && fmt != S_IFLNK_ && !dir)
+			else if (t == GB_FT_OTHER && !dir)
 				e->type = GB_FT_OTHER; /* devices, fifos, sockets */
 		}
 		if (rr->have_mtime)
@@ -564,10 +559,6 @@ static int start_entry(struct gb_ctx *ctx, struct iso_fs *fs, const uint8_t *rec
 	return r;
 }
 
-/* Called per file; returns 1 to stop, 0 to go on, < 0 on error. It may
- * take e->ext and e->link (setting them NULL). */
-typedef int (*entry_fn)(void *arg, struct iso_entry *e);
-
 static int check_record(struct gb_ctx *ctx, const uint8_t *rec, size_t room, uint64_t pos)
 {
 	uint8_t rl = rec[0];
@@ -584,9 +575,10 @@ static int check_record(struct gb_ctx *ctx, const uint8_t *rec, size_t room, uin
 }
 
 /* Walk the records of one directory extent; pieces of a multi-extent file
- * (all but the last flagged "not final") are merged into one entry. */
+ * (all but the last flagged "not final") are merged into one entry, which
+ * fn gets (iso_entry_node may take its extents and link). */
 static int walk_records(struct gb_ctx *ctx, struct iso_fs *fs, const uint8_t *buf,
-			uint64_t len, uint64_t base, entry_fn fn, void *arg)
+			uint64_t len, uint64_t base, gb_fs_entry_fn fn, void *arg)
 {
 	struct iso_entry *e = calloc(1, sizeof(*e));
 	if (!e)
@@ -626,8 +618,11 @@ static int walk_records(struct gb_ctx *ctx, struct iso_fs *fs, const uint8_t *bu
 		p += rec[0];
 		if (r || more)
 			continue;
-		if (!skip)
-			r = fn(arg, e);
+		if (!skip) {
+			struct gb_fs_entry ge = { .name = e->name, .len = strlen(e->name),
+						  .type = e->type, .ino = e->ino, .rec = e };
+			r = fn(arg, &ge);
+		}
 		entry_free(e);
 	}
 	if (!r && open)
@@ -637,9 +632,14 @@ static int walk_records(struct gb_ctx *ctx, struct iso_fs *fs, const uint8_t *bu
 	return r < 0 ? r : 0;
 }
 
-static int walk_dir(struct gb_ctx *ctx, struct iso_fs *fs, const struct iso_node *dir,
-		    entry_fn fn, void *arg)
+/* Rock Ridge names are POSIX names, compared exactly; ISO and Joliet
+ * names without case, as Windows and Linux (check=relaxed) do: fold_case
+ * is set at mount. */
+static int iso_scan(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		    gb_fs_entry_fn fn, void *arg)
 {
+	struct iso_fs *fs = (struct iso_fs *)base;
+	const struct iso_node *dir = (const struct iso_node *)node;
 	if (dir->next != 1)
 		return gb_error(ctx, GB_E_CORRUPT, "directory without one extent");
 	uint64_t len = dir->ext[0].len;
@@ -733,6 +733,7 @@ static int iso_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **o
 			goto fail;
 		fs->joliet = true;
 	}
+	fs->base.fold_case = !fs->rr;
 	free(v);
 	*out = &fs->base;
 	return 0;
@@ -804,60 +805,15 @@ static int node_from_entry(struct gb_ctx *ctx, struct iso_entry *e, struct iso_n
 	return 0;
 }
 
-struct lookup {
-	struct gb_ctx *ctx;
-	bool exact;
-	const char *name;
-	size_t len;
-	struct iso_node *found;
-};
-
-static int lookup_cb(void *arg, struct iso_entry *e)
+static int iso_entry_node(struct gb_ctx *ctx, struct gb_fs *base, struct gb_fs_entry *ge,
+			  struct gb_node **out)
 {
-	struct lookup *lk = arg;
-	bool eq = lk->exact ? strlen(e->name) == lk->len && !memcmp(e->name, lk->name, lk->len)
-			    : gb_name_eq_nocase(e->name, lk->name, lk->len);
-	if (!eq)
-		return 0;
-	int r = node_from_entry(lk->ctx, e, &lk->found);
-	return r ? r : 1;
-}
-
-static int iso_lookup(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		      const char *name, size_t len, struct gb_node **out)
-{
-	struct iso_fs *fs = (struct iso_fs *)base;
-	/* Rock Ridge names are POSIX names: exact. ISO and Joliet names are
-	 * compared without case, as Windows and Linux (check=relaxed) do. */
-	struct lookup lk = { ctx, fs->rr, name, len, NULL };
-	int r = walk_dir(ctx, fs, (struct iso_node *)dir, lookup_cb, &lk);
-	if (r) {
-		iso_release(base, lk.found ? &lk.found->base : NULL);
-		return r;
-	}
-	if (!lk.found)
-		return GB_E_NOT_FOUND;
-	*out = &lk.found->base;
-	return 0;
-}
-
-struct list {
-	int (*fn)(void *arg, const struct gb_dirent *de);
-	void *arg;
-};
-
-static int list_cb(void *arg, struct iso_entry *e)
-{
-	struct list *ls = arg;
-	struct gb_dirent de = { .name = e->name, .type = e->type, .ino = e->ino };
-	return ls->fn(ls->arg, &de) ? 1 : 0;
-}
-
-static int iso_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		       int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
-{
-	struct list ls = { fn, arg };
-	return walk_dir(ctx, (struct iso_fs *)base, (struct iso_node *)dir, list_cb, &ls);
+	(void)base;
+	struct iso_node *n = NULL;
+	int r = node_from_entry(ctx, ge->rec, &n);
+	if (!r)
+		*out = &n->base;
+	return r;
 }
 
 static int iso_readlink(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *node,
@@ -873,57 +829,30 @@ static int iso_readlink(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *no
 	return 0;
 }
 
-static int iso_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		     uint64_t off, void *buf, size_t len, size_t *got)
+/* Each extent lies as is on the volume. */
+static int iso_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		      uint64_t off, uint64_t want, struct gb_extent *ex)
 {
+	(void)base;
 	struct iso_node *n = (struct iso_node *)node;
-	uint8_t *out = buf;
-	*got = 0;
 	if (n->compressed)
 		return gb_error(ctx, GB_E_UNSUPPORTED, "zisofs-compressed file");
 	if (n->interleaved)
 		return gb_error(ctx, GB_E_UNSUPPORTED, "interleaved file");
 	uint64_t start = 0; /* file offset of extent i */
-	for (size_t i = 0; i < n->next && len; i++) {
-		const struct extent *x = &n->ext[i];
-		if (off >= start + x->len) {
-			start += x->len;
-			continue;
-		}
-		uint64_t in = off - start;
-		size_t take = x->len - in < len ? (size_t)(x->len - in) : len;
-		int r = gb_vol_read(ctx, base->vol, x->off + in, out, take);
-		if (r)
-			return r;
-		out += take;
-		off += take;
-		len -= take;
-		*got += take;
-		start += x->len;
-	}
-	return 0;
-}
-
-/* Zero-copy: each extent lies as is on the volume. */
-static int iso_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
-{
-	(void)ctx, (void)base;
-	struct iso_node *n = (struct iso_node *)node;
-	if (n->compressed || n->interleaved)
-		return GB_E_NOT_MINE;
-	uint64_t start = 0;
 	for (size_t i = 0; i < n->next; i++) {
 		const struct extent *x = &n->ext[i];
 		if (off < start + x->len) {
 			uint64_t in = off - start;
-			*vol_off = x->off + in;
-			*run = x->len - in < len ? x->len - in : len;
+			ex->kind = GB_EXTENT_DATA;
+			ex->vol_off = x->off + in;
+			ex->len = x->len - in < want ? x->len - in : want;
 			return 0;
 		}
 		start += x->len;
 	}
-	return GB_E_NOT_MINE; /* past the end: pread says so */
+	/* the size is the extents' sum: never reached */
+	return gb_error(ctx, GB_E_CORRUPT, "file ends before its size");
 }
 
 const struct gb_fs_driver gb_fs_iso9660 = {
@@ -933,10 +862,9 @@ const struct gb_fs_driver gb_fs_iso9660 = {
 	.mount = iso_mount,
 	.umount = iso_umount,
 	.root = iso_root,
-	.lookup = iso_lookup,
-	.readdir = iso_readdir,
+	.scan = iso_scan,
+	.entry_node = iso_entry_node,
 	.readlink = iso_readlink,
-	.pread = iso_pread,
+	.extent = iso_extent,
 	.release = iso_release,
-	.map = iso_map,
 };

@@ -104,16 +104,15 @@ static int memfs_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node
 	return 0;
 }
 
-static int memfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		       uint64_t off, void *buf, size_t len, size_t *got)
+static int memfs_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+			uint64_t off, uint64_t want, struct gb_extent *ex)
 {
 	(void)ctx;
 	struct mem_inode *i = &((struct memfs *)base)->ino[((struct mem_node *)node)->idx];
-	*got = 0;
-	if (off >= i->len)
-		return 0;
-	*got = len < i->len - off ? len : (size_t)(i->len - off);
-	memcpy(buf, i->data + off, *got);
+	/* the walker reads inside the size (i->len) */
+	ex->kind = GB_EXTENT_INLINE;
+	ex->len = want;
+	ex->data = (const uint8_t *)i->data + off;
 	return 0;
 }
 
@@ -131,7 +130,7 @@ static const struct gb_fs_driver memfs_driver = {
 	.lookup = memfs_lookup,
 	.readdir = memfs_readdir,
 	.readlink = memfs_readlink,
-	.pread = memfs_pread,
+	.extent = memfs_extent,
 	.release = memfs_release,
 };
 

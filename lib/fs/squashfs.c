@@ -688,24 +688,19 @@ static void sq_release(struct gb_fs *fs, struct gb_node *node)
 	free_node((struct sq_node *)node);
 }
 
-/* One directory entry as the listing gives it. */
-struct sq_dirent {
-	char name[SQ_NAME_LEN + 1];
-	size_t len;
-	unsigned type;
-	uint64_t ref;
-	uint32_t ino;
-};
-
-/* Call fn for each entry of dir's listing until it returns non-zero. The
- * listing is a run of headers (count, inode block, inode base) each
- * followed by count+1 entries; everything is read inside dir_size. */
-static int walk_dir(struct gb_ctx *ctx, struct sq_fs *fs, struct sq_node *dir,
-		    int (*fn)(void *arg, const struct sq_dirent *de), void *arg)
+/* Each entry of dir's listing to fn until it returns non-zero; rec is the
+ * entry's inode reference. The listing is a run of headers (count, inode
+ * block, inode base) each followed by count+1 entries; everything is read
+ * inside dir_size. Lookups scan it: the directory index is never read. */
+static int sq_scan(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		   gb_fs_entry_fn fn, void *arg)
 {
+	struct sq_fs *fs = (struct sq_fs *)base;
+	struct sq_node *dir = (struct sq_node *)node;
 	struct md_cursor c = { .block = dir->dir_block, .off = dir->dir_offset, .end = fs->dir_end };
-	uint64_t left = dir->dir_size;
-	struct sq_dirent de;
+	uint64_t left = dir->dir_size, ref;
+	char name[SQ_NAME_LEN + 1];
+	struct gb_fs_entry de = { .name = name, .rec = &ref };
 	uint8_t b[12];
 	while (left) {
 		int r;
@@ -723,17 +718,17 @@ static int walk_dir(struct gb_ctx *ctx, struct sq_fs *fs, struct sq_node *dir,
 				return gb_error(ctx, GB_E_CORRUPT, "directory entry past its directory");
 			left -= 8 + de.len;
 			/* The kernel refuses these as corruption too. */
-			if (de.len >= sizeof(de.name))
+			if (de.len >= sizeof(name))
 				return gb_error(ctx, GB_E_CORRUPT,
 						"directory entry name of %zu bytes (limit %d)",
 						de.len, SQ_NAME_LEN);
-			if ((r = md_read(ctx, fs, &c, de.name, de.len)))
+			if ((r = md_read(ctx, fs, &c, name, de.len)))
 				return r;
-			de.name[de.len] = '\0';
-			de.type = gb_le16(b + 4);
-			de.ref = (uint64_t)start << 16 | gb_le16(b);
+			name[de.len] = '\0';
+			de.type = inode_ftype(gb_le16(b + 4));
+			ref = (uint64_t)start << 16 | gb_le16(b);
 			de.ino = base_ino + (uint32_t)(int32_t)(int16_t)gb_le16(b + 2);
-			if (memchr(de.name, '\0', de.len) || memchr(de.name, '/', de.len))
+			if (memchr(name, '\0', de.len) || memchr(name, '/', de.len))
 				return gb_error(ctx, GB_E_CORRUPT, "directory entry with a '/' or NUL");
 			if ((r = fn(arg, &de)))
 				return r > 0 ? 0 : r;
@@ -742,53 +737,10 @@ static int walk_dir(struct gb_ctx *ctx, struct sq_fs *fs, struct sq_node *dir,
 	return 0;
 }
 
-struct find {
-	const char *name;
-	size_t len;
-	uint64_t ref;
-	bool found;
-};
-
-static int find_cb(void *arg, const struct sq_dirent *de)
+static int sq_entry_node(struct gb_ctx *ctx, struct gb_fs *base, struct gb_fs_entry *e,
+			 struct gb_node **out)
 {
-	struct find *f = arg;
-	if (de->len != f->len || memcmp(de->name, f->name, f->len))
-		return 0;
-	f->ref = de->ref;
-	f->found = true;
-	return 1;
-}
-
-static int sq_lookup(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		     const char *name, size_t len, struct gb_node **out)
-{
-	struct sq_fs *fs = (struct sq_fs *)base;
-	struct find f = { .name = name, .len = len };
-	int r = walk_dir(ctx, fs, (struct sq_node *)dir, find_cb, &f);
-	if (r)
-		return r;
-	if (!f.found)
-		return GB_E_NOT_FOUND;
-	return load_inode(ctx, fs, f.ref, out);
-}
-
-struct list {
-	int (*fn)(void *arg, const struct gb_dirent *de);
-	void *arg;
-};
-
-static int list_cb(void *arg, const struct sq_dirent *de)
-{
-	struct list *l = arg;
-	struct gb_dirent d = { .name = de->name, .type = inode_ftype(de->type), .ino = de->ino };
-	return l->fn(l->arg, &d) ? 1 : 0;
-}
-
-static int sq_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		      int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
-{
-	struct list l = { .fn = fn, .arg = arg };
-	return walk_dir(ctx, (struct sq_fs *)base, (struct sq_node *)dir, list_cb, &l);
+	return load_inode(ctx, (struct sq_fs *)base, *(const uint64_t *)e->rec, out);
 }
 
 static int sq_readlink(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
@@ -815,13 +767,9 @@ static int read_block(struct gb_ctx *ctx, struct sq_fs *fs, struct sq_node *n, u
 	uint32_t base = 0;
 	int r;
 	if (i < n->nblocks) {
-		uint32_t word = n->words[i];
-		if ((word & DATA_SIZE_MASK) == 0) { /* sparse: never written */
-			memset(out, 0, take);
-			return 0;
-		}
+		/* never sparse here: sq_extent answered those as holes */
 		dc = &fs->data;
-		r = data_load(ctx, fs, dc, n->offs[i], word);
+		r = data_load(ctx, fs, dc, n->offs[i], n->words[i]);
 	} else {
 		uint64_t pos = 0;
 		uint32_t word = 0;
@@ -840,39 +788,36 @@ static int read_block(struct gb_ctx *ctx, struct sq_fs *fs, struct sq_node *n, u
 	return 0;
 }
 
-static int sq_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		    uint64_t off, void *buf, size_t len, size_t *got)
+/* What lies at off: a sparse block (zeros), or the rest of a block or of
+ * the tail, compressed or not, which sq_decode reads through the cache. */
+static int sq_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		     uint64_t off, uint64_t want, struct gb_extent *ex)
 {
 	struct sq_fs *fs = (struct sq_fs *)base;
 	struct sq_node *n = (struct sq_node *)node;
-	uint64_t size = node->st.size;
-	uint8_t *out = buf;
-	*got = 0;
 	if (node->st.type != GB_FT_REG)
 		return gb_error(ctx, GB_E_USAGE, "not a regular file");
-	if (!gb_read_clamp(size, off, &len))
-		return 0;
-	while (len) {
-		uint64_t i = off >> fs->block_log;
-		uint32_t in = (uint32_t)(off & (fs->block_size - 1));
-		uint64_t bstart = i << fs->block_log;
-		uint32_t want = size - bstart < fs->block_size ? (uint32_t)(size - bstart)
-							       : fs->block_size;
-		size_t take = want - in;
-		if (take > len)
-			take = len;
-		if (i >= n->nblocks && n->frag_index == NO_FRAGMENT)
-			return gb_error(ctx, GB_E_CORRUPT, "file has no block %llu",
-					(unsigned long long)i);
-		int r = read_block(ctx, fs, n, i, in, want, out, take);
-		if (r)
-			return r;
-		out += take;
-		off += take;
-		len -= take;
-		*got += take;
-	}
+	uint64_t i = off >> fs->block_log;
+	uint64_t left = fs->block_size - (off & (fs->block_size - 1));
+	if (i >= n->nblocks && n->frag_index == NO_FRAGMENT)
+		return gb_error(ctx, GB_E_CORRUPT, "file has no block %llu", (unsigned long long)i);
+	ex->kind = i < n->nblocks && (n->words[i] & DATA_SIZE_MASK) == 0 ? GB_EXTENT_HOLE
+									 : GB_EXTENT_ENCODED;
+	ex->len = left < want ? left : want;
 	return 0;
+}
+
+/* len bytes at off, inside one block or the tail. */
+static int sq_decode(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		     uint64_t off, void *buf, size_t len)
+{
+	struct sq_fs *fs = (struct sq_fs *)base;
+	uint64_t size = node->st.size;
+	uint64_t i = off >> fs->block_log, bstart = i << fs->block_log;
+	uint32_t in = (uint32_t)(off & (fs->block_size - 1));
+	uint32_t want = size - bstart < fs->block_size ? (uint32_t)(size - bstart)
+						       : fs->block_size;
+	return read_block(ctx, fs, (struct sq_node *)node, i, in, want, buf, len);
 }
 
 const struct gb_fs_driver gb_fs_squashfs = {
@@ -881,9 +826,10 @@ const struct gb_fs_driver gb_fs_squashfs = {
 	.mount = sq_mount,
 	.umount = sq_umount,
 	.root = sq_root,
-	.lookup = sq_lookup,
-	.readdir = sq_readdir,
+	.scan = sq_scan,
+	.entry_node = sq_entry_node,
 	.readlink = sq_readlink,
-	.pread = sq_pread,
+	.extent = sq_extent,
+	.decode = sq_decode,
 	.release = sq_release,
 };

@@ -66,11 +66,6 @@ static const uint64_t sb_locations[] = { 65536, 8192, 0, 262144 };
 #define DI2_DB 112
 #define DI_INLINE_MAX 120 /* (NDADDR + NIADDR) pointers of UFS2 */
 
-#define S_IFMT_ 0170000u
-#define S_IFREG_ 0100000u
-#define S_IFDIR_ 0040000u
-#define S_IFLNK_ 0120000u
-
 #define DT_DIR_ 4
 #define DT_REG_ 8
 #define DT_LNK_ 10
@@ -246,16 +241,6 @@ static void ufs_umount(struct gb_fs *fs)
 
 /* ---- inodes ----------------------------------------------------------- */
 
-static enum gb_ftype mode_type(uint16_t mode)
-{
-	switch (mode & S_IFMT_) {
-	case S_IFREG_: return GB_FT_REG;
-	case S_IFDIR_: return GB_FT_DIR;
-	case S_IFLNK_: return GB_FT_LNK;
-	default: return GB_FT_OTHER;
-	}
-}
-
 /* The byte offset of inode ino: its group's inode blocks plus its index. */
 static int inode_pos(struct gb_ctx *ctx, struct ufs_fs *fs, uint32_t ino, uint64_t *pos)
 {
@@ -296,7 +281,7 @@ static int load_node(struct gb_ctx *ctx, struct ufs_fs *fs, uint32_t ino, struct
 	bool be = fs->be;
 	uint16_t mode = rd16(be, di);
 	n->ino = ino;
-	n->base.st.type = mode_type(mode);
+	n->base.st.type = gb_mode_type(mode);
 	n->base.st.mode = mode & 07777;
 	n->base.st.ino = ino;
 	size_t dbo = fs->ufs2 ? DI2_DB : DI1_DB;
@@ -417,42 +402,41 @@ static int bmap(struct gb_ctx *ctx, struct ufs_fs *fs, struct ufs_node *n, uint6
 	return 0;
 }
 
-static int ufs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		     uint64_t off, void *buf, size_t len, size_t *got)
+/* What lies at off: a hole of one block, or a run of blocks that follow
+ * each other on disk (the last block may be a run of fragments: only the
+ * bytes up to the file's size are read). */
+static int ufs_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		      uint64_t off, uint64_t want, struct gb_extent *ex)
 {
 	struct ufs_fs *fs = (struct ufs_fs *)base;
 	struct ufs_node *n = (struct ufs_node *)node;
-	uint64_t size = node->st.size;
-	uint8_t *out = buf;
-	*got = 0;
-	if (!gb_read_clamp(size, off, &len))
+	uint64_t lbn = off / fs->bsize, in = off % fs->bsize, a = 0;
+	uint64_t have = fs->bsize - in, end = fs->nfrags * fs->fsize;
+	int r = bmap(ctx, fs, n, lbn, &a);
+	if (r)
+		return r;
+	if (a == 0) {
+		ex->kind = GB_EXTENT_HOLE;
+		ex->len = have < want ? have : want;
 		return 0;
-	while (len) {
-		uint64_t lbn = off / fs->bsize, a = 0;
-		size_t in = (size_t)(off % fs->bsize), take = fs->bsize - in;
-		if (take > len)
-			take = len;
-		int r = bmap(ctx, fs, n, lbn, &a);
-		if (r)
-			return r;
-		if (a == 0) {
-			memset(out, 0, take); /* a hole */
-		} else {
-			/* The last block may be a run of fragments: only the
-			 * bytes up to the file's size are read. */
-			if ((r = check_addr(ctx, fs, a)))
-				return r;
-			uint64_t pos = a * fs->fsize + in;
-			if (!gb_range_ok(pos, take, fs->nfrags * fs->fsize))
-				return gb_error(ctx, GB_E_CORRUPT, "file block past the file system end");
-			if ((r = gb_vol_read(ctx, base->vol, pos, out, take)))
-				return r;
-		}
-		out += take;
-		off += take;
-		len -= take;
-		*got += take;
 	}
+	if ((r = check_addr(ctx, fs, a)))
+		return r;
+	uint64_t pos = a * fs->fsize + in;
+	if (!gb_range_ok(pos, have < want ? have : want, end))
+		return gb_error(ctx, GB_E_CORRUPT, "file block past the file system end");
+	/* Longer while the next block follows on disk; a block that does
+	 * not map is reported when it is asked for itself. */
+	struct gb_ctx quiet = { 0 };
+	while (have < want && gb_range_ok(pos, have + fs->bsize, end)) {
+		uint64_t next = 0, k = (in + have) / fs->bsize;
+		if (bmap(&quiet, fs, n, lbn + k, &next) || next != a + k * fs->frag)
+			break;
+		have += fs->bsize;
+	}
+	ex->kind = GB_EXTENT_DATA;
+	ex->vol_off = pos;
+	ex->len = have < want ? have : want;
 	return 0;
 }
 
@@ -507,12 +491,13 @@ static int parse_record(struct gb_ctx *ctx, struct ufs_fs *fs, const uint8_t *p,
 	return 0;
 }
 
-/* Call fn on each used entry of dir (but "." and ".."), stopping when it
- * returns non-zero (a positive value stops without error). */
-static int walk_dir(struct gb_ctx *ctx, struct ufs_fs *fs, struct ufs_node *dir,
-		    int (*fn)(void *arg, const struct ufs_dirent *de), void *arg)
+/* Each used entry of dir (but "." and "..") to fn, until it returns
+ * non-zero (a positive value stops without error). */
+static int ufs_scan(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		    gb_fs_entry_fn fn, void *arg)
 {
-	uint64_t size = dir->base.st.size;
+	struct ufs_fs *fs = (struct ufs_fs *)base;
+	uint64_t size = node->st.size;
 	uint8_t chunk[DIRBLKSIZ];
 	struct ufs_dirent de;
 	if (size % DIRBLKSIZ || size > UFS_DIR_MAX_BYTES)
@@ -522,8 +507,8 @@ static int walk_dir(struct gb_ctx *ctx, struct ufs_fs *fs, struct ufs_node *dir,
 		size_t got;
 		/* a 1 GiB directory whose blocks all name one block is read at
 		 * the page cache's speed: the command's bound stops it */
-		int r = gb_fs_charge(ctx, &fs->base, DIRBLKSIZ);
-		if (r || (r = ufs_pread(ctx, &fs->base, &dir->base, off, chunk, DIRBLKSIZ, &got)))
+		int r = gb_fs_charge(ctx, base, DIRBLKSIZ);
+		if (r || (r = gb_fs_pread_node(ctx, base, node, off, chunk, DIRBLKSIZ, &got)))
 			return r;
 		/* Each record advances by at least 8 bytes: bounded. */
 		for (size_t at = 0, reclen = 0; at < DIRBLKSIZ; at += reclen) {
@@ -532,109 +517,25 @@ static int walk_dir(struct gb_ctx *ctx, struct ufs_fs *fs, struct ufs_node *dir,
 			if (!de.ino || (de.len == 1 && de.name[0] == '.') ||
 			    (de.len == 2 && !memcmp(de.name, "..", 2)))
 				continue;
-			if ((r = fn(arg, &de)))
+			struct gb_fs_entry e = { .name = de.name, .len = de.len, .ino = de.ino };
+			switch (de.type) {
+			case DT_DIR_: e.type = GB_FT_DIR; break;
+			case DT_REG_: e.type = GB_FT_REG; break;
+			case DT_LNK_: e.type = GB_FT_LNK; break;
+			case 0: e.type_unknown = true; break; /* 4.2BSD format: the inode says */
+			default: e.type = GB_FT_OTHER;
+			}
+			if ((r = fn(arg, &e)))
 				return r > 0 ? 0 : r;
 		}
 	}
 	return 0;
 }
 
-struct find {
-	const char *name;
-	size_t len;
-	uint32_t ino;
-};
-
-static int find_cb(void *arg, const struct ufs_dirent *de)
+static int ufs_entry_node(struct gb_ctx *ctx, struct gb_fs *base, struct gb_fs_entry *e,
+			  struct gb_node **out)
 {
-	struct find *f = arg;
-	if (de->len != f->len || memcmp(de->name, f->name, f->len))
-		return 0;
-	f->ino = de->ino;
-	return 1;
-}
-
-static int ufs_lookup(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		      const char *name, size_t len, struct gb_node **out)
-{
-	struct ufs_fs *fs = (struct ufs_fs *)base;
-	struct find f = { .name = name, .len = len };
-	int r = walk_dir(ctx, fs, (struct ufs_node *)dir, find_cb, &f);
-	if (r)
-		return r;
-	if (!f.ino)
-		return GB_E_NOT_FOUND;
-	return load_node(ctx, fs, f.ino, out);
-}
-
-struct list {
-	struct gb_ctx *ctx;
-	struct ufs_fs *fs;
-	int (*fn)(void *arg, const struct gb_dirent *de);
-	void *arg;
-};
-
-static int list_cb(void *arg, const struct ufs_dirent *de)
-{
-	struct list *l = arg;
-	struct gb_dirent d = { .name = de->name, .ino = de->ino };
-	switch (de->type) {
-	case DT_DIR_: d.type = GB_FT_DIR; break;
-	case DT_REG_: d.type = GB_FT_REG; break;
-	case DT_LNK_: d.type = GB_FT_LNK; break;
-	case 0: {
-		/* No type byte (4.2BSD format, DT_UNKNOWN): the inode says. */
-		struct gb_node *n;
-		int r = load_node(l->ctx, l->fs, de->ino, &n);
-		if (r)
-			return r;
-		d.type = n->st.type;
-		ufs_release(&l->fs->base, n);
-		break;
-	}
-	default: d.type = GB_FT_OTHER;
-	}
-	return l->fn(l->arg, &d) ? 1 : 0;
-}
-
-static int ufs_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *dir,
-		       int (*fn)(void *arg, const struct gb_dirent *de), void *arg)
-{
-	struct list l = { .ctx = ctx, .fs = (struct ufs_fs *)base, .fn = fn, .arg = arg };
-	return walk_dir(ctx, l.fs, (struct ufs_node *)dir, list_cb, &l);
-}
-
-/* The run of file bytes at off that lies contiguously on the volume, for
- * copies done by the kernel: blocks are extended while the next one
- * follows the previous on disk. Holes go through pread. */
-static int ufs_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
-{
-	struct ufs_fs *fs = (struct ufs_fs *)base;
-	struct ufs_node *n = (struct ufs_node *)node;
-	uint64_t size = node->st.size, lbn = off / fs->bsize, in = off % fs->bsize, a = 0;
-	if (off >= size)
-		return GB_E_NOT_MINE;
-	if (len > size - off)
-		len = size - off;
-	if (bmap(ctx, fs, n, lbn, &a) || a == 0 || check_addr(ctx, fs, a))
-		return GB_E_NOT_MINE;
-	uint64_t have = fs->bsize - in;
-	/* Bounded by len: each turn adds a block or stops. */
-	while (have < len) {
-		uint64_t next = 0, k = (in + have) / fs->bsize;
-		if (bmap(ctx, fs, n, lbn + k, &next) || next != a + k * fs->frag)
-			break;
-		have += fs->bsize;
-	}
-	if (have > len)
-		have = len;
-	uint64_t pos = a * fs->fsize + in;
-	if (!gb_range_ok(pos, have, fs->nfrags * fs->fsize))
-		return GB_E_NOT_MINE;
-	*vol_off = pos;
-	*run = have;
-	return 0;
+	return load_node(ctx, (struct ufs_fs *)base, (uint32_t)e->ino, out);
 }
 
 const struct gb_fs_driver gb_fs_ufs = {
@@ -643,10 +544,9 @@ const struct gb_fs_driver gb_fs_ufs = {
 	.mount = ufs_mount,
 	.umount = ufs_umount,
 	.root = ufs_root,
-	.lookup = ufs_lookup,
-	.readdir = ufs_readdir,
+	.scan = ufs_scan,
+	.entry_node = ufs_entry_node,
 	.readlink = ufs_readlink,
-	.pread = ufs_pread,
+	.extent = ufs_extent,
 	.release = ufs_release,
-	.map = ufs_map,
 };

@@ -69,18 +69,11 @@
 #define F2_CRC 0x0100u
 #define F2_FTYPE 0x0200u
 
-struct feature {
-	uint32_t bit;
-	const char *name;
-	bool supported;
-	const char *why; /* why a supported one needs no work, or is refused */
-};
-
 /* sb_features_incompat of v5 file systems, with our decision per bit.
  * sb_features_log_incompat is not checked at all: its bits only describe
  * log item formats, which matter to log recovery, and we never replay the
  * log (a dirty log means recent changes are missing, as after a crash). */
-static const struct feature incompat_features[] = {
+static const struct gb_fs_feature incompat_features[] = {
 	{ 0x001, "ftype", true, "directory entries carry a type byte" },
 	{ 0x002, "sparse inodes", true, "inode chunks partly allocated: inode lookup is unchanged" },
 	{ 0x004, "meta_uuid", true, "only the metadata UUID stamped in blocks differs" },
@@ -140,11 +133,6 @@ struct xfs_fs {
 #define DIFLAG_REALTIME 0x0001u
 #define DIFLAG2_BIGTIME 0x0008u
 #define DIFLAG2_NREXT64 0x0010u
-
-#define S_IFMT_ 0170000u
-#define S_IFREG_ 0100000u
-#define S_IFDIR_ 0040000u
-#define S_IFLNK_ 0120000u
 
 /* bigtime counts nanoseconds from the smallest 32-bit time, 1901-12-13. */
 #define BIGTIME_EPOCH_OFFSET 2147483648ll
@@ -232,17 +220,11 @@ static int check_features(struct gb_ctx *ctx, const uint8_t *sb, bool *ftype)
 	if (version == 5) {
 		if (!(f2 & F2_CRC))
 			return gb_error(ctx, GB_E_CORRUPT, "v5 superblock without the CRC feature");
-		uint32_t incompat = gb_be32(sb + SB_FEAT_INCOMPAT);
-		for (size_t i = 0; i < sizeof(incompat_features) / sizeof(incompat_features[0]); i++) {
-			const struct feature *f = &incompat_features[i];
-			if ((incompat & f->bit) && !f->supported)
-				return gb_error(ctx, GB_E_UNSUPPORTED,
-						"unsupported feature '%s' (%s)", f->name, f->why);
-			incompat &= ~f->bit;
-		}
-		if (incompat)
-			return gb_error(ctx, GB_E_UNSUPPORTED,
-					"unknown incompatible feature bits 0x%x", incompat);
+		int r = gb_fs_check_features(ctx, incompat_features,
+					     sizeof(incompat_features) / sizeof(incompat_features[0]),
+					     gb_be32(sb + SB_FEAT_INCOMPAT));
+		if (r)
+			return r;
 		*ftype = gb_be32(sb + SB_FEAT_INCOMPAT) & 0x1;
 		return 0;
 	}
@@ -362,16 +344,6 @@ static int read_block(struct gb_ctx *ctx, struct xfs_fs *fs, uint64_t lin, void 
 
 /* ---- inodes ----------------------------------------------------------- */
 
-static enum gb_ftype mode_type(uint16_t mode)
-{
-	switch (mode & S_IFMT_) {
-	case S_IFREG_: return GB_FT_REG;
-	case S_IFDIR_: return GB_FT_DIR;
-	case S_IFLNK_: return GB_FT_LNK;
-	default: return GB_FT_OTHER;
-	}
-}
-
 static int inode_pos(struct gb_ctx *ctx, const struct xfs_fs *fs, uint64_t ino, uint64_t *pos)
 {
 	unsigned agino_bits = fs->agblklog + fs->inopblog;
@@ -430,7 +402,7 @@ static int parse_inode(struct gb_ctx *ctx, const struct xfs_fs *fs, uint64_t ino
 	if (size > INT64_MAX)
 		return gb_error(ctx, GB_E_CORRUPT, "inode %llu: negative size", i);
 
-	enum gb_ftype t = mode_type(mode);
+	enum gb_ftype t = gb_mode_type(mode);
 	bool ok;
 	switch (t) {
 	case GB_FT_DIR:
@@ -676,98 +648,49 @@ static size_t find_extent(const struct xfs_node *n, uint64_t lblk)
 	return lo;
 }
 
-/* Read [off, off+len) of a mapped fork, holes and unwritten extents as
- * zeros. Each run of physically contiguous written blocks is one read. */
-static int read_mapped(struct gb_ctx *ctx, struct xfs_fs *fs, struct xfs_node *n,
-		       uint64_t off, uint8_t *out, size_t len)
+/* What lies at off: inline data, a hole up to the next extent, or a run of
+ * extents that continue each other on disk, all written (data) or all
+ * unwritten (zeros). */
+static int xfs_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		      uint64_t off, uint64_t want, struct gb_extent *ex)
 {
+	struct xfs_fs *fs = (struct xfs_fs *)base;
+	struct xfs_node *n = (struct xfs_node *)node;
+	if (n->format == FMT_LOCAL) {
+		/* size <= fork_len was checked when the inode was loaded;
+		 * only file contents are read here (off < size). */
+		uint64_t size = node->st.size;
+		ex->kind = off < size ? GB_EXTENT_INLINE : GB_EXTENT_HOLE;
+		ex->len = off < size && size - off < want ? size - off : want;
+		ex->data = n->raw + n->fork_off + (off < size ? off : 0);
+		return 0;
+	}
 	int r = load_map(ctx, fs, n);
 	if (r)
 		return r;
 	unsigned bl = fs->blocklog;
-	while (len) {
-		size_t k = find_extent(n, off >> bl);
-		size_t run;
-		if (k == n->next || (n->ext[k].off << bl) > off) {
-			/* A hole up to the next extent (or the end). */
-			uint64_t gap = k == n->next ? UINT64_MAX : (n->ext[k].off << bl) - off;
-			run = gap < len ? (size_t)gap : len;
-			memset(out, 0, run);
-		} else {
-			const struct xfs_extent *e = &n->ext[k];
-			uint64_t into = off - (e->off << bl);
-			uint64_t avail = ((e->off + e->len) << bl) - off;
-			uint64_t pblock_end = e->block + e->len;
-			/* Extend across extents that continue on disk. */
-			for (size_t j = k + 1; j < n->next && avail < len; j++) {
-				const struct xfs_extent *f = &n->ext[j];
-				if (f->off != n->ext[j - 1].off + n->ext[j - 1].len ||
-				    f->block != pblock_end || f->unwritten != e->unwritten)
-					break;
-				avail += f->len << bl;
-				pblock_end += f->len;
-			}
-			run = avail < len ? (size_t)avail : len;
-			if (e->unwritten) {
-				memset(out, 0, run);
-			} else {
-				r = gb_vol_read(ctx, fs->base.vol, (e->block << bl) + into, out, run);
-				if (r)
-					return r;
-			}
-		}
-		out += run;
-		off += run;
-		len -= run;
-	}
-	return 0;
-}
-
-/* Where the file's bytes at off lie, for copies by the kernel: one
- * written extent (holes, unwritten extents and inline data: NOT_MINE). */
-static int xfs_map(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		   uint64_t off, uint64_t len, uint64_t *vol_off, uint64_t *run)
-{
-	struct xfs_fs *fs = (struct xfs_fs *)base;
-	struct xfs_node *n = (struct xfs_node *)node;
-	if ((n->flags & DIFLAG_REALTIME) || n->format == FMT_LOCAL || off >= node->st.size)
-		return GB_E_NOT_MINE;
-	if (len > node->st.size - off)
-		len = node->st.size - off;
-	if (load_map(ctx, fs, n))
-		return GB_E_NOT_MINE;
-	unsigned bl = fs->blocklog;
 	size_t k = find_extent(n, off >> bl);
-	if (k == n->next || (n->ext[k].off << bl) > off || n->ext[k].unwritten)
-		return GB_E_NOT_MINE;
-	const struct xfs_extent *e = &n->ext[k];
-	uint64_t avail = ((e->off + e->len) << bl) - off;
-	*vol_off = (e->block << bl) + (off - (e->off << bl));
-	*run = avail < len ? avail : len;
-	return 0;
-}
-
-static int xfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
-		     uint64_t off, void *buf, size_t len, size_t *got)
-{
-	struct xfs_node *n = (struct xfs_node *)node;
-	uint64_t size = node->st.size;
-	*got = 0;
-	if (n->flags & DIFLAG_REALTIME)
-		return gb_error(ctx, GB_E_UNSUPPORTED,
-				"inode %llu: realtime file (on the realtime device)",
-				(unsigned long long)n->ino);
-	if (!gb_read_clamp(size, off, &len))
+	if (k == n->next || (n->ext[k].off << bl) > off) {
+		uint64_t gap = k == n->next ? UINT64_MAX : (n->ext[k].off << bl) - off;
+		ex->kind = GB_EXTENT_HOLE;
+		ex->len = gap < want ? gap : want;
 		return 0;
-	if (n->format == FMT_LOCAL) {
-		/* size <= fork_len was checked when the inode was loaded. */
-		memcpy(buf, n->raw + n->fork_off + off, len);
-	} else {
-		int r = read_mapped(ctx, (struct xfs_fs *)base, n, off, buf, len);
-		if (r)
-			return r;
 	}
-	*got = len;
+	const struct xfs_extent *e = &n->ext[k];
+	uint64_t into = off - (e->off << bl);
+	uint64_t avail = ((e->off + e->len) << bl) - off;
+	uint64_t pblock_end = e->block + e->len;
+	for (size_t j = k + 1; j < n->next && avail < want; j++) {
+		const struct xfs_extent *f = &n->ext[j];
+		if (f->off != n->ext[j - 1].off + n->ext[j - 1].len ||
+		    f->block != pblock_end || f->unwritten != e->unwritten)
+			break;
+		avail += f->len << bl;
+		pblock_end += f->len;
+	}
+	ex->kind = e->unwritten ? GB_EXTENT_HOLE : GB_EXTENT_DATA;
+	ex->len = avail < want ? avail : want;
+	ex->vol_off = (e->block << bl) + into;
 	return 0;
 }
 
@@ -782,14 +705,14 @@ static int read_remote_link(struct gb_ctx *ctx, struct xfs_fs *fs, struct xfs_no
 			    char *dst, size_t size)
 {
 	if (!fs->v5)
-		return read_mapped(ctx, fs, n, 0, (uint8_t *)dst, size);
+		return gb_fs_read_node(ctx, &fs->base, &n->base, 0, dst, size);
 	uint8_t *blk = malloc(fs->bs);
 	if (!blk)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
 	size_t done = 0;
 	int r = 0;
 	for (uint64_t b = 0; done < size && !r; b++) {
-		if ((r = read_mapped(ctx, fs, n, b << fs->blocklog, blk, fs->bs)))
+		if ((r = gb_fs_read_node(ctx, &fs->base, &n->base, b << fs->blocklog, blk, fs->bs)))
 			break;
 		size_t take = fs->bs - SYMLINK_HDR;
 		if (take > size - done)
@@ -1029,8 +952,8 @@ static int scan_blocks(struct gb_ctx *ctx, struct dir_scan *s)
 			}
 			r = gb_fs_charge(ctx, &fs->base, fs->dirbs);
 			if (!r)
-				r = read_mapped(ctx, fs, d, db << (fs->blocklog + fs->dirblklog),
-						blk, fs->dirbs);
+				r = gb_fs_read_node(ctx, &fs->base, &d->base,
+						    db << (fs->blocklog + fs->dirblklog), blk, fs->dirbs);
 			if (!r)
 				r = scan_data_block(ctx, s, blk, db == 0);
 			next_db = db + 1;
@@ -1080,7 +1003,6 @@ const struct gb_fs_driver gb_fs_xfs = {
 	.lookup = xfs_lookup,
 	.readdir = xfs_readdir,
 	.readlink = xfs_readlink,
-	.pread = xfs_pread,
+	.extent = xfs_extent,
 	.release = xfs_release,
-	.map = xfs_map,
 };

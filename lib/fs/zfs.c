@@ -96,10 +96,6 @@
 #define MAX_TOPS 64               /* top-level vdevs of a pool */
 #define MAX_CHILDREN 64           /* members of a mirror or raidz */
 
-#define S_IFMT_ 0170000u
-#define S_IFREG_ 0100000u
-#define S_IFDIR_ 0040000u
-#define S_IFLNK_ 0120000u
 #define ZNODE_SIZE 264
 
 /* nvlist XDR data types */
@@ -2065,16 +2061,6 @@ static int sa_u64(struct gb_ctx *ctx, struct zfs_fs *fs, const struct zfs_node *
 
 /* ---- nodes ------------------------------------------------------------ */
 
-static enum gb_ftype mode_type(uint64_t mode)
-{
-	switch (mode & S_IFMT_) {
-	case S_IFREG_: return GB_FT_REG;
-	case S_IFDIR_: return GB_FT_DIR;
-	case S_IFLNK_: return GB_FT_LNK;
-	default: return GB_FT_OTHER;
-	}
-}
-
 /* Object obj of os as a node: its znode gives type, mode, size, mtime. */
 static int load_node(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *os,
 		     const struct sa_table *sa, uint64_t obj, struct zfs_node **out)
@@ -2107,7 +2093,7 @@ static int load_node(struct gb_ctx *ctx, struct zfs_fs *fs, const struct dnode *
 	}
 	n->os = *os;
 	n->zpl = true;
-	n->base.st.type = mode_type(mode);
+	n->base.st.type = gb_mode_type(mode);
 	n->base.st.mode = (uint32_t)(mode & 07777);
 	n->base.st.size = size;
 	n->base.st.mtime = (int64_t)mtime;
@@ -2305,47 +2291,45 @@ static int zfs_readdir(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *d
 	return r > 0 ? 0 : r;
 }
 
-static int zfs_pread(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node, uint64_t off,
-		     void *buf, size_t len, size_t *got)
+/* Every block is checksummed and may be compressed, embedded or a gang:
+ * the rest of the block at off, which zfs_decode reads. */
+static int zfs_extent(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		      uint64_t off, uint64_t want, struct gb_extent *ex)
+{
+	(void)base;
+	struct zfs_node *n = (struct zfs_node *)node;
+	if (!n->zpl) /* a dataset's place in its parent: no contents */
+		return gb_error(ctx, GB_E_USAGE, "not a file");
+	uint32_t bs = n->dn.datablksz;
+	uint64_t left = bs - off % bs;
+	ex->kind = GB_EXTENT_ENCODED;
+	ex->len = left < want ? left : want;
+	return 0;
+}
+
+/* len bytes at off, inside one block. File data stays out of the block
+ * cache (read once, it would only evict metadata); a whole block goes
+ * straight to the caller, a part through n->blk. */
+static int zfs_decode(struct gb_ctx *ctx, struct gb_fs *base, struct gb_node *node,
+		      uint64_t off, void *buf, size_t len)
 {
 	struct zfs_fs *fs = (struct zfs_fs *)base;
 	struct zfs_node *n = (struct zfs_node *)node;
-	uint64_t size = node->st.size;
-	*got = 0;
-	if (!n->zpl || !gb_read_clamp(size, off, &len))
-		return 0;
 	uint32_t bs = n->dn.datablksz;
+	uint64_t blkid = off / bs;
+	if (len == bs)
+		return dn_read(ctx, fs, &n->dn, blkid, buf, NULL, NULL, false);
 	if (!n->blk && !(n->blk = malloc(bs)))
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	uint8_t *o = buf;
-	while (len) {
-		uint64_t blkid = off / bs;
-		size_t in = (size_t)(off % bs), take = bs - in;
-		if (take > len)
-			take = len;
-		/* File data stays out of the block cache (read once, it would
-		 * only evict metadata); a whole block goes straight to the
-		 * caller, a part through n->blk. */
-		if (take == bs) {
-			int r = dn_read(ctx, fs, &n->dn, blkid, o, NULL, NULL, false);
-			if (r)
-				return r;
-		} else {
-			/* blkid + 1: 0 means no block held */
-			if (n->blkid != blkid + 1) {
-				n->blkid = 0;
-				int r = dn_read(ctx, fs, &n->dn, blkid, n->blk, NULL, NULL, false);
-				if (r)
-					return r;
-				n->blkid = blkid + 1;
-			}
-			memcpy(o, n->blk + in, take);
-		}
-		o += take;
-		off += take;
-		len -= take;
-		*got += take;
+	/* blkid + 1: 0 means no block held */
+	if (n->blkid != blkid + 1) {
+		n->blkid = 0;
+		int r = dn_read(ctx, fs, &n->dn, blkid, n->blk, NULL, NULL, false);
+		if (r)
+			return r;
+		n->blkid = blkid + 1;
 	}
+	memcpy(buf, n->blk + off % bs, len);
 	return 0;
 }
 
@@ -2488,7 +2472,8 @@ const struct gb_fs_driver gb_fs_zfs = {
 	.lookup = zfs_lookup,
 	.readdir = zfs_readdir,
 	.readlink = zfs_readlink,
-	.pread = zfs_pread,
+	.extent = zfs_extent,
+	.decode = zfs_decode,
 	.release = zfs_release,
 	.bootfs = zfs_bootfs,
 };

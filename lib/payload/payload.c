@@ -166,15 +166,8 @@ int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const str
 static int write_zeros(struct gb_ctx *ctx, int fd, size_t n)
 {
 	static const char zeros[4];
-	while (n) {
-		ssize_t w = write(fd, zeros, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return gb_error(ctx, GB_E_IO, "writing the ramdisk: %s",
-					w < 0 ? strerror(errno) : "short write");
-		n -= (size_t)w;
-	}
+	if (gb_write_all(fd, zeros, n))
+		return gb_error(ctx, GB_E_IO, "writing the ramdisk: %s", strerror(errno));
 	return 0;
 }
 

@@ -12,18 +12,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static int write_all(const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(1, p, n);
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int dump(struct gb_ctx *ctx, struct gb_source *src, size_t chunk)
 {
 	uint8_t *buf = malloc(chunk);
@@ -33,7 +21,7 @@ static int dump(struct gb_ctx *ctx, struct gb_source *src, size_t chunk)
 	for (uint64_t off = 0; off < src->size && !r; off += chunk) {
 		size_t n = src->size - off < chunk ? (size_t)(src->size - off) : chunk;
 		r = gb_source_read(ctx, src, off, buf, n);
-		if (!r && write_all(buf, n))
+		if (!r && gb_write_all(STDOUT_FILENO, buf, n))
 			r = gb_error(ctx, GB_E_IO, "write to stdout failed");
 	}
 	free(buf);
