@@ -18,11 +18,21 @@ bool gb_source_is_nbd_uri(const char *path)
 
 #ifdef GB_HAVE_LIBNBD
 #include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
 #include <libnbd.h>
 
-/* Below every server's maximum request: the protocol lets a client that was
- * told nothing send 32 MiB. */
-#define NBD_CHUNK (8u << 20)
+/*
+ * Reads go through a small cache of aligned blocks, fetched with libnbd's
+ * asynchronous requests so that several are in flight together: the blocks
+ * a read spans, the blocks after a sequential stream (readahead) and the
+ * ranges a copy announces (gb_source_prefetch). Bounds: NBD_SLOTS requests
+ * in flight at most, NBD_SLOTS * NBD_BLOCK bytes of buffers (4 MiB),
+ * allocated as they are first used.
+ */
+#define NBD_BLOCK (256u << 10)
+#define NBD_SLOTS 16
+#define NBD_READAHEAD 8 /* blocks after a sequential read */
 
 /*
  * libnbd is loaded when an NBD URI is opened, not linked: it pulls in
@@ -37,12 +47,14 @@ static struct {
 	__typeof__(nbd_set_uri_allow_local_file) *set_uri_allow_local_file;
 	__typeof__(nbd_connect_uri) *connect_uri;
 	__typeof__(nbd_get_size) *get_size;
-	__typeof__(nbd_pread) *pread;
+	__typeof__(nbd_aio_pread) *aio_pread;
+	__typeof__(nbd_poll) *poll;
+	__typeof__(nbd_aio_in_flight) *aio_in_flight;
 } nbd;
 
 static int load_libnbd(struct gb_ctx *ctx)
 {
-	if (nbd.pread)
+	if (nbd.aio_pread)
 		return 0;
 	void *h = dlopen("libnbd.so.0", RTLD_NOW | RTLD_LOCAL);
 	if (!h)
@@ -50,7 +62,8 @@ static int load_libnbd(struct gb_ctx *ctx)
 	/* POSIX lets a data pointer hold a function's address from dlsym. */
 #define SYM(name) (*(void **)&nbd.name = dlsym(h, "nbd_" #name)) != NULL
 	if (!(SYM(create) && SYM(close) && SYM(get_error) && SYM(set_uri_allow_local_file) &&
-	      SYM(connect_uri) && SYM(get_size) && SYM(pread))) {
+	      SYM(connect_uri) && SYM(get_size) && SYM(aio_pread) && SYM(poll) &&
+	      SYM(aio_in_flight))) {
 		memset(&nbd, 0, sizeof(nbd));
 		dlclose(h);
 		return gb_error(ctx, GB_E_UNSUPPORTED, "nbd: libnbd lacks a function guestboot uses");
@@ -67,27 +80,213 @@ static const char *nbd_msg(char *buf, size_t cap)
 	return buf;
 }
 
-static int nbd_src_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
-			 void *buf, size_t len)
+enum slot_state { SLOT_EMPTY, SLOT_BUSY, SLOT_READY, SLOT_FAILED };
+
+struct slot {
+	enum slot_state state;
+	uint64_t block;
+	size_t len;      /* bytes of the block inside the export */
+	uint64_t stamp;  /* last use, for eviction */
+	bool used;       /* read since fetched: readahead may replace it */
+	int err;         /* errno of a failed request */
+	uint8_t *buf;
+};
+
+struct nbd_src {
+	struct nbd_handle *h;
+	uint64_t size;
+	uint64_t clock;
+	uint64_t next_off; /* where a sequential read would start */
+	unsigned seq;      /* sequential reads in a row */
+	struct slot slots[NBD_SLOTS];
+	/* GUESTBOOT_NBD_STATS: requests sent, bytes they asked for, reads
+	 * served, and stalls (a read waiting for the server: a round trip
+	 * not hidden behind another) */
+	uint64_t requests, bytes, reads, stalls;
+};
+
+static int read_done(void *user_data, int *error)
 {
-	uint8_t *p = buf;
-	while (len) {
-		size_t n = len < NBD_CHUNK ? len : NBD_CHUNK;
-		if (nbd.pread(src->priv, p, n, off, 0) == -1) {
+	struct slot *s = user_data;
+	s->err = *error;
+	s->state = *error ? SLOT_FAILED : SLOT_READY;
+	return 1; /* retire the command */
+}
+
+static struct slot *find_block(struct nbd_src *n, uint64_t block)
+{
+	for (int i = 0; i < NBD_SLOTS; i++)
+		if (n->slots[i].state != SLOT_EMPTY && n->slots[i].block == block)
+			return &n->slots[i];
+	return NULL;
+}
+
+/* A slot to fetch into: never one in flight or `keep`; the least recently
+ * used of those read already, and only for a read that must wait anyway
+ * (`any`) one fetched ahead but not read yet. */
+static struct slot *victim(struct nbd_src *n, const struct slot *keep, bool any)
+{
+	struct slot *best = NULL;
+	for (int i = 0; i < NBD_SLOTS; i++) {
+		struct slot *s = &n->slots[i];
+		if (s == keep || s->state == SLOT_BUSY)
+			continue;
+		if (s->state == SLOT_EMPTY)
+			return s;
+		bool ahead = s->state == SLOT_READY && !s->used;
+		if (ahead && !any)
+			continue;
+		bool best_ahead = best && best->state == SLOT_READY && !best->used;
+		if (!best || (best_ahead && !ahead) ||
+		    (best_ahead == ahead && s->stamp < best->stamp))
+			best = s;
+	}
+	return best;
+}
+
+/* 0 sent, 1 no free slot, <0 libnbd refused (its error is set). */
+static int send_block(struct nbd_src *n, struct slot *s, uint64_t block)
+{
+	if (!s->buf && !(s->buf = malloc(NBD_BLOCK)))
+		return -1;
+	uint64_t off = block * NBD_BLOCK;
+	s->block = block;
+	s->len = n->size - off < NBD_BLOCK ? (size_t)(n->size - off) : NBD_BLOCK;
+	s->stamp = ++n->clock;
+	s->used = false;
+	s->err = 0;
+	s->state = SLOT_BUSY;
+	nbd_completion_callback cb = { .callback = read_done, .user_data = s };
+	if (nbd.aio_pread(n->h, s->buf, s->len, off, cb, 0) == -1) {
+		s->state = SLOT_EMPTY;
+		return -1;
+	}
+	n->requests++;
+	n->bytes += s->len;
+	return 0;
+}
+
+/* Ask for blocks [first, first+count) that are neither here nor on their
+ * way, while slots are free; never waits. */
+static void fetch_ahead(struct nbd_src *n, uint64_t first, uint64_t count, const struct slot *keep)
+{
+	uint64_t nblocks = (n->size + NBD_BLOCK - 1) / NBD_BLOCK;
+	if (count > NBD_SLOTS)
+		count = NBD_SLOTS;
+	for (uint64_t b = first; b < first + count && b < nblocks; b++) {
+		if (find_block(n, b))
+			continue;
+		struct slot *s = victim(n, keep, false);
+		if (!s || send_block(n, s, b))
+			return;
+	}
+}
+
+/* Wait until s is no longer in flight. */
+static int wait_slot(struct gb_ctx *ctx, struct nbd_src *n, struct slot *s)
+{
+	if (s->state == SLOT_BUSY)
+		n->stalls++;
+	while (s->state == SLOT_BUSY) {
+		if (nbd.poll(n->h, -1) == -1) {
 			char m[200];
 			return gb_error(ctx, GB_E_IO, "nbd: read at offset %llu: %s",
-					(unsigned long long)off, nbd_msg(m, sizeof(m)));
+					(unsigned long long)(s->block * NBD_BLOCK), nbd_msg(m, sizeof(m)));
 		}
-		p += n;
-		off += n;
-		len -= n;
 	}
 	return 0;
 }
 
+/* The slot holding `block`, fetched (and waited for) if need be. */
+static int get_block(struct gb_ctx *ctx, struct nbd_src *n, uint64_t block, struct slot **out)
+{
+	char m[200];
+	struct slot *s = find_block(n, block);
+	while (!s) {
+		s = victim(n, NULL, true);
+		if (!s) {
+			/* every slot in flight: wait for the oldest */
+			struct slot *old = NULL;
+			for (int i = 0; i < NBD_SLOTS; i++)
+				if (!old || n->slots[i].stamp < old->stamp)
+					old = &n->slots[i];
+			int r = wait_slot(ctx, n, old);
+			if (r)
+				return r;
+			s = NULL;
+			continue;
+		}
+		if (send_block(n, s, block))
+			return gb_error(ctx, GB_E_IO, "nbd: read at offset %llu: %s",
+					(unsigned long long)(block * NBD_BLOCK), nbd_msg(m, sizeof(m)));
+	}
+	s->stamp = ++n->clock;
+	*out = s;
+	return 0;
+}
+
+static int nbd_src_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
+			 void *buf, size_t len)
+{
+	struct nbd_src *n = src->priv;
+	uint8_t *p = buf;
+	n->reads++;
+	n->seq = off == n->next_off ? n->seq + 1 : 0;
+	n->next_off = off + len;
+	uint64_t last = (off + len - 1) / NBD_BLOCK;
+	while (len) {
+		uint64_t block = off / NBD_BLOCK;
+		struct slot *s = NULL;
+		int r = get_block(ctx, n, block, &s);
+		if (r)
+			return r;
+		/* the rest of this read, and after a sequential one what follows */
+		uint64_t ahead = last - block + (n->seq ? NBD_READAHEAD : 0);
+		fetch_ahead(n, block + 1, ahead, s);
+		r = wait_slot(ctx, n, s);
+		if (r)
+			return r;
+		if (s->state == SLOT_FAILED) {
+			s->state = SLOT_EMPTY; /* a later read asks again */
+			return gb_error(ctx, GB_E_IO, "nbd: read at offset %llu: %s",
+					(unsigned long long)(block * NBD_BLOCK), strerror(s->err));
+		}
+		s->used = true;
+		size_t in = (size_t)(off - block * NBD_BLOCK);
+		size_t k = s->len - in < len ? s->len - in : len;
+		memcpy(p, s->buf + in, k);
+		p += k;
+		off += k;
+		len -= k;
+	}
+	return 0;
+}
+
+static void nbd_src_prefetch(struct gb_source *src, uint64_t off, uint64_t len)
+{
+	struct nbd_src *n = src->priv;
+	if (!len)
+		return;
+	uint64_t first = off / NBD_BLOCK;
+	fetch_ahead(n, first, (off + len - 1) / NBD_BLOCK - first + 1, NULL);
+}
+
 static void nbd_src_close(struct gb_source *src)
 {
-	nbd.close(src->priv);
+	struct nbd_src *n = src->priv;
+	if (getenv("GUESTBOOT_NBD_STATS"))
+		fprintf(stderr, "guestboot: nbd: %llu requests (%llu KiB), %llu reads, %llu stalls\n",
+			(unsigned long long)n->requests, (unsigned long long)(n->bytes >> 10),
+			(unsigned long long)n->reads, (unsigned long long)n->stalls);
+	/* Readahead still in flight is received first: servers take a client
+	 * that leaves in the middle of a reply as an error (nbdkit 1.32
+	 * aborts). After the close no request writes into a buffer. */
+	while (nbd.aio_in_flight(n->h) > 0 && nbd.poll(n->h, -1) != -1)
+		;
+	nbd.close(n->h);
+	for (int i = 0; i < NBD_SLOTS; i++)
+		free(n->slots[i].buf);
+	free(n);
 	free(src);
 }
 
@@ -95,6 +294,7 @@ static const struct gb_source_ops nbd_ops = {
 	.name = "nbd",
 	.pread = nbd_src_pread,
 	.close = nbd_src_close,
+	.prefetch = nbd_src_prefetch,
 };
 
 int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **out)
@@ -116,17 +316,22 @@ int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **o
 	}
 	int64_t size = nbd.get_size(h);
 	struct gb_source *src = size < 0 ? NULL : calloc(1, sizeof(*src));
-	if (!src) {
+	struct nbd_src *n = src ? calloc(1, sizeof(*n)) : NULL;
+	if (!n) {
 		r = size < 0 ? gb_error(ctx, GB_E_IO, "nbd: no export size: %s", nbd_msg(m, sizeof(m)))
 			     : gb_error(ctx, GB_E_NOMEM, "out of memory");
+		free(src);
 		nbd.close(h);
 		return r;
 	}
+	n->h = h;
+	n->size = (uint64_t)size;
+	n->next_off = UINT64_MAX;
 	src->ops = &nbd_ops;
 	src->name = uri;
 	src->format = "raw";
 	src->size = (uint64_t)size;
-	src->priv = h;
+	src->priv = n;
 	src->fd = -1;
 	*out = src;
 	return 0;
