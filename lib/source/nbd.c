@@ -33,6 +33,9 @@ bool gb_source_is_nbd_uri(const char *path)
 #define NBD_BLOCK (256u << 10)
 #define NBD_SLOTS 16
 #define NBD_READAHEAD 8 /* blocks after a sequential read */
+/* Readahead leaves this many slots to reads that must wait (metadata such
+ * as an extent tree's block, read between the pieces of a file). */
+#define NBD_SPARE 4
 
 /*
  * libnbd is loaded when an NBD URI is opened, not linked: it pulls in
@@ -97,7 +100,7 @@ struct nbd_src {
 	uint64_t size;
 	uint64_t clock;
 	uint64_t next_off; /* where a sequential read would start */
-	unsigned seq;      /* sequential reads in a row */
+	uint64_t seq;      /* bytes read sequentially up to next_off */
 	struct slot slots[NBD_SLOTS];
 	/* GUESTBOOT_NBD_STATS: requests sent, bytes they asked for, reads
 	 * served, and stalls (a read waiting for the server: a round trip
@@ -136,9 +139,11 @@ static struct slot *victim(struct nbd_src *n, const struct slot *keep, bool any)
 		bool ahead = s->state == SLOT_READY && !s->used;
 		if (ahead && !any)
 			continue;
+		/* of blocks fetched ahead, the one needed last */
 		bool best_ahead = best && best->state == SLOT_READY && !best->used;
 		if (!best || (best_ahead && !ahead) ||
-		    (best_ahead == ahead && s->stamp < best->stamp))
+		    (!ahead && !best_ahead && s->stamp < best->stamp) ||
+		    (ahead && best_ahead && s->block > best->block))
 			best = s;
 	}
 	return best;
@@ -173,9 +178,15 @@ static void fetch_ahead(struct nbd_src *n, uint64_t first, uint64_t count, const
 	uint64_t nblocks = (n->size + NBD_BLOCK - 1) / NBD_BLOCK;
 	if (count > NBD_SLOTS)
 		count = NBD_SLOTS;
+	int pending = 0;
+	for (int i = 0; i < NBD_SLOTS; i++)
+		pending += n->slots[i].state == SLOT_BUSY ||
+			   (n->slots[i].state == SLOT_READY && !n->slots[i].used);
 	for (uint64_t b = first; b < first + count && b < nblocks; b++) {
 		if (find_block(n, b))
 			continue;
+		if (pending++ >= NBD_SLOTS - NBD_SPARE)
+			return;
 		struct slot *s = victim(n, keep, false);
 		if (!s || send_block(n, s, b))
 			return;
@@ -231,8 +242,13 @@ static int nbd_src_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off
 	struct nbd_src *n = src->priv;
 	uint8_t *p = buf;
 	n->reads++;
-	n->seq = off == n->next_off ? n->seq + 1 : 0;
+	n->seq = off == n->next_off ? n->seq + len : 0;
 	n->next_off = off + len;
+	/* readahead grows with the sequential run: none for a few small
+	 * metadata reads in a row, NBD_READAHEAD blocks for a stream */
+	uint64_t stream = n->seq / (NBD_BLOCK / 4);
+	if (stream > NBD_READAHEAD)
+		stream = NBD_READAHEAD;
 	uint64_t last = (off + len - 1) / NBD_BLOCK;
 	while (len) {
 		uint64_t block = off / NBD_BLOCK;
@@ -241,7 +257,7 @@ static int nbd_src_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off
 		if (r)
 			return r;
 		/* the rest of this read, and after a sequential one what follows */
-		uint64_t ahead = last - block + (n->seq ? NBD_READAHEAD : 0);
+		uint64_t ahead = last - block + stream;
 		fetch_ahead(n, block + 1, ahead, s);
 		r = wait_slot(ctx, n, s);
 		if (r)
