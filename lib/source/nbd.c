@@ -27,15 +27,15 @@ bool gb_source_is_nbd_uri(const char *path)
  * asynchronous requests so that several are in flight together: the blocks
  * a read spans, the blocks after a sequential stream (readahead) and the
  * ranges a copy announces (gb_source_prefetch). Bounds: NBD_SLOTS requests
- * in flight at most, NBD_SLOTS * NBD_BLOCK bytes of buffers (4 MiB),
+ * in flight at most, NBD_SLOTS * NBD_BLOCK bytes of buffers (5 MiB),
  * allocated as they are first used.
  */
 #define NBD_BLOCK (256u << 10)
-#define NBD_SLOTS 16
+#define NBD_SLOTS 20
 #define NBD_READAHEAD 8 /* blocks after a sequential read */
 /* Readahead leaves this many slots to reads that must wait (metadata such
  * as an extent tree's block, read between the pieces of a file). */
-#define NBD_SPARE 4
+#define NBD_SPARE 2
 
 /*
  * libnbd is loaded when an NBD URI is opened, not linked: it pulls in

@@ -49,7 +49,7 @@ if "$GUESTBOOT" sandbox-test filtered; then
 	extract_rss bounds/rss-qcow2-compressed-2M-clusters text.qcow2 text
 fi
 
-# Over NBD the reads go through a cache of 16 blocks of 256 KiB with
+# Over NBD the reads go through a cache of 20 blocks of 256 KiB with
 # requests in flight: extract stays under the same bound, and list asks
 # the server for the metadata and some readahead, not the initrd.
 if command -v nbdkit >/dev/null && ! "$GUESTBOOT" inspect "nbd+unix:///?socket=/none" 2>&1 |
