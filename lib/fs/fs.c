@@ -635,6 +635,8 @@ static void prefetch_file(struct gb_file *f, uint64_t off, uint64_t len)
 {
 	struct gb_fs *fs = f->fs;
 	struct gb_ctx quiet = { 0 };
+	if (!gb_vol_prefetches(fs->vol))
+		return;
 	if (len > (4u << 20))
 		len = 4u << 20;
 	for (int i = 0; i < 16 && len; i++) {

@@ -115,6 +115,11 @@ void gb_vol_prefetch(const struct gb_volume *vol, uint64_t off, uint64_t len)
 		gb_source_prefetch(vol->src, at, len);
 }
 
+bool gb_vol_prefetches(const struct gb_volume *vol)
+{
+	return !vol->err_code && !vol->segs && vol->src->ops->prefetch;
+}
+
 int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,
 		   const struct gb_volume_driver **drv, gb_part_emit_fn emit,
 		   void *arg)

@@ -163,6 +163,8 @@ int gb_vol_locate(struct gb_ctx *ctx, const struct gb_volume *vol, uint64_t off,
 /* A hint that [off, off+len) of the volume will be read soon (see
  * gb_source_prefetch); plain windows only. */
 void gb_vol_prefetch(const struct gb_volume *vol, uint64_t off, uint64_t len);
+/* Does the volume's source take such hints (an NBD export below)? */
+bool gb_vol_prefetches(const struct gb_volume *vol);
 
 /* Find the partition table on disk and emit its partitions. Returns the
  * driver that matched, NULL when there is no table, via *drv. */
