@@ -21,6 +21,7 @@ bool gb_source_is_nbd_uri(const char *path)
 #include <errno.h>
 #include <stdio.h>
 #include <libnbd.h>
+#include <pthread.h>
 
 /*
  * Reads go through a small cache of aligned blocks, fetched with libnbd's
@@ -96,6 +97,9 @@ struct slot {
 };
 
 struct nbd_src {
+	/* the cache is shared: reads from several threads (a decompression
+	 * pool reading a qcow2 image's clusters) take turns */
+	pthread_mutex_t lock;
 	struct nbd_handle *h;
 	uint64_t size;
 	uint64_t clock;
@@ -149,11 +153,11 @@ static struct slot *victim(struct nbd_src *n, const struct slot *keep, bool any)
 	return best;
 }
 
-/* 0 sent, 1 no free slot, <0 libnbd refused (its error is set). */
+/* 0 sent, GB_E_NOMEM, or -1 libnbd refused (its error is set). */
 static int send_block(struct nbd_src *n, struct slot *s, uint64_t block)
 {
 	if (!s->buf && !(s->buf = malloc(NBD_BLOCK)))
-		return -1;
+		return GB_E_NOMEM;
 	uint64_t off = block * NBD_BLOCK;
 	s->block = block;
 	s->len = n->size - off < NBD_BLOCK ? (size_t)(n->size - off) : NBD_BLOCK;
@@ -227,7 +231,10 @@ static int get_block(struct gb_ctx *ctx, struct nbd_src *n, uint64_t block, stru
 			s = NULL;
 			continue;
 		}
-		if (send_block(n, s, block))
+		int r = send_block(n, s, block);
+		if (r == GB_E_NOMEM)
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+		if (r)
 			return gb_error(ctx, GB_E_IO, "nbd: read at offset %llu: %s",
 					(unsigned long long)(block * NBD_BLOCK), nbd_msg(m, sizeof(m)));
 	}
@@ -236,10 +243,9 @@ static int get_block(struct gb_ctx *ctx, struct nbd_src *n, uint64_t block, stru
 	return 0;
 }
 
-static int nbd_src_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
-			 void *buf, size_t len)
+static int cached_pread(struct gb_ctx *ctx, struct nbd_src *n, uint64_t off,
+			void *buf, size_t len)
 {
-	struct nbd_src *n = src->priv;
 	uint8_t *p = buf;
 	n->reads++;
 	n->seq = off == n->next_off ? n->seq + len : 0;
@@ -278,13 +284,25 @@ static int nbd_src_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off
 	return 0;
 }
 
+static int nbd_src_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
+			 void *buf, size_t len)
+{
+	struct nbd_src *n = src->priv;
+	pthread_mutex_lock(&n->lock);
+	int r = cached_pread(ctx, n, off, buf, len);
+	pthread_mutex_unlock(&n->lock);
+	return r;
+}
+
 static void nbd_src_prefetch(struct gb_source *src, uint64_t off, uint64_t len)
 {
 	struct nbd_src *n = src->priv;
 	if (!len)
 		return;
 	uint64_t first = off / NBD_BLOCK;
+	pthread_mutex_lock(&n->lock);
 	fetch_ahead(n, first, (off + len - 1) / NBD_BLOCK - first + 1, NULL);
+	pthread_mutex_unlock(&n->lock);
 }
 
 static void nbd_src_close(struct gb_source *src)
@@ -302,6 +320,7 @@ static void nbd_src_close(struct gb_source *src)
 	nbd.close(n->h);
 	for (int i = 0; i < NBD_SLOTS; i++)
 		free(n->slots[i].buf);
+	pthread_mutex_destroy(&n->lock);
 	free(n);
 	free(src);
 }
@@ -340,6 +359,7 @@ int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **o
 		nbd.close(h);
 		return r;
 	}
+	pthread_mutex_init(&n->lock, NULL);
 	n->h = h;
 	n->size = (uint64_t)size;
 	n->next_off = UINT64_MAX;
