@@ -369,6 +369,13 @@ int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **o
 	src->size = (uint64_t)size;
 	src->priv = n;
 	src->fd = -1;
+	/* Partition tables and labels sit at both ends of a disk (MBR and GPT
+	 * at the start, GPT's backup header, md 0.90 and 1.0 superblocks at
+	 * the end): both are asked for at once, one round trip for the two. */
+	uint64_t nblocks = (n->size + NBD_BLOCK - 1) / NBD_BLOCK;
+	fetch_ahead(n, 0, 1, NULL);
+	if (nblocks > 1)
+		fetch_ahead(n, nblocks - 1, 1, NULL);
 	*out = src;
 	return 0;
 }
