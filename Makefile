@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Entry points: make (build), make check (all tests), make demo (sample run),
-# make deb (Debian packages in build-deb/).
+# Entry points: make deps (install the Debian 12 packages it builds and tests
+# with), make (build), make check (all tests; installs nothing: run make deps
+# first on a new machine), make demo (installs, builds, sample run),
+# make deb (Debian packages in build-deb/). meson test -C build runs the
+# fast suites only (unit tests and config cases).
 BUILD ?= build
 MESON_OPTS ?=
 
@@ -15,8 +18,11 @@ $(BUILD)/build.ninja:
 deps:
 	@scripts/install-deps
 
-check: deps
-	$(MAKE) all
+# `make deps check` in one invocation (CI: .ci/run), -j or not: when deps
+# is asked for, the build waits for it (meson and the libraries come with it).
+all $(BUILD)/build.ninja: | $(filter deps,$(MAKECMDGOALS))
+
+check: all
 	tests/run $(BUILD)
 
 demo: deps

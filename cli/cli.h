@@ -15,7 +15,8 @@ struct cli_image_opts {
 };
 
 /* Codes above every subcommand's own (those stay below 0x1000). */
-enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK };
+enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK,
+       CLI_O_PROBE_FORMATS };
 
 /* `extract` has its own --format (of its output) listed before these, which
  * getopt matches first; --image-format works everywhere. */
@@ -27,6 +28,7 @@ enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK };
 	{ "backing", required_argument, NULL, CLI_O_BACKING }, \
 	{ "backing-format", required_argument, NULL, CLI_O_BACKING_FORMAT }, \
 	{ "disk", required_argument, NULL, CLI_O_DISK }, \
+	{ "probe-formats", required_argument, NULL, CLI_O_PROBE_FORMATS }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* Help lines for those options. */
@@ -37,7 +39,11 @@ enum { CLI_O_FORMAT = 0x1000, CLI_O_BACKING, CLI_O_BACKING_FORMAT, CLI_O_DISK };
 	"  --backing FILE     the backing file of a qcow2 overlay (never taken from the image)\n" \
 	"  --backing-format FMT  its format: raw or qcow2 (required with --backing)\n" \
 	"  --disk FILE        another disk of the guest (repeatable, in order: (hd1), (hd2)...;\n" \
-	"                     raw or qcow2): pools, arrays and volume groups span the disks\n"
+	"                     raw or qcow2): pools, arrays and volume groups span the disks\n" \
+	"  --probe-formats LIST  the formats probed: -NAME never ('-zfs,-ufs'), plain names\n" \
+	"                     only those of their layer ('ext,xfs'); volume formats gpt, mbr,\n" \
+	"                     bsd, vtoc, md, lvm; file systems ext, xfs, squashfs, ufs, fat,\n" \
+	"                     iso9660, btrfs, zfs (default: all)\n"
 
 /* Handle an image option (returns true when c was one). */
 bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o);
@@ -80,7 +86,7 @@ struct cli_sandbox {
 	bool interactive;    /* the child may show a menu: while it waits for a
 				person (cli_watchdog_pause), the watchdog stops,
 				up to cli_menu_limit() seconds in all */
-	int files[3];        /* descriptors the parent made for the child to
+	int files[5];        /* descriptors the parent made for the child to
 				fill (-1: none); the child keeps these, its result
 				and control pipes, and nothing else it inherited */
 	bool discard_stdout; /* the host parses this command's stdout (pygrub,
@@ -119,6 +125,7 @@ struct cli_extract {
 	bool kernel_only;      /* no initrd */
 	bool print_only;       /* no files: name them as VOL:PATH */
 	bool vmlinux;          /* also write the ELF vmlinux (--vmlinux) */
+	bool raw_image;        /* also write the arm64 Image (--raw-image) */
 	const char *vmm_version; /* --vmm-version: the target's release, or NULL */
 	bool update_grubenv;   /* write grubenv as GRUB's save_env would (not with print_only) */
 	struct gb_boot_limits lim;
@@ -129,7 +136,8 @@ struct cli_extract {
 	  .lim = { sizeof(struct gb_boot_limits), GB_DEFAULT_KERNEL_MAX, GB_DEFAULT_INITRD_MAX } }
 
 enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI_O_KIND,
-       CLI_O_PVGRUB, CLI_O_PLATFORM, CLI_O_VMLINUX, CLI_O_VMMVER, CLI_O_GRUBENV };
+       CLI_O_PVGRUB, CLI_O_PLATFORM, CLI_O_VMLINUX, CLI_O_VMMVER, CLI_O_GRUBENV,
+       CLI_O_RAWIMAGE };
 
 /* The options that choose an entry and bound its files (extract, menu, kexec). */
 #define CLI_ENTRY_LONGOPTS \
@@ -153,7 +161,8 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	"                         this boot (clears grub-reboot's next_entry; raw images,\n" \
 	"                         a plain 1024-byte grubenv on ext2/3/4, XFS or FAT only)\n" \
 	"      --offset BYTES, --sector-size N, --image-format FMT (raw, qcow2),\n" \
-	"      --backing FILE, --backing-format FMT   as for 'guestboot inspect'\n"
+	"      --backing FILE, --backing-format FMT, --disk FILE,\n" \
+	"      --probe-formats LIST   as for 'guestboot inspect'\n"
 
 /* extract and menu's help for the options below */
 #define CLI_EXTRACT_HELP \
@@ -161,6 +170,8 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	"  -f, --format FMT       json (default), shell, qemu, firecracker, cloud-hypervisor\n" \
 	"      --vmlinux          also write 'vmlinux', the ELF inside the kernel (decompressed);\n" \
 	"                         qemu and cloud-hypervisor then boot it through its PVH entry\n" \
+	"      --raw-image        also write 'Image', the uncompressed arm64 Image (from an\n" \
+	"                         Image.gz or an EFI zboot kernel); the VMMs then boot it\n" \
 	"      --vmm-version V    the target's release (cloud-hypervisor 39 and later boot\n" \
 	"                         the bzImage itself, earlier ones only a PVH vmlinux)\n" \
 	"      --kernel-only      write no initrd\n" \
@@ -172,6 +183,7 @@ enum { CLI_O_KONLY = 256, CLI_O_PRINT, CLI_O_MAXK, CLI_O_MAXR, CLI_O_CONFIG, CLI
 	{ "format", required_argument, NULL, 'f' }, \
 	{ "print", no_argument, NULL, CLI_O_PRINT }, \
 	{ "vmlinux", no_argument, NULL, CLI_O_VMLINUX }, \
+	{ "raw-image", no_argument, NULL, CLI_O_RAWIMAGE }, \
 	{ "vmm-version", required_argument, NULL, CLI_O_VMMVER }, \
 	CLI_ENTRY_LONGOPTS
 
@@ -192,7 +204,13 @@ struct cli_entry_result {
 	const char *kernel, *initrd, *args, *path, *title, *id, *volume;
 	const char *cmdline; /* what the kernel receives (BOOT_IMAGE=... first) */
 	const char *grubenv; /* with update_grubenv: the grubenv plan, "" none */
+	const char *boot;    /* the decompressed kernel written: "vmlinux", "Image" or "" */
+	const char *dtb;     /* the entry's devicetree as VOL:PATH, or "" */
 	char buf[GB_RESULT_MAX];
+};
+/* The descriptors the parent opened for the child to fill (-1: none). */
+struct cli_extract_fds {
+	int kernel, initrd, vmlinux, image, dtb;
 };
 /* The core of cli_extract_run: choose the entry of x->image (sandboxed)
  * and write its kernel and initrd into the descriptors (unused with
@@ -200,7 +218,7 @@ struct cli_entry_result {
  * after printing any error. */
 /* The file size limit of a child that writes copies within lim. */
 uint64_t largest_copy(const struct gb_boot_limits *lim);
-int cli_extract_to_fds(const struct cli_extract *x, int kernel_fd, int initrd_fd, int vmlinux_fd,
+int cli_extract_to_fds(const struct cli_extract *x, const struct cli_extract_fds *fds,
 		       struct cli_entry_result *res);
 /* Write the grubenv plan the sandboxed child sent (gb_grubenv_apply), here
  * in the parent, into the image as opened with o. Returns 0 or the exit

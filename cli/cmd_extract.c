@@ -26,6 +26,9 @@ static void extract_help(void)
 	       "  -h, --help             this text\n\n"
 	       "firecracker writes and names 'vmlinux' (what Firecracker loads);\n"
 	       "cloud-hypervisor and qemu with --vmlinux refuse a kernel without a PVH entry.\n"
+	       "An arm64 kernel has no vmlinux: firecracker and cloud-hypervisor write and\n"
+	       "name 'Image' instead, and qemu does for a kernel it cannot load (EFI zboot).\n"
+	       "The entry's devicetree, when it names one, is written as 'dtb' (qemu: -dtb).\n"
 	       "The files appear complete or not at all: they are written under a\n"
 	       "temporary name and renamed at the end; on any failure nothing is left.\n");
 }
@@ -63,6 +66,14 @@ static void unstage(struct staged *s)
 	s->fd = -1;
 }
 
+/* Remove the files kept for this boot (unstaged ones have no name). */
+static void unlink_kept(struct staged *const *all, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		if (all[j]->final)
+			unlink(all[j]->final);
+}
+
 static int commit(struct staged *s)
 {
 	/* no fsync: the files feed a boot now, not a crash later. Renaming
@@ -92,13 +103,13 @@ static char *vol_path(const struct gb_menu *m, const struct gb_boot_file *f)
 
 struct extract {
 	const struct cli_extract *req;
-	int kernel_fd, initrd_fd, vmlinux_fd; /* opened by the parent, filled by the child */
+	struct cli_extract_fds fd; /* opened by the parent, filled by the child */
 	FILE *tty_in, *tty_out; /* the menu's terminal, opened before the sandbox */
 };
 
 /* The child's result: NUL-separated fields, in this order. */
 enum { F_KERNEL, F_INITRD, F_ARGS, F_PATH, F_TITLE, F_ID, F_HAS_ID, F_VOLUME, F_CMDLINE, F_GRUBENV,
-       NFIELDS };
+       F_BOOT, F_DTB, NFIELDS };
 
 /* Several initrds for --print: their VOL:PATHs, space-separated. */
 static char *initrd_paths(const struct gb_menu *m, const struct gb_entry *e)
@@ -212,6 +223,65 @@ static unsigned vmlinux_flags(const struct cli_extract *q)
 	return q->format == GB_OUT_QEMU || q->format == GB_OUT_CLOUD_HYPERVISOR ? GB_VMLINUX_PVH : 0;
 }
 
+/* Might the target boot an uncompressed arm64 Image? Which kernel it is
+ * only the child knows: the parent makes room for one. */
+static bool may_want_image(const struct cli_extract *q)
+{
+	return !q->print_only && (q->raw_image || q->format == GB_OUT_FIRECRACKER ||
+				  q->format == GB_OUT_CLOUD_HYPERVISOR || q->format == GB_OUT_QEMU);
+}
+
+/* Does the target take this arm64 kernel only as its uncompressed Image?
+ * Firecracker and Cloud Hypervisor load nothing else; QEMU's virt loader
+ * takes an Image or an Image.gz, and an EFI zboot image only from QEMU 8.0
+ * on (gzip only: Debian 12 has 7.2). */
+static bool needs_image(const struct cli_extract *q, const struct gb_kernel_info *k)
+{
+	if (q->raw_image || q->format == GB_OUT_FIRECRACKER || q->format == GB_OUT_CLOUD_HYPERVISOR)
+		return true;
+	return q->format == GB_OUT_QEMU && strcmp(k->format, "Image") && strcmp(k->format, "Image.gz");
+}
+
+/* Write the decompressed kernel the target boots, if any: the vmlinux of
+ * an x86 kernel, the Image of an arm64 one. *form says which. Returns 0,
+ * a GB_E_* code (ctx says why), or an exit status after saying why (a
+ * kernel of the other machine than the option asks for). */
+static int write_boot_form(struct gb_ctx *ctx, struct extract *x, const struct gb_menu *menu,
+			   const struct gb_entry *e, const struct gb_boot_limits *lim, const char **form)
+{
+	const struct cli_extract *q = x->req;
+	*form = "";
+	if (x->fd.vmlinux < 0 && x->fd.image < 0)
+		return 0;
+	struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
+	int r = gb_entry_inspect_kernel(ctx, menu, e, &k);
+	if (r)
+		return r;
+	bool arm64 = !strcmp(k.arch, "arm64");
+	const char *what = k.format[0] ? k.format : k.kind;
+	if (arm64 && q->vmlinux) {
+		fprintf(stderr, "guestboot: %s: --vmlinux: the kernel %s is an arm64 %s, which has no ELF "
+				"vmlinux: use --raw-image\n", q->image, e->kernel.path, what);
+		return gb_exit_code(GB_E_UNSUPPORTED);
+	}
+	if (!arm64 && q->raw_image) {
+		fprintf(stderr, "guestboot: %s: --raw-image: the kernel %s is a%s %s %s, not an arm64 "
+				"kernel%s\n", q->image, e->kernel.path, k.arch[0] == 'x' ? "n" : "",
+			k.arch[0] ? k.arch : "unknown", what,
+			k.arch[0] == 'x' ? ": use --vmlinux" : "");
+		return gb_exit_code(GB_E_UNSUPPORTED);
+	}
+	if (arm64 && x->fd.image >= 0 && needs_image(q, &k)) {
+		*form = "Image";
+		return gb_entry_write_raw_image(ctx, menu, e, x->fd.image, lim);
+	}
+	if (!arm64 && x->fd.vmlinux >= 0) {
+		*form = "vmlinux";
+		return gb_entry_write_vmlinux(ctx, menu, e, x->fd.vmlinux, lim, vmlinux_flags(q));
+	}
+	return 0;
+}
+
 /* The sandboxed half: parse, choose, write into the staged descriptors,
  * and send back what the parent prints. */
 static int extract_child(void *arg)
@@ -222,8 +292,10 @@ static int extract_child(void *arg)
 	struct gb_menu *menu = NULL;
 	const struct gb_entry *e = NULL;
 	const struct cli_extract *q = x->req;
-	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL, *args = NULL, *plan = NULL;
+	char label[64] = "", volume[256], *kpath = NULL, *ipath = NULL, *dpath = NULL, *args = NULL,
+	     *plan = NULL;
 	size_t plan_len = 0;
+	const char *form = "";
 	struct gb_entry pv = { .args = NULL };
 	size_t path[8], depth = 0;
 	struct gb_boot_limits lim = q->lim;
@@ -257,14 +329,20 @@ static int extract_child(void *arg)
 	if ((r = gb_entry_check_files(ctx, menu, e, &lim)))
 		goto fail;
 	if (!q->print_only &&
-	    ((r = gb_entry_write_kernel(ctx, menu, e, x->kernel_fd, &lim)) ||
-	     (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, x->initrd_fd, &lim))) ||
-	     (x->vmlinux_fd >= 0 &&
-	      (r = gb_entry_write_vmlinux(ctx, menu, e, x->vmlinux_fd, &lim, vmlinux_flags(q))))))
+	    ((r = gb_entry_write_kernel(ctx, menu, e, x->fd.kernel, &lim)) ||
+	     (with_initrd && (r = gb_entry_write_initrd(ctx, menu, e, x->fd.initrd, &lim))) ||
+	     (e->devicetree.path && x->fd.dtb >= 0 &&
+	      (r = gb_entry_write_devicetree(ctx, menu, e, x->fd.dtb, &lim)))))
 		goto fail;
+	if (!q->print_only && (r = write_boot_form(ctx, x, menu, e, &lim, &form))) {
+		if (r > 0)
+			goto done; /* said why */
+		goto fail;
+	}
 	kpath = vol_path(menu, &e->kernel);
 	ipath = with_initrd ? initrd_paths(menu, e) : strdup("");
-	if (!kpath || !ipath) {
+	dpath = e->devicetree.path ? vol_path(menu, &e->devicetree) : strdup("");
+	if (!kpath || !ipath || !dpath) {
 		r = GB_E_NOMEM;
 		goto fail;
 	}
@@ -277,7 +355,7 @@ static int extract_child(void *arg)
 		[F_ID] = e->id ? e->id : "", [F_HAS_ID] = e->id ? "1" : "0", [F_VOLUME] = volume,
 		/* a command line edited in the menu is used as typed */
 		[F_CMDLINE] = edited ? args : e->cmdline ? e->cmdline : e->args ? e->args : "",
-		[F_GRUBENV] = plan ? plan : "",
+		[F_GRUBENV] = plan ? plan : "", [F_BOOT] = form, [F_DTB] = dpath,
 	};
 	r = cli_result_fields(f, NFIELDS) ? 6 : 0;
 	goto done;
@@ -290,6 +368,7 @@ done:
 	free(pv.args);
 	free(kpath);
 	free(ipath);
+	free(dpath);
 	gb_menu_close(menu);
 	gb_image_close(img);
 	gb_ctx_free(ctx);
@@ -321,6 +400,7 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
 	case CLI_O_GRUBENV: x->update_grubenv = true; return true;
 	case CLI_O_PRINT: x->print_only = true; return true;
 	case CLI_O_VMLINUX: x->vmlinux = true; return true;
+	case CLI_O_RAWIMAGE: x->raw_image = true; return true;
 	case CLI_O_VMMVER:
 		/* MAJOR[.MINOR[.PATCH]] */
 		if (arg[0] < '0' || arg[0] > '9' || strspn(arg, "0123456789.") != strlen(arg))
@@ -344,11 +424,20 @@ bool cli_extract_opt(int c, const char *arg, const char *cmd, struct cli_extract
  * parent's own file names, then rename the files into place and print it
  * (a result that cannot be printed leaves no files behind). */
 static int publish(const struct cli_extract *q, struct staged *k, struct staged *i,
-		   struct staged *v, const struct cli_entry_result *e)
+		   struct staged *v, struct staged *im, struct staged *d,
+		   const struct cli_entry_result *e)
 {
 	bool with_initrd = e->initrd[0] != '\0';
 	if (!with_initrd)
 		unstage(i);
+	/* the child wrote at most one of vmlinux and Image, and the dtb when
+	 * the entry names one */
+	if (strcmp(e->boot, "vmlinux"))
+		unstage(v);
+	if (strcmp(e->boot, "Image"))
+		unstage(im);
+	if (!e->dtb[0])
+		unstage(d);
 	struct gb_ctx *ctx = gb_ctx_new();
 	char *out = NULL;
 	struct gb_boot_output b = { .struct_size = sizeof b,
@@ -360,24 +449,22 @@ static int publish(const struct cli_extract *q, struct staged *k, struct staged 
 		.volume = e->volume[0] >= '0' && e->volume[0] <= '9' ? atoi(e->volume) : -1,
 		.volume_id = e->volume[0] ? e->volume : NULL,
 		.vmlinux = v->fd >= 0 ? v->final : NULL,
+		.raw_image = im->fd >= 0 ? im->final : NULL,
+		.devicetree = !e->dtb[0] ? NULL : q->print_only ? e->dtb : d->final,
 	};
+	struct staged *all[] = { k, i, v, im, d };
 	int r = gb_format_boot(ctx, &b, &out);
 	if (r) {
 		r = cli_fail(ctx, r);
 	} else if (!q->print_only && (commit(k) || (with_initrd && commit(i)) ||
-				      (v->fd >= 0 && commit(v)))) {
+				      (v->fd >= 0 && commit(v)) || (im->fd >= 0 && commit(im)) ||
+				      (d->fd >= 0 && commit(d)))) {
 		fprintf(stderr, "guestboot: cannot write into %s: %s\n", q->dir, strerror(errno));
-		unlink(k->final);
-		if (with_initrd)
-			unlink(i->final);
+		unlink_kept(all, sizeof(all) / sizeof(all[0]));
 		r = 6;
 	} else if (*e->grubenv && (r = cli_update_grubenv(q->image, &q->img, e->grubenv))) {
 		/* the boot fails as a whole: no files are left */
-		unlink(k->final);
-		if (with_initrd)
-			unlink(i->final);
-		if (v->fd < 0 && v->final)
-			unlink(v->final);
+		unlink_kept(all, sizeof(all) / sizeof(all[0]));
 	} else {
 		fputs(out, stdout);
 		r = fflush(stdout) ? 6 : 0;
@@ -395,11 +482,11 @@ uint64_t largest_copy(const struct gb_boot_limits *lim)
 	return lim->kernel_max > lim->initrd_max ? lim->kernel_max : lim->initrd_max;
 }
 
-int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd, int vmlinux_fd,
+int cli_extract_to_fds(const struct cli_extract *q, const struct cli_extract_fds *fds,
 		       struct cli_entry_result *res)
 {
-	struct extract x = { .req = q, .kernel_fd = kernel_fd, .initrd_fd = initrd_fd,
-			     .vmlinux_fd = vmlinux_fd };
+	struct extract x = { .req = q, .fd = *fds };
+	int kernel_fd = fds->kernel, initrd_fd = fds->initrd;
 	size_t len;
 	const char *f[NFIELDS];
 	/* A menu waits for a person: the watchdog pauses meanwhile. */
@@ -409,10 +496,12 @@ int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd
 	 * (our stdout) only the parent writes. */
 	cli_sandbox.files[0] = kernel_fd;
 	cli_sandbox.files[1] = initrd_fd;
-	cli_sandbox.files[2] = vmlinux_fd;
+	cli_sandbox.files[2] = fds->vmlinux;
+	cli_sandbox.files[3] = fds->image;
+	cli_sandbox.files[4] = fds->dtb;
 	cli_sandbox.lim.file_size = kernel_fd < 0 && initrd_fd < 0 ? 1 : largest_copy(&q->lim);
-	/* a vmlinux is bounded by the decompression cap, not the copy limits */
-	if (vmlinux_fd >= 0 && cli_sandbox.lim.file_size &&
+	/* a vmlinux or Image is bounded by the decompression cap, not the copy limits */
+	if ((fds->vmlinux >= 0 || fds->image >= 0) && cli_sandbox.lim.file_size &&
 	    cli_sandbox.lim.file_size < GB_INSPECT_OUTPUT_MAX)
 		cli_sandbox.lim.file_size = GB_INSPECT_OUTPUT_MAX;
 	cli_sandbox.discard_stdout = true;
@@ -436,6 +525,8 @@ int cli_extract_to_fds(const struct cli_extract *q, int kernel_fd, int initrd_fd
 		fprintf(stderr, "guestboot: %s: malformed result from the parser\n", q->image);
 		return 1;
 	}
+	res->boot = f[F_BOOT];
+	res->dtb = f[F_DTB];
 	return 0;
 }
 
@@ -460,23 +551,25 @@ int cli_extract_run(const struct cli_extract *q, const char *cmd)
 	/* The output files are opened here, before the image is; the
 	 * sandboxed child fills them, and they are renamed into place only
 	 * when everything succeeded. */
-	struct staged k = { .fd = -1 }, i = { .fd = -1 }, v = { .fd = -1 };
+	struct staged k = { .fd = -1 }, i = { .fd = -1 }, v = { .fd = -1 }, im = { .fd = -1 },
+		      d = { .fd = -1 };
+	struct staged *all[] = { &k, &i, &v, &im, &d };
 	if (!q->print_only &&
 	    (stage(q->dir, "vmlinuz", &k) || (!q->kernel_only && stage(q->dir, "initrd", &i)) ||
-	     (wants_vmlinux(q) && stage(q->dir, "vmlinux", &v)))) {
+	     (wants_vmlinux(q) && stage(q->dir, "vmlinux", &v)) ||
+	     (may_want_image(q) && stage(q->dir, "Image", &im)) || stage(q->dir, "dtb", &d))) {
 		fprintf(stderr, "guestboot: cannot create a file in %s: %s\n", q->dir, strerror(errno));
-		unstage(&k);
-		unstage(&i);
-		unstage(&v);
+		for (size_t n = 0; n < sizeof(all) / sizeof(all[0]); n++)
+			unstage(all[n]);
 		return 6;
 	}
 	static struct cli_entry_result res;
-	int r = cli_extract_to_fds(q, k.fd, i.fd, v.fd, &res);
+	struct cli_extract_fds fds = { k.fd, i.fd, v.fd, im.fd, d.fd };
+	int r = cli_extract_to_fds(q, &fds, &res);
 	if (!r)
-		r = publish(q, &k, &i, &v, &res);
-	unstage(&k);
-	unstage(&i);
-	unstage(&v);
+		r = publish(q, &k, &i, &v, &im, &d, &res);
+	for (size_t n = 0; n < sizeof(all) / sizeof(all[0]); n++)
+		unstage(all[n]);
 	return r;
 }
 

@@ -12,8 +12,9 @@ static void inspect_help(void)
 	       "(type, UUID, label).\n\n"
 	       "Options:\n"
 	       "  --json             one JSON object (documented in guestboot(1))\n"
-	       "  --kernels          instead: each menu entry's kernel (kind, version,\n"
-	       "                     Xen PV/PVH support) and its initrd's drivers\n"
+	       "  --kernels          instead: each menu entry's kernel (kind, machine,\n"
+	       "                     format, arm64 page size, version, Xen PV/PVH\n"
+	       "                     support) and its initrd's drivers\n"
 	       "  --config VOL:PATH  with --kernels: run this configuration\n"
 	       CLI_IMAGE_HELP
 	       "  -h, --help         this text\n");
@@ -159,6 +160,11 @@ static json_object *kernel_json(const struct gb_kernel_info *k)
 	json_object_object_add(o, "xen_notes", jstr(k->xen_notes));
 	json_object_object_add(o, "payload_read", json_object_new_boolean(k->payload_read));
 	json_object_object_add(o, "note", jstr(k->note));
+	json_object_object_add(o, "arch", jstr(k->arch));
+	json_object_object_add(o, "format", jstr(k->format));
+	json_object_object_add(o, "page_size", k->page_size ? json_object_new_int64(k->page_size) :
+							       json_object_new_null());
+	json_object_object_add(o, "big_endian", json_object_new_boolean(k->big_endian));
 	return o;
 }
 
@@ -191,9 +197,17 @@ static void entry_text(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 	} else {
 		printf(": %s%s%s, %s", k.kind, k.os[0] ? " " : "", k.os,
 		       k.compression[0] ? k.compression : "-");
+		if (k.arch[0] || k.format[0])
+			printf(", %s%s%s", k.arch, k.arch[0] && k.format[0] ? " " : "", k.format);
+		if (k.page_size)
+			printf(", %uK pages", (unsigned)(k.page_size >> 10));
+		if (k.big_endian)
+			printf(", big-endian");
 		printf(", version ");
 		cli_put_safe(stdout, k.version[0] ? k.version : "unknown");
-		printf(", Xen PV %s, PVH %s", k.xen_pv ? "yes" : "no", k.xen_pvh ? "yes" : "no");
+		/* Xen PV and PVH are x86 boot paths */
+		if (strcmp(k.arch, "arm64"))
+			printf(", Xen PV %s, PVH %s", k.xen_pv ? "yes" : "no", k.xen_pvh ? "yes" : "no");
 		if (k.xen_notes[0]) {
 			printf(", Xen notes ");
 			cli_put_safe(stdout, k.xen_notes);

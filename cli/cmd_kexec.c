@@ -214,7 +214,7 @@ static int kexec_device(struct kexec_req *q, const char *device)
 		r = 6;
 		goto out;
 	}
-	if ((r = cli_extract_to_fds(&q->x, kfd, ifd, -1, &res)))
+	if ((r = cli_extract_to_fds(&q->x, &(struct cli_extract_fds){ kfd, ifd, -1, -1, -1 }, &res)))
 		goto out;
 	char *cmdline;
 	if (asprintf(&cmdline, "%s%s%s", res.cmdline, *res.cmdline && q->append ? " " : "",

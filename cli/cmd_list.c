@@ -82,6 +82,8 @@ static void print_entries(const struct gb_menu *m, const struct gb_entry *list, 
 			put_file(m, "module", &e->modules[k], ind + 8);
 		for (size_t k = 0; k < e->ninitrds; k++)
 			put_file(m, "initrd", &e->initrds[k], ind + 8);
+		if (e->devicetree.path)
+			put_file(m, "dtb", &e->devicetree, ind + 8);
 		if (e->kernel.path) {
 			printf("%*s%-7s ", ind + 8, "", "args");
 			cli_put_safe(stdout, e->args);
@@ -171,6 +173,9 @@ static json_object *entries_json(const struct gb_menu *m, const struct gb_entry 
 		}
 		json_object_object_add(o_, "initrd", initrds);
 		json_object_object_add(o_, "initrd_volumes", ivols);
+		json_object_object_add(o_, "devicetree", jstr(e->devicetree.path));
+		json_object_object_add(o_, "devicetree_volume",
+				       e->devicetree.path ? jvol(m, &e->devicetree) : json_object_new_null());
 		json_object_object_add(o_, "args", e->kernel.path ? jstr(e->args ? e->args : "") : json_object_new_null());
 		json_object_object_add(o_, "cmdline", !e->kernel.path ? json_object_new_null()
 						      : jstr(e->cmdline ? e->cmdline : e->args ? e->args : ""));

@@ -53,6 +53,7 @@ static void help(const char *prog)
 			"(default raw: the format is never guessed from the guest's disk)\n"
 			"[--update-grubenv] (write the guest's grubenv as GRUB's save_env would for\n"
 			"this boot: clears grub-reboot's next_entry).\n"
+			"[--probe-formats=LIST] (the formats probed, '-zfs,-ufs': as for guestboot).\n"
 			"See guestboot(1).\n");
 }
 
@@ -207,11 +208,16 @@ static void put_field(const char *label, const char *value)
 	fputc('\n', stdout);
 }
 
+/* ARG is the config's kind: pygrub's extlinux images have an empty root,
+ * never None. */
 static bool list_one(const struct gb_entry *e, size_t i, void *arg)
 {
-	(void)i, (void)arg;
+	(void)i;
 	put_field("title: ", e->title ? e->title : "");
-	print_root(e->root);
+	if (arg && !strcmp(arg, "syslinux"))
+		printf("  root: \n");
+	else
+		print_root(e->root);
 	put_field("  kernel: ", e->kernel.path ? e->kernel.path : "None");
 	put_field("  args: ", e->args && *e->args ? e->args : "None");
 	put_field("  initrd: ", e->ninitrds ? e->initrds[0].path : "None");
@@ -429,7 +435,7 @@ static int child(void *arg)
 		if (p->list) {
 			size_t n, idx = 0;
 			const struct gb_entry *list = gb_menu_entries(menu, &n);
-			flat_walk(list, n, &idx, list_one, NULL, 0);
+			flat_walk(list, n, &idx, list_one, (void *)gb_menu_kind(menu), 0);
 			r = fflush(stdout) ? 6 : 0;
 			goto out;
 		}
@@ -604,7 +610,8 @@ static int run_isconfig(struct pygrub *p)
 static int pygrub_run(int argc, char **argv)
 {
 	enum { O_OUTPUT = 256, O_FORMAT, O_DIR, O_OFFSET, O_RUNAS, O_ENTRY, O_KERNEL,
-	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT, O_GRUBENV };
+	       O_RAMDISK, O_ARGS, O_ISCONFIG, O_DEBUG, O_MAXK, O_MAXR, O_IMAGE_FORMAT, O_GRUBENV,
+	       O_PROBE_FORMATS };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -626,6 +633,7 @@ static int pygrub_run(int argc, char **argv)
 		{ "max-ramdisk-size", required_argument, NULL, O_MAXR },
 		{ "image-format", required_argument, NULL, O_IMAGE_FORMAT },
 		{ "update-grubenv", no_argument, NULL, O_GRUBENV },
+		{ "probe-formats", required_argument, NULL, O_PROBE_FORMATS },
 		{ 0 },
 	};
 	/* Xen hands over the guest's disk as it is: raw, unless the caller
@@ -693,6 +701,7 @@ static int pygrub_run(int argc, char **argv)
 			}
 			p.img.img.format = optarg;
 			break;
+		case O_PROBE_FORMATS: p.img.img.probe_formats = optarg; break;
 		case O_MAXK:
 		case O_MAXR:
 			if (!cli_parse_size(optarg, c == O_MAXK ? &p.lim.kernel_max : &p.lim.initrd_max)) {

@@ -76,6 +76,10 @@ bool cli_image_opt(int c, const char *arg, struct cli_image_opts *o)
 	case CLI_O_BACKING_FORMAT:
 		o->img.backing_format = image_format_arg("--backing-format", arg);
 		return true;
+	case CLI_O_PROBE_FORMATS:
+		/* the names are checked where the image is opened */
+		o->img.probe_formats = arg;
+		return true;
 	case 'O':
 		errno = 0;
 		o->img.offset = strtoull(arg, &end, 0);

@@ -32,7 +32,7 @@ struct cli_sandbox cli_sandbox = {
 	/* commands that write no file get a file size limit of 1 byte;
 	 * extract, kexec and pygrub raise it to their largest copy */
 	.lim = { .struct_size = sizeof(struct gb_sandbox_limits), .memory = 2ull << 30, .cpu_seconds = 120, .file_size = 1 },
-	.files = { -1, -1, -1 },
+	.files = { -1, -1, -1, -1, -1 },
 };
 
 /* How long, in all, a menu may wait for a person: the hard limit of an
@@ -406,7 +406,7 @@ int cli_supervise(const char *what, int (*fn)(void *arg), void *arg,
 		    (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
 			_exit(1);
 		int keep[] = { pfd[1], cfd[1], cli_sandbox.files[0], cli_sandbox.files[1],
-			       cli_sandbox.files[2] };
+			       cli_sandbox.files[2], cli_sandbox.files[3], cli_sandbox.files[4] };
 		if (child_descriptors(ofd[1], efd[1], keep, sizeof(keep) / sizeof(keep[0])))
 			_exit(6);
 		control_fd = cfd[1];
@@ -601,11 +601,36 @@ int cli_result_parse(const char *buf, size_t len, const char **fields, size_t n)
 /*
  * guestboot sandbox-test WHAT: enter the sandbox in a child and try one
  * thing it must not allow (open a host file, create a socket, execute a
- * program, fork), or one it must (write to stdout). The parent reports how
- * the child ended. Used by the test suite to show the sandbox is on.
+ * program, fork, clone a process), or one it must (write to stdout, start a
+ * thread). The parent reports how the child ended. Used by the test suite
+ * to show the sandbox is on.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+
+/* As the decompression threads do: allocate, and hold it until all have
+ * started (so that each wants an arena of glibc's malloc: from the ninth
+ * on, glibc asks for the CPU count), then finish. */
+#define PROBE_THREADS 14
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t probe_go = PTHREAD_COND_INITIALIZER;
+static bool probe_started;
+
+static void *probe_thread(void *arg)
+{
+	void *p = malloc(64 << 10);
+	if (p)
+		memset(p, 1, 64 << 10);
+	pthread_mutex_lock(&probe_lock);
+	while (!probe_started)
+		pthread_cond_wait(&probe_go, &probe_lock);
+	pthread_mutex_unlock(&probe_lock);
+	free(p);
+	*(int *)arg = p != NULL;
+	return NULL;
+}
 
 struct probe {
 	const char *what;
@@ -630,6 +655,28 @@ static int probe_child(void *arg)
 		printf("exec failed: %s\n", strerror(errno));
 	} else if (!strcmp(p->what, "fork")) {
 		printf("fork: %d\n", (int)fork());
+	} else if (!strcmp(p->what, "clone")) {
+		/* a process made with clone rather than fork */
+		printf("clone: %ld\n", syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L));
+	} else if (!strcmp(p->what, "clone3")) {
+		/* refused without a kill, so that glibc falls back to clone */
+		long r = syscall(SYS_clone3, NULL, 0L);
+		printf("clone3: %s\n", r < 0 ? strerrorname_np(errno) : "made a task");
+	} else if (!strcmp(p->what, "thread")) {
+		/* what the decompression pool does (lib/core/pool.c) */
+		pthread_t t[PROBE_THREADS];
+		int ran[PROBE_THREADS] = { 0 }, e = 0, n = 0, all = 1;
+		while (n < PROBE_THREADS && !(e = pthread_create(&t[n], NULL, probe_thread, &ran[n])))
+			n++;
+		pthread_mutex_lock(&probe_lock);
+		probe_started = true;
+		pthread_cond_broadcast(&probe_go);
+		pthread_mutex_unlock(&probe_lock);
+		for (int i = 0; i < n; i++)
+			pthread_join(t[i], NULL);
+		for (int i = 0; i < n; i++)
+			all &= ran[i];
+		printf("thread: %s\n", e ? strerror(e) : all ? "ok" : "did not run");
 	} else if (!strcmp(p->what, "kexec")) {
 		/* only the unconfined parent may load a kernel */
 		printf("kexec_file_load: %ld\n", syscall(SYS_kexec_file_load, -1, -1, 1, "", 0));
@@ -644,7 +691,8 @@ static int probe_child(void *arg)
 	} else if (!strcmp(p->what, "write")) {
 		printf("write: ok\n");
 	} else {
-		fprintf(stderr, "guestboot: sandbox-test: open, socket, exec, fork, kexec, pause or write\n");
+		fprintf(stderr, "guestboot: sandbox-test: open, socket, exec, fork, clone, clone3, "
+				"thread, kexec, pause or write\n");
 		return 2;
 	}
 	fflush(stdout);
@@ -654,7 +702,8 @@ static int probe_child(void *arg)
 int cmd_sandbox_test(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "Usage: guestboot sandbox-test open|socket|exec|fork|kexec|pause|write|filtered\n");
+		fprintf(stderr, "Usage: guestboot sandbox-test open|socket|exec|fork|clone|clone3|thread|kexec|"
+				"pause|write|filtered\n");
 		return 2;
 	}
 	/* Sanitizer builds run without the syscall filter (SECURITY.md). */

@@ -5,7 +5,10 @@
 # tests/integration/completion.sh checks these lists against --help.
 
 _guestboot_commands="inspect list extract menu pygrub kexec doctor ls cat"
-_guestboot_image_opts="--offset --sector-size --format --image-format --backing --backing-format --disk --help"
+_guestboot_image_opts="--offset --sector-size --format --image-format --backing --backing-format --disk
+	--probe-formats --help"
+# what --probe-formats names (a leading '-' switches one off)
+_guestboot_formats="gpt mbr bsd vtoc md lvm ext xfs squashfs ufs fat iso9660 btrfs zfs"
 _guestboot_menu_opts="--config --kind --pvgrub --platform"
 _guestboot_entry_opts="--kernel-only --max-kernel-size --max-ramdisk-size --update-grubenv $_guestboot_menu_opts"
 
@@ -14,15 +17,16 @@ _guestboot_options()
 	case $1 in
 	inspect) echo "--json --kernels --config $_guestboot_image_opts" ;;
 	list) echo "--json --trace $_guestboot_menu_opts $_guestboot_image_opts" ;;
-	extract) echo "--output-dir --entry --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
-	menu) echo "--output-dir --format --print --vmlinux --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
+	extract) echo "--output-dir --entry --format --print --vmlinux --raw-image --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
+	menu) echo "--output-dir --format --print --vmlinux --raw-image --vmm-version $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	kexec) echo "--entry --menu --args --dry-run --load-only $_guestboot_entry_opts $_guestboot_image_opts" ;;
 	doctor) echo "--target --json $_guestboot_menu_opts $_guestboot_image_opts" ;;
 	ls) echo "--long $_guestboot_image_opts" ;;
 	cat) echo "$_guestboot_image_opts" ;;
 	pygrub) echo "--quiet --interactive --list-entries --not-really --output= --kernel= --ramdisk=
 		--args= --entry= --output-directory= --output-format= --runas= --offset= --isconfig
-		--debug --max-kernel-size= --max-ramdisk-size= --image-format= --update-grubenv --help" ;;
+		--debug --max-kernel-size= --max-ramdisk-size= --image-format= --update-grubenv
+		--probe-formats= --help" ;;
 	esac
 }
 
@@ -68,8 +72,12 @@ _guestboot()
 	--kind) values="grub2 grub1 bls syslinux lilo" ;;
 	--pvgrub) values="hd0 hd00 1.04" ;;
 	--platform) values="pc xen" ;;
-	--target) values="xen-pv xen-pvh pvgrub-hd0 pvgrub-hd00 kvm firecracker cloud-hypervisor qemu-pvh" ;;
+	--target) values="xen-pv xen-pvh pvgrub-hd0 pvgrub-hd00 kvm firecracker cloud-hypervisor qemu-pvh firecracker-arm64 cloud-hypervisor-arm64 qemu-arm64" ;;
 	--sector-size) values="512 4096" ;;
+	--probe-formats)
+		# the list so far, then one more name or -name
+		local done=${cur%"${cur##*,}"} f
+		for f in $_guestboot_formats; do values+=" $done$f $done-$f"; done ;;
 	-e | --entry) COMPREPLY=($(compgen -W "$(_guestboot_entries)" -- "$cur")); return ;;
 	-o | --output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--backing | --disk) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer: a configuration parser (PARSER, set at build time) on an
  * in-memory file system. The input holds up to four files separated by
- * "\n---\n": the config itself, then a grubenv, a BLS entry and an
- * included file, placed where each parser looks for them. */
+ * "\n---\n": the config itself (at the parser's default path), then a
+ * grubenv, a BLS entry and an included file, placed where GRUB 2 looks
+ * for them. */
 #include "config/config.h"
 
 #include <stdlib.h>
@@ -12,14 +13,8 @@
 #endif
 extern const struct gb_config_parser PARSER;
 
-/* Where the first file goes: the config itself, or for BLS (whose
- * "config" is a directory) the first entry in it. */
-#ifndef FILE_PATH
-#define FILE_PATH CONFIG_PATH
-#endif
-
 static const char *const paths[] = {
-	FILE_PATH, "/boot/grub/grubenv", "/loader/entries/a.conf", "/boot/grub/inc.cfg",
+	NULL, "/boot/grub/grubenv", "/loader/entries/a.conf", "/boot/grub/inc.cfg",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,7 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *sep = strstr(p, "\n---\n");
 		if (sep)
 			*sep = '\0';
-		files[n] = (struct gb_memfs_entry){ .path = paths[n], .data = p, .len = 0 };
+		/* the config, or for BLS (whose "config" is a directory) an
+		 * entry in it */
+		const char *path = n ? paths[n] : PARSER.default_file ? PARSER.default_file :
+						    PARSER.default_path;
+		files[n] = (struct gb_memfs_entry){ .path = path, .data = p, .len = 0 };
 		n++;
 		if (!sep)
 			break;
@@ -51,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct gb_cfg_devices devs = { &dev, 1, NULL };
 		struct gb_cfg_options opt = { .grub_platform = "pc", .grub_cpu = "x86_64" };
 		struct gb_menu menu = { .timeout = -1 };
-		PARSER.parse(ctx, &devs, 0, CONFIG_PATH, &opt, &menu);
+		PARSER.parse(ctx, &devs, 0, PARSER.default_path, &opt, &menu);
 		gb_menu_finish(&menu);
 		free(gb_menu_dump(&menu));
 		gb_menu_free(&menu);

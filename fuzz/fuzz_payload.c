@@ -26,8 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gb_kernel_inspect(ctx, data + 1, size - 1, &k);
 		if (strnlen(k.version, sizeof(k.version)) == sizeof(k.version) ||
 		    strnlen(k.kind, sizeof(k.kind)) == sizeof(k.kind) ||
-		    strnlen(k.note, sizeof(k.note)) == sizeof(k.note))
+		    strnlen(k.note, sizeof(k.note)) == sizeof(k.note) ||
+		    strnlen(k.arch, sizeof(k.arch)) == sizeof(k.arch) ||
+		    strnlen(k.format, sizeof(k.format)) == sizeof(k.format))
 			abort();
+		/* the arm64 Image (an Image, Image.gz, zboot or UKI's) */
+		void *img = NULL;
+		size_t n = 0;
+		if (!gb_kernel_raw_image(ctx, data + 1, size - 1, &img, &n) && n < 0x40)
+			abort();
+		free(img);
 	} else {
 		struct gb_initrd_info in = GB_SIZED(struct gb_initrd_info);
 		size_t names = 0;

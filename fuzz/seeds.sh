@@ -65,10 +65,16 @@ mksquashfs "$tmp/root" "$out/image/squashfs.img" -noappend -quiet -no-progress -
 mksquashfs "$tmp/root" "$out/image/squashfs-plain.img" -noappend -quiet -no-progress -b 4096 \
 	-noI -noD -noF -noX >/dev/null 2>&1 || true
 makefs -t ffs -M 128k -o version=2,bsize=4096,fsize=512 "$out/image/ufs2.img" "$tmp/root" >/dev/null 2>&1 || true
-# configs: the first "--- file" section of every test case
+# configs: the first "--- file" section of every test case (its body, or
+# the data file its from= names)
 for t in "$top"/tests/config/*/*.t; do
 	kind=$(basename "$(dirname "$t")")
-	awk '/^--- file /{n++; next} /^--- /{if (n) exit} n==1' "$t" >"$out/$kind/$(basename "$t" .t)"
+	awk -v data="$top/tests/config/data/" '
+		/^--- file / { n++
+			if (n == 1 && $NF ~ /^from=/) { f = data substr($NF, 6); while ((getline l < f) > 0) print l; exit }
+			next }
+		/^--- / { if (n) exit }
+		n == 1' "$t" >"$out/$kind/$(basename "$t" .t)"
 done
 printf 'k\0r\0a b\0' >"$out/output/plain"
 printf "/k\0/r\0it's \"q\" \\\\ \n\0" >"$out/output/quotes"
@@ -113,6 +119,10 @@ done
 m=$top/tests/lib/mkkernel.py
 { python3 "$m" uki "$tmp/bz" 6.1.0-uki "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/uki"; } || true
 { python3 "$m" arm64 6.1.0-arm "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/arm64"; } || true
+# an arm64 Image with a PE header, gzip'd whole and in an EFI zboot image
+{ python3 "$m" arm64 6.1.0-arm "$tmp/k" 4 pe 2000 && gzip -9 -c "$tmp/k" >"$tmp/k.gz" &&
+	{ printf '\1'; cat "$tmp/k.gz"; } >"$out/payload/arm64-gz" &&
+	python3 "$m" zboot "$tmp/k.gz" gzip "$tmp/z" && { printf '\1'; cat "$tmp/z"; } >"$out/payload/arm64-zboot"; } || true
 for v in 1 2; do
 	{ python3 "$m" multiboot $v "Xen version 4.17" "$tmp/k" && { printf '\1'; cat "$tmp/k"; } >"$out/payload/multiboot$v"; } || true
 done

@@ -103,6 +103,18 @@ struct gb_image_options {
 	 * across every disk. At most GB_MAX_DISKS - 1. */
 	const char *const *disks;
 	size_t ndisks;
+	/* Which formats may be probed, as blkid filters its probers: NULL or
+	 * "" probes every one. A comma-separated list of names; "-NAME" is
+	 * never probed ("-zfs,-ufs": every format but ZFS and UFS, say for
+	 * untrusted guests), and plain names make an allow-list of their
+	 * layer ("ext,xfs": no other file system, any partition table;
+	 * "gpt,lvm,ext": also no MBR, BSD or VTOC label, nor md). Names:
+	 * volume formats gpt, mbr, bsd, vtoc, md, lvm; file systems ext, xfs,
+	 * squashfs, ufs, fat, iso9660, btrfs, zfs. A volume that holds a
+	 * format not probed is left without one (the messages that say no
+	 * file system or configuration was found name the formats not
+	 * probed). An unknown name: GB_E_USAGE. */
+	const char *probe_formats;
 };
 
 #define GB_MAX_DISKS 16
@@ -462,12 +474,16 @@ struct gb_boot_output {
 	const char *volume_id; /* or (LVs, arrays: volume < 0) its VOL name; NULL unknown */
 	const char *vmlinux;  /* host path of the ELF vmlinux, or NULL: when set,
 				 qemu, firecracker and cloud-hypervisor boot it */
+	const char *raw_image; /* host path of the uncompressed arm64 Image, or
+				 NULL: when set (and no vmlinux), the VMMs boot it */
+	const char *devicetree; /* host path of the entry's devicetree blob, or
+				 NULL: qemu gets it as -dtb */
 };
-/* JSON {kernel, initrd, args, entry, volume, vmlinux}; KERNEL=... shell
- * assignments (VMLINUX=... too when set); "-kernel ... -initrd ... -append
- * ..." for qemu-system-*; a Firecracker {"boot-source": ...} object;
- * "--kernel ... --initramfs ... --cmdline ..." for cloud-hypervisor.
- * *out is malloc'd text. */
+/* JSON {kernel, initrd, args, entry, volume, vmlinux, image, dtb}; KERNEL=...
+ * shell assignments (VMLINUX=..., IMAGE=..., DTB=... too when set);
+ * "-kernel ... -initrd ... -append ... [-dtb ...]" for qemu-system-*; a
+ * Firecracker {"boot-source": ...} object; "--kernel ... --initramfs ...
+ * --cmdline ..." for cloud-hypervisor. *out is malloc'd text. */
 int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *b, char **out);
 
 /* ---- payload inspection: what a kernel and an initrd can do --------------- */
@@ -499,6 +515,26 @@ struct gb_kernel_info {
 	uint64_t xen_entry, pvh_entry;
 	bool uki_initrd, uki_cmdline; /* a UKI's .initrd / .cmdline sections */
 	char note[160];        /* why something could not be read, or "" */
+	/* The machine the kernel is for: "x86_64", "x86" (32-bit), "arm64",
+	 * or "" when not known (from the ELF, the PE header, the bzImage's
+	 * xloadflags or the arm64 Image header). */
+	char arch[16];
+	/* The form the file has, as loaders tell them apart: "bzImage",
+	 * "vmlinux" (a Linux ELF), "ELF" (another ELF kernel), "Image" (arm64,
+	 * with or without the PE header an EFI stub adds), "Image.gz" (and
+	 * "Image.xz", "Image.zst", ...: the whole Image compressed, as is
+	 * "vmlinux.gz"), "zboot" (an EFI zboot vmlinuz.efi: a PE whose
+	 * compressed payload is the Image; compression names it), "UKI",
+	 * "PE", "multiboot", "multiboot2", or "" (unknown). kind stays
+	 * "arm64-image" for the three arm64 forms. */
+	char format[16];
+	/* arm64 Image header: the page size the kernel was built for (4096,
+	 * 16384, 65536; 0 unspecified or not an Image), whether it is a
+	 * big-endian kernel, and the bytes it occupies in memory (image_size,
+	 * 0 for kernels before 3.17). */
+	uint32_t page_size;
+	bool big_endian;
+	uint64_t image_size;
 };
 
 /* Inspect a kernel held in memory (untrusted bytes): every header field is
@@ -528,6 +564,26 @@ int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *menu,
 			   const struct gb_entry *e, int fd, const struct gb_boot_limits *lim,
 			   unsigned flags);
 
+/* The uncompressed arm64 Image a kernel carries: the file itself (a plain
+ * Image, with or without its PE header), a gzip'd (or otherwise
+ * compressed) Image decompressed, an EFI zboot image's payload
+ * decompressed, or a UKI's .linux section (any of these); bounded as
+ * gb_kernel_vmlinux is. What QEMU 7.2 (no zboot), Firecracker and Cloud
+ * Hypervisor load on arm64. An x86 kernel is refused (GB_E_UNSUPPORTED,
+ * naming what it is). *out is malloc'd. */
+int gb_kernel_raw_image(struct gb_ctx *ctx, const void *data, size_t len, void **out,
+			size_t *outlen);
+/* The entry's kernel read through the image (within lim's kernel_max) and
+ * its uncompressed arm64 Image written to fd. */
+int gb_entry_write_raw_image(struct gb_ctx *ctx, const struct gb_menu *menu,
+			     const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
+/* The entry's devicetree (GRUB's devicetree command, BLS's devicetree key)
+ * written to fd: a flattened devicetree blob, checked for its magic and
+ * size (GB_E_CORRUPT otherwise), at most lim's kernel_max or 64 MiB.
+ * GB_E_NOT_FOUND when the entry names none. */
+int gb_entry_write_devicetree(struct gb_ctx *ctx, const struct gb_menu *menu,
+			      const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
+
 /* What the kernel can reach: one bit per driver (gb_driver_name). */
 enum gb_driver {
 	GB_DRV_XEN_BLKFRONT = 1u << 0,
@@ -539,8 +595,10 @@ enum gb_driver {
 	GB_DRV_EXT4 = 1u << 6,
 	GB_DRV_XFS = 1u << 7,
 	GB_DRV_BTRFS = 1u << 8,
+	GB_DRV_VIRTIO_MMIO = 1u << 9, /* the transports virtio devices sit on: */
+	GB_DRV_VIRTIO_PCI = 1u << 10, /* Firecracker's MMIO, the others' PCI */
 };
-#define GB_DRV_COUNT 9
+#define GB_DRV_COUNT 11
 /* "xen-blkfront", "virtio_blk", ... for one bit; NULL otherwise. */
 const char *gb_driver_name(uint32_t bit);
 /* The driver a module file or modules.builtin line names
@@ -583,6 +641,10 @@ enum gb_target {
 	GB_TARGET_FIRECRACKER,
 	GB_TARGET_CLOUD_HYPERVISOR, /* its PVH (vmlinux) boot */
 	GB_TARGET_QEMU_PVH,         /* qemu -kernel vmlinux */
+	/* arm64 hosts: an arm64 kernel, booted from its uncompressed Image */
+	GB_TARGET_FIRECRACKER_ARM64,
+	GB_TARGET_CLOUD_HYPERVISOR_ARM64,
+	GB_TARGET_QEMU_ARM64,       /* qemu-system-aarch64 -machine virt -kernel */
 };
 /* "xen-pv", ... -> 0 and *t; GB_E_USAGE for an unknown name. */
 int gb_target_parse(const char *name, enum gb_target *t);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* An image: its source, the partition table found on it, and a volume per
- * partition (or one for the whole disk), each probed for a file system. */
+/* An image's lifecycle: its sources opened, the partition tables found on
+ * them, the volumes inside (lib/volume: nested labels, md and LVM) and
+ * each volume probed for a file system; the public accessors; close. */
 #include "fs/fs.h"
 #include "source/source.h"
 #include "volume/volume.h"
@@ -23,8 +24,16 @@ struct gb_image {
 	struct gb_source *xsrc[GB_MAX_DISKS];
 	struct gb_volume *xdisk[GB_MAX_DISKS];
 	size_t nxdisks;
-	struct gb_volume *vols[GB_MAX_VOLUMES];
-	size_t nvols;
+	struct gb_vol_list list; /* every volume, in the order found */
+	/* gb_image_options.probe_formats: formats never probed, and those
+	 * that make an allow-list of their layer (volume, file system) */
+	struct probe_rule {
+		char name[16];
+		bool deny;
+	} rules[32];
+	size_t nrules;
+	bool allow_list[2];
+	char not_probed[200]; /* "disabled formats, not probed: ufs, zfs" */
 };
 
 struct gb_work *gb_image_work(struct gb_image *img)
@@ -32,18 +41,86 @@ struct gb_work *gb_image_work(struct gb_image *img)
 	return &img->src->work;
 }
 
-/* What the container probes found, while the image is being opened. */
-struct nest {
-	struct gb_lvm_pv pv[GB_MAX_VOLUMES];
-	size_t npv;
-	struct md_found {
-		struct gb_volume *vol;
-		struct gb_md_member m;
-		bool used;
-	} md[GB_MAX_VOLUMES];
-	size_t nmd;
-	int next_number;       /* for BSD/VTOC slices, after the MBR's */
-};
+/* 0: a volume format, 1: a file system, -1: neither. */
+static int format_layer(const char *name)
+{
+	const char *n;
+	for (size_t i = 0; (n = gb_vol_format_name(i)); i++)
+		if (!strcmp(n, name))
+			return 0;
+	for (size_t i = 0; (n = gb_fs_format_name(i)); i++)
+		if (!strcmp(n, name))
+			return 1;
+	return -1;
+}
+
+bool gb_image_probes(const struct gb_image *img, const char *name)
+{
+	if (!img || !img->nrules)
+		return true;
+	bool listed = false;
+	for (size_t i = 0; i < img->nrules; i++)
+		if (!strcmp(img->rules[i].name, name)) {
+			if (img->rules[i].deny)
+				return false;
+			listed = true;
+		}
+	int layer = format_layer(name);
+	return listed || layer < 0 || !img->allow_list[layer];
+}
+
+const char *gb_image_not_probed(const struct gb_image *img)
+{
+	return img ? img->not_probed : "";
+}
+
+/* Every known format's name, in messages: "gpt, mbr, ..., zfs". */
+static void format_names(char *out, size_t cap)
+{
+	const char *n;
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t layer = 0; layer < 2; layer++)
+		for (size_t i = 0; (n = layer ? gb_fs_format_name(i) : gb_vol_format_name(i)) &&
+				   len < cap; i++)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", n);
+}
+
+/* Take gb_image_options.probe_formats ("-zfs,-ufs", "ext,xfs"). */
+static int set_probe_formats(struct gb_ctx *ctx, struct gb_image *img, const char *list)
+{
+	char known[200];
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		bool deny = *p == '-';
+		struct probe_rule *rule = &img->rules[img->nrules];
+		int layer = -1;
+		if (img->nrules == sizeof(img->rules) / sizeof(img->rules[0]))
+			return gb_error(ctx, GB_E_USAGE, "probe formats: more than %zu names",
+					sizeof(img->rules) / sizeof(img->rules[0]));
+		if (gb_copy_str(rule->name, sizeof(rule->name), p + deny, len - deny))
+			layer = format_layer(rule->name);
+		if (layer < 0) {
+			format_names(known, sizeof(known));
+			return gb_error(ctx, GB_E_USAGE,
+					"probe formats: '%.*s' is not a format (a list of NAME or -NAME, NAME one of %s)",
+					(int)(len > 40 ? 40 : len), p, known);
+		}
+		rule->deny = deny;
+		img->allow_list[layer] |= !deny;
+		img->nrules++;
+		p += len + (p[len] == ',');
+	}
+	const char *n;
+	size_t len = 0;
+	for (size_t layer = 0; layer < 2; layer++)
+		for (size_t i = 0; (n = layer ? gb_fs_format_name(i) : gb_vol_format_name(i)) &&
+				   len < sizeof(img->not_probed); i++)
+			if (!gb_image_probes(img, n))
+				len += (size_t)snprintf(img->not_probed + len, sizeof(img->not_probed) - len,
+							"%s%s", len ? ", " : "disabled formats, not probed: ", n);
+	return 0;
+}
 
 static void publish(struct gb_image *img, struct gb_volume *v, const char *scheme)
 {
@@ -63,75 +140,22 @@ static void publish(struct gb_image *img, struct gb_volume *v, const char *schem
 	v->info.error = v->err;
 	v->info.slice = v->slice;
 	v->info.parent = -1;
-	for (size_t i = 0; v->parent && i < img->nvols; i++)
-		if (img->vols[i] == v->parent)
+	for (size_t i = 0; v->parent && i < img->list.n; i++)
+		if (img->list.vols[i] == v->parent)
 			v->info.parent = (int)i;
-}
-
-/* A new volume appended to the image's list. */
-static int new_volume(struct gb_ctx *ctx, struct gb_image *img, struct gb_volume **out)
-{
-	if (img->nvols == GB_MAX_VOLUMES)
-		return gb_error(ctx, GB_E_LIMIT, "more than %d volumes", GB_MAX_VOLUMES);
-	struct gb_volume *v = calloc(1, sizeof(*v));
-	if (!v)
-		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	v->img = img;
-	v->src = img->src;
-	v->sector_size = img->disk.sector_size ? img->disk.sector_size : 512;
-	v->slice = -1;
-	img->vols[img->nvols++] = v;
-	*out = v;
-	return 0;
-}
-
-/* Make v the window [off, off+size) of parent: a plain window when the
- * parent is one (the fast path), else a one-segment mapping onto it. */
-static int set_window(struct gb_ctx *ctx, struct gb_volume *v, struct gb_volume *parent,
-		      uint64_t off, uint64_t size)
-{
-	v->parent = parent;
-	v->size = size;
-	v->depth = parent->depth + 1;
-	v->src = parent->src;
-	v->info.disk = parent->info.disk;
-	if (!parent->segs) {
-		v->start = parent->start + off;
-		v->disk_off = parent->disk_off + off;
-		return 0;
-	}
-	v->segs = calloc(1, sizeof(*v->segs));
-	if (!v->segs)
-		return gb_error(ctx, GB_E_NOMEM, "out of memory");
-	v->nsegs = 1;
-	v->segs[0] = (struct gb_vol_seg){ .size = size, .nstripes = 1,
-					  .stripe[0] = { parent, off } };
-	return 0;
 }
 
 struct add_ctx {
 	struct gb_ctx *ctx;
 	struct gb_image *img;
-	struct nest *nest;
-	struct gb_volume *disk;   /* partitions: the disk whose table it is */
-	struct gb_volume *parent; /* slices: the MBR partition holding the label */
-	const char *scheme;       /* slices: their label's */
+	struct gb_volume *disk; /* the disk whose table it is */
 };
-
-static void copy_part(struct gb_volume *v, const struct gb_part *p)
-{
-	v->info.bootable = p->bootable;
-	v->info.logical = p->logical;
-	memcpy(v->type, p->type, sizeof(v->type));
-	memcpy(v->name, p->name, sizeof(v->name));
-	memcpy(v->partuuid, p->partuuid, sizeof(v->partuuid));
-}
 
 static int add_partition(void *arg, const struct gb_part *p)
 {
 	struct add_ctx *a = arg;
 	struct gb_volume *v;
-	int r = new_volume(a->ctx, a->img, &v);
+	int r = gb_vol_add(a->ctx, &a->img->list, &v);
 	if (r)
 		return r;
 	v->src = a->disk->src;
@@ -144,7 +168,11 @@ static int add_partition(void *arg, const struct gb_part *p)
 		snprintf(v->container_kind, sizeof(v->container_kind),
 			 "extended partition (a container of logical partitions)");
 	v->info.number = p->number;
-	copy_part(v, p);
+	v->info.bootable = p->bootable;
+	v->info.logical = p->logical;
+	memcpy(v->type, p->type, sizeof(v->type));
+	memcpy(v->name, p->name, sizeof(v->name));
+	memcpy(v->partuuid, p->partuuid, sizeof(v->partuuid));
 	if (v->info.disk) {
 		snprintf(v->id, sizeof(v->id), "hd%d,%d", v->info.disk, p->number);
 		snprintf(v->stack, sizeof(v->stack), "disk %d partition %d", v->info.disk, p->number);
@@ -152,265 +180,6 @@ static int add_partition(void *arg, const struct gb_part *p)
 	}
 	snprintf(v->id, sizeof(v->id), "%d", p->number);
 	snprintf(v->stack, sizeof(v->stack), "partition %d", p->number);
-	return 0;
-}
-
-/* A BSD or VTOC slice, numbered after the MBR's partitions as Linux does. */
-static int add_slice(void *arg, const struct gb_part *p)
-{
-	struct add_ctx *a = arg;
-	struct gb_volume *v;
-	int r = new_volume(a->ctx, a->img, &v);
-	if (!r)
-		r = set_window(a->ctx, v, a->parent, p->start, p->size);
-	if (r)
-		return r;
-	v->info.number = a->nest->next_number++;
-	copy_part(v, p);
-	v->slice = p->slice;
-	v->scheme = a->scheme;
-	snprintf(v->id, sizeof(v->id), "%d", v->info.number);
-	snprintf(v->stack, sizeof(v->stack), "%s > slice %s (partition %d)",
-		 a->parent->stack, p->name, v->info.number);
-	return 0;
-}
-
-/* Record trouble with a container's metadata on the container itself:
- * the rest of the image stays readable, and using the container says why. */
-static int container_note(struct gb_ctx *ctx, struct gb_volume *v, const char *kind,
-			  struct gb_ctx *why, int r)
-{
-	if (r == GB_E_NOMEM)
-		return gb_error(ctx, r, "out of memory");
-	v->container = true;
-	snprintf(v->container_kind, sizeof(v->container_kind), "%s (%s)", kind, why->msg);
-	return 0;
-}
-
-/* BSD disklabels and Solaris VTOCs in MBR partitions of their types. */
-static int scan_slices(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest)
-{
-	size_t n = img->nvols;
-	for (size_t i = 0; i < n; i++) {
-		struct gb_volume *v = img->vols[i];
-		/* slices of the first disk's MBR (numbered after its partitions) */
-		if (img->table != &gb_vol_mbr || v->container || v->info.disk)
-			continue;
-		const struct gb_volume_driver *drv = NULL;
-		if (!strcmp(v->type, "0xa5") || !strcmp(v->type, "0xa6") || !strcmp(v->type, "0xa9"))
-			drv = &gb_vol_bsd;
-		else if (!strcmp(v->type, "0xbf") || !strcmp(v->type, "0x82"))
-			drv = &gb_vol_vtoc; /* 0x82 is also Linux swap: the probe decides */
-		if (!drv)
-			continue;
-		struct add_ctx a = { ctx, img, nest, NULL, v, drv->scheme };
-		struct gb_ctx quiet = { 0 };
-		size_t before = img->nvols;
-		int r = drv->enumerate(&quiet, v, add_slice, &a);
-		if (r == GB_E_NOT_MINE)
-			continue;
-		if (r && (r = container_note(ctx, v, drv->label, &quiet, r)))
-			return r;
-		if (img->nvols > before || !v->container) {
-			v->container = true;
-			if (!v->container_kind[0])
-				snprintf(v->container_kind, sizeof(v->container_kind),
-					 "%s slice (holds a %s)", drv == &gb_vol_bsd ? "BSD" : "Solaris",
-					 drv->label);
-		}
-	}
-	return 0;
-}
-
-/* Probe one volume for an md superblock, then an LVM label. */
-static int probe_container(struct gb_ctx *ctx, struct gb_volume *v, struct nest *nest)
-{
-	struct gb_ctx quiet = { 0 };
-	/* One slot per volume probed, and volumes are bounded: checked here
-	 * all the same, where the slots are taken. */
-	if (nest->nmd >= sizeof(nest->md) / sizeof(nest->md[0]) ||
-	    nest->npv >= sizeof(nest->pv) / sizeof(nest->pv[0]))
-		return gb_error(ctx, GB_E_LIMIT, "more than %d md members or LVM PVs", GB_MAX_VOLUMES);
-	struct md_found *md = &nest->md[nest->nmd];
-	int r = gb_md_probe(&quiet, v, &md->m);
-	if (r == 0) {
-		md->vol = v;
-		nest->nmd++;
-		v->container = true;
-		snprintf(v->container_kind, sizeof(v->container_kind), "md member (%s)",
-			 md->m.version);
-		return 0;
-	}
-	if (r != GB_E_NOT_MINE)
-		return container_note(ctx, v, "md member", &quiet, r);
-	struct gb_lvm_pv *pv = &nest->pv[nest->npv];
-	r = gb_lvm_probe(&quiet, v, pv);
-	if (r == GB_E_NOT_MINE)
-		return 0;
-	if (r) {
-		gb_lvm_pv_free(pv);
-		return container_note(ctx, v, "LVM physical volume", &quiet, r);
-	}
-	nest->npv++;
-	v->container = true;
-	if (pv->meta_err[0])
-		snprintf(v->container_kind, sizeof(v->container_kind), "LVM physical volume (%s)",
-			 pv->meta_err);
-	else
-		snprintf(v->container_kind, sizeof(v->container_kind), "LVM physical volume");
-	return 0;
-}
-
-/* An array over the first member of each set (RAID1 members hold the
- * same data; a degraded array is fine). */
-static int assemble_md(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest)
-{
-	for (size_t i = 0; i < nest->nmd; i++) {
-		struct md_found *f = &nest->md[i];
-		if (f->used)
-			continue;
-		for (size_t j = i; j < nest->nmd; j++)
-			if (!memcmp(nest->md[j].m.uuid, f->m.uuid, 16))
-				nest->md[j].used = true;
-		struct gb_volume *v;
-		int r = new_volume(ctx, img, &v);
-		if (r)
-			return r;
-		v->info.number = -1;
-		v->scheme = "md";
-		snprintf(v->id, sizeof(v->id), "md/%s", f->m.name);
-		/* /dev/md0 for 0.90 (GRUB: md/md0), the set name for 1.x. */
-		snprintf(v->name, sizeof(v->name), "%s%s",
-			 strcmp(f->m.version, "0.90") ? "" : "md", f->m.name);
-		snprintf(v->type, sizeof(v->type), "raid%d", f->m.level);
-		snprintf(v->stack, sizeof(v->stack), "%s > %s", f->vol->stack, v->id);
-		if (f->m.level != 1) {
-			v->parent = f->vol;
-			v->src = f->vol->src;
-			v->info.disk = f->vol->info.disk;
-			v->depth = f->vol->depth + 1;
-			v->err_code = GB_E_UNSUPPORTED;
-			snprintf(v->err, sizeof(v->err),
-				 "RAID level %d is not supported (only RAID1)", f->m.level);
-			continue;
-		}
-		if ((r = set_window(ctx, v, f->vol, f->m.data_offset, f->m.data_size)))
-			return r;
-	}
-	return 0;
-}
-
-struct lv_ctx {
-	struct gb_ctx *ctx;
-	struct gb_image *img;
-	struct gb_volume *pv; /* the PV whose VG is being assembled */
-};
-
-/* "partition 1 + partition 2" for the PVs an LV lies on. */
-static void lv_stack(struct gb_volume *v, const struct gb_lvm_lv *lv, struct gb_volume *pv)
-{
-	const struct gb_volume *seen[GB_VOL_MAX_STRIPES * 2];
-	size_t nseen = 0, len = 0;
-	v->stack[0] = '\0';
-	for (size_t s = 0; s < lv->nsegs; s++)
-		for (uint32_t k = 0; k < lv->segs[s].nstripes; k++) {
-			const struct gb_volume *d = lv->segs[s].stripe[k].dev;
-			bool dup = false;
-			for (size_t i = 0; i < nseen; i++)
-				dup |= seen[i] == d;
-			if (dup || nseen == sizeof(seen) / sizeof(*seen))
-				continue;
-			seen[nseen++] = d;
-			len += (size_t)snprintf(v->stack + len, sizeof(v->stack) - len, "%s%s",
-						len ? " + " : "", d->stack);
-			if (len >= sizeof(v->stack))
-				len = sizeof(v->stack) - 1;
-		}
-	if (!nseen)
-		len = (size_t)snprintf(v->stack, sizeof(v->stack), "%s", pv->stack);
-	if (len < sizeof(v->stack))
-		snprintf(v->stack + len, sizeof(v->stack) - len, " > %s", v->id);
-}
-
-static int add_lv(void *arg, struct gb_lvm_lv *lv)
-{
-	struct lv_ctx *a = arg;
-	struct gb_volume *v;
-	int r = new_volume(a->ctx, a->img, &v);
-	if (r) {
-		free(lv->segs);
-		return r;
-	}
-	v->info.number = -1;
-	v->scheme = "lvm";
-	v->segs = lv->segs;
-	v->nsegs = lv->nsegs;
-	v->size = lv->size;
-	v->err_code = lv->err_code;
-	snprintf(v->err, sizeof(v->err), "%s", lv->err);
-	if (!v->err_code)
-		v->err[0] = '\0';
-	snprintf(v->id, sizeof(v->id), "lvm/%s/%s", lv->vg, lv->lv);
-	snprintf(v->name, sizeof(v->name), "%s/%s", lv->vg, lv->lv);
-	bool striped = false;
-	int depth = a->pv->depth;
-	for (size_t s = 0; s < lv->nsegs; s++) {
-		striped |= lv->segs[s].nstripes > 1;
-		for (uint32_t k = 0; k < lv->segs[s].nstripes; k++)
-			if (lv->segs[s].stripe[k].dev->depth > depth)
-				depth = lv->segs[s].stripe[k].dev->depth;
-	}
-	snprintf(v->type, sizeof(v->type), "%s", lv->err_code ? "" : striped ? "striped" : "linear");
-	v->depth = depth + 1;
-	v->parent = lv->nsegs ? lv->segs[0].stripe[0].dev : a->pv;
-	v->src = v->parent->src;
-	v->info.disk = v->parent->info.disk;
-	if (lv->nsegs && !v->parent->segs)
-		v->start = v->parent->start + lv->segs[0].stripe[0].off;
-	lv_stack(v, lv, a->pv);
-	return 0;
-}
-
-static int assemble_lvm(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest)
-{
-	for (size_t i = 0; i < nest->npv; i++) {
-		if (nest->pv[i].used)
-			continue;
-		struct lv_ctx a = { ctx, img, nest->pv[i].vol };
-		struct gb_ctx quiet = { 0 };
-		int r = gb_lvm_assemble(&quiet, nest->pv, nest->npv, i, add_lv, &a);
-		if (r && (r = container_note(ctx, nest->pv[i].vol, "LVM physical volume whose metadata cannot be used",
-					     &quiet, r)))
-			return r;
-	}
-	return 0;
-}
-
-/* Containers inside volumes, round by round: probe the volumes not yet
- * probed, assemble md arrays (whose contents are probed next round before
- * any VG is assembled, as PVs often live on arrays), then VGs. Rounds and
- * volumes are bounded by GB_VOL_MAX_DEPTH and GB_MAX_VOLUMES. */
-static int scan_containers(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest)
-{
-	size_t probed = 0;
-	for (int round = 0; round <= 2 * GB_VOL_MAX_DEPTH; round++) {
-		for (; probed < img->nvols; probed++) {
-			struct gb_volume *v = img->vols[probed];
-			if (v->container || v->err_code || v->depth >= GB_VOL_MAX_DEPTH)
-				continue;
-			int r = probe_container(ctx, v, nest);
-			if (r)
-				return r;
-		}
-		size_t before = img->nvols;
-		int r = assemble_md(ctx, img, nest);
-		if (!r && img->nvols == before)
-			r = assemble_lvm(ctx, img, nest);
-		if (r)
-			return r;
-		if (img->nvols == before)
-			return 0;
-	}
 	return 0;
 }
 
@@ -430,18 +199,18 @@ static int add_hybrid_disk(struct gb_ctx *ctx, struct gb_image *img)
 	gb_scope_pop(ctx, mark);
 	if (r || !d->fs_driver)
 		return r;
-	if (img->nvols == GB_MAX_VOLUMES)
+	if (img->list.n == GB_MAX_VOLUMES)
 		return gb_error(ctx, GB_E_LIMIT, "more than %d partitions", GB_MAX_VOLUMES);
-	memmove(img->vols + 1, img->vols, img->nvols * sizeof(img->vols[0]));
-	img->vols[0] = d;
-	img->nvols++;
+	memmove(img->list.vols + 1, img->list.vols, img->list.n * sizeof(img->list.vols[0]));
+	img->list.vols[0] = d;
+	img->list.n++;
 	img->hybrid = true;
 	return 0;
 }
 
 /* Further disk i (disk i + 1): its partitions join the image's volumes
  * (ids "hd1,2"), or the whole disk ("hd1") when it has no table. */
-static int add_disk(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest, size_t i)
+static int add_disk(struct gb_ctx *ctx, struct gb_image *img, size_t i)
 {
 	struct gb_volume *d = calloc(1, sizeof(*d));
 	if (!d)
@@ -456,7 +225,7 @@ static int add_disk(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest,
 	snprintf(d->id, sizeof(d->id), "hd%zu", i + 1);
 	snprintf(d->stack, sizeof(d->stack), "disk %zu", i + 1);
 	const struct gb_volume_driver *table = NULL;
-	struct add_ctx a = { ctx, img, nest, d, NULL, NULL };
+	struct add_ctx a = { ctx, img, d };
 	size_t mark = gb_scope_push(ctx, "%s", d->src->name);
 	int r = gb_volume_scan(ctx, d, &table, add_partition, &a);
 	gb_scope_pop(ctx, mark);
@@ -464,21 +233,24 @@ static int add_disk(struct gb_ctx *ctx, struct gb_image *img, struct nest *nest,
 		return r;
 	d->scheme = table ? table->scheme : "disk";
 	if (!table) {
-		if (img->nvols == GB_MAX_VOLUMES)
+		if (img->list.n == GB_MAX_VOLUMES)
 			return gb_error(ctx, GB_E_LIMIT, "more than %d volumes", GB_MAX_VOLUMES);
-		img->vols[img->nvols++] = d;
+		img->list.vols[img->list.n++] = d;
 	} else {
-		for (size_t k = 0; k < img->nvols; k++)
-			if (img->vols[k]->info.disk == d->info.disk && !img->vols[k]->scheme)
-				img->vols[k]->scheme = table->scheme;
+		for (size_t k = 0; k < img->list.n; k++)
+			if (img->list.vols[k]->info.disk == d->info.disk && !img->list.vols[k]->scheme)
+				img->list.vols[k]->scheme = table->scheme;
 	}
 	return 0;
 }
 
-static int image_init(struct gb_ctx *ctx, struct gb_image *img,
-		      const struct gb_image_options *opt, struct nest *nest)
+/* The image's disks and the partitions of their tables. */
+static int find_partitions(struct gb_ctx *ctx, struct gb_image *img,
+			   const struct gb_image_options *opt)
 {
 	struct gb_volume *d = &img->disk;
+	img->list.img = img;
+	img->list.disk = d;
 	d->img = img;
 	d->src = img->src;
 	d->start = 0;
@@ -491,7 +263,7 @@ static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 	snprintf(d->stack, sizeof(d->stack), "disk");
 
 	const struct gb_volume_driver *table = NULL;
-	struct add_ctx a = { ctx, img, nest, d, NULL, NULL };
+	struct add_ctx a = { ctx, img, d };
 	int r = gb_volume_scan(ctx, d, &table, add_partition, &a);
 	if (r)
 		return r;
@@ -499,35 +271,50 @@ static int image_init(struct gb_ctx *ctx, struct gb_image *img,
 		d->sector_size = 512;
 	img->table = table;
 	if (!table)
-		img->vols[img->nvols++] = d;
+		img->list.vols[img->list.n++] = d;
 	for (size_t i = 0; i < img->nxdisks; i++)
-		if ((r = add_disk(ctx, img, nest, i)))
+		if ((r = add_disk(ctx, img, i)))
 			return r;
-	nest->next_number = 5;
-	for (size_t i = 0; i < img->nvols; i++)
-		if (img->vols[i]->info.number >= nest->next_number)
-			nest->next_number = img->vols[i]->info.number + 1;
-	if ((r = scan_slices(ctx, img, nest)) || (r = scan_containers(ctx, img, nest)))
-		return r;
-	/* after the containers: a hybrid ISO disk is no md or LVM member */
-	if (table && (r = add_hybrid_disk(ctx, img)))
-		return r;
+	return 0;
+}
+
+/* Every volume's public view, and its file system. */
+static int probe_file_systems(struct gb_ctx *ctx, struct gb_image *img)
+{
+	struct gb_volume *d = &img->disk;
 	publish(img, d, "disk");
-	for (size_t i = 0; i < img->nvols; i++) {
-		struct gb_volume *v = img->vols[i];
-		const char *scheme = v == d ? "disk" : v->scheme ? v->scheme : table->scheme;
+	for (size_t i = 0; i < img->list.n; i++) {
+		struct gb_volume *v = img->list.vols[i];
+		const char *scheme = v == d ? "disk" : v->scheme ? v->scheme : img->table->scheme;
 		if (v->info.disk && v->info.number == 0)
 			scheme = "disk";
 		publish(img, v, scheme);
 		if (v->container || v->err_code || (v == d && img->hybrid))
 			continue;
 		size_t mark = gb_vol_scope(ctx, v);
-		r = gb_fs_probe_volume(ctx, v);
+		int r = gb_fs_probe_volume(ctx, v);
 		gb_scope_pop(ctx, mark);
 		if (r)
 			return r;
 	}
 	return 0;
+}
+
+/* Partitions, the labels and containers inside them, file systems. */
+static int image_init(struct gb_ctx *ctx, struct gb_image *img,
+		      const struct gb_image_options *opt)
+{
+	int r = find_partitions(ctx, img, opt);
+	if (!r)
+		r = gb_vol_scan_nested(ctx, &img->list, img->table);
+	if (!r)
+		r = gb_vol_assemble(ctx, &img->list);
+	/* after the containers: a hybrid ISO disk is no md or LVM member */
+	if (!r && img->table)
+		r = add_hybrid_disk(ctx, img);
+	if (!r)
+		r = probe_file_systems(ctx, img);
+	return r;
 }
 
 /* Image formats' magics at the start of a disk (qemu's probes), so that
@@ -587,15 +374,9 @@ static int image_open(struct gb_ctx *ctx, struct gb_source *src, struct gb_sourc
 	size_t mark = gb_scope_push(ctx, "%s", img->name);
 	/* opt->before_parse ran in the source layer, once every file was
 	 * open and before the first byte was parsed. */
-	int r = 0;
-	struct nest *nest = calloc(1, sizeof(*nest));
-	if (!nest)
-		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+	int r = set_probe_formats(ctx, img, opt ? opt->probe_formats : NULL);
 	if (!r)
-		r = image_init(ctx, img, opt, nest);
-	for (size_t i = 0; nest && i < nest->npv; i++)
-		gb_lvm_pv_free(&nest->pv[i]);
-	free(nest);
+		r = image_init(ctx, img, opt);
 	gb_scope_pop(ctx, mark);
 	if (r) {
 		gb_image_close(img);
@@ -650,16 +431,16 @@ void gb_image_close(struct gb_image *img)
 {
 	if (!img)
 		return;
-	for (size_t i = 0; i < img->nvols; i++) {
-		gb_fs_umount(img->vols[i]->fs);
-		free(img->vols[i]->segs);
-		if (img->vols[i] != &img->disk)
-			free(img->vols[i]);
+	for (size_t i = 0; i < img->list.n; i++) {
+		gb_fs_umount(img->list.vols[i]->fs);
+		free(img->list.vols[i]->segs);
+		if (img->list.vols[i] != &img->disk)
+			free(img->list.vols[i]);
 	}
 	for (size_t i = 0; i < img->nxdisks; i++) {
 		bool listed = false;
-		for (size_t k = 0; k < img->nvols; k++)
-			listed |= img->vols[k] == img->xdisk[i];
+		for (size_t k = 0; k < img->list.n; k++)
+			listed |= img->list.vols[k] == img->xdisk[i];
 		if (!listed)
 			free(img->xdisk[i]);
 		gb_source_close(img->xsrc[i]);
@@ -696,12 +477,12 @@ const char *gb_image_table(const struct gb_image *img)
 
 size_t gb_image_volume_count(const struct gb_image *img)
 {
-	return img->nvols;
+	return img->list.n;
 }
 
 struct gb_volume *gb_image_volume(struct gb_image *img, size_t i)
 {
-	return i < img->nvols ? img->vols[i] : NULL;
+	return i < img->list.n ? img->list.vols[i] : NULL;
 }
 
 const struct gb_volume_info *gb_volume_info(const struct gb_volume *vol)
@@ -724,12 +505,12 @@ static bool spec_matches(const struct gb_volume *v, const char *key, const char 
  * pool is one file system, named by its first member)? */
 static bool pool_member_seen(const struct gb_image *img, size_t i)
 {
-	const struct gb_volume *v = img->vols[i];
+	const struct gb_volume *v = img->list.vols[i];
 	if (strcmp(v->fstype, "zfs_member") || !v->fs_uuid[0])
 		return false;
 	for (size_t k = 0; k < i; k++)
-		if (img->vols[k]->fs_driver && !strcmp(img->vols[k]->fstype, "zfs_member") &&
-		    !strcmp(img->vols[k]->fs_uuid, v->fs_uuid))
+		if (img->list.vols[k]->fs_driver && !strcmp(img->list.vols[k]->fstype, "zfs_member") &&
+		    !strcmp(img->list.vols[k]->fs_uuid, v->fs_uuid))
 			return true;
 	return false;
 }
@@ -745,22 +526,24 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 		found = &img->disk; /* the ISO, not the views the table gives */
 	} else if (!spec || !*spec) {
 		size_t n = 0;
-		for (size_t i = 0; i < img->nvols; i++)
-			if (img->vols[i]->fs_driver && !pool_member_seen(img, i)) {
+		for (size_t i = 0; i < img->list.n; i++)
+			if (img->list.vols[i]->fs_driver && !pool_member_seen(img, i)) {
 				if (!found)
-					found = img->vols[i];
+					found = img->list.vols[i];
 				n++;
 			}
 		if (n == 0)
-			r = gb_error(ctx, GB_E_NOT_FOUND, "no volume with a file system guestboot reads");
+			r = gb_error(ctx, GB_E_NOT_FOUND, "no volume with a file system guestboot reads%s%s%s",
+				     img->not_probed[0] ? " (" : "", img->not_probed,
+				     img->not_probed[0] ? ")" : "");
 		else if (n > 1)
 			r = gb_error(ctx, GB_E_AMBIGUOUS,
 				     "%zu volumes have file systems: name one (a partition number, UUID=…, LABEL=…)", n);
 	} else if (!strncmp(spec, "lvm/", 4) || !strncmp(spec, "md/", 3) ||
 		   (!strncmp(spec, "hd", 2) && spec[2] >= '0' && spec[2] <= '9')) {
-		for (size_t i = 0; i < img->nvols && !found; i++)
-			if (!strcmp(img->vols[i]->id, spec))
-				found = img->vols[i];
+		for (size_t i = 0; i < img->list.n && !found; i++)
+			if (!strcmp(img->list.vols[i]->id, spec))
+				found = img->list.vols[i];
 		if (!found)
 			r = gb_error(ctx, GB_E_NOT_FOUND, "no volume %s", spec);
 	} else if (spec[0] >= '0' && spec[0] <= '9') {
@@ -776,9 +559,9 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 			else
 				found = &img->disk;
 		} else {
-			for (size_t i = 0; i < img->nvols; i++)
-				if (img->vols[i]->info.number == num && !img->vols[i]->info.disk)
-					found = img->vols[i];
+			for (size_t i = 0; i < img->list.n; i++)
+				if (img->list.vols[i]->info.number == num && !img->list.vols[i]->info.disk)
+					found = img->list.vols[i];
 			if (!found)
 				r = gb_error(ctx, GB_E_NOT_FOUND, "no partition %ld", num);
 		}
@@ -802,9 +585,9 @@ int gb_image_find_volume(struct gb_ctx *ctx, struct gb_image *img,
 					found = &img->disk;
 					n = 1;
 				}
-				for (size_t i = 0; i < img->nvols && !found; i++)
-					if (spec_matches(img->vols[i], key, eq + 1)) {
-						found = img->vols[i];
+				for (size_t i = 0; i < img->list.n && !found; i++)
+					if (spec_matches(img->list.vols[i], key, eq + 1)) {
+						found = img->list.vols[i];
 						n++;
 					}
 				if (n == 0)

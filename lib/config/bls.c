@@ -903,7 +903,26 @@ static int bls_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int 
 	return r;
 }
 
+/* systemd-boot: Type 1 entries, else Type 2 (UKIs); bls_parse merges the
+ * ESP's and the XBOOTLDR partition's. */
+static const char *const bls_entry_dirs[] = { "/loader/entries", "/boot/loader/entries", NULL };
+static const char *const bls_entry_names[] = { ".conf", NULL };
+static const char *const bls_uki_dirs[] = { "/EFI/Linux", NULL };
+static const char *const bls_uki_names[] = { ".efi", NULL };
+static const struct gb_cfg_place bls_places[] = {
+	{ 50, GB_CFG_DIR_HOLDING, bls_entry_dirs, bls_entry_names },
+	{ 50, GB_CFG_DIR_HOLDING, bls_uki_dirs, bls_uki_names },
+	{ 0 },
+};
+/* A directory named: loader/entries, EFI/Linux */
+static const char *const bls_file_names[] = { "entries", "Linux", NULL };
+
 const struct gb_config_parser gb_cfg_bls = {
 	.name = "bls",
+	.looks_for = "BLS entries, UKI in /EFI/Linux",
+	.places = bls_places,
+	.file_names = bls_file_names,
+	.default_path = "/loader/entries",
+	.default_file = "/loader/entries/entry.conf",
 	.parse = bls_parse,
 };

@@ -1,6 +1,33 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What every config parser shares: reading files from a device. */
+/* What every config parser shares: the registry, reading files from a
+ * device. */
 #include "config/config.h"
+
+#include <fnmatch.h>
+
+/* In the order a search that finds nothing names them. */
+const struct gb_config_parser *const gb_cfg_parsers[] = {
+	&gb_cfg_grub2, &gb_cfg_grub1, &gb_cfg_syslinux, &gb_cfg_bls, &gb_cfg_lilo, NULL,
+};
+
+const struct gb_config_parser *gb_cfg_parser_named(const char *name)
+{
+	for (size_t i = 0; name && gb_cfg_parsers[i]; i++)
+		if (!strcmp(gb_cfg_parsers[i]->name, name))
+			return gb_cfg_parsers[i];
+	return NULL;
+}
+
+const struct gb_config_parser *gb_cfg_parser_for_file(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (size_t i = 0; gb_cfg_parsers[i]; i++)
+		for (const char *const *n = gb_cfg_parsers[i]->file_names; n && *n; n++)
+			if (!fnmatch(*n, base, 0))
+				return gb_cfg_parsers[i];
+	return NULL;
+}
 
 struct gb_fs *gb_cfg_fs(const struct gb_cfg_devices *devs, int dev)
 {

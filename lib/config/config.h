@@ -50,11 +50,48 @@ struct gb_cfg_options {
 	bool btrfs_relative;
 };
 
+/* Where the configuration search (find.c) looks for a parser's files: in
+ * each dir (in order), each name. */
+enum gb_cfg_where {
+	GB_CFG_AT,                /* the file dir/name */
+	GB_CFG_IN_SUBVOL,         /* /SUBVOL/dir/name, SUBVOL a directory at the
+				     top of a btrfs (Ubuntu's "@") */
+	GB_CFG_IN_DEFAULT_SUBVOL, /* dir/name in the btrfs default subvolume
+				     (openSUSE): parsed with btrfs_relative */
+	GB_CFG_IN_SUBDIR,         /* dir/ANY/name: /EFI/<vendor>/grub.cfg */
+	GB_CFG_DIR_HOLDING,       /* dir itself, when it holds a file whose name
+				     ends in name (BLS entries: ".conf") */
+};
+
+struct gb_cfg_place {
+	/* The search runs pass by pass, lowest first; in a pass, over the
+	 * volumes in partition order, and the first hit wins:
+	 *   10-12 GRUB 2 (BIOS places, top-level subvolume, default one)
+	 *   20 GRUB legacy  30 syslinux  40 GRUB 2 on an ESP  50 BLS  60 LILO */
+	unsigned pass;
+	enum gb_cfg_where where;
+	const char *const *dirs;  /* NULL-terminated */
+	const char *const *names; /* NULL-terminated */
+};
+
 /* Each parser reads the config at `path` on device `dev` and fills `menu`
  * (entries, default_spec, timeout, warnings). The caller has set
- * menu->config_* already. Bad syntax: GB_E_SYNTAX with "file:line:col:". */
+ * menu->config_* already. Bad syntax: GB_E_SYNTAX with "file:line:col:".
+ * Its other fields are what the rest of guestboot knows of the format. */
 struct gb_config_parser {
 	const char *name; /* "grub2", "grub1", "bls", "syslinux", "lilo" */
+	/* What a search that finds nothing names ("no grub.cfg, ..."). */
+	const char *looks_for;
+	/* Where the search looks; ended by a place with pass 0. */
+	const struct gb_cfg_place *places;
+	/* fnmatch(3) patterns of the base names of files it reads, for a
+	 * configuration named without its kind; NULL-terminated. */
+	const char *const *file_names;
+	/* The path a configuration given as bytes is parsed at (--isconfig,
+	 * fuzzers), and where its bytes go when that differs (BLS: an entry
+	 * in the directory); NULL: default_path. */
+	const char *default_path;
+	const char *default_file;
 	int (*parse)(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
 		     const char *path, const struct gb_cfg_options *opt,
 		     struct gb_menu *menu);
@@ -65,6 +102,14 @@ extern const struct gb_config_parser gb_cfg_grub1;
 extern const struct gb_config_parser gb_cfg_bls;
 extern const struct gb_config_parser gb_cfg_syslinux;
 extern const struct gb_config_parser gb_cfg_lilo;
+
+/* Every parser (config.c), NULL-terminated: adding a format means one
+ * file and one line there. */
+extern const struct gb_config_parser *const gb_cfg_parsers[];
+/* The parser called name; NULL when none is. */
+const struct gb_config_parser *gb_cfg_parser_named(const char *name);
+/* The parser whose file_names match path's base name; NULL when none do. */
+const struct gb_config_parser *gb_cfg_parser_for_file(const char *path);
 
 /* Read a whole config-sized file from a device: GB_E_NOT_FOUND when the
  * device has no fs or the file is missing; GB_E_LIMIT past

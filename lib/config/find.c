@@ -4,7 +4,6 @@
 #define _GNU_SOURCE
 #include "config/config.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -16,25 +15,32 @@ struct candidate {
 	bool btrfs_relative; /* found in the default subvolume */
 };
 
-static const char *const grub2_paths[] = {
-	"/boot/grub/grub.cfg", "/grub/grub.cfg", "/boot/grub2/grub.cfg", "/grub2/grub.cfg",
-};
-static const char *const grub1_paths[] = {
-	"/boot/grub/menu.lst", "/boot/grub/grub.conf", "/grub/menu.lst", "/grub/grub.conf",
-};
-static const char *const syslinux_dirs[] = {
-	"/boot/extlinux", "/boot/syslinux", "/extlinux", "/syslinux", "/isolinux",
-	"/boot/isolinux", "/boot", "/",
-};
-static const char *const syslinux_files[] = {
-	"extlinux.conf", "syslinux.cfg", "isolinux.cfg",
-};
-static const char *const bls_dirs[] = { "/loader/entries", "/boot/loader/entries" };
-
 static bool is_file(const struct gb_cfg_devices *devs, int dev, const char *path)
 {
 	enum gb_ftype t;
 	return gb_cfg_exists(devs, dev, path, &t) && t == GB_FT_REG;
+}
+
+/* The machine the image boots on, from the EFI bootloaders its ESPs hold
+ * (the removable-media path and systemd-boot's own): "arm64" when they
+ * are arm64's only, else "x86_64". GRUB calls it $grub_cpu; the BLS
+ * parser shows only the entries whose architecture matches it. */
+static const char *efi_cpu(const struct gb_cfg_devices *devs)
+{
+	static const char *const aa64[] = { "/EFI/BOOT/BOOTAA64.EFI", "/EFI/systemd/systemd-bootaa64.efi" };
+	static const char *const x64[] = { "/EFI/BOOT/BOOTX64.EFI", "/EFI/systemd/systemd-bootx64.efi",
+					   "/EFI/BOOT/BOOTIA32.EFI" };
+	bool arm = false, x86 = false;
+	for (size_t d = 0; d < devs->n && d < 64; d++) {
+		const char *t = devs->dev[d].ptype;
+		if (!t || (strcasecmp(t, "0xef") && strcasecmp(t, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b")))
+			continue;
+		for (size_t i = 0; i < sizeof(aa64) / sizeof(aa64[0]); i++)
+			arm |= is_file(devs, (int)d, aa64[i]);
+		for (size_t i = 0; i < sizeof(x64) / sizeof(x64[0]); i++)
+			x86 |= is_file(devs, (int)d, x64[i]);
+	}
+	return arm && !x86 ? "arm64" : "x86_64";
 }
 
 static bool found(struct candidate *c, const struct gb_config_parser *p, int dev,
@@ -46,155 +52,69 @@ static bool found(struct candidate *c, const struct gb_config_parser *p, int dev
 	return true;
 }
 
-struct esp_scan {
-	const struct gb_cfg_devices *devs;
-	int dev;
-	char hit[256];
-};
-
-static int esp_dir(void *arg, const struct gb_dirent *de)
+/* prefix + dir + "/" + name into out ("/" + "x" is "/x"); false when it
+ * does not fit. */
+static bool join(char *out, size_t cap, const char *prefix, const char *dir, const char *name)
 {
-	struct esp_scan *s = arg;
-	char path[300];
-	if (de->type != GB_FT_DIR && de->type != GB_FT_OTHER)
-		return 0;
-	snprintf(path, sizeof(path), "/EFI/%s/grub.cfg", de->name);
-	if (strlen(path) < sizeof(s->hit) && is_file(s->devs, s->dev, path)) {
-		snprintf(s->hit, sizeof(s->hit), "%s", path);
-		return 1;
-	}
-	return 0;
+	size_t n = strlen(dir);
+	return (size_t)snprintf(out, cap, "%s%s%s%s", prefix, dir,
+				n && dir[n - 1] == '/' ? "" : "/", name) < cap;
 }
 
-/* A btrfs whose root is a subvolume (Ubuntu's "@", the Debian installer's
- * "@rootfs", Fedora's "root"): grub-install gives GRUB the prefix
- * /SUBVOLUME/boot/grub, and grub.cfg's own paths start at the top level
- * too ("/@/boot/vmlinuz-..."). Only the first entries of / are tried. */
-#define SUBVOL_SCAN_MAX 64
-static const char *const subvol_grub2_paths[] = { "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg" };
+/* The first prefix + dir/name of place that is a file, into hit. */
+static bool first_file(const struct gb_cfg_devices *devs, int dev, const struct gb_cfg_place *pl,
+		       const char *prefix, char *hit, size_t cap)
+{
+	char path[256];
+	for (const char *const *d = pl->dirs; *d; d++)
+		for (const char *const *n = pl->names; *n; n++)
+			if (join(path, sizeof(path), prefix, *d, *n) && is_file(devs, dev, path)) {
+				snprintf(hit, cap, "%s", path);
+				return true;
+			}
+	return false;
+}
 
-struct subvol_scan {
+/* A readdir whose directories are searched for the place's files. */
+struct dir_scan {
 	const struct gb_cfg_devices *devs;
 	int dev;
+	const struct gb_cfg_place *pl;
+	const char *dir;
 	unsigned seen;
 	char hit[256];
 };
 
-static int subvol_dir(void *arg, const struct gb_dirent *de)
+/* Only the first entries of / are tried for subvolumes. */
+#define SUBVOL_SCAN_MAX 64
+
+/* A top-level btrfs subvolume, /SUBVOL/dir/name. */
+static int subvol_entry(void *arg, const struct gb_dirent *de)
 {
-	struct subvol_scan *s = arg;
+	struct dir_scan *s = arg;
+	char prefix[300];
 	if (++s->seen > SUBVOL_SCAN_MAX)
 		return 1;
 	if (de->type != GB_FT_DIR)
 		return 0;
-	for (size_t i = 0; i < sizeof(subvol_grub2_paths) / sizeof(*subvol_grub2_paths); i++) {
-		char path[300];
-		snprintf(path, sizeof(path), "/%s%s", de->name, subvol_grub2_paths[i]);
-		if (strlen(path) < sizeof(s->hit) && is_file(s->devs, s->dev, path)) {
+	snprintf(prefix, sizeof(prefix), "/%s", de->name);
+	return first_file(s->devs, s->dev, s->pl, prefix, s->hit, sizeof(s->hit));
+}
+
+/* A subdirectory of dir, dir/SUBDIR/name. */
+static int subdir_entry(void *arg, const struct gb_dirent *de)
+{
+	struct dir_scan *s = arg;
+	char sub[300], path[256];
+	if (de->type != GB_FT_DIR && de->type != GB_FT_OTHER)
+		return 0;
+	for (const char *const *n = s->pl->names; *n; n++)
+		if (join(sub, sizeof(sub), "", s->dir, de->name) &&
+		    join(path, sizeof(path), "", sub, *n) && is_file(s->devs, s->dev, path)) {
 			snprintf(s->hit, sizeof(s->hit), "%s", path);
 			return 1;
 		}
-	}
 	return 0;
-}
-
-static bool subvol_grub2(const struct gb_cfg_devices *devs, int dev, struct candidate *c)
-{
-	struct gb_fs *fs = gb_cfg_fs(devs, dev);
-	struct subvol_scan s = { devs, dev, 0, "" };
-	struct gb_ctx quiet = { 0 };
-	if (!fs || strcmp(gb_fs_type(fs), "btrfs") ||
-	    gb_fs_readdir(&quiet, fs, "/", subvol_dir, &s) != 0 || !s.hit[0])
-		return false;
-	return found(c, &gb_cfg_grub2, dev, s.hit);
-}
-
-static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir,
-			    const char *suffix);
-
-/* openSUSE's GRUB (grub2-install with SUSE's btrfs patches) starts paths in
- * the btrfs default subvolume: grub.cfg is at /boot/grub2/grub.cfg there,
- * /@/.snapshots/N/snapshot/boot/grub2/grub.cfg from the top level. */
-static bool in_default_subvol(const struct gb_cfg_devices *devs, int dev, struct candidate *c)
-{
-	const char *top;
-	struct gb_ctx quiet = { 0 };
-	struct gb_fs *fs = gb_cfg_fs(devs, dev);
-	if (!fs || gb_fs_default_root(&quiet, fs, &top) || !*top)
-		return false;
-	for (size_t i = 0; i < sizeof(grub2_paths) / sizeof(*grub2_paths); i++) {
-		char path[sizeof(c->path)];
-		if ((size_t)snprintf(path, sizeof(path), "%s%s", top, grub2_paths[i]) < sizeof(path) &&
-		    is_file(devs, dev, path)) {
-			c->btrfs_relative = true;
-			return found(c, &gb_cfg_grub2, dev, path);
-		}
-	}
-	return false;
-}
-
-/*
- * The search order (documented in guestboot(1) and doc/formats.md): each pass
- * goes over the volumes in partition order, and the first hit wins.
- *   1. GRUB 2 grub.cfg at its BIOS-install places, from the top level,
- *      then inside a top-level btrfs subvolume (Ubuntu's "@"), then in a
- *      btrfs default subvolume (openSUSE);
- *   2. GRUB legacy menu.lst / grub.conf;
- *   3. syslinux, extlinux, isolinux;
- *   4. GRUB 2 on an EFI system partition, /EFI/<vendor>/grub.cfg;
- *   5. systemd-boot: BLS Type 1 entries (/loader/entries, /boot/loader/
- *      entries) or Type 2 entries, UKIs in /EFI/Linux; the ESP's and the
- *      XBOOTLDR partition's are merged (bls.c);
- *   6. LILO's /etc/lilo.conf.
- * A grub.cfg wins over a menu.lst left behind by an upgrade, as the GRUB 2
- * that the upgrade installed reads grub.cfg.
- */
-static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
-{
-	for (size_t d = 0; d < devs->n; d++) {
-		for (size_t i = 0; i < sizeof(grub2_paths) / sizeof(*grub2_paths); i++)
-			if (is_file(devs, (int)d, grub2_paths[i]))
-				return found(c, &gb_cfg_grub2, (int)d, grub2_paths[i]);
-	}
-	/* A subvolume's /boot/grub first: Ubuntu-style paths ("/@/boot/...")
-	 * also break if read relative to a default subvolume "@". */
-	for (size_t d = 0; d < devs->n; d++)
-		if (subvol_grub2(devs, (int)d, c))
-			return true;
-	for (size_t d = 0; d < devs->n; d++)
-		if (in_default_subvol(devs, (int)d, c))
-			return true;
-	for (size_t d = 0; d < devs->n; d++)
-		for (size_t i = 0; i < sizeof(grub1_paths) / sizeof(*grub1_paths); i++)
-			if (is_file(devs, (int)d, grub1_paths[i]))
-				return found(c, &gb_cfg_grub1, (int)d, grub1_paths[i]);
-	for (size_t d = 0; d < devs->n; d++)
-		for (size_t i = 0; i < sizeof(syslinux_dirs) / sizeof(*syslinux_dirs); i++)
-			for (size_t f = 0; f < sizeof(syslinux_files) / sizeof(*syslinux_files); f++) {
-				char path[128];
-				snprintf(path, sizeof(path), "%s%s%s", syslinux_dirs[i],
-					 strcmp(syslinux_dirs[i], "/") ? "/" : "", syslinux_files[f]);
-				if (is_file(devs, (int)d, path))
-					return found(c, &gb_cfg_syslinux, (int)d, path);
-			}
-	for (size_t d = 0; d < devs->n; d++) {
-		struct esp_scan s = { devs, (int)d, "" };
-		struct gb_ctx quiet = { 0 };
-		struct gb_fs *fs = gb_cfg_fs(devs, (int)d);
-		if (fs && gb_fs_readdir(&quiet, fs, "/EFI", esp_dir, &s) == 0 && s.hit[0])
-			return found(c, &gb_cfg_grub2, (int)d, s.hit);
-	}
-	for (size_t d = 0; d < devs->n; d++) {
-		for (size_t i = 0; i < sizeof(bls_dirs) / sizeof(*bls_dirs); i++)
-			if (has_bls_entries(devs, (int)d, bls_dirs[i], ".conf"))
-				return found(c, &gb_cfg_bls, (int)d, bls_dirs[i]);
-		if (has_bls_entries(devs, (int)d, "/EFI/Linux", ".efi"))
-			return found(c, &gb_cfg_bls, (int)d, "/EFI/Linux");
-	}
-	for (size_t d = 0; d < devs->n; d++)
-		if (is_file(devs, (int)d, "/etc/lilo.conf"))
-			return found(c, &gb_cfg_lilo, (int)d, "/etc/lilo.conf");
-	return false;
 }
 
 struct any_file {
@@ -211,9 +131,9 @@ static int any_file(void *arg, const struct gb_dirent *de)
 	return a->found;
 }
 
-/* Does dir hold a NAME.conf (Type 1) or NAME.efi (Type 2) entry? */
-static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const char *dir,
-			    const char *suffix)
+/* Does dir hold a file whose name ends in suffix (a BLS entry)? */
+static bool holds_file(const struct gb_cfg_devices *devs, int dev, const char *dir,
+		       const char *suffix)
 {
 	struct any_file a = { suffix, false };
 	struct gb_ctx quiet = { 0 };
@@ -221,6 +141,75 @@ static bool has_bls_entries(const struct gb_cfg_devices *devs, int dev, const ch
 	if (fs)
 		gb_fs_readdir(&quiet, fs, dir, any_file, &a);
 	return a.found;
+}
+
+/* Is the place's configuration on device dev? Its path into c. */
+static bool look(const struct gb_cfg_devices *devs, int dev, const struct gb_config_parser *p,
+		 const struct gb_cfg_place *pl, struct candidate *c)
+{
+	struct gb_ctx quiet = { 0 };
+	struct gb_fs *fs;
+	const char *top;
+	char hit[sizeof(c->path)];
+	switch (pl->where) {
+	case GB_CFG_AT:
+		return first_file(devs, dev, pl, "", hit, sizeof(hit)) && found(c, p, dev, hit);
+	case GB_CFG_IN_DEFAULT_SUBVOL:
+		fs = gb_cfg_fs(devs, dev);
+		if (!fs || gb_fs_default_root(&quiet, fs, &top) || !*top ||
+		    !first_file(devs, dev, pl, top, hit, sizeof(hit)))
+			return false;
+		c->btrfs_relative = true;
+		return found(c, p, dev, hit);
+	case GB_CFG_IN_SUBVOL: {
+		struct dir_scan s = { devs, dev, pl, "/", 0, "" };
+		fs = gb_cfg_fs(devs, dev);
+		return fs && !strcmp(gb_fs_type(fs), "btrfs") &&
+		       gb_fs_readdir(&quiet, fs, "/", subvol_entry, &s) == 0 && s.hit[0] &&
+		       found(c, p, dev, s.hit);
+	}
+	case GB_CFG_IN_SUBDIR:
+		fs = gb_cfg_fs(devs, dev);
+		for (const char *const *d = pl->dirs; fs && *d; d++) {
+			struct dir_scan s = { devs, dev, pl, *d, 0, "" };
+			if (gb_fs_readdir(&quiet, fs, *d, subdir_entry, &s) == 0 && s.hit[0])
+				return found(c, p, dev, s.hit);
+		}
+		return false;
+	case GB_CFG_DIR_HOLDING:
+		for (const char *const *d = pl->dirs; *d; d++)
+			for (const char *const *n = pl->names; *n; n++)
+				if (holds_file(devs, dev, *d, *n))
+					return found(c, p, dev, *d);
+		return false;
+	}
+	return false;
+}
+
+/*
+ * The search (documented in guestboot(1)): each parser's places
+ * (config.h, struct gb_cfg_place) pass by pass, lowest first; in a pass,
+ * over the volumes in partition order, and the first hit wins.
+ */
+static bool search(const struct gb_cfg_devices *devs, struct candidate *c)
+{
+	unsigned pass = 0;
+	for (;;) {
+		/* the next pass any parser has */
+		unsigned next = 0;
+		for (size_t i = 0; gb_cfg_parsers[i]; i++)
+			for (const struct gb_cfg_place *pl = gb_cfg_parsers[i]->places; pl->pass; pl++)
+				if (pl->pass > pass && (!next || pl->pass < next))
+					next = pl->pass;
+		if (!next)
+			return false;
+		pass = next;
+		for (size_t d = 0; d < devs->n; d++)
+			for (size_t i = 0; gb_cfg_parsers[i]; i++)
+				for (const struct gb_cfg_place *pl = gb_cfg_parsers[i]->places; pl->pass; pl++)
+					if (pl->pass == pass && look(devs, (int)d, gb_cfg_parsers[i], pl, c))
+						return true;
+	}
 }
 
 /*
@@ -267,28 +256,6 @@ static int pvgrub_search(struct gb_ctx *ctx, const struct gb_cfg_devices *devs,
 	}
 	return gb_error(ctx, GB_E_NOT_FOUND, "PV-GRUB (%s) finds no menu.lst: it looks at %s",
 			mode, tried);
-}
-
-static const struct gb_config_parser *const parsers[] = {
-	&gb_cfg_grub2, &gb_cfg_grub1, &gb_cfg_bls, &gb_cfg_syslinux, &gb_cfg_lilo,
-};
-
-/* Which parser reads a file the user named, from its name. */
-static const struct gb_config_parser *parser_for(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (!strcmp(base, "grub.cfg"))
-		return &gb_cfg_grub2;
-	if (!strcmp(base, "menu.lst") || !strcmp(base, "grub.conf"))
-		return &gb_cfg_grub1;
-	if (!fnmatch("*linux.c[of][gn]*", base, 0) || !strcmp(base, "extlinux.conf"))
-		return &gb_cfg_syslinux;
-	if (!strcmp(base, "lilo.conf"))
-		return &gb_cfg_lilo;
-	if (!strcmp(base, "entries") || !strcmp(base, "Linux")) /* loader/entries, EFI/Linux */
-		return &gb_cfg_bls;
-	return NULL;
 }
 
 /* ---- the image's devices ---------------------------------------------------- */
@@ -398,6 +365,27 @@ static int spec_device(struct gb_ctx *ctx, struct gb_image *img,
 	return 0;
 }
 
+/* "no boot configuration found (no grub.cfg, menu.lst, ... or lilo.conf
+ * on any volume)": what each parser looks for, and the formats not probed
+ * when a volume was left without a file system. */
+static int not_found(struct gb_ctx *ctx, struct gb_image *img)
+{
+	const char *off = gb_image_not_probed(img);
+	bool unread = false;
+	for (size_t i = 0; i < gb_image_volume_count(img); i++) {
+		const struct gb_volume_info *vi = gb_volume_info(gb_image_volume(img, i));
+		unread |= !vi->fstype[0] && !vi->container && !vi->error[0];
+	}
+	char what[300] = "";
+	size_t len = 0;
+	for (size_t i = 0; gb_cfg_parsers[i] && len < sizeof(what); i++)
+		len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s", !i ? "" :
+					gb_cfg_parsers[i + 1] ? ", " : " or ",
+					gb_cfg_parsers[i]->looks_for);
+	return gb_error(ctx, GB_E_NOT_FOUND, "no boot configuration found (no %s on any volume%s%s)",
+			what, unread && *off ? "; " : "", unread ? off : "");
+}
+
 int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 		 const struct gb_menu_options *caller_opt, struct gb_menu **out)
 {
@@ -424,15 +412,12 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 		if (r)
 			goto out;
 		snprintf(c.path, sizeof(c.path), "%s", path);
-		c.parser = NULL;
-		for (size_t i = 0; opt->kind && i < sizeof(parsers) / sizeof(*parsers); i++)
-			if (!strcmp(parsers[i]->name, opt->kind))
-				c.parser = parsers[i];
+		c.parser = gb_cfg_parser_named(opt->kind);
 		if (opt->kind && !c.parser) {
 			r = gb_error(ctx, GB_E_USAGE, "unknown configuration kind '%s'", opt->kind);
 			goto out;
 		}
-		if (!c.parser && !(c.parser = parser_for(path))) {
+		if (!c.parser && !(c.parser = gb_cfg_parser_for_file(path))) {
 			r = gb_error(ctx, GB_E_USAGE,
 				     "%s: cannot tell the configuration kind from its name: give one", path);
 			goto out;
@@ -447,8 +432,7 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 				     "the configuration search stopped: file system metadata read exceeds this command's bound of %u MiB",
 				     gb_work_bound_mib(GB_CHARGE_META));
 		else
-			r = gb_error(ctx, GB_E_NOT_FOUND,
-			     "no boot configuration found (no grub.cfg, menu.lst, extlinux/syslinux/isolinux config, BLS entries, UKI in /EFI/Linux or lilo.conf on any volume)");
+			r = not_found(ctx, img);
 		goto out;
 	}
 	m->config_kind = strdup(c.parser->name);
@@ -458,9 +442,12 @@ int gb_menu_load(struct gb_ctx *ctx, struct gb_image *img,
 		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
 		goto out;
 	}
+	/* arm64 GRUB is an EFI program only */
+	const char *cpu = efi_cpu(&devs);
 	struct gb_cfg_options copt = {
-		.grub_platform = opt->grub_platform ? opt->grub_platform : "pc",
-		.grub_cpu = "x86_64",
+		.grub_platform = opt->grub_platform ? opt->grub_platform :
+				 !strcmp(cpu, "arm64") ? "efi" : "pc",
+		.grub_cpu = cpu,
 		.btrfs_relative = c.btrfs_relative,
 	};
 	if (devs.dev[c.dev].number > 0)
@@ -554,19 +541,16 @@ int gb_menu_load_config(struct gb_ctx *ctx, const char *name, const char *data, 
 	const struct gb_menu_options *opt = &o;
 	if (GB_ABI_IN(ctx, &o, caller_opt))
 		return gb_ctx_code(ctx);
-	const struct gb_config_parser *parser = kind ? NULL : parser_for(name);
-	for (size_t i = 0; kind && i < sizeof(parsers) / sizeof(*parsers); i++)
-		if (!strcmp(parsers[i]->name, kind))
-			parser = parsers[i];
+	const struct gb_config_parser *parser = kind ? gb_cfg_parser_named(kind) :
+						       gb_cfg_parser_for_file(name);
 	if (!parser)
 		return gb_error(ctx, GB_E_USAGE, "%s: give the configuration's kind", name);
 	if (memchr(data, '\0', len))
 		return gb_error(ctx, GB_E_CORRUPT, "%s: contains NUL bytes", name);
-	const char *path = parser == &gb_cfg_grub2 ? "/boot/grub/grub.cfg" :
-			   parser == &gb_cfg_grub1 ? "/boot/grub/menu.lst" :
-			   parser == &gb_cfg_syslinux ? "/boot/extlinux/extlinux.conf" :
-			   parser == &gb_cfg_lilo ? "/etc/lilo.conf" : "/loader/entries/entry.conf";
-	struct gb_memfs_entry file = { .path = path, .data = data, .len = len };
+	struct gb_memfs_entry file = {
+		.path = parser->default_file ? parser->default_file : parser->default_path,
+		.data = data, .len = len,
+	};
 	struct gb_menu *m = calloc(1, sizeof(*m));
 	if (!m)
 		return gb_error(ctx, GB_E_NOMEM, "out of memory");
@@ -582,7 +566,7 @@ int gb_menu_load_config(struct gb_ctx *ctx, const char *name, const char *data, 
 		.grub_cpu = "x86_64",
 	};
 	if (!r && (!(m->config_kind = strdup(parser->name)) ||
-		   !(m->config_path = strdup(parser == &gb_cfg_bls ? "/loader/entries" : path))))
+		   !(m->config_path = strdup(parser->default_path))))
 		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
 	if (!r) {
 		size_t mark = gb_scope_push(ctx, "%s", name);

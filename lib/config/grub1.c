@@ -610,7 +610,18 @@ static int grub1_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, in
 	return r;
 }
 
+static const char *const grub1_dirs[] = { "/boot/grub", "/grub", NULL };
+static const char *const grub1_names[] = { "menu.lst", "grub.conf", NULL };
+static const struct gb_cfg_place grub1_places[] = {
+	{ 20, GB_CFG_AT, grub1_dirs, grub1_names },
+	{ 0 },
+};
+
 const struct gb_config_parser gb_cfg_grub1 = {
 	.name = "grub1",
+	.looks_for = "menu.lst",
+	.places = grub1_places,
+	.file_names = grub1_names,
+	.default_path = "/boot/grub/menu.lst",
 	.parse = grub1_parse,
 };

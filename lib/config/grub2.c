@@ -484,7 +484,30 @@ int gb_grub2_syntax_check(const char *file, const char *text, size_t len, char *
 	return p.lx.oom ? GB_E_NOMEM : r;
 }
 
+/* grub-install's BIOS places, first from the top level, then inside a
+ * top-level btrfs subvolume (Ubuntu's "@": GRUB's prefix is then
+ * /@/boot/grub, and grub.cfg's paths start at the top level too), then in
+ * the btrfs default subvolume (openSUSE's patched GRUB starts its paths
+ * there); after GRUB legacy and syslinux, an EFI system partition's
+ * /EFI/<vendor>/grub.cfg. A grub.cfg wins over a menu.lst left behind by
+ * an upgrade, as the GRUB 2 that the upgrade installed reads grub.cfg. */
+static const char *const grub2_dirs[] = { "/boot/grub", "/grub", "/boot/grub2", "/grub2", NULL };
+static const char *const grub2_subvol_dirs[] = { "/boot/grub", "/boot/grub2", NULL };
+static const char *const grub2_names[] = { "grub.cfg", NULL };
+static const char *const esp_dirs[] = { "/EFI", NULL };
+static const struct gb_cfg_place grub2_places[] = {
+	{ 10, GB_CFG_AT, grub2_dirs, grub2_names },
+	{ 11, GB_CFG_IN_SUBVOL, grub2_subvol_dirs, grub2_names },
+	{ 12, GB_CFG_IN_DEFAULT_SUBVOL, grub2_dirs, grub2_names },
+	{ 40, GB_CFG_IN_SUBDIR, esp_dirs, grub2_names },
+	{ 0 },
+};
+
 const struct gb_config_parser gb_cfg_grub2 = {
 	.name = "grub2",
+	.looks_for = "grub.cfg",
+	.places = grub2_places,
+	.file_names = grub2_names,
+	.default_path = "/boot/grub/grub.cfg",
 	.parse = grub2_parse,
 };

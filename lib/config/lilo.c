@@ -405,7 +405,18 @@ static int lilo_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int
 	return r;
 }
 
+static const char *const lilo_dirs[] = { "/etc", NULL };
+static const char *const lilo_names[] = { "lilo.conf", NULL };
+static const struct gb_cfg_place lilo_places[] = {
+	{ 60, GB_CFG_AT, lilo_dirs, lilo_names },
+	{ 0 },
+};
+
 const struct gb_config_parser gb_cfg_lilo = {
 	.name = "lilo",
+	.looks_for = "lilo.conf",
+	.places = lilo_places,
+	.file_names = lilo_names,
+	.default_path = "/etc/lilo.conf",
 	.parse = lilo_parse,
 };

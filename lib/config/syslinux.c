@@ -605,7 +605,26 @@ static int syslinux_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs,
 	return r;
 }
 
+static const char *const syslinux_dirs[] = {
+	"/boot/extlinux", "/boot/syslinux", "/extlinux", "/syslinux", "/isolinux",
+	"/boot/isolinux", "/boot", "/", NULL,
+};
+static const char *const syslinux_names[] = {
+	"extlinux.conf", "syslinux.cfg", "isolinux.cfg", NULL,
+};
+static const struct gb_cfg_place syslinux_places[] = {
+	{ 30, GB_CFG_AT, syslinux_dirs, syslinux_names },
+	{ 0 },
+};
+/* Any of the three, and the variants a user may name (pxelinux.cfg,
+ * syslinux.cfg.bak) */
+static const char *const syslinux_file_names[] = { "*linux.c[of][gn]*", NULL };
+
 const struct gb_config_parser gb_cfg_syslinux = {
 	.name = "syslinux",
+	.looks_for = "extlinux/syslinux/isolinux config",
+	.places = syslinux_places,
+	.file_names = syslinux_file_names,
+	.default_path = "/boot/extlinux/extlinux.conf",
 	.parse = syslinux_parse,
 };

@@ -75,6 +75,12 @@ void gb_abi_out(void *dst, const void *src, size_t src_size);
 int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Work on other threads (core/pool.h) records its errors in a context of
+ * its own: gb_ctx_child starts one with the parent's scope and no error;
+ * gb_ctx_adopt gives the parent the child's error unless it has one. */
+void gb_ctx_child(struct gb_ctx *child, const struct gb_ctx *parent);
+void gb_ctx_adopt(struct gb_ctx *parent, const struct gb_ctx *child);
+
 /* A warning (see gb_set_warning_handler), prefixed with the scope. */
 void gb_warn(struct gb_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

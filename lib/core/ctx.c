@@ -137,6 +137,22 @@ int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
+void gb_ctx_child(struct gb_ctx *child, const struct gb_ctx *parent)
+{
+	child->code = 0;
+	child->msg[0] = '\0';
+	child->scope_len = parent->scope_len;
+	memcpy(child->scope, parent->scope, parent->scope_len + 1);
+}
+
+void gb_ctx_adopt(struct gb_ctx *parent, const struct gb_ctx *child)
+{
+	if (child->code && !parent->code) {
+		parent->code = child->code;
+		memcpy(parent->msg, child->msg, sizeof(parent->msg));
+	}
+}
+
 static void (*warning_handler)(const char *msg);
 
 void gb_set_warning_handler(void (*fn)(const char *msg))

@@ -46,7 +46,7 @@ static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool toleran
 	struct gb_fs_probe best = { 0 };
 	for (size_t i = 0; i < sizeof(fs_drivers) / sizeof(fs_drivers[0]); i++) {
 		const struct gb_fs_driver *d = fs_drivers[i];
-		if (tolerant_only && !d->tolerant)
+		if ((tolerant_only && !d->tolerant) || !gb_image_probes(vol->img, d->name))
 			continue;
 		struct gb_fs_probe p = { 0 };
 		/* A probe's I/O trouble means "not this one" for the others. */
@@ -71,6 +71,11 @@ static int probe_drivers(struct gb_ctx *ctx, struct gb_volume *vol, bool toleran
 		snprintf(vol->fs_label, sizeof(vol->fs_label), "%s", best.label);
 	}
 	return 0;
+}
+
+const char *gb_fs_format_name(size_t i)
+{
+	return i < sizeof(fs_drivers) / sizeof(fs_drivers[0]) ? fs_drivers[i]->name : NULL;
 }
 
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol)
@@ -104,8 +109,10 @@ int gb_volume_mount(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_fs **ou
 	} else if (vol->err_code) {
 		r = gb_error(ctx, vol->err_code, "%s", vol->err);
 	} else if (!vol->fs_driver) {
+		const char *off = gb_image_not_probed(vol->img);
 		r = gb_error(ctx, GB_E_NOT_FOUND,
-			     "no file system found (unknown type or damaged superblock)");
+			     "no file system found (unknown type or damaged superblock%s%s)",
+			     *off ? "; " : "", off);
 	} else {
 		gb_scope_push(ctx, "%s", vol->fstype);
 		struct gb_fs *fs = NULL;

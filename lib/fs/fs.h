@@ -137,7 +137,10 @@ int gb_fs_symlink_target(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_node *n
 int gb_fs_file_run(struct gb_ctx *ctx, struct gb_fs *fs, const char *path, uint64_t len,
 		   uint64_t *vol_off);
 
-/* Run every driver's probe on vol and fill vol's fs fields. */
+/* The i-th file system driver's name; NULL past the last. */
+const char *gb_fs_format_name(size_t i);
+/* Run every driver's probe on vol (those its image probes for) and fill
+ * vol's fs fields. */
 int gb_fs_probe_volume(struct gb_ctx *ctx, struct gb_volume *vol);
 /* The same with tolerant drivers only: for a whole disk that carries a
  * partition table, which may also be a hybrid ISO9660 image. */

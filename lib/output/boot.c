@@ -58,7 +58,8 @@ static char *json_text(json_object *o)
 /* One line of a VMM's arguments: kernel, initrd (when there is one) and
  * command line after the VMM's own option names, each quoted. */
 static int add_vmm_args(struct gb_ctx *ctx, struct gb_sbuf *t, const char *kopt, const char *iopt,
-			const char *copt, const char *kernel, const char *initrd, const char *cmdline)
+			const char *copt, const char *kernel, const char *initrd, const char *cmdline,
+			const char *dtb)
 {
 	gb_sbuf_adds(t, kopt);
 	gb_sbuf_adds(t, " ");
@@ -74,6 +75,10 @@ static int add_vmm_args(struct gb_ctx *ctx, struct gb_sbuf *t, const char *kopt,
 	gb_sbuf_adds(t, " ");
 	if (!err)
 		err = add_quoted(ctx, t, "command line", cmdline, false);
+	if (dtb && !err) {
+		gb_sbuf_adds(t, " -dtb ");
+		err = add_quoted(ctx, t, "devicetree path", dtb, false);
+	}
 	gb_sbuf_adds(t, "\n");
 	return err;
 }
@@ -89,7 +94,8 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 	char *r = NULL;
 	int err = 0;
 	/* what the hypervisor boots: the vmlinux when one was written */
-	const char *boot_kernel = b->vmlinux ? b->vmlinux : b->kernel ? b->kernel : "";
+	const char *boot_kernel = b->vmlinux ? b->vmlinux : b->raw_image ? b->raw_image :
+				  b->kernel ? b->kernel : "";
 	/* qemu's -append and Firecracker's boot_args: what the kernel gets */
 	const char *cmdline = b->cmdline ? b->cmdline : b->args ? b->args : "";
 	switch (b->format) {
@@ -107,6 +113,8 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 		json_object_object_add(o, "volume", b->volume >= 0 ? json_object_new_int(b->volume)
 						    : jstr(b->volume_id));
 		json_object_object_add(o, "vmlinux", jstr(b->vmlinux));
+		json_object_object_add(o, "image", jstr(b->raw_image));
+		json_object_object_add(o, "dtb", jstr(b->devicetree));
 		r = json_text(o);
 		break;
 	}
@@ -123,12 +131,16 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 	}
 	case GB_OUT_SHELL: {
 		const char *names[] = { "KERNEL", "INITRD", "ARGS", "ENTRY", "TITLE", "CMDLINE",
-					"VMLINUX" };
+					"VMLINUX", "IMAGE", "DTB" };
 		const char *what[] = { "kernel path", "initrd path", "command line", "entry path",
-				       "title", "command line", "vmlinux path" };
+				       "title", "command line", "vmlinux path", "Image path",
+				       "devicetree path" };
 		const char *vals[] = { b->kernel, b->initrd, b->args, b->entry_path, b->title,
-				       cmdline, b->vmlinux };
-		for (size_t i = 0; i < (b->vmlinux ? 7 : 6) && !err; i++) {
+				       cmdline, b->vmlinux, b->raw_image, b->devicetree };
+		for (size_t i = 0; i < 9 && !err; i++) {
+			/* the last three only when there is such a file */
+			if (i >= 6 && !vals[i])
+				continue;
 			gb_sbuf_adds(&t, names[i]);
 			gb_sbuf_adds(&t, "=");
 			err = add_quoted(ctx, &t, what[i], vals[i] ? vals[i] : "", i == 4);
@@ -139,12 +151,13 @@ int gb_format_boot(struct gb_ctx *ctx, const struct gb_boot_output *caller_b, ch
 	}
 	case GB_OUT_QEMU:
 		err = add_vmm_args(ctx, &t, "-kernel", "-initrd", "-append", boot_kernel, b->initrd,
-				   cmdline);
+				   cmdline, b->devicetree);
 		r = t.p;
 		break;
 	case GB_OUT_CLOUD_HYPERVISOR:
+		/* Cloud Hypervisor makes its own devicetree: it takes none */
 		err = add_vmm_args(ctx, &t, "--kernel", "--initramfs", "--cmdline", boot_kernel,
-				   b->initrd, cmdline);
+				   b->initrd, cmdline, NULL);
 		r = t.p;
 		break;
 	default:

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* doctor: run the whole boot chain for one target (Xen PV/PVH through
  * pygrub, EC2 PV-GRUB, KVM, Firecracker, Cloud Hypervisor, QEMU's PVH
- * boot) and explain, in plain words with the fix, each reason the
- * guest would not come up: where the bootloader looks for its config,
- * the default entry, the files, the kernel's Xen support (or the vmlinux
- * and PVH note a VMM loads), the initrd's disk driver, the console,
- * root= and /etc/fstab. */
+ * boot, and the arm64 hosts' Firecracker, Cloud Hypervisor and QEMU virt)
+ * and explain, in plain words with the fix, each reason the guest would
+ * not come up: where the bootloader looks for its config, the default
+ * entry, the files, the kernel's machine and Xen support (or the vmlinux,
+ * PVH note or arm64 Image a VMM loads), the initrd's disk driver and the
+ * virtio transport the VMM's devices sit on, the console, root= and
+ * /etc/fstab. */
 #define _GNU_SOURCE
 #include "fs/fs.h"
 #include "menu/menu.h"
@@ -40,6 +42,9 @@ static const char *const target_names[] = {
 	[GB_TARGET_PVGRUB_HD0] = "pvgrub-hd0", [GB_TARGET_PVGRUB_HD00] = "pvgrub-hd00",
 	[GB_TARGET_KVM] = "kvm",               [GB_TARGET_FIRECRACKER] = "firecracker",
 	[GB_TARGET_CLOUD_HYPERVISOR] = "cloud-hypervisor", [GB_TARGET_QEMU_PVH] = "qemu-pvh",
+	[GB_TARGET_FIRECRACKER_ARM64] = "firecracker-arm64",
+	[GB_TARGET_CLOUD_HYPERVISOR_ARM64] = "cloud-hypervisor-arm64",
+	[GB_TARGET_QEMU_ARM64] = "qemu-arm64",
 };
 
 int gb_target_parse(const char *name, enum gb_target *t)
@@ -72,6 +77,18 @@ static bool needs_pv(enum gb_target t)
 static bool is_vmm(enum gb_target t)
 {
 	return t == GB_TARGET_FIRECRACKER || t == GB_TARGET_CLOUD_HYPERVISOR || t == GB_TARGET_QEMU_PVH;
+}
+
+/* An arm64 host: the kernel's uncompressed Image (extract --raw-image). */
+static bool is_arm64(enum gb_target t)
+{
+	return t == GB_TARGET_FIRECRACKER_ARM64 || t == GB_TARGET_CLOUD_HYPERVISOR_ARM64 ||
+	       t == GB_TARGET_QEMU_ARM64;
+}
+
+static bool is_firecracker(enum gb_target t)
+{
+	return t == GB_TARGET_FIRECRACKER || t == GB_TARGET_FIRECRACKER_ARM64;
 }
 
 static char *vfmt(const char *fmt, va_list ap)
@@ -174,6 +191,10 @@ struct run {
 	bool iinfo_ok;
 	struct gb_entry pv; /* the default as PV-GRUB boots it (an illumos PV entry) */
 	bool pv_multiboot;
+	bool kernel_other_arch; /* the kernel is for another machine: said once */
+	/* what the kernel builds in (builtin_drivers), read once */
+	bool builtin_read, builtin_known, config_read, mmio_cmdline;
+	uint32_t builtin;
 };
 
 static const char *vol_id(struct gb_volume *v)
@@ -325,6 +346,60 @@ static void check_entries(struct run *x, const struct gb_entry *list, size_t n, 
 
 /* ---- the kernel ---- */
 
+/* An arm64 target loads the uncompressed Image: from the file itself, or
+ * decompressed by extract. */
+static void check_arm64_kernel(struct run *x)
+{
+	const struct gb_entry *e = x->def;
+	const struct gb_kernel_info *k = &x->kinfo;
+	enum gb_target t = x->opt->target;
+	const char *target = gb_target_name(t);
+	if (strcmp(k->kind, "arm64-image") && strcmp(k->arch, "arm64")) {
+		add(x->r, true, "kernel-no-image",
+		    "Install the distribution's arm64 kernel (linux-image-arm64), which is an Image, "
+		    "an Image.gz or an EFI zboot image",
+		    "The kernel %s (%s) is no arm64 kernel guestboot can read (%s); %s loads an "
+		    "uncompressed arm64 Image", e->kernel.path, k->kind,
+		    k->note[0] ? k->note : "no arm64 Image header", target);
+		return;
+	}
+	if (!k->payload_read) {
+		add(x->r, true, "kernel-no-image",
+		    "Install a kernel whose Image guestboot can decompress (gzip, bzip2, lzma, xz, lzo, "
+		    "lz4 or zstd), or give the uncompressed Image from the kernel build",
+		    "The kernel %s is a%s %s (compression %s) whose Image could not be read (%s); %s "
+		    "loads an uncompressed arm64 Image", e->kernel.path,
+		    k->format[0] == 'I' ? "n" : "", k->format[0] ? k->format : k->kind,
+		    k->compression[0] ? k->compression : "unknown", k->note[0] ? k->note : "unknown",
+		    target);
+		return;
+	}
+	if (t == GB_TARGET_QEMU_ARM64 && !strcmp(k->format, "zboot"))
+		add(x->r, false, "kernel-zboot",
+		    "Boot the Image that guestboot extract -f qemu writes (it decompresses the zboot "
+		    "payload), or use QEMU 8.0 or later with a gzip zboot kernel",
+		    "The kernel %s is an EFI zboot image (compression %s): QEMU before 8.0 (Debian 12 "
+		    "has 7.2) cannot load one with -kernel%s", e->kernel.path, k->compression,
+		    strcmp(k->compression, "gzip") ? ", and later releases gzip ones only" : "");
+	/* Firecracker and Cloud Hypervisor are built and tested for guests
+	 * with 4K pages; a 16K or 64K kernel needs the host CPU to offer that
+	 * granule to guests (Apple's M1 has no 64K, Neoverse N1 no 16K). */
+	if ((t == GB_TARGET_FIRECRACKER_ARM64 || t == GB_TARGET_CLOUD_HYPERVISOR_ARM64) &&
+	    k->page_size && k->page_size != 4096)
+		add(x->r, false, "kernel-page-size",
+		    "Install a kernel built with 4K pages (the distributions' default arm64 kernels "
+		    "are; their 16k and 64k flavours are not), or check that the host CPU offers the "
+		    "granule",
+		    "The kernel %s is built for %uK pages: %s guests are tested with 4K pages, and the "
+		    "host CPU must offer the %uK granule to guests", e->kernel.path,
+		    (unsigned)(k->page_size >> 10), target, (unsigned)(k->page_size >> 10));
+	if (strcmp(k->format, "Image"))
+		note(x->r, "guestboot extract -f %s writes the uncompressed Image of this %s for %s",
+		     t == GB_TARGET_QEMU_ARM64 ? "qemu --raw-image" :
+		     t == GB_TARGET_FIRECRACKER_ARM64 ? "firecracker" : "cloud-hypervisor",
+		     k->format, target);
+}
+
 static void check_kernel(struct run *x)
 {
 	const struct gb_entry *e = x->def;
@@ -336,13 +411,33 @@ static void check_kernel(struct run *x)
 	struct gb_kernel_info *k = &x->kinfo;
 	/* A UKI's kernel is its .linux section: say so, since the file is a PE. */
 	const char *sec = e->kernel.section ? e->kernel.section : "";
-	note(x->r, "kernel %s%s%s%s: %s%s%s, compression %s, version %s%s%s", e->kernel.path,
+	char pages[32] = "";
+	if (k->page_size)
+		snprintf(pages, sizeof(pages), ", %uK pages", (unsigned)(k->page_size >> 10));
+	note(x->r, "kernel %s%s%s%s: %s%s%s, compression %s, version %s%s%s%s%s%s%s%s", e->kernel.path,
 	     *sec ? " (UKI section " : "", sec, *sec ? ")" : "", k->kind,
 	     k->os[0] ? " " : "", k->os, k->compression[0] ? k->compression : "-",
 	     k->version[0] ? k->version : "unknown", k->xen_pv ? ", Xen PV" : "",
-	     k->xen_pvh ? ", PVH" : "");
+	     k->xen_pvh ? ", PVH" : "", k->arch[0] ? ", " : "", k->arch,
+	     k->arch[0] && k->format[0] ? " " : "", k->format, pages);
 	bool known = k->payload_read || (k->elf && !k->compression[0]) || !strcmp(k->kind, "elf");
 	enum gb_target t = x->opt->target;
+	if (k->arch[0] && is_arm64(t) != !strcmp(k->arch, "arm64")) {
+		x->kernel_other_arch = true;
+		add(x->r, true, "kernel-wrong-arch",
+		    is_arm64(t) ? "Boot this guest on an x86 host (or install the distribution's arm64 kernel "
+				  "in an arm64 guest)" :
+				  "Boot this guest on an arm64 host (doctor --target firecracker-arm64, "
+				  "cloud-hypervisor-arm64 or qemu-arm64)",
+		    "The kernel %s is a%s %s kernel (%s); %s runs %s kernels only", e->kernel.path,
+		    k->arch[0] == 'x' || k->arch[0] == 'a' ? "n" : "", k->arch,
+		    k->format[0] ? k->format : k->kind, gb_target_name(t), is_arm64(t) ? "arm64" : "x86");
+		return;
+	}
+	if (is_arm64(t)) {
+		check_arm64_kernel(x);
+		return;
+	}
 	if (is_xen(t) && !known) {
 		add(x->r, false, "kernel-unreadable", "Check the kernel by hand (extract-vmlinux, readelf -n)",
 		    "Could not tell whether the kernel %s supports Xen: %s", e->kernel.path,
@@ -425,9 +520,16 @@ static char *read_vol_file(struct run *x, struct gb_volume *v, const char *path,
  * the root fs or next to the kernel. *known says whether any was found. */
 static uint32_t builtin_drivers(struct run *x, bool *known)
 {
+	if (x->builtin_read) {
+		*known = x->builtin_known;
+		return x->builtin;
+	}
+	x->builtin_read = true;
 	const char *ver = x->kinfo.version[0] ? x->kinfo.version : x->iinfo.kernel_version;
 	uint32_t bits = x->iinfo_ok ? x->iinfo.builtin : 0;
 	*known = x->iinfo_ok && x->iinfo.builtin;
+	x->builtin = bits;
+	x->builtin_known = *known;
 	if (!ver[0])
 		return bits;
 	struct gb_volume *kv = gb_menu_file_volume(x->menu, &x->def->kernel);
@@ -447,8 +549,16 @@ static uint32_t builtin_drivers(struct run *x, bool *known)
 			continue;
 		*known = true;
 		bits |= places[i].config ? gb_drivers_of_config(d, len) : gb_drivers_of_builtin(d, len);
+		if (places[i].config) {
+			x->config_read = true;
+			/* the line is checked whole: "=y" at the end of its name */
+			static const char opt[] = "\nCONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y\n";
+			x->mmio_cmdline |= memmem(d, len, opt, sizeof(opt) - 1) != NULL;
+		}
 		free(d);
 	}
+	x->builtin = bits;
+	x->builtin_known = *known;
 	return bits;
 }
 
@@ -501,6 +611,48 @@ static void check_disk_driver(struct run *x)
 		    gb_target_name(x->opt->target));
 }
 
+/* The transport the VMM's virtio devices sit on: Firecracker's are
+ * virtio-mmio (in the devicetree on arm64; on x86 in ACPI since its 2024
+ * releases, before that on the kernel command line), Cloud Hypervisor's
+ * and QEMU's virtio-pci. Without the transport no disk appears. */
+static void check_virtio_transport(struct run *x)
+{
+	enum gb_target t = x->opt->target;
+	if (!is_vmm(t) && !is_arm64(t))
+		return;
+	const struct gb_entry *e = x->def;
+	if (e->ninitrds && !x->iinfo_ok)
+		return; /* missing: already reported */
+	bool mmio = is_firecracker(t), known;
+	uint32_t want = mmio ? GB_DRV_VIRTIO_MMIO : GB_DRV_VIRTIO_PCI;
+	uint32_t builtin = builtin_drivers(x, &known);
+	const char *mod = mmio ? "virtio_mmio" : "virtio_pci";
+	const char *kind = mmio ? "virtio-mmio" : "virtio-pci";
+	if (!(builtin & want) && !(x->iinfo_ok && (x->iinfo.modules & want))) {
+		bool incomplete = x->iinfo_ok && !x->iinfo.complete;
+		char fix[256];
+		snprintf(fix, sizeof(fix),
+			 "Add %s to the initrd (dracut --add-drivers %s; initramfs-tools: echo %s >> "
+			 "/etc/initramfs-tools/modules) and rebuild it, or use a kernel with CONFIG_%s=y",
+			 mod, mod, mod, mmio ? "VIRTIO_MMIO" : "VIRTIO_PCI");
+		add(x->r, known && !incomplete, "virtio-transport-missing", fix,
+		    "%s's disk and network are %s devices, and %s is %s built into the kernel%s%s: the "
+		    "guest sees no disk", gb_target_name(t), kind, mod, known ? "not" : "not known to be",
+		    e->ninitrds ? " nor in the initrd" : " (no initrd)",
+		    incomplete ? " (as far as it could be read)" : "");
+		return;
+	}
+	/* x86 Firecracker without ACPI names each device on the command line
+	 * (virtio_mmio.device=...), which only this option makes the kernel read */
+	if (t == GB_TARGET_FIRECRACKER && x->config_read && !x->mmio_cmdline)
+		add(x->r, false, "virtio-mmio-cmdline",
+		    "Use Firecracker 1.8 or later (ACPI), or a kernel built with "
+		    "CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y",
+		    "The kernel's config has CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES off: Firecracker releases "
+		    "without ACPI (before 1.8) pass their virtio-mmio devices on the command line, which "
+		    "this kernel ignores, and the guest sees no disk there");
+}
+
 /* ---- root= and fstab: device names on the target ---- */
 
 /* The disk prefix the target's driver gives ("xvd", "vd", "sd"). */
@@ -511,7 +663,7 @@ static bool device_ok(enum gb_target t, const char *dev, uint32_t have, const ch
 		*expect = "/dev/xvda";
 		return !strncmp(d, "xvd", 3);
 	}
-	if (t == GB_TARGET_FIRECRACKER) {
+	if (is_firecracker(t)) {
 		*expect = "/dev/vda";
 		return !strncmp(d, "vd", 2);
 	}
@@ -693,9 +845,15 @@ static bool names_console(const char *args, const char *want, bool *any)
 static void check_console(struct run *x)
 {
 	enum gb_target t = x->opt->target;
-	if (!is_vmm(t) && t != GB_TARGET_XEN_PVH)
+	if (!is_vmm(t) && !is_arm64(t) && t != GB_TARGET_XEN_PVH)
 		return;
-	const char *want = t == GB_TARGET_XEN_PVH ? "hvc0" : "ttyS0";
+	/* arm64: QEMU virt's and Cloud Hypervisor's UART is a PL011 (ttyAMA0),
+	 * Firecracker's an 8250 (ttyS0). There the devicetree's stdout-path
+	 * (or ACPI's SPCR) names the console when the command line does not;
+	 * a console= naming another device overrides it. */
+	const char *want = t == GB_TARGET_XEN_PVH ? "hvc0" :
+			   t == GB_TARGET_QEMU_ARM64 || t == GB_TARGET_CLOUD_HYPERVISOR_ARM64 ? "ttyAMA0" :
+			   "ttyS0";
 	bool any;
 	if (names_console(x->def->args ? x->def->args : "", want, &any))
 		return;
@@ -838,6 +996,8 @@ int gb_doctor_run(struct gb_ctx *ctx, struct gb_image *img, const struct gb_doct
 			check_root(&x);
 			check_console(&x);
 			check_disk_driver(&x);
+			if (!x.kernel_other_arch)
+				check_virtio_transport(&x);
 			check_fstab(&x);
 		}
 		check_pygrub_features(&x);

@@ -31,6 +31,8 @@ static const struct {
 	{ GB_DRV_EXT4, "ext4", NULL, "CONFIG_EXT4_FS=" },
 	{ GB_DRV_XFS, "xfs", NULL, "CONFIG_XFS_FS=" },
 	{ GB_DRV_BTRFS, "btrfs", NULL, "CONFIG_BTRFS_FS=" },
+	{ GB_DRV_VIRTIO_MMIO, "virtio_mmio", NULL, "CONFIG_VIRTIO_MMIO=" },
+	{ GB_DRV_VIRTIO_PCI, "virtio_pci", NULL, "CONFIG_VIRTIO_PCI=" },
 };
 
 const char *gb_driver_name(uint32_t bit)

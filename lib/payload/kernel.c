@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #define _GNU_SOURCE
-/* Kernel inspection: what kind of kernel a file is, its version, and
- * whether Xen can boot it PV (Xen ELF notes with an entry point) or PVH
- * (XEN_ELFNOTE_PHYS32_ENTRY). The bytes come from the guest: every offset
- * is range-checked and decompression is bounded. */
+/* Kernel inspection: what kind of kernel a file is, for which machine, its
+ * version, and whether Xen can boot it PV (Xen ELF notes with an entry
+ * point) or PVH (XEN_ELFNOTE_PHYS32_ENTRY). arm64 kernels come as the
+ * Image (Documentation/arch/arm64/booting.rst: a 64-byte header with
+ * "ARM\x64" at 0x38, an EFI stub's PE header at the offset in 0x3c), the
+ * Image compressed whole (Image.gz), or an EFI zboot image (an MZ file
+ * with "zimg" at 4, its compressed Image at the offset and size in
+ * 0x08/0x0c, the compressor's name at 0x18). The bytes come from the
+ * guest: every offset is range-checked and decompression is bounded. */
 #include "core/pe.h"
 #include "payload/payload.h"
 
@@ -14,6 +19,8 @@
 
 #define BZ_HDR_MAGIC 0x53726448u  /* "HdrS" at 0x202 */
 #define ARM64_MAGIC 0x644d5241u   /* "ARM\x64" at 0x38 */
+#define ZBOOT_PAYLOAD 0x08        /* zboot: payload offset, then size (le32) */
+#define ZBOOT_COMP 0x18           /* zboot: the compressor's name, NUL-ended */
 #define MB1_MAGIC 0x1BADB002u
 #define MB2_MAGIC 0xE85250D6u
 #define MAX_DEPTH 3               /* UKI > bzImage > ELF */
@@ -28,6 +35,45 @@ enum { XEN_ENTRY = 1, XEN_HYPERCALL_PAGE = 2, XEN_VERSION = 5, XEN_GUEST_OS = 6,
 static void set_str(char *dst, size_t cap, const char *s)
 {
 	snprintf(dst, cap, "%s", s);
+}
+
+/* The outermost form names the file: set only what is not set yet. */
+static void set_once(char *dst, size_t cap, const char *s)
+{
+	if (!dst[0])
+		set_str(dst, cap, s);
+}
+
+static bool is_arm64_image(const uint8_t *d, size_t n)
+{
+	return n >= 0x40 && gb_le32(d + 0x38) == ARM64_MAGIC;
+}
+
+static bool is_zboot(const uint8_t *d, size_t n)
+{
+	return n >= 0x40 && d[0] == 'M' && d[1] == 'Z' && !memcmp(d + 4, "zimg", 4);
+}
+
+/* The file-name suffix of a compressor ("Image.gz"). */
+static const char *comp_ext(enum gb_comp c)
+{
+	static const char *const ext[] = { "", "gz", "bz2", "lzma", "xz", "lzo", "lz4", "zst" };
+	return (unsigned)c < sizeof(ext) / sizeof(ext[0]) ? ext[c] : "";
+}
+
+/* The machine of an ELF (e_machine) or PE (Machine) header. */
+static const char *elf_arch(uint16_t m)
+{
+	return m == 0x3e ? "x86_64" : m == 3 ? "x86" : m == 0xb7 ? "arm64" : "";
+}
+
+static const char *pe_arch(const uint8_t *d, size_t n)
+{
+	uint32_t pe = gb_le32(d + 0x3c);
+	if (!gb_range_ok(pe, 6, n) || memcmp(d + pe, "PE\0\0", 4))
+		return "";
+	uint16_t m = gb_le16(d + pe + 4);
+	return m == 0x8664 ? "x86_64" : m == 0x14c ? "x86" : m == 0xaa64 ? "arm64" : "";
 }
 
 static void note_why(struct gb_kernel_info *k, const char *why)
@@ -71,6 +117,8 @@ static void find_linux_version(const uint8_t *d, size_t n, struct gb_kernel_info
 
 static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
 		   int depth, struct gb_work *work);
+static int write_all(struct gb_ctx *ctx, int fd, const uint8_t *p, size_t n, const char *what);
+static void inspect_arm64_image(const uint8_t *d, size_t n, struct gb_kernel_info *k);
 
 /* ---- ELF ---- */
 
@@ -224,6 +272,7 @@ static void inspect_elf(const uint8_t *d, size_t n, struct gb_kernel_info *k)
 		return;
 	}
 	struct elf e = { d, n, d[4] == 2 };
+	set_once(k->arch, sizeof(k->arch), elf_arch(gb_le16(d + 18)));
 	if (d[7] == 9)
 		set_str(k->os, sizeof(k->os), "freebsd");
 	elf_scan_notes(&e, k);
@@ -271,6 +320,8 @@ static int inspect_payload(struct gb_ctx *ctx, const uint8_t *p, size_t n, struc
 		if (is_elf(p, n)) {
 			inspect_elf(p, n, k);
 			k->payload_read = true;
+		} else if (is_arm64_image(p, n)) {
+			inspect_arm64_image(p, n, k);
 		} else {
 			note_why(k, "the payload is neither compressed nor ELF");
 		}
@@ -305,7 +356,11 @@ static int inspect_bzimage(struct gb_ctx *ctx, const uint8_t *d, size_t n, struc
 {
 	set_str(k->kind, sizeof(k->kind), "bzImage");
 	set_str(k->os, sizeof(k->os), "linux");
+	set_once(k->format, sizeof(k->format), "bzImage");
 	k->boot_protocol = gb_le16(d + 0x206);
+	/* XLF_KERNEL_64 (protocol 2.12): a 64-bit kernel; else the ELF says */
+	if (k->boot_protocol >= 0x20c && (gb_le16(d + 0x236) & 1))
+		set_once(k->arch, sizeof(k->arch), "x86_64");
 	size_t setup_sects = d[0x1f1] ? d[0x1f1] : 4;
 	size_t setup = (setup_sects + 1) * 512;
 	uint16_t vptr = gb_le16(d + 0x20e);
@@ -320,9 +375,50 @@ static int inspect_bzimage(struct gb_ctx *ctx, const uint8_t *d, size_t n, struc
 	uint64_t off = (uint64_t)setup + gb_le32(d + 0x248), len = gb_le32(d + 0x24c);
 	if (!len || !gb_range_ok(off, len, n)) {
 		note_why(k, "the payload offset or length lies outside the file");
+		set_once(k->arch, sizeof(k->arch), "x86");
 		return 0;
 	}
-	return inspect_payload(ctx, d + off, (size_t)len, k, depth, work);
+	int r = inspect_payload(ctx, d + off, (size_t)len, k, depth, work);
+	set_once(k->arch, sizeof(k->arch), "x86");
+	return r;
+}
+
+/* ---- arm64: Image and EFI zboot ---- */
+
+static void inspect_arm64_image(const uint8_t *d, size_t n, struct gb_kernel_info *k)
+{
+	set_str(k->kind, sizeof(k->kind), "arm64-image");
+	set_str(k->os, sizeof(k->os), "linux");
+	set_str(k->arch, sizeof(k->arch), "arm64");
+	set_once(k->format, sizeof(k->format), "Image");
+	if (!k->compression[0])
+		set_str(k->compression, sizeof(k->compression), "none");
+	/* the header's fields are little-endian whatever the kernel's endianness */
+	uint64_t flags = gb_le64(d + 0x18);
+	static const uint32_t pages[4] = { 0, 4096, 16384, 65536 };
+	k->image_size = gb_le64(d + 0x10);
+	k->big_endian = flags & 1;
+	k->page_size = k->image_size ? pages[(flags >> 1) & 3] : 0;
+	k->payload_read = true;
+	find_linux_version(d, n, k);
+}
+
+static int inspect_zboot(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_kernel_info *k,
+			 int depth, struct gb_work *work)
+{
+	set_str(k->kind, sizeof(k->kind), "arm64-image");
+	set_str(k->os, sizeof(k->os), "linux");
+	set_once(k->format, sizeof(k->format), "zboot");
+	set_once(k->arch, sizeof(k->arch), pe_arch(d, n));
+	uint32_t off = gb_le32(d + ZBOOT_PAYLOAD), len = gb_le32(d + ZBOOT_PAYLOAD + 4);
+	if (!len || !gb_range_ok(off, len, n)) {
+		note_why(k, "the zboot payload offset or size lies outside the file");
+		return 0;
+	}
+	int r = inspect_payload(ctx, d + off, len, k, depth, work);
+	if (!strcmp(k->kind, "unknown"))
+		note_why(k, "the zboot payload is not a kernel image guestboot knows");
+	return r;
 }
 
 /* ---- PE: Unified Kernel Images ---- */
@@ -331,6 +427,7 @@ static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_
 		      int depth, struct gb_work *work)
 {
 	set_str(k->kind, sizeof(k->kind), "pe");
+	const char *pe_machine = pe_arch(d, n);
 	struct gb_pe_section sec[GB_PE_MAX_SECTIONS];
 	bool bad;
 	int nsec = gb_pe_sections(d, n, n, sec, GB_PE_MAX_SECTIONS, &bad);
@@ -359,9 +456,13 @@ static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_
 			k->uki_cmdline = true;
 		}
 	}
-	if (!linux_p)
+	if (!linux_p) {
+		set_once(k->format, sizeof(k->format), "PE");
+		set_once(k->arch, sizeof(k->arch), pe_machine);
 		return 0;
+	}
 	set_str(k->kind, sizeof(k->kind), "uki");
+	set_once(k->format, sizeof(k->format), "UKI");
 	set_str(k->os, sizeof(k->os), "linux");
 	struct gb_kernel_info inner = { 0 };
 	int r = inspect(ctx, linux_p, linux_n, &inner, depth + 1, work);
@@ -377,6 +478,10 @@ static int inspect_pe(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_
 	k->pvh_entry = inner.pvh_entry;
 	memcpy(k->xen_guest_os, inner.xen_guest_os, sizeof(k->xen_guest_os));
 	memcpy(k->xen_notes, inner.xen_notes, sizeof(k->xen_notes));
+	set_once(k->arch, sizeof(k->arch), inner.arch[0] ? inner.arch : pe_machine);
+	k->page_size = inner.page_size;
+	k->big_endian = inner.big_endian;
+	k->image_size = inner.image_size;
 	note_why(k, inner.note);
 	return r;
 }
@@ -392,26 +497,31 @@ static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_ker
 	}
 	if (n >= 0x250 && gb_le32(d + 0x202) == BZ_HDR_MAGIC)
 		return inspect_bzimage(ctx, d, n, k, depth, work);
-	if (n >= 0x40 && d[0] == 'M' && d[1] == 'Z')
-		return inspect_pe(ctx, d, n, k, depth, work);
-	if (n >= 0x40 && gb_le32(d + 0x38) == ARM64_MAGIC) {
-		set_str(k->kind, sizeof(k->kind), "arm64-image");
-		set_str(k->os, sizeof(k->os), "linux");
-		find_linux_version(d, n, k);
+	/* before PE: an arm64 Image with an EFI stub is an MZ file too */
+	if (is_arm64_image(d, n)) {
+		inspect_arm64_image(d, n, k);
 		return 0;
 	}
+	if (is_zboot(d, n))
+		return inspect_zboot(ctx, d, n, k, depth, work);
+	if (n >= 0x40 && d[0] == 'M' && d[1] == 'Z')
+		return inspect_pe(ctx, d, n, k, depth, work);
 	bool mb2 = multiboot2(d, n), mb1 = !mb2 && multiboot1(d, n);
 	if (is_elf(d, n)) {
 		set_str(k->kind, sizeof(k->kind), mb2 ? "multiboot2" : mb1 ? "multiboot" : "elf");
+		set_once(k->format, sizeof(k->format), mb2 ? "multiboot2" : mb1 ? "multiboot" : "ELF");
 		if (!k->compression[0])
 			set_str(k->compression, sizeof(k->compression), "none");
 		inspect_elf(d, n, k);
 		if (mb1 || mb2)
 			multiboot_os(d, n, k);
+		else if (!strcmp(k->os, "linux") && !strcmp(k->format, "ELF"))
+			set_str(k->format, sizeof(k->format), "vmlinux");
 		return 0;
 	}
 	if (mb1 || mb2) {
 		set_str(k->kind, sizeof(k->kind), mb2 ? "multiboot2" : "multiboot");
+		set_once(k->format, sizeof(k->format), mb2 ? "multiboot2" : "multiboot");
 		multiboot_os(d, n, k);
 		return 0;
 	}
@@ -422,6 +532,11 @@ static int inspect(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_ker
 		set_str(k->compression, sizeof(k->compression), gb_comp_name(c));
 		if (!k->kind[0])
 			set_str(k->kind, sizeof(k->kind), k->elf ? "elf" : "unknown");
+		/* the whole file compressed: Image.gz, vmlinux.gz */
+		bool image = !strcmp(k->kind, "arm64-image");
+		if (image || k->elf)
+			snprintf(k->format, sizeof(k->format), "%s.%s",
+				 image ? "Image" : !strcmp(k->os, "linux") ? "vmlinux" : "ELF", comp_ext(c));
 		return r;
 	}
 	set_str(k->kind, sizeof(k->kind), "unknown");
@@ -503,6 +618,10 @@ static const uint8_t *vmlinux_source(const uint8_t *d, size_t n, size_t *pn, con
 		*why = "kernel images nested too deep";
 		return NULL;
 	}
+	if (is_arm64_image(d, n) || is_zboot(d, n)) {
+		*why = "this is an arm64 kernel, which has no ELF vmlinux: use its Image (--raw-image)";
+		return NULL;
+	}
 	if (is_elf(d, n) || (depth == 0 && gb_comp_detect(d, n) != GB_COMP_NONE)) {
 		*pn = n;
 		return d;
@@ -565,6 +684,12 @@ static int kernel_vmlinux(struct gb_ctx *ctx, const uint8_t *d, size_t n, unsign
 		}
 		gb_ctx_free(sub);
 	}
+	if (is_arm64_image(v, vn)) {
+		free(v);
+		return gb_error(ctx, GB_E_UNSUPPORTED,
+				"no vmlinux in this kernel: it is an arm64 Image (%s), which has no ELF "
+				"vmlinux: use the Image (--raw-image)", gb_comp_name(c));
+	}
 	if (!is_elf(v, vn) || v[5] != 1) {
 		free(v);
 		return gb_error(ctx, GB_E_UNSUPPORTED,
@@ -597,8 +722,14 @@ int gb_kernel_vmlinux(struct gb_ctx *ctx, const void *data, size_t len, unsigned
 	return r;
 }
 
-int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
-			   int fd, const struct gb_boot_limits *caller_lim, unsigned flags)
+/* Decode an entry's kernel into its vmlinux or Image (what names it, for
+ * errors and the work account) and write that into fd. */
+typedef int decode_fn(struct gb_ctx *ctx, const uint8_t *d, size_t n, unsigned flags,
+		      struct gb_work *work, uint8_t **out, size_t *outlen);
+
+static int write_decoded(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			 int fd, const struct gb_boot_limits *caller_lim, unsigned flags,
+			 decode_fn *decode, const char *what)
 {
 	struct gb_boot_limits l;
 	int r = GB_ABI_IN(ctx, &l, caller_lim);
@@ -607,25 +738,176 @@ int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *m, const st
 	if (r)
 		return r;
 	char key[GB_PAYLOAD_KEY_MAX];
-	struct gb_work *work = gb_payload_work(m, &e->kernel, "vmlinux", key, sizeof(key));
+	struct gb_work *work = gb_payload_work(m, &e->kernel, what, key, sizeof(key));
 	uint8_t *d, *v = NULL;
 	size_t n, vn = 0;
 	r = gb_payload_read(ctx, m, &e->kernel,
 			    l.kernel_max ? (size_t)l.kernel_max : GB_DEFAULT_KERNEL_MAX, &d, &n);
 	if (r)
 		return r;
-	r = kernel_vmlinux(ctx, d, n, flags, work, &v, &vn);
+	r = decode(ctx, d, n, flags, work, &v, &vn);
 	free(d);
-	for (size_t done = 0; !r && done < vn;) {
-		ssize_t w = write(fd, v + done, vn - done);
+	if (!r)
+		r = write_all(ctx, fd, v, vn, what);
+	free(v);
+	return r;
+}
+
+int gb_entry_write_vmlinux(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			   int fd, const struct gb_boot_limits *caller_lim, unsigned flags)
+{
+	return write_decoded(ctx, m, e, fd, caller_lim, flags, kernel_vmlinux, "vmlinux");
+}
+
+/* ---- the uncompressed arm64 Image ---- */
+
+/* What an x86 or other kernel is, for the refusal. */
+static const char *not_arm64(const uint8_t *d, size_t n)
+{
+	if (n >= 0x250 && gb_le32(d + 0x202) == BZ_HDR_MAGIC)
+		return "an x86 bzImage, which has no arm64 Image: use its vmlinux (--vmlinux) or the "
+		       "bzImage itself";
+	if (is_elf(d, n))
+		return !strcmp(elf_arch(gb_le16(d + 18)), "arm64") ?
+			       "an arm64 ELF vmlinux, not the Image that loaders take" :
+			       "an ELF kernel for another machine, not an arm64 Image";
+	return "not an arm64 Image, Image.gz, zboot image or UKI holding one";
+}
+
+/* The Image inside d (depth: UKI > zboot or compressed file > Image),
+ * malloc'd in *out. */
+static int raw_image(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_work *work,
+		     int depth, uint8_t **out, size_t *outlen)
+{
+	if (depth > MAX_DEPTH)
+		return gb_error(ctx, GB_E_UNSUPPORTED, "no arm64 Image in this kernel: images nested too deep");
+	if (is_arm64_image(d, n)) {
+		if (!(*out = malloc(n)))
+			return gb_error(ctx, GB_E_NOMEM, "out of memory");
+		memcpy(*out, d, n);
+		*outlen = n;
+		return 0;
+	}
+	const uint8_t *p = d;
+	size_t pn = n;
+	const char *what = "compressed kernel";
+	if (is_zboot(d, n)) {
+		uint32_t off = gb_le32(d + ZBOOT_PAYLOAD), len = gb_le32(d + ZBOOT_PAYLOAD + 4);
+		if (!len || !gb_range_ok(off, len, n))
+			return gb_error(ctx, GB_E_CORRUPT,
+					"no arm64 Image in this kernel: the zboot payload offset or size "
+					"lies outside the file");
+		p = d + off;
+		pn = len;
+		what = "zboot payload";
+	} else if (n >= 0x40 && d[0] == 'M' && d[1] == 'Z') {
+		struct gb_pe_section sec[GB_PE_MAX_SECTIONS];
+		bool bad;
+		int nsec = gb_pe_sections(d, n, n, sec, GB_PE_MAX_SECTIONS, &bad);
+		for (int i = 0; i < nsec; i++)
+			if (!strcmp(sec[i].name, ".linux") && sec[i].size)
+				return raw_image(ctx, d + sec[i].offset, (size_t)sec[i].size, work,
+						 depth + 1, out, outlen);
+		return gb_error(ctx, GB_E_UNSUPPORTED,
+				"no arm64 Image in this kernel: a PE file (%s) without a .linux section",
+				pe_arch(d, n)[0] ? pe_arch(d, n) : "unknown machine");
+	} else if (depth > 0 || gb_comp_detect(d, n) == GB_COMP_NONE) {
+		return gb_error(ctx, GB_E_UNSUPPORTED, "no arm64 Image in this kernel: it is %s",
+				not_arm64(d, n));
+	}
+	enum gb_comp c = gb_comp_detect(p, pn);
+	if (c == GB_COMP_NONE)
+		return gb_error(ctx, GB_E_UNSUPPORTED,
+				"no arm64 Image in this kernel: the %s is not compressed in a way "
+				"guestboot knows", what);
+	uint8_t *v = NULL;
+	size_t vn = 0, used;
+	struct gb_ctx *sub = gb_ctx_new();
+	if (!sub)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	int r = gb_decompress(sub, work, c, p, pn, GB_INSPECT_OUTPUT_MAX, &v, &vn, &used);
+	if (r) {
+		r = gb_error(ctx, r, "cannot decompress the kernel's %s %s: %s", gb_comp_name(c), what,
+			     gb_ctx_message(sub));
+		gb_ctx_free(sub);
+		return r;
+	}
+	gb_ctx_free(sub);
+	if (!is_arm64_image(v, vn)) {
+		r = gb_error(ctx, GB_E_UNSUPPORTED, "no arm64 Image in this kernel: its %s (%s) holds %s",
+			     what, gb_comp_name(c), not_arm64(v, vn));
+		free(v);
+		return r;
+	}
+	*out = v;
+	*outlen = vn;
+	return 0;
+}
+
+int gb_kernel_raw_image(struct gb_ctx *ctx, const void *data, size_t len, void **out, size_t *outlen)
+{
+	if ((!data && len) || !out || !outlen)
+		return gb_error(ctx, GB_E_USAGE, "no kernel data");
+	uint8_t *v;
+	int r = raw_image(ctx, data, len, NULL, 0, &v, outlen);
+	if (!r)
+		*out = v;
+	return r;
+}
+
+static int write_all(struct gb_ctx *ctx, int fd, const uint8_t *p, size_t n, const char *what)
+{
+	for (size_t done = 0; done < n;) {
+		ssize_t w = write(fd, p + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			r = gb_error(ctx, GB_E_IO, "cannot write the vmlinux: %s",
-				     w < 0 ? strerror(errno) : "short write");
-		else
-			done += (size_t)w;
+			return gb_error(ctx, GB_E_IO, "cannot write the %s: %s", what,
+					w < 0 ? strerror(errno) : "short write");
+		done += (size_t)w;
 	}
-	free(v);
+	return 0;
+}
+
+static int decode_raw_image(struct gb_ctx *ctx, const uint8_t *d, size_t n, unsigned flags,
+			    struct gb_work *work, uint8_t **out, size_t *outlen)
+{
+	(void)flags;
+	return raw_image(ctx, d, n, work, 0, out, outlen);
+}
+
+int gb_entry_write_raw_image(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			     int fd, const struct gb_boot_limits *caller_lim)
+{
+	return write_decoded(ctx, m, e, fd, caller_lim, 0, decode_raw_image, "Image");
+}
+
+/* ---- the devicetree an entry names ---- */
+
+#define FDT_MAGIC 0xd00dfeedu /* big-endian, at 0 */
+#define FDT_MAX (64u << 20)
+
+int gb_entry_write_devicetree(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+			      int fd, const struct gb_boot_limits *caller_lim)
+{
+	struct gb_boot_limits l;
+	int r = GB_ABI_IN(ctx, &l, caller_lim);
+	if (r)
+		return r;
+	if (!e->devicetree.path)
+		return gb_error(ctx, GB_E_NOT_FOUND, "the entry names no devicetree");
+	size_t max = l.kernel_max && l.kernel_max < FDT_MAX ? (size_t)l.kernel_max : FDT_MAX;
+	uint8_t *d;
+	size_t n;
+	if ((r = gb_payload_read(ctx, m, &e->devicetree, max, &d, &n)))
+		return r;
+	/* the header's totalsize is the blob's; a loader reads no more */
+	if (n < 40 || gb_be32(d) != FDT_MAGIC || gb_be32(d + 4) < 40 || gb_be32(d + 4) > n)
+		r = gb_error(ctx, GB_E_CORRUPT, "%s: not a flattened devicetree blob (%s)",
+			     e->devicetree.path, n < 40 || gb_be32(d) != FDT_MAGIC ?
+			     "no FDT magic" : "its totalsize lies outside the file");
+	else
+		r = write_all(ctx, fd, d, n, "devicetree");
+	free(d);
 	return r;
 }

@@ -39,6 +39,7 @@ int gb_source_open_mem(struct gb_ctx *ctx, const char *name, const void *data,
 	src->priv = (void *)((const uint8_t *)data + offset);
 	src->size = size - offset;
 	src->fd = -1;
+	src->concurrent = true;
 	*out = src;
 	return 0;
 }

@@ -369,6 +369,7 @@ int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **o
 	src->size = (uint64_t)size;
 	src->priv = n;
 	src->fd = -1;
+	src->concurrent = true; /* the cache takes its lock */
 	/* Partition tables and labels sit at both ends of a disk (MBR and GPT
 	 * at the start, GPT's backup header, md 0.90 and 1.0 superblocks at
 	 * the end): both are asked for at once, one round trip for the two. */

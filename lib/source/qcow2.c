@@ -11,7 +11,9 @@
  * never opened.
  */
 #include "source/source.h"
+#include "core/pool.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
@@ -78,6 +80,53 @@ struct cache {
 	uint64_t tick;
 };
 
+/* One thread's means to decompress a cluster. */
+struct decoder {
+	uint8_t *cbuf; /* compressed input, 2 clusters at most */
+	z_stream zs;
+	bool zs_ready;
+#ifdef GB_HAVE_LIBDEFLATE
+	struct libdeflate_decompressor *ld;
+#endif
+#ifdef GB_HAVE_ZSTD
+	ZSTD_DCtx *zd;
+#endif
+};
+
+/* Whole compressed clusters a read asks for, decompressed together (on
+ * the pool's threads) straight into the caller's buffer before anything
+ * after them is read. Errors are each cluster's own; the read fails with
+ * the first in disk order, as one thread reading in order would. The
+ * read-ahead's clusters are a batch too. */
+#define BATCH_MAX 256
+struct batch {
+	struct qcow2 *q;
+	const struct gb_ctx *parent; /* the read's context: its scope */
+	size_t n;
+	uint64_t entry[BATCH_MAX]; /* L2 entries */
+	uint8_t *out[BATCH_MAX];
+	atomic_size_t failed; /* the lowest index that failed; n when none */
+	size_t slot_failed[GB_POOL_MAX_THREADS]; /* each slot's first failure */
+	struct gb_ctx slot_err[GB_POOL_MAX_THREADS];
+};
+
+/* After a large read of compressed clusters, the pool decompresses those
+ * that follow while the caller writes out what it read, and the next read
+ * takes them from there. Two buffers: while a read copies from one, the
+ * pool fills the other. Only clusters whose L2 table is cached are looked
+ * at: read-ahead loads nothing and charges nothing, and what fails in it
+ * is left for the read that asks for it to decompress and report. */
+#define READAHEAD_MAX (2u << 20) /* per buffer */
+struct readahead {
+	struct gb_pool_job job;
+	struct batch b;
+	uint64_t off;   /* the guest offset of buf, cluster-aligned */
+	size_t carried; /* clusters at the front copied in, not decoded */
+	size_t have;    /* clusters of buf that hold the disk's bytes */
+	size_t alloc;   /* clusters buf holds */
+	uint8_t *buf;
+};
+
 struct qcow2 {
 	struct gb_work *work;      /* the command's account (source.h) */
 	struct gb_source *file;    /* the container */
@@ -93,15 +142,13 @@ struct qcow2 {
 	uint32_t l1_size;
 	struct cache l2c; /* L2 tables by host offset, as read (big-endian) */
 	struct cache zc;  /* decompressed clusters by compressed descriptor */
-	uint8_t *cbuf;    /* compressed input, 2 clusters at most */
-	z_stream zs;
-	bool zs_ready;
-#ifdef GB_HAVE_LIBDEFLATE
-	struct libdeflate_decompressor *ld;
-#endif
-#ifdef GB_HAVE_ZSTD
-	ZSTD_DCtx *zd;
-#endif
+	/* dec[0] serves the calling thread; dec[1..slots) the pool's */
+	struct decoder dec[GB_POOL_MAX_THREADS];
+	unsigned slots;
+	struct batch *batch;
+	struct readahead *ra; /* [2], NULL: no read-ahead */
+	size_t ra_cap;        /* clusters one buffer may hold */
+	int ra_posted;        /* the buffer the pool is filling, or -1 */
 };
 
 /* ---- bounded LRU caches ------------------------------------------------- */
@@ -296,52 +343,53 @@ static int map(struct gb_ctx *ctx, struct qcow2 *q, uint64_t off, struct run *ru
 
 /* ---- compressed clusters ------------------------------------------------ */
 
-static int inflate_cluster(struct gb_ctx *ctx, struct qcow2 *q, const uint8_t *in,
-			   size_t inlen, uint8_t *out)
+static int inflate_cluster(struct gb_ctx *ctx, const struct qcow2 *q, struct decoder *d,
+			   const uint8_t *in, size_t inlen, uint8_t *out)
 {
 #ifdef GB_HAVE_LIBDEFLATE
 	/* The fast path: one complete stream that fills the cluster exactly.
 	 * Anything else (a stream running past the cluster, damage) goes to
 	 * zlib below, which decides as QEMU does. */
-	if (!q->ld)
-		q->ld = libdeflate_alloc_decompressor();
-	if (q->ld && libdeflate_deflate_decompress(q->ld, in, inlen, out, (size_t)q->cluster_size,
+	if (!d->ld)
+		d->ld = libdeflate_alloc_decompressor();
+	if (d->ld && libdeflate_deflate_decompress(d->ld, in, inlen, out, (size_t)q->cluster_size,
 						   NULL) == LIBDEFLATE_SUCCESS)
 		return 0;
 #endif
-	if (!q->zs_ready) {
+	if (!d->zs_ready) {
 		/* Raw deflate with a 4 KiB window, as QEMU writes it. */
-		if (inflateInit2(&q->zs, -12) != Z_OK)
+		if (inflateInit2(&d->zs, -12) != Z_OK)
 			return gb_error(ctx, GB_E_NOMEM, "qcow2: cannot set up zlib");
-		q->zs_ready = true;
-	} else if (inflateReset(&q->zs) != Z_OK) {
+		d->zs_ready = true;
+	} else if (inflateReset(&d->zs) != Z_OK) {
 		return gb_error(ctx, GB_E_CORRUPT, "qcow2: zlib reset failed");
 	}
-	q->zs.next_in = (Bytef *)(uintptr_t)in;
-	q->zs.avail_in = (uInt)inlen;
-	q->zs.next_out = out;
-	q->zs.avail_out = (uInt)q->cluster_size;
-	int r = inflate(&q->zs, Z_FINISH);
+	d->zs.next_in = (Bytef *)(uintptr_t)in;
+	d->zs.avail_in = (uInt)inlen;
+	d->zs.next_out = out;
+	d->zs.avail_out = (uInt)q->cluster_size;
+	int r = inflate(&d->zs, Z_FINISH);
 	/* The stream may run on into the next cluster's bytes: what counts is
 	 * that a whole cluster came out (QEMU's rule). */
-	if ((r == Z_STREAM_END || r == Z_BUF_ERROR || r == Z_OK) && q->zs.avail_out == 0)
+	if ((r == Z_STREAM_END || r == Z_BUF_ERROR || r == Z_OK) && d->zs.avail_out == 0)
 		return 0;
 	return gb_error(ctx, GB_E_CORRUPT, "qcow2: bad deflate data in a compressed cluster");
 }
 
-static int unzstd_cluster(struct gb_ctx *ctx, struct qcow2 *q, const uint8_t *in,
-			  size_t inlen, uint8_t *out)
+static int unzstd_cluster(struct gb_ctx *ctx, const struct qcow2 *q, struct decoder *d,
+			  const uint8_t *in, size_t inlen, uint8_t *out)
 {
 #ifdef GB_HAVE_ZSTD
-	if (!q->zd) {
-		q->zd = ZSTD_createDCtx();
-		/* A frame holds one cluster (2 MiB at most): refuse frames that
-		 * ask for a larger window than that. */
-		if (!q->zd || ZSTD_isError(ZSTD_DCtx_setParameter(q->zd, ZSTD_d_windowLogMax,
-								  QCOW2_MAX_CLUSTER_BITS + 1)))
+	if (!d->zd) {
+		d->zd = ZSTD_createDCtx();
+		/* A frame holds one cluster: refuse frames that ask for a
+		 * window larger than two (which bounds a decoder's memory:
+		 * decoder_slots). */
+		if (!d->zd || ZSTD_isError(ZSTD_DCtx_setParameter(d->zd, ZSTD_d_windowLogMax,
+								  (int)q->cluster_bits + 1)))
 			return gb_error(ctx, GB_E_NOMEM, "qcow2: cannot set up zstd");
 	}
-	ZSTD_DCtx_reset(q->zd, ZSTD_reset_session_only);
+	ZSTD_DCtx_reset(d->zd, ZSTD_reset_session_only);
 	ZSTD_inBuffer ib = { in, inlen, 0 };
 	ZSTD_outBuffer ob = { out, q->cluster_size, 0 };
 	/* Streaming, because the input ends on a sector boundary and may hold
@@ -350,7 +398,7 @@ static int unzstd_cluster(struct gb_ctx *ctx, struct qcow2 *q, const uint8_t *in
 	 * rounds bound it. */
 	for (uint64_t i = 0; i <= inlen + q->cluster_size; i++) {
 		size_t in0 = ib.pos, out0 = ob.pos;
-		size_t r = ZSTD_decompressStream(q->zd, &ob, &ib);
+		size_t r = ZSTD_decompressStream(d->zd, &ob, &ib);
 		if (ZSTD_isError(r))
 			return gb_error(ctx, GB_E_CORRUPT, "qcow2: bad zstd data in a compressed cluster: %s",
 					ZSTD_getErrorName(r));
@@ -361,7 +409,7 @@ static int unzstd_cluster(struct gb_ctx *ctx, struct qcow2 *q, const uint8_t *in
 	}
 	return gb_error(ctx, GB_E_CORRUPT, "qcow2: truncated zstd data in a compressed cluster");
 #else
-	(void)q; (void)in; (void)inlen; (void)out;
+	(void)q; (void)d; (void)in; (void)inlen; (void)out;
 	return gb_error(ctx, GB_E_UNSUPPORTED, "qcow2: zstd compression (guestboot was built without libzstd)");
 #endif
 }
@@ -391,21 +439,193 @@ static int compressed_extent(struct gb_ctx *ctx, const struct qcow2 *q, uint64_t
 	return 0;
 }
 
-/* One compressed cluster, decompressed into out (cluster_size bytes). */
-static int decompress(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry, uint8_t *out)
+/* One compressed cluster, decompressed into out (cluster_size bytes) with
+ * decoder d. Reads only what open fixed in q, so several threads may run it
+ * at once, each with its own decoder, when the container reads
+ * concurrently. */
+static int decompress(struct gb_ctx *ctx, const struct qcow2 *q, struct decoder *d,
+		      uint64_t entry, uint8_t *out)
 {
 	uint64_t off = 0;
 	size_t len = 0;
 	int r = compressed_extent(ctx, q, entry, &off, &len);
 	if (r)
 		return r;
-	/* q->cbuf holds two clusters, all the sector count can name */
+	/* cbuf holds two clusters, all the sector count can name */
 	if (len > 2 * q->cluster_size)
 		return gb_error(ctx, GB_E_CORRUPT, "qcow2: compressed cluster of %zu bytes", len);
-	if ((r = gb_source_read(ctx, q->file, off, q->cbuf, len)))
+	if (!d->cbuf && !(d->cbuf = malloc(2 * q->cluster_size)))
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	if ((r = gb_source_read(ctx, q->file, off, d->cbuf, len)))
 		return r;
-	return q->compression == COMP_ZSTD ? unzstd_cluster(ctx, q, q->cbuf, len, out)
-					   : inflate_cluster(ctx, q, q->cbuf, len, out);
+	return q->compression == COMP_ZSTD ? unzstd_cluster(ctx, q, d, d->cbuf, len, out)
+					   : inflate_cluster(ctx, q, d, d->cbuf, len, out);
+}
+
+static void batch_task(void *arg, size_t i, unsigned slot)
+{
+	struct batch *b = arg;
+	/* After a failed cluster the read fails anyway. */
+	if (i > atomic_load_explicit(&b->failed, memory_order_relaxed))
+		return;
+	struct gb_ctx ctx = { 0 };
+	if (b->parent)
+		gb_ctx_child(&ctx, b->parent);
+	if (!decompress(&ctx, b->q, &b->q->dec[slot], b->entry[i], b->out[i]))
+		return;
+	if (i < b->slot_failed[slot]) {
+		b->slot_failed[slot] = i;
+		b->slot_err[slot] = ctx;
+	}
+	size_t f = atomic_load(&b->failed);
+	while (i < f && !atomic_compare_exchange_weak(&b->failed, &f, i))
+		;
+}
+
+static void batch_reset(struct batch *b, const struct gb_ctx *parent, unsigned slots)
+{
+	b->parent = parent;
+	atomic_store(&b->failed, b->n);
+	for (unsigned s = 0; s < slots; s++)
+		b->slot_failed[s] = SIZE_MAX;
+}
+
+/* Decompress the batched clusters; the first failure in disk order. */
+static int batch_flush(struct gb_ctx *ctx, struct qcow2 *q)
+{
+	struct batch *b = q->batch;
+	size_t n = b ? b->n : 0;
+	if (!n)
+		return 0;
+	batch_reset(b, ctx, q->slots);
+	b->n = 0;
+	gb_pool_run(q->slots, n, batch_task, b);
+	size_t f = atomic_load(&b->failed);
+	for (unsigned s = 0; f < n && s < q->slots; s++)
+		if (b->slot_failed[s] == f) {
+			gb_ctx_adopt(ctx, &b->slot_err[s]);
+			return b->slot_err[s].code;
+		}
+	return 0;
+}
+
+/* The L2 entry of the compressed cluster at guest offset off, if its L2
+ * table is cached (else, or for any other cluster, false). */
+static bool peek_compressed(struct qcow2 *q, uint64_t off, uint64_t *entry)
+{
+	uint64_t cluster = off >> q->cluster_bits;
+	uint64_t l1i = cluster >> q->l2_bits;
+	uint64_t l2i = cluster & ((1ull << q->l2_bits) - 1);
+	if (off >= q->size || l1i >= q->l1_size || !(q->l1[l1i] & ENTRY_OFFSET_MASK))
+		return false;
+	const uint8_t *table = cache_find(&q->l2c, q->l1[l1i] & ENTRY_OFFSET_MASK);
+	if (!table)
+		return false;
+	*entry = gb_be64(table + (l2i << (q->extl2 ? 4 : 3)));
+	return *entry & L2E_COMPRESSED;
+}
+
+/* Wait for the read-ahead in flight (helping it). */
+static void ra_finish(struct qcow2 *q)
+{
+	if (q->ra_posted < 0)
+		return;
+	struct readahead *ra = &q->ra[q->ra_posted];
+	gb_pool_finish(&ra->job);
+	q->ra_posted = -1;
+	ra->have = ra->carried + atomic_load(&ra->b.failed);
+}
+
+/* Does [off, off + len) meet the read-ahead in flight? */
+static bool ra_overlaps(const struct qcow2 *q, uint64_t off, uint64_t len)
+{
+	if (q->ra_posted < 0)
+		return false;
+	const struct readahead *ra = &q->ra[q->ra_posted];
+	uint64_t n = (uint64_t)(ra->carried + ra->b.n) << q->cluster_bits;
+	return off < ra->off + n && ra->off < off + len;
+}
+
+/* Does finished buffer i hold guest offset off? */
+static bool ra_holds(const struct qcow2 *q, int i, uint64_t off)
+{
+	const struct readahead *ra = &q->ra[i];
+	return i != q->ra_posted && off >= ra->off &&
+	       off - ra->off < (uint64_t)ra->have << q->cluster_bits;
+}
+
+/* The finished buffer holding guest offsets off and last, or -1. */
+static int ra_holding(const struct qcow2 *q, uint64_t off, uint64_t last)
+{
+	for (int i = 0; q->ra && i < 2; i++)
+		if (ra_holds(q, i, off) && ra_holds(q, i, last))
+			return i;
+	return -1;
+}
+
+/* Copy what read-ahead holds of [off, off + len) to p, from off on: the
+ * bytes copied (0: it does not hold off). */
+static size_t ra_take(const struct qcow2 *q, uint64_t off, uint8_t *p, uint64_t len)
+{
+	int i = ra_holding(q, off, off);
+	if (i < 0)
+		return 0;
+	const struct readahead *ra = &q->ra[i];
+	uint64_t at = off - ra->off, n = ((uint64_t)ra->have << q->cluster_bits) - at;
+	if (n > len)
+		n = len;
+	memcpy(p, ra->buf + at, (size_t)n);
+	return (size_t)n;
+}
+
+/* A read of len bytes ends at end: start decompressing, on the pool's
+ * threads, the clusters from the one holding end on, as many as such a
+ * read takes, into a buffer other than `busy` (the one the read still
+ * copies from, or -1). */
+static void ra_post(struct qcow2 *q, uint64_t end, uint64_t len, int busy)
+{
+	uint64_t c = q->cluster_size;
+	if (!q->ra_cap || q->ra_posted >= 0)
+		return;
+	if (!q->ra) {
+		if (!(q->ra = calloc(2, sizeof(*q->ra))))
+			return;
+		q->ra[0].b.q = q->ra[1].b.q = q;
+	}
+	uint64_t first = end & ~(c - 1);
+	int from = ra_holding(q, first, first);
+	int to = busy >= 0 ? !busy : from == 0;
+	struct readahead *ra = &q->ra[to];
+	/* The cluster holding end was decoded for the read: keep it. */
+	const uint8_t *carry = from >= 0 ? q->ra[from].buf + (first - q->ra[from].off) : NULL;
+	size_t want = (size_t)((len + c - 1) / c) + 1;
+	if (want > q->ra_cap)
+		want = q->ra_cap;
+	uint8_t *old = NULL;
+	if (want > ra->alloc) {
+		uint8_t *buf = malloc(want * c);
+		if (!buf)
+			return;
+		old = ra->buf;
+		ra->buf = buf;
+		ra->alloc = want;
+	}
+	if (carry)
+		memmove(ra->buf, carry, (size_t)c);
+	free(old);
+	ra->off = first;
+	ra->carried = carry ? 1 : 0;
+	ra->have = ra->carried;
+	struct batch *b = &ra->b;
+	b->n = 0;
+	for (size_t k = ra->carried; k < want; k++) {
+		if (!peek_compressed(q, first + k * c, &b->entry[b->n]))
+			break;
+		b->out[b->n++] = ra->buf + k * c;
+	}
+	batch_reset(b, NULL, q->slots);
+	if (b->n && gb_pool_post(&ra->job, q->slots, b->n, batch_task, b))
+		q->ra_posted = to;
 }
 
 static int load_compressed(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry,
@@ -420,7 +640,7 @@ static int load_compressed(struct gb_ctx *ctx, struct qcow2 *q, uint64_t entry,
 	struct cache_slot *s = cache_victim(ctx, &q->zc);
 	if (!s)
 		return GB_E_NOMEM;
-	int r = decompress(ctx, q, entry, s->data);
+	int r = decompress(ctx, q, &q->dec[0], entry, s->data);
 	if (r)
 		return r;
 	cache_fill_done(&q->zc, s, key);
@@ -462,10 +682,8 @@ static int read_run(struct gb_ctx *ctx, struct qcow2 *q, const struct run *run,
 					(unsigned long long)(run->host & ~(q->cluster_size - 1)));
 		return gb_source_read(ctx, q->file, run->host, p, n);
 	case RUN_COMPRESSED: {
-		/* A whole cluster asked for goes straight to the caller: the
-		 * cache only serves clusters read piecewise. */
-		if (n == q->cluster_size)
-			return decompress(ctx, q, run->host, p);
+		/* Part of a cluster (whole ones go to the batch): from the
+		 * cache, for the next read wants the rest. */
 		const uint8_t *d = NULL;
 		int r = load_compressed(ctx, q, run->host, &d);
 		if (!r)
@@ -500,19 +718,62 @@ static int qcow2_pread(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		       void *buf, size_t len)
 {
 	struct qcow2 *q = src->priv;
+	struct batch *b = q->batch;
 	uint8_t *p = buf;
+	const uint64_t end = off + len, asked = len;
+	uint64_t decoded = 0; /* bytes of whole compressed clusters */
+	/* The pool's threads work on their own decoders and buffer: reads
+	 * elsewhere (metadata) go on meanwhile. */
+	if (ra_overlaps(q, off, len))
+		ra_finish(q);
+	/* A read that read-ahead holds whole: the pool starts on the next one
+	 * while this one is copied out. */
+	int from = ra_holding(q, off, end - 1);
+	if (from >= 0 && len >= 2 * q->cluster_size)
+		ra_post(q, end, len, from);
 	/* Each round reads at least one byte, so len bounds the loop. */
 	while (len) {
 		struct run run;
-		uint64_t n;
-		int r = map_extent(ctx, q, off, len, &run, &n);
-		if (r || (r = read_run(ctx, q, &run, off, p, (size_t)n)))
+		uint64_t n = ra_take(q, off, p, len);
+		if (n) {
+			decoded += n;
+			off += n;
+			p += n;
+			len -= n;
+			continue;
+		}
+		/* With clusters waiting in the batch, an error in mapping what
+		 * follows them comes after theirs. */
+		struct gb_ctx later;
+		gb_ctx_child(&later, ctx);
+		int r = map_extent(b && b->n ? &later : ctx, q, off, len, &run, &n);
+		if (r) {
+			int first = batch_flush(ctx, q);
+			gb_ctx_adopt(ctx, &later);
+			return first ? first : r;
+		}
+		if (run.kind == RUN_COMPRESSED && n == q->cluster_size) {
+			if (!b && !(b = q->batch = calloc(1, sizeof(*b))))
+				return gb_error(ctx, GB_E_NOMEM, "out of memory");
+			b->q = q;
+			decoded += n;
+			b->entry[b->n] = run.host;
+			b->out[b->n++] = p;
+			if (b->n == BATCH_MAX && (r = batch_flush(ctx, q)))
+				return r;
+		} else if ((r = batch_flush(ctx, q)) ||
+			   (r = read_run(ctx, q, &run, off, p, (size_t)n))) {
 			return r;
+		}
 		off += n;
 		p += n;
 		len -= n;
 	}
-	return 0;
+	int r = batch_flush(ctx, q);
+	/* A file read in large pieces: the next piece will follow. */
+	if (!r && decoded >= 2 * q->cluster_size)
+		ra_post(q, end, asked, -1); /* unless posted above */
+	return r;
 }
 
 /* Allocated, uncompressed clusters lie as they are in the container: the
@@ -538,20 +799,28 @@ static void qcow2_free(struct qcow2 *q)
 {
 	if (!q)
 		return;
+	ra_finish(q); /* its threads read the file and write its buffer */
+	for (int i = 0; q->ra && i < 2; i++)
+		free(q->ra[i].buf);
+	free(q->ra);
 	gb_source_close(q->file);
 	gb_source_close(q->backing);
 	cache_free(&q->l2c);
 	cache_free(&q->zc);
 	free(q->l1);
-	free(q->cbuf);
-	if (q->zs_ready)
-		inflateEnd(&q->zs);
+	for (unsigned i = 0; i < GB_POOL_MAX_THREADS; i++) {
+		struct decoder *d = &q->dec[i];
+		free(d->cbuf);
+		if (d->zs_ready)
+			inflateEnd(&d->zs);
 #ifdef GB_HAVE_LIBDEFLATE
-	libdeflate_free_decompressor(q->ld);
+		libdeflate_free_decompressor(d->ld);
 #endif
 #ifdef GB_HAVE_ZSTD
-	ZSTD_freeDCtx(q->zd);
+		ZSTD_freeDCtx(d->zd);
 #endif
+	}
+	free(q->batch);
 	free(q);
 }
 
@@ -763,6 +1032,37 @@ static int check_backing(struct gb_ctx *ctx, const struct qcow2 *q, const struct
 			"qcow2: image has a backing file '%s': give it with --backing", name);
 }
 
+/* The threads compressed clusters may be decompressed on. Each beyond the
+ * first holds a decoder: two clusters of input, and zlib's and libdeflate's
+ * state or zstd's (its context; in streaming mode, a window of up to two
+ * clusters and a 128 KiB block). Where that does not fit the pool's
+ * per-thread budget (1 MiB clusters with zstd, 2 MiB ones), one thread. */
+static uint64_t decoder_bytes(const struct qcow2 *q)
+{
+	uint64_t state = q->compression == COMP_ZSTD ? 2 * q->cluster_size + (512u << 10)
+						     : 128u << 10;
+	return 2 * q->cluster_size + state;
+}
+
+static unsigned decoder_slots(const struct qcow2 *q)
+{
+	if (!q->file->concurrent || decoder_bytes(q) > GB_POOL_THREAD_BUDGET)
+		return 1;
+	return gb_pool_threads();
+}
+
+/* The read-ahead's two buffers take what the extra threads' budget leaves,
+ * at most READAHEAD_MAX each; fewer than two clusters is not worth it. */
+static size_t readahead_clusters(const struct qcow2 *q)
+{
+	uint64_t left = (uint64_t)(q->slots - 1) * (GB_POOL_THREAD_BUDGET - decoder_bytes(q)) / 2;
+	if (left > READAHEAD_MAX)
+		left = READAHEAD_MAX;
+	size_t n = (size_t)(left >> q->cluster_bits);
+	n = n > BATCH_MAX ? BATCH_MAX : n;
+	return n < 2 ? 0 : n;
+}
+
 static int qcow2_setup(struct gb_ctx *ctx, struct qcow2 *q)
 {
 	struct header h = { 0 };
@@ -794,8 +1094,10 @@ static int qcow2_setup(struct gb_ctx *ctx, struct qcow2 *q)
 	if ((r = cache_init(ctx, &q->l2c, q->cluster_size)) ||
 	    (r = cache_init(ctx, &q->zc, q->cluster_size)))
 		return r;
-	if (!(q->cbuf = malloc(2 * q->cluster_size)))
-		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	/* decoders, the batch and read-ahead are allocated when needed */
+	q->slots = decoder_slots(q);
+	if (q->slots > 1)
+		q->ra_cap = readahead_clusters(q);
 	return 0;
 }
 
@@ -824,6 +1126,7 @@ int gb_source_open_qcow2(struct gb_ctx *ctx, struct gb_source *file,
 	}
 	q->file = file;
 	q->backing = backing;
+	q->ra_posted = -1;
 	q->work = &src->work;
 	int r = qcow2_setup(ctx, q);
 	if (r) {

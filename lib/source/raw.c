@@ -91,6 +91,7 @@ int gb_source_open_raw(struct gb_ctx *ctx, const char *path, uint64_t offset,
 	src->format = "raw";
 	src->name = path;
 	src->fd = fd;
+	src->concurrent = true; /* pread */
 	src->fd_base = offset;
 	src->size = size - offset;
 	*out = src;

@@ -35,6 +35,10 @@ struct gb_source {
 	 * -1 for other sources. */
 	int fd;
 	uint64_t fd_base;
+	/* pread may run on several threads at once (raw, memory and NBD
+	 * sources, and windows over them; not qcow2, whose caches are
+	 * unlocked) */
+	bool concurrent;
 	/* the command's work on this image (core.h); zero when opened */
 	struct gb_work work;
 };

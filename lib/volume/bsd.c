@@ -68,4 +68,5 @@ const struct gb_volume_driver gb_vol_bsd = {
 	.label = "BSD disklabel",
 	.scheme = "bsd",
 	.enumerate = bsd_enumerate,
+	.holder = "BSD slice",
 };

@@ -21,6 +21,29 @@
 #define LVM_CRC_INIT 0xf597a6cfu
 #define LVM_MAX_PVS 256          /* PVs of one VG we keep track of */
 
+/* An LVM physical volume: its label and newest metadata text. */
+struct gb_lvm_pv {
+	struct gb_volume *vol;
+	char id[33];            /* PV UUID without dashes */
+	char *meta;             /* metadata text (malloc'd, NUL-terminated), or NULL */
+	size_t meta_len;
+	char meta_err[200];     /* why its metadata copy is unusable ("" if not):
+				   the PV still holds data for its VG */
+	bool used;              /* its VG has been assembled */
+};
+
+/* A logical volume as assembly reports it; segs are malloc'd and handed
+ * over to the callee (which frees them when it fails). */
+struct gb_lvm_lv {
+	char vg[129], lv[129];
+	uint64_t size;
+	struct gb_vol_seg *segs;
+	size_t nsegs;
+	int err_code;           /* 0, or why it cannot be read */
+	char err[200];
+};
+typedef int (*gb_lv_emit_fn)(void *arg, struct gb_lvm_lv *lv);
+
 /* ---- the text format ------------------------------------------------- */
 
 struct parser {
@@ -373,7 +396,8 @@ static int find_label(struct gb_ctx *ctx, struct gb_volume *vol, uint8_t *buf,
 	return GB_E_NOT_MINE;
 }
 
-int gb_lvm_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_lvm_pv *pv)
+/* GB_E_NOT_MINE when vol carries no PV label. */
+static int probe_pv(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_lvm_pv *pv)
 {
 	uint8_t buf[LVM_LABEL_SCAN * LVM_SECTOR];
 	const uint8_t *label;
@@ -416,7 +440,7 @@ int gb_lvm_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_lvm_pv *pv
 	return gb_error(ctx, GB_E_CORRUPT, "PV header area lists are not terminated");
 }
 
-void gb_lvm_pv_free(struct gb_lvm_pv *pv)
+static void pv_free(struct gb_lvm_pv *pv)
 {
 	free(pv->meta);
 	pv->meta = NULL;
@@ -716,8 +740,10 @@ static int newest_metadata(struct gb_ctx *ctx, struct gb_lvm_pv *pvs, size_t n,
 	return 0;
 }
 
-int gb_lvm_assemble(struct gb_ctx *ctx, struct gb_lvm_pv *pvs, size_t n,
-		    size_t first, gb_lv_emit_fn emit, void *arg)
+/* Assemble the VG of pvs[first] from every PV of that VG in pvs[0..n),
+ * marking them used, and emit its visible LVs. */
+static int assemble_vg(struct gb_ctx *ctx, struct gb_lvm_pv *pvs, size_t n,
+		       size_t first, gb_lv_emit_fn emit, void *arg)
 {
 	struct vg vg = { .ctx = ctx };
 	if (!pvs[first].meta) {
@@ -749,3 +775,140 @@ int gb_lvm_assemble(struct gb_ctx *ctx, struct gb_lvm_pv *pvs, size_t n,
 	gb_lvm_tree_free(&vg.t);
 	return r;
 }
+
+/* ---- the container driver -------------------------------------------- */
+
+/* The PVs found while an image opens. */
+struct lvm_state {
+	struct gb_lvm_pv pv[GB_MAX_VOLUMES];
+	size_t n;
+};
+
+static int lvm_member(struct gb_ctx *ctx, void *state, struct gb_volume *v)
+{
+	struct lvm_state *s = state;
+	/* one slot per volume probed, and volumes are bounded: checked here
+	 * all the same, where the slots are taken */
+	if (s->n == sizeof(s->pv) / sizeof(s->pv[0]))
+		return gb_error(ctx, GB_E_LIMIT, "more than %d LVM PVs", GB_MAX_VOLUMES);
+	struct gb_lvm_pv *pv = &s->pv[s->n];
+	struct gb_ctx quiet = { 0 };
+	int r = probe_pv(&quiet, v, pv);
+	if (r == GB_E_NOT_MINE)
+		return r;
+	if (r) {
+		pv_free(pv);
+		return gb_vol_trouble(ctx, v, "LVM physical volume", &quiet, r);
+	}
+	s->n++;
+	v->container = true;
+	if (pv->meta_err[0])
+		snprintf(v->container_kind, sizeof(v->container_kind), "LVM physical volume (%s)",
+			 pv->meta_err);
+	else
+		snprintf(v->container_kind, sizeof(v->container_kind), "LVM physical volume");
+	return 0;
+}
+
+struct lv_ctx {
+	struct gb_ctx *ctx;
+	struct gb_vol_list *l;
+	struct gb_volume *pv; /* the PV whose VG is being assembled */
+};
+
+/* "partition 1 + partition 2" for the PVs an LV lies on. */
+static void lv_stack(struct gb_volume *v, const struct gb_lvm_lv *lv, struct gb_volume *pv)
+{
+	const struct gb_volume *seen[GB_VOL_MAX_STRIPES * 2];
+	size_t nseen = 0, len = 0;
+	v->stack[0] = '\0';
+	for (size_t s = 0; s < lv->nsegs; s++)
+		for (uint32_t k = 0; k < lv->segs[s].nstripes; k++) {
+			const struct gb_volume *d = lv->segs[s].stripe[k].dev;
+			bool dup = false;
+			for (size_t i = 0; i < nseen; i++)
+				dup |= seen[i] == d;
+			if (dup || nseen == sizeof(seen) / sizeof(*seen))
+				continue;
+			seen[nseen++] = d;
+			len += (size_t)snprintf(v->stack + len, sizeof(v->stack) - len, "%s%s",
+						len ? " + " : "", d->stack);
+			if (len >= sizeof(v->stack))
+				len = sizeof(v->stack) - 1;
+		}
+	if (!nseen)
+		len = (size_t)snprintf(v->stack, sizeof(v->stack), "%s", pv->stack);
+	if (len < sizeof(v->stack))
+		snprintf(v->stack + len, sizeof(v->stack) - len, " > %s", v->id);
+}
+
+static int add_lv(void *arg, struct gb_lvm_lv *lv)
+{
+	struct lv_ctx *a = arg;
+	struct gb_volume *v;
+	int r = gb_vol_add(a->ctx, a->l, &v);
+	if (r) {
+		free(lv->segs);
+		return r;
+	}
+	v->info.number = -1;
+	v->scheme = "lvm";
+	v->segs = lv->segs;
+	v->nsegs = lv->nsegs;
+	v->size = lv->size;
+	v->err_code = lv->err_code;
+	snprintf(v->err, sizeof(v->err), "%s", lv->err);
+	if (!v->err_code)
+		v->err[0] = '\0';
+	snprintf(v->id, sizeof(v->id), "lvm/%s/%s", lv->vg, lv->lv);
+	snprintf(v->name, sizeof(v->name), "%s/%s", lv->vg, lv->lv);
+	bool striped = false;
+	int depth = a->pv->depth;
+	for (size_t s = 0; s < lv->nsegs; s++) {
+		striped |= lv->segs[s].nstripes > 1;
+		for (uint32_t k = 0; k < lv->segs[s].nstripes; k++)
+			if (lv->segs[s].stripe[k].dev->depth > depth)
+				depth = lv->segs[s].stripe[k].dev->depth;
+	}
+	snprintf(v->type, sizeof(v->type), "%s", lv->err_code ? "" : striped ? "striped" : "linear");
+	v->depth = depth + 1;
+	v->parent = lv->nsegs ? lv->segs[0].stripe[0].dev : a->pv;
+	v->src = v->parent->src;
+	v->info.disk = v->parent->info.disk;
+	if (lv->nsegs && !v->parent->segs)
+		v->start = v->parent->start + lv->segs[0].stripe[0].off;
+	lv_stack(v, lv, a->pv);
+	return 0;
+}
+
+/* Each VG whose PVs were found, its LVs appended. */
+static int lvm_assemble(struct gb_ctx *ctx, void *state, struct gb_vol_list *l)
+{
+	struct lvm_state *s = state;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->pv[i].used)
+			continue;
+		struct lv_ctx a = { ctx, l, s->pv[i].vol };
+		struct gb_ctx quiet = { 0 };
+		int r = assemble_vg(&quiet, s->pv, s->n, i, add_lv, &a);
+		if (r && (r = gb_vol_trouble(ctx, s->pv[i].vol,
+					     "LVM physical volume whose metadata cannot be used", &quiet, r)))
+			return r;
+	}
+	return 0;
+}
+
+static void lvm_release(void *state)
+{
+	struct lvm_state *s = state;
+	for (size_t i = 0; i < s->n; i++)
+		pv_free(&s->pv[i]);
+}
+
+const struct gb_container_driver gb_container_lvm = {
+	.name = "lvm",
+	.state_size = sizeof(struct lvm_state),
+	.probe = lvm_member,
+	.assemble = lvm_assemble,
+	.release = lvm_release,
+};

@@ -177,9 +177,20 @@ static int mbr_enumerate(struct gb_ctx *ctx, struct gb_volume *disk,
 	return 0;
 }
 
+/* BSD disklabels and Solaris VTOCs in MBR partitions of their types. */
+static const struct gb_vol_nested mbr_nested[] = {
+	{ "0xa5", &gb_vol_bsd },  /* FreeBSD */
+	{ "0xa6", &gb_vol_bsd },  /* OpenBSD */
+	{ "0xa9", &gb_vol_bsd },  /* NetBSD */
+	{ "0xbf", &gb_vol_vtoc }, /* Solaris */
+	{ "0x82", &gb_vol_vtoc }, /* Solaris before 0xbf; also Linux swap: the probe decides */
+	{ NULL, NULL },
+};
+
 const struct gb_volume_driver gb_vol_mbr = {
 	.name = "dos",
 	.label = "MBR",
 	.scheme = "mbr",
 	.enumerate = mbr_enumerate,
+	.nested = mbr_nested,
 };

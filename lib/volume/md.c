@@ -8,11 +8,24 @@
 #include "volume/volume.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define MD_MAGIC 0xa92b4efcu
 #define MD_RESERVED 65536u       /* 0.90: MD_RESERVED_BYTES */
 #define MD_SB090_SIZE 4096u      /* 0.90: MD_SB_BYTES */
 #define MD_SB1_SIZE 256u         /* 1.x: the fixed part, before dev_roles */
+
+/* An MD RAID member: what its superblock says. */
+struct gb_md_member {
+	uint8_t uuid[16];
+	char version[8];        /* "0.90", "1.0", "1.1", "1.2" */
+	char name[40];          /* GRUB's name: minor ("0") or set_name after ':' */
+	int level;
+	uint32_t raid_disks;
+	uint64_t data_offset;   /* bytes in the member */
+	uint64_t data_size;     /* bytes */
+	uint64_t events;
+};
 
 /* 0.90: 32-bit words in the writer's byte order. x86 and every other
  * little-endian host write little-endian; a big-endian writer's superblock
@@ -89,7 +102,8 @@ static int probe_1x(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t sb_off,
 	return 0;
 }
 
-int gb_md_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_md_member *m)
+/* GB_E_NOT_MINE when vol carries no md superblock. */
+static int md_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_md_member *m)
 {
 	*m = (struct gb_md_member){ 0 };
 	int r = probe_1x(ctx, vol, 4096, 2, m);
@@ -105,3 +119,83 @@ int gb_md_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_md_member *
 	}
 	return probe_090(ctx, vol, m);
 }
+
+/* ---- the container driver -------------------------------------------- */
+
+/* The members found while an image opens. */
+struct md_state {
+	struct md_found {
+		struct gb_volume *vol;
+		struct gb_md_member m;
+		bool used;
+	} md[GB_MAX_VOLUMES];
+	size_t n;
+};
+
+static int md_member(struct gb_ctx *ctx, void *state, struct gb_volume *v)
+{
+	struct md_state *s = state;
+	/* one slot per volume probed, and volumes are bounded: checked here
+	 * all the same, where the slots are taken */
+	if (s->n == sizeof(s->md) / sizeof(s->md[0]))
+		return gb_error(ctx, GB_E_LIMIT, "more than %d md members", GB_MAX_VOLUMES);
+	struct md_found *f = &s->md[s->n];
+	struct gb_ctx quiet = { 0 };
+	int r = md_probe(&quiet, v, &f->m);
+	if (r == GB_E_NOT_MINE)
+		return r;
+	if (r)
+		return gb_vol_trouble(ctx, v, "md member", &quiet, r);
+	f->vol = v;
+	s->n++;
+	v->container = true;
+	snprintf(v->container_kind, sizeof(v->container_kind), "md member (%s)", f->m.version);
+	return 0;
+}
+
+/* An array over the first member of each set (RAID1 members hold the
+ * same data; a degraded array is fine). */
+static int md_assemble(struct gb_ctx *ctx, void *state, struct gb_vol_list *l)
+{
+	struct md_state *s = state;
+	for (size_t i = 0; i < s->n; i++) {
+		struct md_found *f = &s->md[i];
+		if (f->used)
+			continue;
+		for (size_t j = i; j < s->n; j++)
+			if (!memcmp(s->md[j].m.uuid, f->m.uuid, 16))
+				s->md[j].used = true;
+		struct gb_volume *v;
+		int r = gb_vol_add(ctx, l, &v);
+		if (r)
+			return r;
+		v->info.number = -1;
+		v->scheme = "md";
+		snprintf(v->id, sizeof(v->id), "md/%s", f->m.name);
+		/* /dev/md0 for 0.90 (GRUB: md/md0), the set name for 1.x. */
+		snprintf(v->name, sizeof(v->name), "%s%s",
+			 strcmp(f->m.version, "0.90") ? "" : "md", f->m.name);
+		snprintf(v->type, sizeof(v->type), "raid%d", f->m.level);
+		snprintf(v->stack, sizeof(v->stack), "%s > %s", f->vol->stack, v->id);
+		if (f->m.level != 1) {
+			v->parent = f->vol;
+			v->src = f->vol->src;
+			v->info.disk = f->vol->info.disk;
+			v->depth = f->vol->depth + 1;
+			v->err_code = GB_E_UNSUPPORTED;
+			snprintf(v->err, sizeof(v->err),
+				 "RAID level %d is not supported (only RAID1)", f->m.level);
+			continue;
+		}
+		if ((r = gb_vol_window(ctx, v, f->vol, f->m.data_offset, f->m.data_size)))
+			return r;
+	}
+	return 0;
+}
+
+const struct gb_container_driver gb_container_md = {
+	.name = "md",
+	.state_size = sizeof(struct md_state),
+	.probe = md_member,
+	.assemble = md_assemble,
+};

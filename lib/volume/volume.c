@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reads through volumes (windows, segment maps), and the building of an
+ * image's volumes below its partition tables: nested labels, then the
+ * containers' assembly loop. */
 #include "volume/volume.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 /* GPT before MBR: a GPT disk also carries a protective MBR. */
 static const struct gb_volume_driver *const table_drivers[] = {
 	&gb_vol_gpt,
 	&gb_vol_mbr,
+};
+
+/* md before LVM, in probing and in assembly: PVs often live on arrays. */
+static const struct gb_container_driver *const container_drivers[] = {
+	&gb_container_md,
+	&gb_container_lvm,
 };
 
 /* The segment holding byte off of a mapped volume (binary search: the
@@ -126,6 +138,8 @@ int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,
 {
 	*drv = NULL;
 	for (size_t i = 0; i < sizeof(table_drivers) / sizeof(table_drivers[0]); i++) {
+		if (!gb_image_probes(disk->img, table_drivers[i]->scheme))
+			continue;
 		size_t mark = gb_scope_push(ctx, "%s", table_drivers[i]->label);
 		int r = table_drivers[i]->enumerate(ctx, disk, emit, arg);
 		gb_scope_pop(ctx, mark);
@@ -146,4 +160,191 @@ size_t gb_vol_scope(struct gb_ctx *ctx, const struct gb_volume *vol)
 	if (vol->info.number < 0 && vol->id[0])
 		return gb_scope_push(ctx, "%s: %s", vol->src->name, vol->id);
 	return gb_scope_push(ctx, "%s", vol->src->name);
+}
+
+/* ---- building an image's volumes ------------------------------------ */
+
+/* names[*n] = name unless it is there already (bsd, nested in three types) */
+static void add_name(const char **names, size_t cap, size_t *n, const char *name)
+{
+	for (size_t j = 0; j < *n; j++)
+		if (!strcmp(names[j], name))
+			return;
+	if (*n < cap)
+		names[(*n)++] = name;
+}
+
+const char *gb_vol_format_name(size_t i)
+{
+	const char *names[16];
+	size_t n = 0, cap = sizeof(names) / sizeof(names[0]);
+	for (size_t t = 0; t < sizeof(table_drivers) / sizeof(table_drivers[0]); t++) {
+		add_name(names, cap, &n, table_drivers[t]->scheme);
+		for (const struct gb_vol_nested *k = table_drivers[t]->nested; k && k->type; k++)
+			add_name(names, cap, &n, k->label->scheme);
+	}
+	for (size_t c = 0; c < sizeof(container_drivers) / sizeof(container_drivers[0]); c++)
+		add_name(names, cap, &n, container_drivers[c]->name);
+	return i < n ? names[i] : NULL;
+}
+
+int gb_vol_add(struct gb_ctx *ctx, struct gb_vol_list *l, struct gb_volume **out)
+{
+	if (l->n == GB_MAX_VOLUMES)
+		return gb_error(ctx, GB_E_LIMIT, "more than %d volumes", GB_MAX_VOLUMES);
+	struct gb_volume *v = calloc(1, sizeof(*v));
+	if (!v)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	v->img = l->img;
+	v->src = l->disk->src;
+	v->sector_size = l->disk->sector_size ? l->disk->sector_size : 512;
+	v->slice = -1;
+	l->vols[l->n++] = v;
+	*out = v;
+	return 0;
+}
+
+int gb_vol_window(struct gb_ctx *ctx, struct gb_volume *v, struct gb_volume *parent,
+		  uint64_t off, uint64_t size)
+{
+	v->parent = parent;
+	v->size = size;
+	v->depth = parent->depth + 1;
+	v->src = parent->src;
+	v->info.disk = parent->info.disk;
+	if (!parent->segs) {
+		v->start = parent->start + off;
+		v->disk_off = parent->disk_off + off;
+		return 0;
+	}
+	v->segs = calloc(1, sizeof(*v->segs));
+	if (!v->segs)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	v->nsegs = 1;
+	v->segs[0] = (struct gb_vol_seg){ .size = size, .nstripes = 1,
+					  .stripe[0] = { parent, off } };
+	return 0;
+}
+
+int gb_vol_trouble(struct gb_ctx *ctx, struct gb_volume *v, const char *kind,
+		   const struct gb_ctx *why, int r)
+{
+	if (r == GB_E_NOMEM)
+		return gb_error(ctx, r, "out of memory");
+	v->container = true;
+	snprintf(v->container_kind, sizeof(v->container_kind), "%s (%s)", kind, why->msg);
+	return 0;
+}
+
+struct slice_ctx {
+	struct gb_ctx *ctx;
+	struct gb_vol_list *l;
+	struct gb_volume *parent; /* the partition holding the label */
+	const char *scheme;       /* the label's */
+	int next_number;
+};
+
+static int add_slice(void *arg, const struct gb_part *p)
+{
+	struct slice_ctx *a = arg;
+	struct gb_volume *v;
+	int r = gb_vol_add(a->ctx, a->l, &v);
+	if (!r)
+		r = gb_vol_window(a->ctx, v, a->parent, p->start, p->size);
+	if (r)
+		return r;
+	v->info.number = a->next_number++;
+	v->info.bootable = p->bootable;
+	v->info.logical = p->logical;
+	memcpy(v->type, p->type, sizeof(v->type));
+	memcpy(v->name, p->name, sizeof(v->name));
+	memcpy(v->partuuid, p->partuuid, sizeof(v->partuuid));
+	v->slice = p->slice;
+	v->scheme = a->scheme;
+	snprintf(v->id, sizeof(v->id), "%d", v->info.number);
+	snprintf(v->stack, sizeof(v->stack), "%s > slice %s (partition %d)",
+		 a->parent->stack, p->name, v->info.number);
+	return 0;
+}
+
+static const struct gb_volume_driver *nested_label(const struct gb_volume_driver *table,
+						   const char *type)
+{
+	for (const struct gb_vol_nested *n = table->nested; n && n->type; n++)
+		if (!strcmp(n->type, type))
+			return n->label;
+	return NULL;
+}
+
+int gb_vol_scan_nested(struct gb_ctx *ctx, struct gb_vol_list *l,
+		       const struct gb_volume_driver *table)
+{
+	struct slice_ctx a = { ctx, l, NULL, NULL, 5 };
+	for (size_t i = 0; i < l->n; i++)
+		if (l->vols[i]->info.number >= a.next_number)
+			a.next_number = l->vols[i]->info.number + 1;
+	size_t n = l->n;
+	for (size_t i = 0; table && i < n; i++) {
+		struct gb_volume *v = l->vols[i];
+		/* slices of the first disk's table (numbered after its partitions) */
+		const struct gb_volume_driver *drv = v->container || v->info.disk ? NULL :
+						     nested_label(table, v->type);
+		if (!drv || !gb_image_probes(l->img, drv->scheme))
+			continue;
+		a.parent = v;
+		a.scheme = drv->scheme;
+		struct gb_ctx quiet = { 0 };
+		size_t before = l->n;
+		int r = drv->enumerate(&quiet, v, add_slice, &a);
+		if (r == GB_E_NOT_MINE)
+			continue;
+		if (r && (r = gb_vol_trouble(ctx, v, drv->label, &quiet, r)))
+			return r;
+		if (l->n > before || !v->container) {
+			v->container = true;
+			if (!v->container_kind[0])
+				snprintf(v->container_kind, sizeof(v->container_kind),
+					 "%s (holds a %s)", drv->holder, drv->label);
+		}
+	}
+	return 0;
+}
+
+/* Round by round: probe the volumes not yet probed, then assemble with the
+ * first driver that adds volumes (md arrays, whose contents are probed
+ * next round before any VG is assembled). Rounds and volumes are bounded
+ * by GB_VOL_MAX_DEPTH and GB_MAX_VOLUMES. */
+int gb_vol_assemble(struct gb_ctx *ctx, struct gb_vol_list *l)
+{
+	enum { N = sizeof(container_drivers) / sizeof(container_drivers[0]) };
+	void *state[N] = { 0 };
+	int r = 0;
+	for (size_t i = 0; !r && i < N; i++)
+		if (!(state[i] = calloc(1, container_drivers[i]->state_size)))
+			r = gb_error(ctx, GB_E_NOMEM, "out of memory");
+	size_t probed = 0;
+	for (int round = 0; !r && round <= 2 * GB_VOL_MAX_DEPTH; round++) {
+		for (; !r && probed < l->n; probed++) {
+			struct gb_volume *v = l->vols[probed];
+			if (v->container || v->err_code || v->depth >= GB_VOL_MAX_DEPTH)
+				continue;
+			r = GB_E_NOT_MINE;
+			for (size_t i = 0; r == GB_E_NOT_MINE && i < N; i++)
+				if (gb_image_probes(l->img, container_drivers[i]->name))
+					r = container_drivers[i]->probe(ctx, state[i], v);
+			if (r == GB_E_NOT_MINE)
+				r = 0;
+		}
+		size_t before = l->n;
+		for (size_t i = 0; !r && i < N && l->n == before; i++)
+			r = container_drivers[i]->assemble(ctx, state[i], l);
+		if (l->n == before)
+			break;
+	}
+	for (size_t i = 0; i < N; i++) {
+		if (state[i] && container_drivers[i]->release)
+			container_drivers[i]->release(state[i]);
+		free(state[i]);
+	}
+	return r;
 }

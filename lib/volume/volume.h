@@ -39,6 +39,16 @@ struct gb_vol_seg {
 
 /* The command's work account on an image (core.h): its source's. */
 struct gb_work *gb_image_work(struct gb_image *img);
+/* May the image's volumes be probed for format name (a volume driver's
+ * scheme, a container or file system driver's name)? The caller's
+ * gb_image_options.probe_formats; true for no image. */
+bool gb_image_probes(const struct gb_image *img, const char *name);
+/* The formats it does not probe, for messages: "disabled formats, not
+ * probed: ufs, zfs" ("" when it probes all). */
+const char *gb_image_not_probed(const struct gb_image *img);
+/* The i-th volume format's name (tables, nested labels, containers);
+ * NULL past the last. */
+const char *gb_vol_format_name(size_t i);
 
 struct gb_volume {
 	struct gb_volume_info info; /* public view; strings point below */
@@ -88,6 +98,16 @@ struct gb_part {
 
 typedef int (*gb_part_emit_fn)(void *arg, const struct gb_part *p);
 
+struct gb_volume_driver;
+
+/* A label nested in a partition of a given type, as libblkid's
+ * dos_nested[]: its driver runs on the partition (and decides: a type can
+ * mean something else too). */
+struct gb_vol_nested {
+	const char *type; /* the partition's, "0xa5" */
+	const struct gb_volume_driver *label;
+};
+
 struct gb_volume_driver {
 	const char *name;  /* blkid's PTTYPE: "gpt", "dos" */
 	const char *label; /* in messages: "GPT", "MBR" */
@@ -95,58 +115,65 @@ struct gb_volume_driver {
 	/* GB_E_NOT_MINE when there is no table of this kind. */
 	int (*enumerate)(struct gb_ctx *ctx, struct gb_volume *disk,
 			 gb_part_emit_fn emit, void *arg);
+	/* Labels its partitions may hold, ended by { NULL }; NULL: none. */
+	const struct gb_vol_nested *nested;
+	/* A nested label: what a partition holding one is ("BSD slice"). */
+	const char *holder;
 };
 
 extern const struct gb_volume_driver gb_vol_gpt;
 extern const struct gb_volume_driver gb_vol_mbr;
-/* Nested tables, run on an MBR partition of their type by image.c. */
+/* Nested in MBR partitions (gb_vol_mbr.nested). */
 extern const struct gb_volume_driver gb_vol_bsd;
 extern const struct gb_volume_driver gb_vol_vtoc;
 
-/* ---- container formats (image.c assembles their volumes) ---- */
+/* ---- building an image's volumes (volume.c) ---- */
 
-/* An MD RAID member: what its superblock says. */
-struct gb_md_member {
-	uint8_t uuid[16];
-	char version[8];        /* "0.90", "1.0", "1.1", "1.2" */
-	char name[40];          /* GRUB's name: minor ("0") or set_name after ':' */
-	int level;
-	uint32_t raid_disks;
-	uint64_t data_offset;   /* bytes in the member */
-	uint64_t data_size;     /* bytes */
-	uint64_t events;
+/* The volumes of an image, in the order they are found. */
+struct gb_vol_list {
+	struct gb_image *img;
+	struct gb_volume *disk; /* new volumes take its source and sector size */
+	struct gb_volume *vols[GB_MAX_VOLUMES];
+	size_t n;
 };
-/* GB_E_NOT_MINE when vol carries no md superblock. */
-int gb_md_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_md_member *m);
 
-/* An LVM physical volume: its label and newest metadata text. */
-struct gb_lvm_pv {
-	struct gb_volume *vol;
-	char id[33];            /* PV UUID without dashes */
-	char *meta;             /* metadata text (malloc'd, NUL-terminated), or NULL */
-	size_t meta_len;
-	char meta_err[200];     /* why its metadata copy is unusable ("" if not):
-				   the PV still holds data for its VG */
-	bool used;              /* its VG has been assembled */
-};
-int gb_lvm_probe(struct gb_ctx *ctx, struct gb_volume *vol, struct gb_lvm_pv *pv);
-void gb_lvm_pv_free(struct gb_lvm_pv *pv);
+/* A new volume at the end of the list: on the disk's source, slice -1. */
+int gb_vol_add(struct gb_ctx *ctx, struct gb_vol_list *l, struct gb_volume **out);
+/* Make v the window [off, off+size) of parent: a plain window when the
+ * parent is one (the fast path), else a one-segment mapping onto it. */
+int gb_vol_window(struct gb_ctx *ctx, struct gb_volume *v, struct gb_volume *parent,
+		  uint64_t off, uint64_t size);
+/* Record trouble with a container's metadata (r, why's message) on v, a
+ * container of that kind: the rest of the image stays readable, and using
+ * v says why. 0, or GB_E_NOMEM in ctx. */
+int gb_vol_trouble(struct gb_ctx *ctx, struct gb_volume *v, const char *kind,
+		   const struct gb_ctx *why, int r);
+/* The labels nested in the partitions of the first disk's table, their
+ * slices appended and numbered after every partition, as Linux does. */
+int gb_vol_scan_nested(struct gb_ctx *ctx, struct gb_vol_list *l,
+		       const struct gb_volume_driver *table);
 
-/* A logical volume as assembly reports it; segs are malloc'd and handed
- * over to the callee (which frees them when it fails). */
-struct gb_lvm_lv {
-	char vg[129], lv[129];
-	uint64_t size;
-	struct gb_vol_seg *segs;
-	size_t nsegs;
-	int err_code;           /* 0, or why it cannot be read */
-	char err[200];
+/* A container format: its members hold no file system, and assemble into
+ * new volumes (md arrays, LVM logical volumes). */
+struct gb_container_driver {
+	const char *name;
+	size_t state_size; /* what it keeps while an image opens (zeroed) */
+	/* Is vol a member? 0 when it is (vol->container and container_kind
+	 * set, its trouble recorded with gb_vol_trouble), GB_E_NOT_MINE when
+	 * not, else an error that ends the open (in ctx). */
+	int (*probe)(struct gb_ctx *ctx, void *state, struct gb_volume *vol);
+	/* Append the volumes that the members probed so far make and that are
+	 * not assembled yet. */
+	int (*assemble)(struct gb_ctx *ctx, void *state, struct gb_vol_list *l);
+	void (*release)(void *state); /* optional */
 };
-typedef int (*gb_lv_emit_fn)(void *arg, struct gb_lvm_lv *lv);
-/* Assemble the VG of pvs[first] from every PV of that VG in pvs[0..n),
- * marking them used, and emit its visible LVs. */
-int gb_lvm_assemble(struct gb_ctx *ctx, struct gb_lvm_pv *pvs, size_t n,
-		    size_t first, gb_lv_emit_fn emit, void *arg);
+
+extern const struct gb_container_driver gb_container_md;
+extern const struct gb_container_driver gb_container_lvm;
+
+/* Containers inside the list's volumes, assembled round by round until no
+ * volume is added. */
+int gb_vol_assemble(struct gb_ctx *ctx, struct gb_vol_list *l);
 
 /* Bounds-checked read inside a volume. */
 int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,

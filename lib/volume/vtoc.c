@@ -57,4 +57,5 @@ const struct gb_volume_driver gb_vol_vtoc = {
 	.label = "Solaris VTOC",
 	.scheme = "vtoc",
 	.enumerate = vtoc_enumerate,
+	.holder = "Solaris slice",
 };

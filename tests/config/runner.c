@@ -6,8 +6,11 @@
  *   --- device N [grub=hd0,msdos1] [number=1] [uuid=...] [label=...] [fstype=ext4] [nofs]
  *   --- file N:/boot/grub/grub.cfg
  *   ...contents, verbatim...
+ *   --- file N:/boot/grub/grub.cfg from=debian12/boot/grub/grub.cfg
+ *   (no body: the contents are tests/config/data/debian12/boot/grub/grub.cfg,
+ *   a real config that several cases share)
  *   --- link N:/boot/vmlinuz vmlinuz-6.1
- *   --- run PARSER N:/path/to/config [platform=xen]
+ *   --- run PARSER N:/path/to/config [platform=xen] [cpu=arm64]
  *   --- expect
  *   ...gb_menu_dump() output...
  *   --- expect-error CODE text-the-message-contains
@@ -16,6 +19,19 @@
  * go into an in-memory file system per device, served through the real fs
  * interface. Prints one PASS/FAIL line per .t file, with a diff on failure.
  *
+ * config-runner --update CASE... rewrites each case's "--- expect" body with
+ * what the parser gives now (nothing else in the file changes; review the
+ * change with git diff): "UPDATE name" for a rewritten case, "PASS name"
+ * for one already right, "FAIL name" for one it cannot rewrite (an
+ * expect-error case, whose text is a chosen part of the message, or a
+ * parse that failed).
+ *
+ * A directory argument stands for the cases in its subfolders (meson test).
+ *
+ * config-runner --cat CASE N:/PATH writes the contents CASE gives that file
+ * (its body or its from= data file) to stdout, for scripts that reuse a
+ * case's configs (grub_script_check.sh, xen_nested.sh).
+ *
  * config-runner --syntax FILE only lexes and parses FILE with the GRUB 2
  * parser: exit 0 when it parses, 1 (message on stderr) when it does not.
  */
@@ -23,8 +39,11 @@
 #include "config/config.h"
 #include "config/grub2.h"
 
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_DEV 8
 #define MAX_FILES 256
@@ -36,16 +55,13 @@ struct tcase {
 	size_t ndev;
 	struct gb_memfs_entry files[MAX_DEV][MAX_FILES];
 	size_t nfiles[MAX_DEV];
-	char parser[32], platform[32];
+	char parser[32], platform[32], cpu[32];
 	int run_dev;
 	char run_path[512];
-	char *expect;
+	char *data[MAX_DEV][MAX_FILES];  /* contents read from tests/config/data */
+	char *expect, *expect_end;
 	char err_code[32], err_text[512];
 	bool want_error;
-};
-
-static const struct gb_config_parser *parsers[] = {
-	&gb_cfg_grub2, &gb_cfg_grub1, &gb_cfg_bls, &gb_cfg_syslinux, &gb_cfg_lilo,
 };
 
 static int code_of(const char *name)
@@ -83,6 +99,43 @@ static void ensure_dev(struct tcase *t, int d)
 	}
 }
 
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t n = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	if (n < 0) {
+		free(text);
+		return NULL;
+	}
+	if (len)
+		*len = (size_t)n;
+	return text;
+}
+
+/* from=NAME: NAME is below tests/config/data, beside the case's parser
+ * folder; no absolute names or "..", so a case names only shared data. */
+static char *read_data(const char *file, const char *name, char *why, size_t whylen)
+{
+	if (name[0] == '/' || !strcmp(name, "..") || !strncmp(name, "../", 3) ||
+	    strstr(name, "/../") || (strlen(name) >= 3 && !strcmp(name + strlen(name) - 3, "/..")))
+		return snprintf(why, whylen, "from=%s: a name below tests/config/data", name), NULL;
+	const char *slash = strrchr(file, '/');
+	char path[1024];
+	if (slash)
+		snprintf(path, sizeof(path), "%.*s/../data/%s", (int)(slash - file), file, name);
+	else
+		snprintf(path, sizeof(path), "../data/%s", name);
+	char *data = read_all(path, NULL);
+	if (!data)
+		snprintf(why, whylen, "from=%s: cannot read %s", name, path);
+	return data;
+}
+
 /* Split the file into sections; contents are kept verbatim. */
 static int load(const char *file, char *text, struct tcase *t, char *why, size_t whylen)
 {
@@ -110,6 +163,7 @@ static int load(const char *file, char *text, struct tcase *t, char *why, size_t
 		}
 		if (body) {
 			*p = '\0';
+			t->expect_end = p;
 			body = NULL;
 		}
 		*nl = '\0';
@@ -124,9 +178,23 @@ static int load(const char *file, char *text, struct tcase *t, char *why, size_t
 			ensure_dev(t, d);
 			if (t->nfiles[d] == MAX_FILES)
 				return snprintf(why, whylen, "too many files"), -1;
-			cur = &t->files[d][t->nfiles[d]++];
-			cur->path = strdup(path);
-			cur->data = next;
+			size_t i = t->nfiles[d]++;
+			struct gb_memfs_entry *e = &t->files[d][i];
+			e->path = strdup(path);
+			if (nw == 3) {
+				if (strncmp(b, "from=", 5))
+					return snprintf(why, whylen, "bad file header '%s'", h), -1;
+				if (*next && strncmp(next, "--- ", 4))
+					return snprintf(why, whylen, "%s: a file with from= has no body of its own", a), -1;
+				t->data[d][i] = read_data(file, b + 5, why, whylen);
+				if (!t->data[d][i])
+					return -1;
+				e->data = t->data[d][i];
+				e->len = strlen(e->data);
+			} else {
+				cur = e;
+				cur->data = next;
+			}
 		} else if (!strcmp(word, "link") && nw == 3 && !parse_devpath(a, &d, &path)) {
 			ensure_dev(t, d);
 			struct gb_memfs_entry *e = &t->files[d][t->nfiles[d]++];
@@ -156,15 +224,22 @@ static int load(const char *file, char *text, struct tcase *t, char *why, size_t
 			}
 		} else if (!strcmp(word, "run") && nw >= 2) {
 			snprintf(t->parser, sizeof(t->parser), "%s", a);
-			char dp[512] = "", opt[512] = "";
-			sscanf(b, "%511s %511s", dp, opt);
+			char dp[512] = "", opt[2][512] = { "", "" };
+			sscanf(b, "%511s %511s %511s", dp, opt[0], opt[1]);
 			if (parse_devpath(dp, &t->run_dev, &path))
 				return snprintf(why, whylen, "bad run line"), -1;
 			snprintf(t->run_path, sizeof(t->run_path), "%s", path);
-			if (!strncmp(opt, "platform=", 9))
-				snprintf(t->platform, sizeof(t->platform), "%s", opt + 9);
+			for (int o = 0; o < 2; o++) {
+				if (!strncmp(opt[o], "platform=", 9))
+					snprintf(t->platform, sizeof(t->platform), "%s", opt[o] + 9);
+				else if (!strncmp(opt[o], "cpu=", 4))
+					snprintf(t->cpu, sizeof(t->cpu), "%s", opt[o] + 4);
+				else if (opt[o][0])
+					return snprintf(why, whylen, "bad run option '%s'", opt[o]), -1;
+			}
 		} else if (!strcmp(word, "expect") && nw == 1) {
 			t->expect = next;
+			t->expect_end = next + strlen(next);
 			body = &t->expect;
 		} else if (!strcmp(word, "expect-error") && nw >= 2) {
 			t->want_error = true;
@@ -188,21 +263,48 @@ static void show_diff(const char *got, const char *want)
 	fprintf(stderr, "  --- expected\n%s  --- got\n%s", want, got);
 }
 
-static int run_case(const char *file)
+static void free_case(struct tcase *t)
 {
-	FILE *f = fopen(file, "r");
-	if (!f) {
+	for (size_t d = 0; d < MAX_DEV; d++)
+		for (size_t i = 0; i < t->nfiles[d]; i++) {
+			free((char *)t->files[d][i].path);
+			free((char *)t->files[d][i].link);
+			free(t->data[d][i]);
+		}
+	free(t);
+}
+
+/* Write TEXT with [off, end) replaced by REPL to FILE, through a
+ * temporary file renamed over it. */
+static int rewrite(const char *file, const char *text, size_t off, size_t end, const char *repl)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof(tmp), "%s.update", file);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fwrite(text, 1, off, f);
+	fputs(repl, f);
+	fputs(text + end, f);
+	if (fclose(f) || rename(tmp, file)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+enum { CASE_PASS, CASE_FAIL, CASE_UPDATED };
+
+static int run_case(const char *file, bool update)
+{
+	size_t n;
+	char *text = read_all(file, &n);
+	if (!text) {
 		fprintf(stderr, "  %s: cannot open\n", file);
-		return 1;
+		return CASE_FAIL;
 	}
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t n = getdelim(&text, &cap, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(text);
-		return 1;
-	}
+	/* load() cuts the text into sections: --update rewrites the original */
+	char *orig = update ? strdup(text) : NULL;
 	struct tcase *t = calloc(1, sizeof(*t));
 	char why[512] = "";
 	struct gb_ctx *ctx = gb_ctx_new();
@@ -224,10 +326,7 @@ static int run_case(const char *file)
 			goto out;
 		}
 	}
-	const struct gb_config_parser *parser = NULL;
-	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
-		if (!strcmp(parsers[i]->name, t->parser))
-			parser = parsers[i];
+	const struct gb_config_parser *parser = gb_cfg_parser_named(t->parser);
 	if (!parser) {
 		fprintf(stderr, "  %s: no parser '%s'\n", file, t->parser);
 		fail = 1;
@@ -235,7 +334,7 @@ static int run_case(const char *file)
 	}
 	struct gb_cfg_devices devs = { t->dev, t->ndev, NULL };
 	struct gb_cfg_options opt = { .grub_platform = t->platform[0] ? t->platform : "pc",
-				      .grub_cpu = "x86_64" };
+				      .grub_cpu = t->cpu[0] ? t->cpu : "x86_64" };
 	struct gb_menu menu = { .timeout = -1 };
 	menu.config_kind = strdup(parser->name);
 	menu.config_path = strdup(t->run_path);
@@ -253,7 +352,15 @@ static int run_case(const char *file)
 	} else {
 		gb_menu_finish(&menu);
 		char *got = gb_menu_dump(&menu);
-		if (!got || strcmp(got, t->expect)) {
+		if (got && update && strcmp(got, t->expect)) {
+			if (rewrite(file, orig, (size_t)(t->expect - text),
+				    (size_t)(t->expect_end - text), got)) {
+				fprintf(stderr, "  %s: cannot rewrite: %m\n", file);
+				fail = 1;
+			} else {
+				fail = CASE_UPDATED;
+			}
+		} else if (!got || strcmp(got, t->expect)) {
 			show_diff(got ? got : "(null)\n", t->expect);
 			fail = 1;
 		}
@@ -263,13 +370,9 @@ static int run_case(const char *file)
 out:
 	for (size_t i = 0; i < t->ndev; i++)
 		gb_fs_umount(t->dev[i].fs);
-	for (size_t d = 0; d < MAX_DEV; d++)
-		for (size_t i = 0; i < t->nfiles[d]; i++) {
-			free((char *)t->files[d][i].path);
-			free((char *)t->files[d][i].link);
-		}
-	free(t);
+	free_case(t);
 	free(text);
+	free(orig);
 	gb_ctx_free(ctx);
 	return fail;
 }
@@ -293,17 +396,70 @@ static int syntax_only(const char *file)
 	return r ? 1 : 0;
 }
 
+/* --cat CASE N:/PATH */
+static int cat_file(const char *file, const char *devpath)
+{
+	int d, r = 1;
+	const char *path;
+	char why[512] = "";
+	char *text = read_all(file, NULL);
+	struct tcase *t = calloc(1, sizeof(*t));
+	if (!text || parse_devpath(devpath, &d, &path)) {
+		fprintf(stderr, "%s: cannot open, or bad N:/PATH '%s'\n", file, devpath);
+		goto out;
+	}
+	if (load(file, text, t, why, sizeof(why))) {
+		fprintf(stderr, "%s: %s\n", file, why);
+		goto out;
+	}
+	for (size_t i = 0; i < t->nfiles[d]; i++)
+		if (!strcmp(t->files[d][i].path, path) && t->files[d][i].data) {
+			fwrite(t->files[d][i].data, 1, t->files[d][i].len, stdout);
+			r = 0;
+		}
+	if (r)
+		fprintf(stderr, "%s: no file %s\n", file, devpath);
+out:
+	free_case(t);
+	free(text);
+	return r;
+}
+
+static int run_one(const char *file, bool update)
+{
+	int r = run_case(file, update);
+	const char *name = strstr(file, "tests/config/");
+	static const char *const word[] = { "PASS", "FAIL", "UPDATE" };
+	printf("%s config/%s\n", word[r], name ? name + 13 : file);
+	fflush(stdout);
+	return r == CASE_FAIL;
+}
+
 int main(int argc, char **argv)
 {
 	int failed = 0;
 	if (argc == 3 && !strcmp(argv[1], "--syntax"))
 		return syntax_only(argv[2]);
-	for (int i = 1; i < argc; i++) {
-		int r = run_case(argv[i]);
-		const char *name = strstr(argv[i], "tests/config/");
-		printf("%s config/%s\n", r ? "FAIL" : "PASS", name ? name + 13 : argv[i]);
-		fflush(stdout);
-		failed += r;
+	if (argc == 4 && !strcmp(argv[1], "--cat"))
+		return cat_file(argv[2], argv[3]);
+	bool update = argc > 1 && !strcmp(argv[1], "--update");
+	for (int i = 1 + update; i < argc; i++) {
+		struct stat st;
+		if (stat(argv[i], &st) || !S_ISDIR(st.st_mode)) {
+			failed += run_one(argv[i], update);
+			continue;
+		}
+		char pattern[1024];
+		glob_t g;
+		snprintf(pattern, sizeof(pattern), "%s/*/*.t", argv[i]);
+		if (glob(pattern, 0, NULL, &g)) {
+			fprintf(stderr, "%s: no */*.t cases\n", argv[i]);
+			failed++;
+			continue;
+		}
+		for (size_t k = 0; k < g.gl_pathc; k++)
+			failed += run_one(g.gl_pathv[k], update);
+		globfree(&g);
 	}
 	return failed ? 1 : 0;
 }

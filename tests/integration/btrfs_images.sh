@@ -6,6 +6,7 @@
 # targeted corruption. Oracles: the source tree, blkid, grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
 wanted btrfs/ || [[ "$GB_FILTER" == btrfs/* ]] || exit 0
+need btrfs mkfs.btrfs || exit 0
 make_tree src
 map() { python3 "$GB_TOP/tests/lib/btrfsmap.py" "$@"; }
 
@@ -15,6 +16,7 @@ grub_cmp() {
 	local name=$1 img=$2 bad=""
 	shift 2
 	wanted "$name" || return 0
+	need "$name" grub-fstest || return 0
 	while [ $# -ge 2 ]; do
 		rm -f grub.out
 		if ! grub-fstest "$img" cp "(loop0)$1" grub.out 2>/dev/null || ! cmp -s grub.out "$2"; then
@@ -184,6 +186,8 @@ make_loop_image() {
 
 for spec in "zlib:zlib" "lzo:lzo:-O ^no-holes" "zstd:zstd:-n 65536"; do
 	IFS=: read -r name comp args <<<"$spec"
+	wanted_under "btrfs/$name/" || continue
+	need_root "btrfs/$name" "a loop mount writes its compressed extents" || continue
 	if ! make_loop_image "$name" "$comp" $args; then
 		cleanup
 		fail "btrfs/$name/loop-setup" "could not build the image with a loop mount (needs root)"
@@ -293,7 +297,7 @@ suse_list() {
 		jq -r '.config.path, (.entries[] | "\(.title) \(.kernel) \(.initrd | join(","))")' 2>&1)
 	[ "$got" = "$want" ] && pass "$name" || fail "$name" "got:  $got" "want: $want"
 }
-if wanted btrfs/suse/; then
+if wanted_under btrfs/suse/ && need_root btrfs/suse "a loop mount makes its snapshots"; then
 	if ! make_suse_image; then
 		cleanup
 		fail btrfs/suse/loop-setup "could not build the image with a loop mount (needs root)"

@@ -42,7 +42,9 @@ done
 if wanted completion/values; then
 	want=$("$GUESTBOOT" extract --help | sed -n 's/.*--format FMT *//p' | sed 's/(default)//' | sorted)
 	got=$(complete_line guestboot extract -f "")
-	want2=$("$GUESTBOOT" doctor --help | sed -n '/--target T/{N;p}' | sed 's/.*--target T//; s/(default)//' | sorted)
+	# the --target lines: up to the next option
+	want2=$("$GUESTBOOT" doctor --help | sed -n '/--target T/,/^  *--[a-z]/p' | sed '1!{/^  *--[a-z]/d}' |
+		sed 's/.*--target T//; s/(default)//' | sorted)
 	got2=$(complete_line guestboot doctor --target "")
 	[ -n "$want" ] && [ "$got" = "$want" ] && [ -n "$want2" ] && [ "$got2" = "$want2" ] &&
 		pass completion/values ||
@@ -67,6 +69,15 @@ if wanted completion/entries; then
 	got1=$(complete_line guestboot kexec -n disk.img -e "1")
 	[ -n "$want" ] && [ "$got" = "$want" ] && [ "$got1" = "$(grep '^1' <<<"$want")" ] &&
 		pass completion/entries || fail completion/entries "got: $(echo $got) / $(echo $got1)" "want: $(echo $want)"
+fi
+# --probe-formats: the names the library takes (it lists them when it
+# refuses one), each also with a leading '-'
+if wanted completion/probe-formats; then
+	want=$("$GUESTBOOT" inspect --probe-formats=? disk.img 2>&1 | sed -n 's/.*NAME one of \(.*\))$/\1/p' | sorted)
+	got=$(complete_line guestboot inspect --probe-formats "" | grep -v '^-')
+	got2=$(complete_line guestboot inspect --probe-formats "ext,-" | sed 's/^ext,-//')
+	[ -n "$want" ] && [ "$got" = "$want" ] && [ "$got2" = "$want" ] && pass completion/probe-formats ||
+		fail completion/probe-formats "completion: $(echo $got) / $(echo $got2)" "library: $(echo $want)"
 fi
 if wanted completion/files; then
 	got=$(complete_line guestboot --no-sandbox inspect dis)

@@ -4,9 +4,10 @@
 # PVH notes) and initrds built here with cpio.
 . "$GB_TOP/tests/lib/common.sh"
 
+need doctor cpio || exit 0
 K=$("$GB_TOP/scripts/fetch-kernel" 2>/dev/null) || K=""
-if [ -z "$K" ] || ! command -v cpio >/dev/null; then
-	echo "SKIP doctor: no kernel or no cpio" >&2
+if [ -z "$K" ]; then
+	skip doctor "no Debian kernel: scripts/fetch-kernel could not download one into ${GB_CACHE:-/var/cache/guestboot}"
 	exit 0
 fi
 KVER=${K##*/vmlinuz-}
@@ -31,19 +32,21 @@ mkinitrd() {
 # LINUX (the command), DEFAULT, MODS (initrd modules), FSTAB (extra fstab
 # line), GRUBEXTRA (lines before the entry), MENULST, NOCFG (no grub.cfg),
 # ARGS (the rest of the command line), GRUBENV (variables of a 1024-byte
-# /boot/grub/grubenv).
+# /boot/grub/grubenv), V (the version in the file names), KCFG (the
+# kernel's config file).
 mkimg() {
 	local img=$1
 	shift
-	local ROOT="UUID=$UUID" KERNEL=/boot/vmlinuz-$KVER KFILE=$K INITRD=/boot/initrd.img-$KVER
-	local LINUX=linux DEFAULT=0 MODS="xen-blkfront virtio_blk" FSTAB="" GRUBEXTRA="" MENULST="" NOCFG="" GRUBENV=""
+	local V=$KVER
+	local ROOT="UUID=$UUID" KERNEL=/boot/vmlinuz-$KVER KFILE=$K INITRD=/boot/initrd.img-$KVER KCFG=$KCONFIG
+	local LINUX=linux DEFAULT=0 MODS="xen-blkfront virtio_blk virtio_pci virtio_mmio" FSTAB="" GRUBEXTRA="" MENULST="" NOCFG="" GRUBENV=""
 	local ARGS="ro quiet"
 	[ $# -eq 0 ] || local "$@"
 	rm -rf r && mkdir -p r/boot/grub r/etc
-	cp "$KFILE" "r/boot/vmlinuz-$KVER"
-	cp "$KCONFIG" "r/boot/config-$KVER"
+	cp "$KFILE" "r/boot/vmlinuz-$V"
+	cp "$KCFG" "r/boot/config-$V"
 	# shellcheck disable=SC2086
-	mkinitrd ir "r/boot/initrd.img-$KVER" $MODS
+	mkinitrd ir "r/boot/initrd.img-$V" $MODS
 	{
 		printf 'set default=%s\n%s\nmenuentry "Debian" {\n' "$DEFAULT" "$GRUBEXTRA"
 		printf '  %s %s %s %s\n' "$LINUX" "$KERNEL" "${ROOT:+root=$ROOT}" "$ARGS"
@@ -202,10 +205,16 @@ finding doctor/kernel-no-pvh noxenkernel.img kernel-no-pvh --target xen-pvh
 # virtio_blk in the initrd, console=ttyS0 (hvc0 for Xen PVH)
 mkimg serial.img ARGS="ro console=ttyS0,115200n8"
 mkimg hvc.img ARGS="ro console=tty0 console=hvc0"
+# Debian's x86 kernels leave CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES off, which
+# Firecracker before ACPI (1.8) needs; a kernel config with it on
+sed 's/^# CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES is not set$/CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y/' "$KCONFIG" >config-mmio
+grep -qx CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y config-mmio || echo CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y >>config-mmio
+mkimg serialmmio.img ARGS="ro console=ttyS0,115200n8" KCFG=config-mmio
 for t in firecracker cloud-hypervisor qemu-pvh xen-pvh; do
 	wanted "doctor/clean-$t-console" || continue
 	img=serial.img
 	[ "$t" = xen-pvh ] && img=hvc.img
+	[ "$t" = firecracker ] && img=serialmmio.img
 	out=$("$GUESTBOOT" doctor --json --target "$t" "$img" 2>&1)
 	rc=$?
 	[ "$rc" -eq 0 ] && [ "$(jq '.findings | length' <<<"$out")" = 0 ] &&
@@ -221,6 +230,17 @@ finding doctor/kernel-no-pvh-cloud-hypervisor noxenkernel.img kernel-no-pvh --ta
 finding doctor/initrd-no-virtio-qemu-pvh novirtio.img initrd-no-disk-driver --target qemu-pvh
 finding doctor/initrd-no-virtio-cloud-hypervisor novirtio.img initrd-no-disk-driver --target cloud-hypervisor
 finding doctor/initrd-no-xen-blkfront-xen-pvh noxen.img initrd-no-disk-driver --target xen-pvh
+# the virtio transport: Firecracker's devices are virtio-mmio, the others' virtio-pci
+warning doctor/virtio-mmio-cmdline serial.img virtio-mmio-cmdline --target firecracker
+mkimg nommio.img ARGS="ro console=ttyS0" MODS="virtio_blk virtio_pci" KCFG=config-mmio
+finding doctor/virtio-transport-missing-firecracker nommio.img virtio-transport-missing --target firecracker
+check doctor/virtio-pci-enough-for-qemu-pvh "$GUESTBOOT" doctor --target qemu-pvh nommio.img
+mkimg nopci.img ARGS="ro console=ttyS0" MODS="virtio_blk virtio_mmio"
+finding doctor/virtio-transport-missing-cloud-hypervisor nopci.img virtio-transport-missing --target cloud-hypervisor
+# built into the kernel (its config says =y): no module needed
+sed 's/^CONFIG_VIRTIO_PCI=m$/CONFIG_VIRTIO_PCI=y/' "$KCONFIG" >config-pci-y
+mkimg pciy.img ARGS="ro console=ttyS0" MODS="virtio_blk virtio_mmio" KCFG=config-pci-y
+check doctor/virtio-pci-built-in "$GUESTBOOT" doctor --target cloud-hypervisor pciy.img
 # the console: none named, or the other hypervisor's
 warning doctor/console-missing-firecracker clean.img console-missing --target firecracker
 warning doctor/console-missing-qemu-pvh clean.img console-missing --target qemu-pvh
@@ -261,11 +281,80 @@ warning doctor/pygrub-conditional-default cond.img pygrub-conditional-default
 mkimg linux16.img LINUX=linux16
 warning doctor/pygrub-linux16 linux16.img pygrub-linux16
 
+# ---- arm64 hosts: an arm64 kernel, its Image, PL011 or 8250 console ----
+MK="python3 $GB_TOP/tests/lib/mkkernel.py"
+$MK arm64 "$KVER" arm.Image 4 pe 100000
+$MK arm64 "$KVER" arm64k.Image 64 pe 100000
+gzip -9 -c arm.Image >arm.Image.gz
+$MK zboot arm.Image.gz gzip arm.zboot
+head -c 4000 arm.Image.gz >arm.cut.gz
+$MK zboot arm.cut.gz gzip arm.badzboot
+mkimg armfc.img KFILE=arm.Image ARGS="ro console=ttyS0"
+mkimg armamba.img KFILE=arm.Image ARGS="ro console=ttyAMA0"
+for t in firecracker-arm64 cloud-hypervisor-arm64 qemu-arm64; do
+	wanted "doctor/clean-$t" || continue
+	img=armamba.img
+	[ "$t" = firecracker-arm64 ] && img=armfc.img
+	out=$("$GUESTBOOT" doctor --json --target "$t" "$img" 2>&1)
+	rc=$?
+	[ "$rc" -eq 0 ] && [ "$(jq '.findings | length' <<<"$out")" = 0 ] &&
+		pass "doctor/clean-$t" || fail "doctor/clean-$t" "exit $rc" "$out"
+done
+# no console= at all: the devicetree's stdout-path names it
+mkimg armnocons.img KFILE=arm.Image ARGS="ro"
+if wanted doctor/arm64-no-console-is-fine; then
+	out=$("$GUESTBOOT" doctor --json --target cloud-hypervisor-arm64 armnocons.img 2>&1)
+	[ "$(jq '.findings | length' <<<"$out")" = 0 ] && pass doctor/arm64-no-console-is-fine ||
+		fail doctor/arm64-no-console-is-fine "$out"
+fi
+warning doctor/console-wrong-qemu-arm64 armfc.img console-wrong --target qemu-arm64
+# the other machine's kernel, both ways
+finding doctor/kernel-wrong-arch-x86-on-arm64 serial.img kernel-wrong-arch --target qemu-arm64
+finding doctor/kernel-wrong-arch-arm64-on-x86 armfc.img kernel-wrong-arch --target firecracker
+finding doctor/kernel-wrong-arch-arm64-on-xen armfc.img kernel-wrong-arch
+# no Image to be had: random bytes, a zboot whose payload is cut short
+finding doctor/kernel-no-image-junk junkkernel.img kernel-no-image --target firecracker-arm64
+mkimg armbad.img KFILE=arm.badzboot ARGS="ro console=ttyAMA0"
+finding doctor/kernel-no-image-zboot armbad.img kernel-no-image --target cloud-hypervisor-arm64
+# zboot: QEMU 7.2 cannot load it, extract decompresses it
+mkimg armzboot.img KFILE=arm.zboot ARGS="ro console=ttyAMA0"
+warning doctor/kernel-zboot-qemu armzboot.img kernel-zboot --target qemu-arm64
+check doctor/zboot-fine-for-cloud-hypervisor-arm64 "$GUESTBOOT" doctor --target cloud-hypervisor-arm64 armzboot.img
+# 64K pages on Firecracker
+mkimg arm64k.img KFILE=arm64k.Image ARGS="ro console=ttyS0"
+warning doctor/kernel-page-size arm64k.img kernel-page-size --target firecracker-arm64
+check doctor/page-size-fine-for-qemu "$GUESTBOOT" doctor --target qemu-arm64 arm64k.img
+# Firecracker on arm64: virtio-mmio in the devicetree, no command line needed
+mkimg armnommio.img KFILE=arm.Image ARGS="ro console=ttyS0" MODS="virtio_blk virtio_pci"
+finding doctor/virtio-transport-missing-firecracker-arm64 armnommio.img virtio-transport-missing --target firecracker-arm64
+check doctor/virtio-mmio-arm64-no-cmdline-needed "$GUESTBOOT" doctor --target firecracker-arm64 armfc.img
+# a real Debian arm64 kernel with its own config: virtio_blk, virtio_pci and
+# virtio_mmio are modules there, so without an initrd the disk is unreachable
+KA=$("$GB_TOP/scripts/fetch-arm64-kernel" 2>/dev/null) || KA=""
+if [ -n "$KA" ]; then
+	KAVER=${KA##*/vmlinuz-}
+	mkimg debarm.img KFILE="$KA" V="$KAVER" KERNEL="/boot/vmlinuz-$KAVER" INITRD="/boot/initrd.img-$KAVER" 		KCFG="$(dirname "$KA")/config-$KAVER" ARGS="ro console=ttyAMA0"
+	if wanted doctor/clean-debian-arm64-qemu; then
+		out=$("$GUESTBOOT" doctor --json --target qemu-arm64 debarm.img 2>&1)
+		[ "$?" -eq 0 ] && [ "$(jq '.findings | length' <<<"$out")" = 0 ] &&
+			pass doctor/clean-debian-arm64-qemu || fail doctor/clean-debian-arm64-qemu "$out"
+	fi
+	mkimg debarmnoinitrd.img KFILE="$KA" V="$KAVER" KERNEL="/boot/vmlinuz-$KAVER" INITRD= 		KCFG="$(dirname "$KA")/config-$KAVER" ARGS="ro console=ttyAMA0"
+	finding doctor/virtio-transport-missing-debian-arm64 debarmnoinitrd.img virtio-transport-missing --target qemu-arm64
+	finding doctor/kernel-wrong-arch-debian-arm64 debarm.img kernel-wrong-arch --target kvm
+else
+	for c in clean-debian-arm64-qemu virtio-transport-missing-debian-arm64 kernel-wrong-arch-debian-arm64; do
+		skip "doctor/$c" "no Debian arm64 kernel (scripts/fetch-arm64-kernel)"
+	done
+fi
+
 # every finding code doctor.c can report is provoked above
 if wanted doctor/every-code-tested; then
 	codes=$(grep -o '"[a-z0-9]*-[a-z0-9-]*"' "$GB_TOP/lib/payload/doctor.c" | tr -d '"' | sort -u |
 		grep -vx -e - -e xen-pv -e xen-pvh -e pvgrub-hd0 -e pvgrub-hd00 \
-		-e cloud-hypervisor -e qemu-pvh -e by-label -e by-partuuid)
+		-e cloud-hypervisor -e qemu-pvh -e by-label -e by-partuuid \
+		-e firecracker-arm64 -e cloud-hypervisor-arm64 -e qemu-arm64 -e arm64-image \
+		-e virtio-mmio -e virtio-pci)
 	untested=""
 	for c in $codes; do
 		grep -Eq "^\s*(finding|warning) doctor/[^ ]+ [^ ]+ $c( |\$)" "$0" || untested="$untested $c"

@@ -21,16 +21,12 @@ for t in "$top"/tests/config/grub2/*.t; do
 		continue
 	fi
 	rm -f "$tmp"/*.cfg
-	# A section runs from its header to the next "--- " line.
-	awk -v dir="$tmp" '
-		/^--- / {
-			if (out) close(out)
-			out = ""
-			if ($2 == "file" && $3 ~ /\.cfg$/) { n++; out = sprintf("%s/%03d.cfg", dir, n); printf "" > out }
-			next
-		}
-		out { print > out }
-	' "$t"
+	# every "--- file N:PATH.cfg" section, its body or its from= data file
+	n=0
+	while read -r _ _ devpath _; do
+		n=$((n + 1))
+		"$runner" --cat "$t" "$devpath" >"$(printf '%s/%03d.cfg' "$tmp" "$n")"
+	done < <(grep -E '^--- file [0-9]+:[^ ]*\.cfg( |$)' "$t")
 	files=("$tmp"/*.cfg)
 	[ -e "${files[0]}" ] || continue
 	for f in "${files[@]}"; do

@@ -7,12 +7,7 @@
 # grubenv for the same variables; the bytes read back with debugfs/mtools.
 . "$GB_TOP/tests/lib/common.sh"
 
-for tool in grub-editenv debugfs mkfs.fat mcopy sfdisk qemu-img mkfs.btrfs; do
-	if ! command -v "$tool" >/dev/null; then
-		fail "grubenv/tools" "$tool missing: run scripts/install-deps"
-		exit 0
-	fi
-done
+need grubenv grub-editenv debugfs mkfs.fat mcopy sfdisk qemu-img mkfs.btrfs || exit 0
 
 OFF=$((2048 * 512))
 mkdir -p root/boot/grub out

@@ -15,10 +15,7 @@ COMPRESSORS="gzip bzip2 lzma xz lzop lz4 zstd" # as initramfs.conf names them
 # the drivers guestboot looks for, in the order it lists them
 DRIVERS="xen-blkfront xen-netfront virtio_blk virtio_scsi virtio_net nvme ext4 xfs btrfs"
 
-if [ "$(id -u)" -ne 0 ]; then
-	fail initramfs/setup "needs root (chroot)"
-	exit 0
-fi
+need_root initramfs "mkinitramfs runs in a chroot" || exit 0
 if ! CH=$($MKINITRD chroot 2>setup.log); then
 	fail initramfs/setup "could not build the chroot" "$(tail -5 setup.log)"
 	exit 0

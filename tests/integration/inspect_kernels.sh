@@ -7,9 +7,10 @@
 
 PI=$GB_BUILD/payload-inspect
 MK="python3 $GB_TOP/tests/lib/mkkernel.py"
+need inspect_kernels cpio lzop || exit 0
 K=$("$GB_TOP/scripts/fetch-kernel" 2>/dev/null) || K=""
-if [ -z "$K" ] || ! command -v cpio >/dev/null || ! command -v lzop >/dev/null; then
-	echo "SKIP inspect_kernels: no kernel, cpio or lzop" >&2
+if [ -z "$K" ]; then
+	skip inspect_kernels "no Debian kernel: scripts/fetch-kernel could not download one into ${GB_CACHE:-/var/cache/guestboot}"
 	exit 0
 fi
 KVER=${K##*/vmlinuz-}

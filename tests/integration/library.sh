@@ -41,7 +41,7 @@ if wanted library/soname; then
 	fi
 fi
 
-if wanted library/pkg-config || wanted library/abi; then
+if wanted library/pkg-config || wanted library/abi || wanted library/probe-formats; then
 	dest="$GB_WORK/library/root"
 	rm -rf "$dest"
 	if ! out=$(meson install -C "$GB_BUILD" --no-rebuild --quiet --destdir "$dest" 2>&1); then
@@ -63,6 +63,25 @@ if wanted library/pkg-config || wanted library/abi; then
 			fail library/pkg-config "unexpected output: $out"
 		else
 			pass library/pkg-config
+		fi
+		# gb_image_options.probe_formats on an ext4 image (blkid says so)
+		if ! wanted library/probe-formats; then :
+		elif ! out=$("$CC" -std=c11 -Wall -Werror -o "$prog-pf" "$GB_TOP/tests/library/probe_formats_program.c" $flags 2>&1); then
+			fail library/probe-formats "compiling failed" "$out"
+		else
+			mkdir -p "$GB_WORK/library/pf/boot/grub"
+			echo "menuentry a { linux /vmlinuz }" >"$GB_WORK/library/pf/boot/grub/grub.cfg"
+			rm -f "$GB_WORK/library/pf.img"
+			truncate -s 8M "$GB_WORK/library/pf.img"
+			mke2fs -q -F -t ext4 -d "$GB_WORK/library/pf" "$GB_WORK/library/pf.img"
+			if [ "$(blkid -p -o value -s TYPE "$GB_WORK/library/pf.img")" != ext4 ]; then
+				fail library/probe-formats "blkid does not see the ext4 image"
+			elif out=$(LD_LIBRARY_PATH="$(dirname "$(dirname "$pc")")" "$prog-pf" "$GB_WORK/library/pf.img" ext 2>&1) &&
+				[ "$out" = ok ]; then
+				pass library/probe-formats
+			else
+				fail library/probe-formats "$out"
+			fi
 		fi
 		if ! wanted library/abi; then :
 		elif ! out=$("$CC" -std=c11 -Wall -Werror -o "$prog-abi" "$GB_TOP/tests/library/abi_program.c" $flags 2>&1); then

@@ -3,10 +3,7 @@
 # every wait polls with a deadline.
 . "$GB_TOP/tests/lib/common.sh"
 
-if ! command -v tmux >/dev/null; then
-	fail menu/tmux "tmux is not installed (scripts/install-deps)"
-	exit 0
-fi
+need menu/tmux tmux || exit 0
 
 # ---- images --------------------------------------------------------------
 # mkimage IMAGE DIR: one MBR partition holding DIR.

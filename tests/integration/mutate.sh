@@ -34,7 +34,7 @@ python3 "$GB_TOP/tests/lib/mutate.py" gpt gpt.img "$n" 3 512:16896 $((2048 * 512
 # whole-disk XFS, v5 with 1k blocks: superblock and AG headers, the inode
 # chunk, and the blocks of /boot (mkfs.xfs builds file systems under 300 MB
 # only for test suites, which it recognises by TEST_DIR)
-if command -v mkfs.xfs >/dev/null; then
+if need mutate/xfs-whole mkfs.xfs xfs_db; then
 	python3 "$GB_TOP/tests/lib/xfs_proto.py" root >xfs.proto
 	truncate -s 16M xfs.img
 	TEST_DIR=1 TEST_DEV=1 QA_CHECK_FS=1 mkfs.xfs -q -f -b size=1024 -p xfs.proto xfs.img
@@ -44,32 +44,36 @@ fi
 
 # squashfs with uncompressed tables (flips reach the structures, not a
 # compressed stream's checksum): superblock and every table after the data
-mksquashfs root sq.img -noappend -quiet -no-progress -noI -noF -b 4096 >/dev/null
-it=$(python3 -c "import struct,sys; print(struct.unpack_from('<Q', open(sys.argv[1], 'rb').read(), 64)[0])" sq.img)
-python3 "$GB_TOP/tests/lib/mutate.py" squashfs sq.img "$n" 6 0:96 "$it:$(($(stat -c %s sq.img) - it))"
+if need mutate/squashfs mksquashfs; then
+	mksquashfs root sq.img -noappend -quiet -no-progress -noI -noF -b 4096 >/dev/null
+	it=$(python3 -c "import struct,sys; print(struct.unpack_from('<Q', open(sys.argv[1], 'rb').read(), 64)[0])" sq.img)
+	python3 "$GB_TOP/tests/lib/mutate.py" squashfs sq.img "$n" 6 0:96 "$it:$(($(stat -c %s sq.img) - it))"
+fi
 
 # UFS1 (makefs, 4 KiB blocks): superblock, inode blocks, directories
-makefs -t ffs -M 1m -o version=1,bsize=4096,fsize=512 ufs1.img root >/dev/null
-ib=$(python3 -c "import struct,sys; d=open(sys.argv[1], 'rb').read(); print(struct.unpack_from('<I', d, 8192 + 16)[0] * struct.unpack_from('<I', d, 8192 + 52)[0])" ufs1.img)
-python3 "$GB_TOP/tests/lib/mutate.py" ufs1 ufs1.img "$n" 7 8192:1376 "$ib:32768"
+if need mutate/ufs1 makefs; then
+	makefs -t ffs -M 1m -o version=1,bsize=4096,fsize=512 ufs1.img root >/dev/null
+	ib=$(python3 -c "import struct,sys; d=open(sys.argv[1], 'rb').read(); print(struct.unpack_from('<I', d, 8192 + 16)[0] * struct.unpack_from('<I', d, 8192 + 52)[0])" ufs1.img)
+	python3 "$GB_TOP/tests/lib/mutate.py" ufs1 ufs1.img "$n" 7 8192:1376 "$ib:32768"
+fi
 
 # FAT16 (boot sector, both FATs, root directory, first data clusters) and
 # ISO9660 with Rock Ridge and Joliet (volume descriptors, path tables,
 # directories and their SUSP areas)
-if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
+if need mutate/fat16 mkfs.fat mcopy; then
 	rm -f fat.img
 	mkfs.fat -C -F 16 fat.img 4096 >/dev/null
 	mcopy -s -i fat.img root/boot ::/
 	python3 "$GB_TOP/tests/lib/mutate.py" fat16 fat.img "$n" 8 0:65536
 fi
-if command -v xorriso >/dev/null; then
+if need mutate/iso9660 xorriso; then
 	xorriso -as mkisofs -quiet -R -J -o iso.img root 2>/dev/null
 	python3 "$GB_TOP/tests/lib/mutate.py" iso9660 iso.img "$n" 9 32768:40960
 fi
 
 # whole-disk btrfs (single profile, 4 KiB nodes): the superblock and every
 # live tree block (chunk, root, fs, extent, ... trees)
-if command -v mkfs.btrfs >/dev/null; then
+if need mutate/btrfs-whole mkfs.btrfs; then
 	truncate -s 128M btrfs.img
 	mkfs.btrfs -q -f -m single -d single -n 4096 --rootdir root --shrink btrfs.img >/dev/null 2>&1
 	python3 "$GB_TOP/tests/lib/mutate.py" btrfs-whole btrfs.img "$n" 5 \

@@ -6,7 +6,7 @@
 # one line and a non-zero exit.
 . "$GB_TOP/tests/lib/common.sh"
 
-command -v nbdkit >/dev/null || { skip "nbd-pipeline" "nbdkit not installed"; exit 0; }
+need nbd-pipeline nbdkit debugfs sfdisk mke2fs || exit 0
 "$GUESTBOOT" inspect "nbd+unix:///?socket=/nonexistent" 2>&1 | grep -q "built with libnbd" &&
 	{ skip "nbd-pipeline" "guestboot built without libnbd"; exit 0; }
 

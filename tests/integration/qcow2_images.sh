@@ -3,6 +3,7 @@
 # `qemu-img convert -O raw`, the files of the ext4 inside compared with the
 # tree they were made from; damaged images give one-line errors.
 . "$GB_TOP/tests/lib/common.sh"
+need qcow2 qemu-img qemu-io qemu-nbd || exit 0
 
 READDISK="$GB_BUILD/readdisk"
 MiB=1048576

@@ -5,7 +5,7 @@
 
 if ! command -v virt-xml-validate >/dev/null || ! command -v xmllint >/dev/null; then
 	for n in recipes/libvirt-kvm-direct-kernel recipes/libvirt-xen-bootloader; do
-		wanted "$n" && fail "$n" "needs virt-xml-validate and xmllint (libvirt-clients, libxml2-utils)"
+		wanted "$n" && need "$n" virt-xml-validate xmllint
 	done
 	exit 0
 fi

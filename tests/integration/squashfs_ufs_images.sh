@@ -5,12 +5,7 @@
 # grub-fstest as second oracles; damaged images give one-line errors.
 . "$GB_TOP/tests/lib/common.sh"
 
-for tool in mksquashfs unsquashfs makefs; do
-	if ! command -v $tool >/dev/null; then
-		fail squashfs-ufs/tools "$tool is needed (packages squashfs-tools, makefs: scripts/install-deps)"
-		exit 0
-	fi
-done
+need squashfs-ufs mksquashfs unsquashfs makefs || exit 0
 
 make_tree src
 # UFS2 keeps targets shorter than 120 bytes in the inode: one past that
@@ -41,7 +36,8 @@ common_checks() {
 grub_oracle() {
 	local p=$1 img=$2 f
 	shift 2
-	command -v grub-fstest >/dev/null || return 0
+	wanted "$p/grub-fstest" || return 0
+	need "$p/grub-fstest" grub-fstest || return 0
 	for f in "$@"; do
 		wanted "$p/grub-fstest$f" || continue
 		rm -f fstest.out
@@ -207,6 +203,33 @@ P
 compare_blkid ufs/label/inspect u-label.img 0
 check ufs/label/by-label bash -c "'$GUESTBOOT' cat u-label.img LABEL=bootvol:/boot/grub/grub.cfg | cmp - src/boot/grub/grub.cfg"
 
+# --probe-formats: with ufs switched off (or left out of an allow-list) a
+# volume blkid calls UFS is not probed: it has no file system, its
+# grub.cfg is not found, and the message names the format disabled.
+# Probed (allow-listed, or a nested label switched off), the same images
+# list their menu.
+if wanted ufs/probe-formats/not-probed; then
+	got=$("$GUESTBOOT" inspect --json --probe-formats=-zfs,-ufs u-v2.img | jq -c '[.volumes[].fs]')
+	[ "$(blkid -p -o value -s TYPE u-v2.img)" = ufs ] && [ "$got" = "[null]" ] &&
+		pass ufs/probe-formats/not-probed || fail ufs/probe-formats/not-probed "volumes' fs: $got"
+fi
+expect_error ufs/probe-formats/config-not-found 3 "on any volume; disabled formats, not probed: ufs, zfs)" \
+	"$GUESTBOOT" list --probe-formats=-zfs,-ufs u-v2.img
+expect_error ufs/probe-formats/allow-list 3 "disabled formats, not probed: " \
+	"$GUESTBOOT" list --probe-formats=ext,xfs u-mbr.img
+if wanted ufs/probe-formats/pygrub; then
+	out=$("$GUESTBOOT" pygrub -l --probe-formats=-ufs u-mbr.img 2>&1)
+	rc=$?
+	"$GUESTBOOT" pygrub -l u-mbr.img | grep -q "kernel: /vmlinuz" && [ $rc -ne 0 ] &&
+		[[ $out == *"disabled formats, not probed: ufs"* ]] && pass ufs/probe-formats/pygrub ||
+		fail ufs/probe-formats/pygrub "exit $rc: $out"
+fi
+check ufs/probe-formats/allowed bash -c "
+	'$GUESTBOOT' list --probe-formats=ufs,-zfs u-v2.img | grep -q 'kernel  0:/vmlinuz' &&
+	'$GUESTBOOT' list --probe-formats=-bsd,-vtoc u-mbr.img | grep -q 'kernel  1:/vmlinuz'"
+expect_error ufs/probe-formats/unknown 2 "'ufs2' is not a format" \
+	"$GUESTBOOT" list --probe-formats=-zfs,ufs2 u-v2.img
+
 # ---- UFS: damaged images -------------------------------------------------
 
 # sboff IMAGE: where the superblock is.
@@ -220,6 +243,9 @@ for loc in (65536, 8192, 0, 262144):
 sb=$(sboff u-v2.img)
 cp u-v2.img d.img && poke d.img $((sb + 184)) ffffffff
 expect_error ufs/damaged/geometry 5 "inconsistent geometry" "$GUESTBOOT" cat d.img /boot/grub/grub.cfg
+# switched off, the damaged superblock is never read
+expect_error ufs/damaged/geometry-not-probed 3 "no volume with a file system guestboot reads (disabled formats, not probed: ufs)" \
+	"$GUESTBOOT" cat --probe-formats=-ufs d.img /boot/grub/grub.cfg
 cp u-v2.img d.img && truncate -s 200000 d.img
 expect_error ufs/damaged/truncated 5 "fragments on a volume of" "$GUESTBOOT" cat d.img /boot/grub/grub.cfg
 cp u-v2.img d.img && poke d.img $((sb + 48)) 00300000

@@ -7,12 +7,7 @@
 # for each image.
 . "$GB_TOP/tests/lib/common.sh"
 
-for tool in mkfs.fat mcopy sfdisk jq python3; do
-	if ! command -v "$tool" >/dev/null; then
-		fail "uki/tools" "$tool missing: run scripts/install-deps"
-		exit 0
-	fi
-done
+need uki mkfs.fat mcopy sfdisk jq || exit 0
 
 MKUKI="python3 $GB_TOP/tests/lib/mkuki.py"
 ESP=C12A7328-F81F-11D2-BA4B-00A0C93EC93B

@@ -49,6 +49,7 @@ expect_json() { # expect_json NAME IMG JQ WANT
 # grub_ls NAME IMG GRUBDEV VOL DIR: grub-fstest and guestboot list DIR alike
 grub_ls() {
 	wanted "$1" || return 0
+	need "$1" grub-fstest || return 0
 	local want got
 	want=$(grub-fstest "$2" ls "($3)$5" 2>&1 | tr ' ' '\n' | sed 's|/$||' | grep -v '^$' | LC_ALL=C sort)
 	got=$("$GUESTBOOT" ls "$2" "$4:$5" 2>&1 | LC_ALL=C sort)

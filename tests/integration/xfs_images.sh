@@ -5,10 +5,7 @@
 # made with xfs_db -x; damaged images never crash or hang.
 . "$GB_TOP/tests/lib/common.sh"
 
-if ! command -v mkfs.xfs >/dev/null || ! command -v xfs_db >/dev/null; then
-	fail xfs/tools "mkfs.xfs and xfs_db are needed (package xfsprogs, scripts/install-deps)"
-	exit 0
-fi
+need xfs mkfs.xfs xfs_db || exit 0
 
 # A protofile names files by whitespace-separated tokens: no spaces.
 make_tree src
@@ -108,7 +105,7 @@ if [ -e nrext64.img ]; then
 fi
 
 # grub-fstest as a second oracle
-if command -v grub-fstest >/dev/null; then
+if wanted_under xfs/grub-fstest && need xfs/grub-fstest grub-fstest; then
 	for img in v5 v4; do
 		for f in /boot/vmlinuz-6.1.0-test /boot/grub/i386-pc/b.mod /longlink; do
 			wanted "xfs/grub-fstest/$img$f" || continue

@@ -9,6 +9,7 @@
 # object numbers) and grub-fstest.
 . "$GB_TOP/tests/lib/common.sh"
 wanted zfs/ || exit 0
+need zfs zfs-fuse || exit 0
 
 # One zfs-fuse daemon for the script, stopped on exit (pools exported
 # first so that nothing stays imported).
@@ -37,6 +38,7 @@ grub_cmp() {
 	local name=$1 img=$2 prefix=$3 bad="" f
 	shift 3
 	wanted "$name" || return 0
+	need "$name" grub-fstest || return 0
 	for f in "$@"; do
 		rm -f grub.out
 		if ! grub-fstest "$img" cp "(loop0)$prefix$f" grub.out 2>/dev/null || ! cmp -s grub.out "src$f"; then

@@ -8,6 +8,7 @@
 # (default 30, about 30 s; `make fuzz` runs 1000).
 . "$GB_TOP/tests/lib/common.sh"
 wanted mutate/zfs || exit 0
+need mutate/zfs zfs-fuse || exit 0
 fb="$GB_TOP/build-fuzz"
 if [ ! -f "$fb/build.ninja" ]; then
 	fail mutate/zfs/setup "no fuzz build (build-fuzz: tests/integration/fuzz.sh or make fuzz sets it up)"

@@ -18,12 +18,35 @@ fail() {
 # counted apart, never as a pass.
 skip() { echo "SKIP $1: $2"; }
 
+# need NAME TOOL...: true when every TOOL is installed; otherwise one
+# "SKIP NAME: ..." line naming those missing, and false. For optional
+# peers and image makers (scripts/install-deps installs them all): a
+# missing one skips the cases that need it, it never fails them.
+need() {
+	local name=$1 t missing=""
+	shift
+	for t; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
+	[ -z "$missing" ] && return 0
+	skip "$name" "not installed:$missing (scripts/install-deps)"
+	return 1
+}
+
+# need_root NAME WHY: true as root; otherwise a SKIP line saying WHY.
+need_root() {
+	[ "$(id -u)" -eq 0 ] && return 0
+	skip "$1" "needs root ($2)"
+	return 1
+}
+
 # The project's read-only companion material (../shared beside the
 # checkout); empty when it is absent.
 GB_SHARED=${GB_SHARED:-$(cd "${GB_TOP:-.}/../shared" 2>/dev/null && pwd)}
 
 # wanted NAME: is this case selected by the filter?
 wanted() { [ -z "$GB_FILTER" ] || [[ "$1" == *"$GB_FILTER"* ]]; }
+# wanted_under PREFIX: is any case PREFIX... selected (the filter may name
+# one of them)?
+wanted_under() { wanted "$1" || [[ "$GB_FILTER" == "$1"* ]]; }
 
 # check NAME CMD...: pass when CMD succeeds.
 check() {
@@ -168,7 +191,7 @@ compare_blkid() {
 # the raw image: the config and extraction corpus runs through qcow2 too.
 qcow2_corpus() {
 	local prefix=$1 img q name
-	command -v qemu-img >/dev/null || { fail "$prefix/qcow2" "qemu-img is not installed"; return; }
+	need "$prefix/qcow2" qemu-img || return 0
 	for img in *.img; do
 		name="$prefix/qcow2/${img%.img}"
 		wanted "$name" || continue

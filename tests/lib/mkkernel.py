@@ -4,7 +4,22 @@
 #   mkkernel.py payload-of BZIMAGE OUT       the payload an x86 bzImage carries
 #   mkkernel.py bzimage PAYLOAD VERSION OUT  a minimal bzImage around a payload
 #   mkkernel.py uki LINUX UNAME OUT          a PE with .linux/.uname/.initrd/.cmdline
-#   mkkernel.py arm64 VERSION OUT            an arm64 Image header + banner
+#   mkkernel.py arm64 VERSION OUT [PAGE_KB [pe] [be] [SIZE]]
+#                                            an arm64 Image (booting.rst's header:
+#                                            code0/code1, text_offset, image_size,
+#                                            flags with the page size (0/4/16/64),
+#                                            endianness, "ARM\x64"), with an EFI
+#                                            stub's PE header when "pe", then
+#                                            SIZE bytes of pseudo-random text and
+#                                            the banner
+#   mkkernel.py zboot PAYLOAD COMP OUT [MACHINE]
+#                                            an EFI zboot image (zboot-header.S)
+#                                            around an already compressed
+#                                            payload; COMP is the name written at
+#                                            0x18 ("gzip", "zstd22", ...); a
+#                                            non-gzip payload gets the le32 size
+#                                            trailer that the header's size leaves
+#                                            out, as the kernel's build appends it
 #   mkkernel.py multiboot 1|2 BANNER OUT     a multiboot(2) header + banner
 #   mkkernel.py elf-note NAME OSABI OUT      an ELF64 with one PT_NOTE (NAME)
 #   mkkernel.py xen-pv GUEST_OS SIZE OUT     an ELF64 whose PT_NOTE and .note.Xen
@@ -57,10 +72,52 @@ def uki(linux, uname, out):
     open(out, 'wb').write(img + b'\0' * (data_off - len(img)) + blob)
 
 
-def arm64(version, out):
+def filler(size, seed=12345):
+    body, x = bytearray(), seed
+    while len(body) < size:
+        x = (x * 1103515245 + 12345) % 2147483648
+        body += b'%08x' % x
+    return bytes(body[:size])
+
+
+def pe_header(machine, nsec=0):
+    # a PE32+ header with an optional header and no sections: what an EFI
+    # stub puts at the offset in 0x3c
+    opt = struct.pack('<HBB', 0x20b, 0, 0) + bytes(0xf0 - 4)
+    return b'PE\0\0' + struct.pack('<HHIIIHH', machine, nsec, 0, 0, 0, len(opt), 0x206) + opt
+
+
+def arm64(version, out, page_kb='0', *opts):
+    size = int(opts[-1]) if opts and opts[-1].isdigit() else 0
+    pe, be = 'pe' in opts, 'be' in opts
+    banner = b'Linux version ' + version.encode() + b' (test@example) #1 SMP PREEMPT\n\0'
     h = bytearray(64)
+    # code0: "MZ" as an instruction (add x13, x18, #0x16) when there is a PE
+    # header, then a branch; without one, the branch first
+    struct.pack_into('<II', h, 0, 0x91005a4d if pe else 0x14000010, 0x14000010 if pe else 0)
+    pages = {'0': 0, '4': 1, '16': 2, '64': 3}[page_kb]
+    body = (pe_header(0xaa64) if pe else b'') + filler(size) + banner
+    image_size = (64 + len(body) + 0xffff) & ~0xffff
+    struct.pack_into('<QQQ', h, 8, 0, image_size, (1 if be else 0) | pages << 1 | 1 << 3)
     h[0x38:0x3c] = b'ARM\x64'
-    open(out, 'wb').write(bytes(h) + b'\0' * 64 + b'Linux version ' + version.encode() + b' (x)\n')
+    struct.pack_into('<I', h, 0x3c, 64 if pe else 0)
+    open(out, 'wb').write(bytes(h) + body)
+
+
+def zboot(payload, comp, out, machine='0xaa64'):
+    p = open(payload, 'rb').read()
+    trailer = b'' if comp == 'gzip' else struct.pack('<I', 12345678)
+    h = bytearray(64)
+    h[0:2] = b'MZ'
+    h[4:8] = b'zimg'
+    hdr = bytes(h[:0x40]) + pe_header(int(machine, 0))
+    off = (len(hdr) + 511) & ~511
+    struct.pack_into('<II', h, 8, off, len(p))
+    c = comp.encode()[:31] + b'\0'
+    h[0x18:0x18 + len(c)] = c
+    struct.pack_into('<II', h, 0x38, 0x818223cd, 0x40)  # LINUX_PE_MAGIC, PE offset
+    hdr = bytes(h) + pe_header(int(machine, 0))
+    open(out, 'wb').write(hdr + b'\0' * (off - len(hdr)) + p + trailer)
 
 
 def multiboot(kind, banner, out):
@@ -112,6 +169,6 @@ def xen_pv(guest_os, size, out):
     open(out, 'wb').write(head + bytes(body[:max(0, int(size) - len(head))]))
 
 
-cmds = {'payload-of': payload_of, 'bzimage': bzimage, 'uki': uki, 'arm64': arm64,
+cmds = {'payload-of': payload_of, 'bzimage': bzimage, 'uki': uki, 'arm64': arm64, 'zboot': zboot,
         'multiboot': multiboot, 'elf-note': elf_note, 'xen-pv': xen_pv}
 cmds[sys.argv[1]](*sys.argv[2:])

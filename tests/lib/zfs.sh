@@ -66,7 +66,7 @@ zfs_small_pool() {
 # zfs_label_disk IMG [PHYS_PATH...]: call the pool's file vdevs disks in
 # its four labels, with these phys_paths (a mirror's: one a child), as an
 # illumos pool's are; libfsimage, hence Xen's pygrub, reads disks only.
-# The labels' own checksums go stale: readers of boot files ignore them.
+# The labels' checksums are made anew (GRUB verifies them).
 zfs_label_disk() {
 	python3 "$(dirname "${BASH_SOURCE[0]}")/zfsmap.py" "$1" relabel "${@:2}"
 }

@@ -21,8 +21,9 @@ usage: zfsmap.py IMAGE regions   metadata regions (start:length), for mutate.py:
        zfsmap.py IMAGE relabel [PHYS_PATH...]  call its file vdevs disks in
                                  the four labels (libfsimage reads disks
                                  only), with these phys_paths (one a mirror
-                                 child); the labels' checksums go stale
+                                 child); their checksums made anew
 """
+import hashlib
 import os
 import struct
 import subprocess
@@ -382,7 +383,20 @@ def relabel(path, phys):
                     nv_set_str(d, b"phys_path", phys[i])
             new = area[:4] + nv_encode(nv)
             f.seek(lab + (16 << 10))
-            f.write(new + bytes(len(area) - len(new)))
+            f.write(label_checksummed(new + bytes(len(area) - len(new)), lab + (16 << 10)))
+
+
+def label_checksummed(area, offset):
+    """AREA (a label's 112 KiB nvlist block at OFFSET of the vdev) with its
+    embedded checksum (zio_eck_t, its last 40 bytes) made right: SHA-256 of
+    the block with the checksum words set to (OFFSET, 0, 0, 0), each 8
+    bytes of the digest a big-endian number, as ZFS and GRUB verify it."""
+    area = bytearray(area)
+    eck = len(area) - 40
+    struct.pack_into("<Q4Q", area, eck, 0x0210da7ab10c7a11, offset, 0, 0, 0)
+    digest = hashlib.sha256(area).digest()
+    struct.pack_into("<4Q", area, eck + 8, *struct.unpack(">4Q", digest))
+    return bytes(area)
 
 
 def nonzero_runs(data, base, gap=32):

@@ -2,7 +2,8 @@
 /* Test tool: run the kernel or initrd inspector on a host file and print
  * what it found as KEY=VALUE lines (tests/integration/inspect_kernels.sh).
  * Usage: payload-inspect kernel|initrd FILE
- *        payload-inspect vmlinux FILE OUT [pvh]: write the kernel's vmlinux */
+ *        payload-inspect vmlinux FILE OUT [pvh]: write the kernel's vmlinux
+ *        payload-inspect image FILE OUT: write the kernel's arm64 Image */
 #include "guestboot.h"
 
 #include <stdio.h>
@@ -73,6 +74,16 @@ int main(int argc, char **argv)
 		if (f && fclose(f))
 			r = 1;
 		free(v);
+	} else if (!strcmp(argv[1], "image") && argc > 3) {
+		void *v = NULL;
+		size_t vn = 0;
+		r = gb_kernel_raw_image(ctx, d, len, &v, &vn);
+		FILE *f = r ? NULL : fopen(argv[3], "wb");
+		if (!r && (!f || fwrite(v, 1, vn, f) != vn))
+			r = 1;
+		if (f && fclose(f))
+			r = 1;
+		free(v);
 	} else if (!strcmp(argv[1], "kernel")) {
 		struct gb_kernel_info k = GB_SIZED(struct gb_kernel_info);
 		r = gb_kernel_inspect(ctx, d, len, &k);
@@ -80,6 +91,8 @@ int main(int argc, char **argv)
 		       "elf=%d\nxen_pv=%d\nxen_pvh=%d\nguest_os=%s\nxen_notes=%s\nuki_initrd=%d\nnote=%s\n",
 		       k.kind, k.os, k.version, k.compression, k.boot_protocol, k.payload_read, k.elf,
 		       k.xen_pv, k.xen_pvh, k.xen_guest_os, k.xen_notes, k.uki_initrd, k.note);
+		printf("arch=%s\nformat=%s\npage_size=%u\nbig_endian=%d\nimage_size=%llu\n", k.arch,
+		       k.format, (unsigned)k.page_size, k.big_endian, (unsigned long long)k.image_size);
 	} else {
 		struct gb_initrd_info in = GB_SIZED(struct gb_initrd_info);
 		r = gb_initrd_inspect(ctx, d, len, &in, print_name, argc > 3 ? argv : NULL);

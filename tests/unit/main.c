@@ -5,7 +5,7 @@ int t_failures;
 
 static const struct t_case *const suites[] = { mbr_cases, gpt_cases, fs_cases, path_cases, bls_cases,
 					       lvm_cases, iso_cases, lzo_cases, zfs_cases,
-					       bounds_cases };
+					       bounds_cases, pool_cases };
 
 int main(int argc, char **argv)
 {

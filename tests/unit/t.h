@@ -66,5 +66,6 @@ extern const struct t_case iso_cases[];
 extern const struct t_case lzo_cases[];
 extern const struct t_case zfs_cases[];
 extern const struct t_case bounds_cases[];
+extern const struct t_case pool_cases[];
 
 #endif
