@@ -247,7 +247,17 @@ static int cached_pread(struct gb_ctx *ctx, struct nbd_src *n, uint64_t off,
 			void *buf, size_t len)
 {
 	uint8_t *p = buf;
-	n->reads++;
+	/* Partition tables and labels sit at both ends of a disk (MBR and GPT
+	 * at the start, GPT's backup header, md 0.90 and 1.0 superblocks at
+	 * the end): the first read asks for both, one round trip for the two.
+	 * (Not at open: a process that leaves without reading, as the sandbox
+	 * audit does, would leave replies unread, which nbdkit 1.32 aborts on.) */
+	if (n->reads++ == 0) {
+		uint64_t nblocks = (n->size + NBD_BLOCK - 1) / NBD_BLOCK;
+		fetch_ahead(n, 0, 1, NULL);
+		if (nblocks > 1)
+			fetch_ahead(n, nblocks - 1, 1, NULL);
+	}
 	n->seq = off == n->next_off ? n->seq + len : 0;
 	n->next_off = off + len;
 	/* readahead grows with the sequential run: none for a few small
@@ -370,13 +380,6 @@ int gb_source_open_nbd(struct gb_ctx *ctx, const char *uri, struct gb_source **o
 	src->priv = n;
 	src->fd = -1;
 	src->concurrent = true; /* the cache takes its lock */
-	/* Partition tables and labels sit at both ends of a disk (MBR and GPT
-	 * at the start, GPT's backup header, md 0.90 and 1.0 superblocks at
-	 * the end): both are asked for at once, one round trip for the two. */
-	uint64_t nblocks = (n->size + NBD_BLOCK - 1) / NBD_BLOCK;
-	fetch_ahead(n, 0, 1, NULL);
-	if (nblocks > 1)
-		fetch_ahead(n, nblocks - 1, 1, NULL);
 	*out = src;
 	return 0;
 }

@@ -112,3 +112,13 @@ if wanted "nbd-pipeline/error/extract"; then
 	expect_error "nbd-pipeline/error/extract" 6 "nbd: read at offset" \
 		"$GUESTBOOT" extract -o x-err "$u"
 fi
+
+# Every command received the replies it had asked for before leaving
+# (readahead included, errors too): a client that drops the connection in
+# the middle of replies makes nbdkit 1.32 abort.
+if wanted "nbd-pipeline/servers-alive"; then
+	dead=""
+	for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || dead="$dead $p"; done
+	if [ -z "$dead" ]; then pass "nbd-pipeline/servers-alive"; else
+		fail "nbd-pipeline/servers-alive" "nbdkit exited:$dead" "$(cat plain.log slow.log flaky.log | tail -5)"; fi
+fi
