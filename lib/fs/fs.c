@@ -282,6 +282,28 @@ int gb_file_piece(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t 
 	return r;
 }
 
+/* A source that fetches over a network (NBD) starts on the next pieces of
+ * the file while this one is consumed: tell it where the next 4 MiB lie,
+ * extent boundaries included. A hint: failures end it quietly. */
+void gb_file_prefetch(struct gb_file *f, uint64_t off, uint64_t len)
+{
+	struct gb_fs *fs = f->fs;
+	struct gb_ctx quiet = { 0 };
+	if (!gb_vol_prefetches(fs->vol))
+		return;
+	if (len > (4u << 20))
+		len = 4u << 20;
+	for (int i = 0; i < 16 && len; i++) {
+		struct gb_extent ex;
+		if (node_extent(&quiet, fs, f->node, off, len, &ex))
+			return;
+		if (ex.kind == GB_EXTENT_DATA)
+			gb_vol_prefetch(fs->vol, ex.vol_off, ex.len);
+		off += ex.len;
+		len -= ex.len;
+	}
+}
+
 /* ---- directories without an index --------------------------------------- */
 
 struct scan_lookup {

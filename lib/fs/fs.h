@@ -254,5 +254,8 @@ struct gb_file_piece {
  * host file, else the next cap bytes (at most want) read into buf. */
 int gb_file_piece(struct gb_ctx *ctx, struct gb_file *f, uint64_t off, uint64_t want,
 		  void *buf, size_t cap, struct gb_file_piece *p);
+/* A hint that [off, off+len) of the file will be copied next: a source
+ * that fetches over a network starts on the extents it finds there. */
+void gb_file_prefetch(struct gb_file *f, uint64_t off, uint64_t len);
 
 #endif

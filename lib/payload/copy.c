@@ -105,6 +105,7 @@ static int copy_part(struct gb_ctx *ctx, struct gb_fs *fs, struct gb_file *f, co
 	int reflink = -1; /* not known yet */
 	for (uint64_t done = 0; done < size && r == 0;) {
 		struct gb_file_piece p;
+		gb_file_prefetch(f, start + done, size - done);
 		r = gb_file_piece(ctx, f, start + done, size - done, buf, COPY_BUFFER, &p);
 		if (r)
 			break;

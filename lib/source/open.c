@@ -24,6 +24,12 @@ static int window_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, u
 	return gb_source_map(ctx, w->parent, w->base + off, len, fd, abs, run);
 }
 
+static void window_prefetch(struct gb_source *src, uint64_t off, uint64_t len)
+{
+	struct window *w = src->priv;
+	gb_source_prefetch(w->parent, w->base + off, len);
+}
+
 static void window_close(struct gb_source *src)
 {
 	struct window *w = src->priv;
@@ -37,6 +43,7 @@ static const struct gb_source_ops window_ops = {
 	.pread = window_pread,
 	.close = window_close,
 	.map = window_map,
+	.prefetch = window_prefetch,
 };
 
 int gb_source_open_window(struct gb_ctx *ctx, struct gb_source *parent,

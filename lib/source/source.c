@@ -35,6 +35,12 @@ int gb_source_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint6
 	return r;
 }
 
+void gb_source_prefetch(struct gb_source *src, uint64_t off, uint64_t len)
+{
+	if (src->ops->prefetch && len && gb_range_ok(off, len, src->size))
+		src->ops->prefetch(src, off, len);
+}
+
 void gb_source_close(struct gb_source *src)
 {
 	if (src) {

@@ -19,6 +19,9 @@ struct gb_source_ops {
 	 * as gb_source_map. */
 	int (*map)(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
 		   int *fd, uint64_t *abs, uint64_t *run);
+	/* Optional: start fetching [off, off+len), which will be read soon
+	 * (NBD); a hint, never an error. */
+	void (*prefetch)(struct gb_source *src, uint64_t off, uint64_t len);
 };
 
 struct gb_source {
@@ -49,6 +52,9 @@ int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
  * The range is bounds-checked like a read. */
 int gb_source_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,
 		  int *fd, uint64_t *abs, uint64_t *run);
+/* A hint that [off, off+len) will be read soon: sources that fetch over a
+ * network (NBD) start asking for it; others ignore it. */
+void gb_source_prefetch(struct gb_source *src, uint64_t off, uint64_t len);
 void gb_source_close(struct gb_source *src);
 
 /* Raw image file or block device, starting at `offset`. */

@@ -119,6 +119,19 @@ int gb_vol_locate(struct gb_ctx *ctx, const struct gb_volume *vol, uint64_t off,
 	return gb_source_map(ctx, vol->src, at, len, fd, abs, run);
 }
 
+void gb_vol_prefetch(const struct gb_volume *vol, uint64_t off, uint64_t len)
+{
+	uint64_t at;
+	if (!vol->err_code && !vol->segs && gb_range_ok(off, len, vol->size) &&
+	    gb_add_ok(vol->start, off, &at))
+		gb_source_prefetch(vol->src, at, len);
+}
+
+bool gb_vol_prefetches(const struct gb_volume *vol)
+{
+	return !vol->err_code && !vol->segs && vol->src->ops->prefetch;
+}
+
 int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,
 		   const struct gb_volume_driver **drv, gb_part_emit_fn emit,
 		   void *arg)

@@ -187,6 +187,12 @@ int gb_vol_read(struct gb_ctx *ctx, struct gb_volume *vol, uint64_t off,
 int gb_vol_locate(struct gb_ctx *ctx, const struct gb_volume *vol, uint64_t off, uint64_t len,
 		  int *fd, uint64_t *abs, uint64_t *run);
 
+/* A hint that [off, off+len) of the volume will be read soon (see
+ * gb_source_prefetch); plain windows only. */
+void gb_vol_prefetch(const struct gb_volume *vol, uint64_t off, uint64_t len);
+/* Does the volume's source take such hints (an NBD export below)? */
+bool gb_vol_prefetches(const struct gb_volume *vol);
+
 /* Find the partition table on disk and emit its partitions. Returns the
  * driver that matched, NULL when there is no table, via *drv. */
 int gb_volume_scan(struct gb_ctx *ctx, struct gb_volume *disk,

@@ -69,6 +69,33 @@ if "$GUESTBOOT" sandbox-test filtered; then
 	extract_rss bounds/rss-threads-qcow2-2M-clusters text.qcow2 text $THREADS
 fi
 
+# Over NBD the reads go through a cache of 20 blocks of 256 KiB with
+# requests in flight: extract stays under the same bound, and list asks
+# the server for the metadata and some readahead, not the initrd.
+if command -v nbdkit >/dev/null && ! "$GUESTBOOT" inspect "nbd+unix:///?socket=/none" 2>&1 |
+	grep -q "built with libnbd"; then
+	nbdkit -f -r -U "$PWD/nbd.sock" file rand.img 2>/dev/null &
+	nbdkit_pid=$!
+	for _ in $(seq 50); do [ -S nbd.sock ] && break; sleep 0.1; done
+	nbd="nbd+unix:///?socket=$PWD/nbd.sock"
+	if "$GUESTBOOT" sandbox-test filtered; then
+		extract_rss bounds/rss-nbd-40M-initrd "$nbd" rand
+	fi
+	if wanted bounds/nbd-list-reads-no-file-data; then
+		kib=$(GUESTBOOT_NBD_STATS=1 "$GUESTBOOT" list "$nbd" 2>&1 >/dev/null |
+			sed -n 's/^guestboot: nbd: [0-9]* requests (\([0-9]*\) KiB).*/\1/p')
+		if [ -n "$kib" ] && [ "$kib" -le 4096 ]; then
+			pass bounds/nbd-list-reads-no-file-data
+		else
+			fail bounds/nbd-list-reads-no-file-data "${kib:-?} KiB asked of the server (bound 4 MiB)"
+		fi
+	fi
+	kill "$nbdkit_pid" 2>/dev/null
+	wait "$nbdkit_pid" 2>/dev/null
+else
+	skip bounds/nbd "nbdkit or libnbd missing"
+fi
+
 # list reads the configuration, not the 40 MiB initrd: every byte read by
 # either process, shared libraries included, is counted.
 if wanted bounds/list-reads-no-file-data; then

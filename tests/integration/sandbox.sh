@@ -90,12 +90,13 @@ audit() {
 
 # audit_check NAME EXPECTED_FILES MAX_FSIZE TTYS REPORT: judge a report;
 # TTYS terminals (a menu's /dev/tty) may be writable too, and a menu's
-# control pipe.
+# control pipe; $audit_socks sockets (an NBD export's) are expected.
+audit_socks=0
 audit_check() {
 	local name=$1 files=$2 max=$3 ttys=$4 report=$5
 	local mine="$(stat -c %i stray) $(stat -c %i libxl-out) $(stat -c %i stdin.rw)"
 	local bad
-	bad=$(awk -v files="$files" -v max="$max" -v mine="$mine" -v ttys="$ttys" '
+	bad=$(awk -v files="$files" -v max="$max" -v mine="$mine" -v ttys="$ttys" -v socks="$audit_socks" '
 		BEGIN { split(mine, m, " "); for (i in m) own[m[i]] = 1 }
 		/^audit: fsize/ { fsize = $3 }
 		/^audit: fd/ {
@@ -106,11 +107,13 @@ audit_check() {
 			if (type == "reg") { nreg++; if (g != "grow=refused") print "fd " fd " " g }
 			else if (type == "fifo") nfifo++
 			else if (type == "chr" && ++nchr <= ttys) next
+			else if (type == "sock" && ++nsock <= socks) next
 			else print "fd " fd " writable " type
 		}
 		/^audit: done/ { done = 1 }
 		END {
 			if (!done) print "no audit"
+			if (nsock + 0 != socks) print nsock + 0 " sockets, expected " socks
 			if (nreg + 0 != files) print nreg + 0 " writable files, expected " files
 			# a menu also has the watchdog'\''s control pipe
 			if (nfifo + 0 > 3 + (ttys > 0)) print nfifo " writable pipes (stdout, stderr, result" (ttys > 0 ? ", control" : "") " expected)"
@@ -138,6 +141,22 @@ audit sandbox/audit/pygrub-list 0 1 "$GUESTBOOT" pygrub -l --output-directory=ou
 # holds no writable descriptor of it
 audit sandbox/audit/pygrub-grubenv 2 $g1 "$GUESTBOOT" pygrub -q --update-grubenv \
 	--output=libxl-out --output-directory=outdir disk.img
+# An NBD export: the child reads it over the socket connected before the
+# sandbox, with several requests in flight (libnbd's asynchronous API).
+if command -v nbdkit >/dev/null && ! "$GUESTBOOT" inspect "nbd+unix:///?socket=/none" 2>&1 |
+	grep -q "built with libnbd"; then
+	nbdkit -f -r -U "$PWD/nbd.sock" file disk.img 2>/dev/null &
+	nbdkit_pid=$!
+	for _ in $(seq 50); do [ -S nbd.sock ] && break; sleep 0.1; done
+	audit_socks=1
+	audit sandbox/audit/extract-nbd 3 $g1 "$GUESTBOOT" extract -o outdir "nbd+unix:///?socket=$PWD/nbd.sock"
+	audit sandbox/audit/cat-nbd 0 1 "$GUESTBOOT" cat "nbd+unix:///?socket=$PWD/nbd.sock" /boot/big
+	audit_socks=0
+	kill "$nbdkit_pid" 2>/dev/null
+	wait "$nbdkit_pid" 2>/dev/null
+else
+	skip sandbox/audit/nbd "nbdkit or libnbd missing"
+fi
 audit sandbox/audit/extract-grubenv 3 $g1 "$GUESTBOOT" extract --update-grubenv -o outdir disk.img
 audit sandbox/audit/kexec-grubenv 0 1 "$GUESTBOOT" kexec --dry-run --update-grubenv disk.img
 # The interactive menu opens its terminal before the sandbox: that tty is
