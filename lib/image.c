@@ -74,6 +74,14 @@ const char *gb_image_not_probed(const struct gb_image *img)
 	return img ? img->not_probed : "";
 }
 
+const char *gb_image_read_error(const struct gb_image *img)
+{
+	const char *e = img ? gb_source_read_error(img->src) : NULL;
+	for (size_t i = 0; img && !e && i < img->nxdisks; i++)
+		e = gb_source_read_error(img->xsrc[i]);
+	return e;
+}
+
 /* Every known format's name, in messages: "gpt, mbr, ..., zfs". */
 static void format_names(char *out, size_t cap)
 {

@@ -322,6 +322,11 @@ static int spec_device(struct gb_ctx *ctx, struct gb_image *img,
  * when a volume was left without a file system. */
 static int not_found(struct gb_ctx *ctx, struct gb_image *img)
 {
+	/* a read that failed may have hidden the configuration: that is
+	 * the reason, not its absence */
+	const char *io = gb_image_read_error(img);
+	if (io)
+		return gb_error_kept(ctx, GB_E_IO, io);
 	const char *off = gb_image_not_probed(img);
 	bool unread = false;
 	for (size_t i = 0; i < gb_image_volume_count(img); i++) {

@@ -84,6 +84,9 @@ void gb_ctx_adopt(struct gb_ctx *parent, const struct gb_ctx *child);
 /* A warning (see gb_set_warning_handler), prefixed with the scope. */
 void gb_warn(struct gb_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* An error whose message was made (scoped, sanitised) earlier by
+ * gb_error, kept as it is: no second scope in front. */
+int gb_error_kept(struct gb_ctx *ctx, int code, const char *msg);
 /* Push a scope element ("partition 2"); returns a mark for gb_scope_pop. */
 size_t gb_scope_push(struct gb_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -137,6 +137,15 @@ int gb_error(struct gb_ctx *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
+int gb_error_kept(struct gb_ctx *ctx, int code, const char *msg)
+{
+	if (code == GB_E_NOT_MINE || code == GB_OK || !ctx || ctx->code)
+		return code;
+	ctx->code = code;
+	snprintf(ctx->msg, sizeof(ctx->msg), "%s", msg);
+	return code;
+}
+
 void gb_ctx_child(struct gb_ctx *child, const struct gb_ctx *parent)
 {
 	child->code = 0;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "source/source.h"
 
+#include <string.h>
+
 int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 		   void *buf, size_t len)
 {
@@ -11,7 +13,18 @@ int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
 				(unsigned long long)src->size);
 	if (!len)
 		return 0;
-	return src->ops->pread(ctx, src, off, buf, len);
+	struct gb_ctx local;
+	gb_ctx_child(&local, ctx);
+	int r = src->ops->pread(&local, src, off, buf, len);
+	if (r == GB_E_IO && !atomic_exchange(&src->read_failed, true))
+		memcpy(src->read_error, local.msg, sizeof(src->read_error));
+	gb_ctx_adopt(ctx, &local);
+	return r;
+}
+
+const char *gb_source_read_error(const struct gb_source *src)
+{
+	return src && atomic_load(&src->read_failed) ? src->read_error : NULL;
 }
 
 int gb_source_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint64_t len,

@@ -7,6 +7,8 @@
 
 #include "core/core.h"
 
+#include <stdatomic.h>
+
 struct gb_source;
 
 struct gb_source_ops {
@@ -41,6 +43,11 @@ struct gb_source {
 	bool concurrent;
 	/* the command's work on this image (core.h); zero when opened */
 	struct gb_work work;
+	/* The first read that failed with an I/O error, kept even when its
+	 * caller ignored it (a lookup of the config search under a quiet
+	 * context): a command that then finds nothing says why. */
+	atomic_bool read_failed;
+	char read_error[GB_MSG_MAX];
 };
 
 int gb_source_read(struct gb_ctx *ctx, struct gb_source *src, uint64_t off,
@@ -55,6 +62,8 @@ int gb_source_map(struct gb_ctx *ctx, struct gb_source *src, uint64_t off, uint6
 /* A hint that [off, off+len) will be read soon: sources that fetch over a
  * network (NBD) start asking for it; others ignore it. */
 void gb_source_prefetch(struct gb_source *src, uint64_t off, uint64_t len);
+/* The first I/O error a read of src met, or NULL. */
+const char *gb_source_read_error(const struct gb_source *src);
 void gb_source_close(struct gb_source *src);
 
 /* Raw image file or block device, starting at `offset`. */

@@ -46,6 +46,9 @@ bool gb_image_probes(const struct gb_image *img, const char *name);
 /* The formats it does not probe, for messages: "disabled formats, not
  * probed: ufs, zfs" ("" when it probes all). */
 const char *gb_image_not_probed(const struct gb_image *img);
+/* The first read of the image (or a --disk) that failed with an I/O
+ * error, even one whose caller went on; NULL when none did. */
+const char *gb_image_read_error(const struct gb_image *img);
 /* The i-th volume format's name (tables, nested labels, containers);
  * NULL past the last. */
 const char *gb_vol_format_name(size_t i);
