@@ -61,7 +61,22 @@ base_secs=$(($(date +%s) - t0))
 # -cpu max with the cheap pointer authentication QEMU offers (the
 # architected one costs much under TCG); one CPU, as e2e_qemu's guests.
 qemu_system=(qemu-system-aarch64 -machine virt -accel tcg -cpu max,pauth-impdef=on)
-trap 'kill $qemu_pid 2>/dev/null' EXIT
+mk_pid=""
+trap 'kill $qemu_pid $mk_pid 2>/dev/null' EXIT
+
+# make_bg LAYOUT: make the layout's image in the background (while the
+# previous guest boots); LAYOUT.mk.log gets mkguest's output, then its
+# exit status and time.
+make_bg() {
+	(
+		t0=$(date +%s)
+		"$mkguest" "$1" "$PWD/$1.img" >"$1.mk.log" 2>&1 &
+		trap 'kill $!' TERM
+		wait $!
+		echo "mk: $? $(($(date +%s) - t0))" >>"$1.mk.log"
+	) &
+	mk_pid=$!
+}
 
 # words STRING: STRING with its words separated by single spaces.
 words() {
@@ -86,15 +101,19 @@ console_tail() {
 	tail -30 "$1.txt"
 }
 
-for layout in "${todo[@]}"; do
+make_bg "${todo[0]}"
+for ((n = 0; n < ${#todo[@]}; n++)); do
+	layout=${todo[n]}
 	name=e2e-arm64/$layout
 	img=$PWD/$layout.img
-	t0=$(date +%s)
-	if ! "$mkguest" "$layout" "$img" >"$layout.mk.log" 2>&1; then
+	wait "$mk_pid"
+	mk_pid=""
+	[ $((n + 1)) -lt ${#todo[@]} ] && make_bg "${todo[n + 1]}"
+	read -r _ rc mk_secs < <(tail -1 "$layout.mk.log")
+	if [ "$rc" != 0 ]; then
 		fail "$name" "making the image failed" "$(tail -20 "$layout.mk.log")"
 		continue
 	fi
-	mk_secs=$(($(date +%s) - t0))
 	CONFIG="" CMDLINE="" ROOT_MOUNT="" KERNEL="" KVER=""
 	. "$img.env"
 
@@ -160,5 +179,5 @@ for layout in "${todo[@]}"; do
 	else
 		fail "$name" "${problems[@]}" "command line: $want_cmdline" "$(console_tail "$layout")"
 	fi
-	rm -rf "$img" "$img.env" "$log" "$layout.serial" "$layout.qemu" "out-$layout"
+	rm -rf "$img" "$img.env" "$log" "$layout.serial" "$layout.qemu" "$layout.mk.log" "out-$layout"
 done

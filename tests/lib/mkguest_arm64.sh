@@ -334,13 +334,14 @@ write_bls() {
 	cp "$t/boot/initrd.img-$v" "$esp/$mid/$v/initrd.img-$v"
 	echo "$mid" >"$t/etc/machine-id"
 	printf 'timeout 3\ndefault %s-%s.conf\n' "$mid" "$v" >"$esp/loader/loader.conf"
-	# systemd-boot orders by sort-key: the recovery entry comes first
+	# As kernel-install writes them (no "architecture" key). systemd-boot
+	# orders by sort-key: the recovery entry comes first.
 	printf '%s\n' "title      Debian GNU/Linux 12 (bookworm)" "version    $v" "machine-id $mid" \
 		"sort-key   debian-b" "options    $CMDLINE" "linux      /$mid/$v/linux" \
-		"initrd     /$mid/$v/initrd.img-$v" "architecture aa64" >"$esp/loader/entries/$mid-$v.conf"
+		"initrd     /$mid/$v/initrd.img-$v" >"$esp/loader/entries/$mid-$v.conf"
 	printf '%s\n' "title      Debian GNU/Linux 12 (bookworm), recovery mode" "version    $v" \
 		"machine-id $mid" "sort-key   debian-a" "options    root=UUID=$ROOT_UUID ro single console=ttyAMA0" \
-		"linux      /$mid/$v/linux" "initrd     /$mid/$v/initrd.img-$v" "architecture aa64" \
+		"linux      /$mid/$v/linux" "initrd     /$mid/$v/initrd.img-$v" \
 		>"$esp/loader/entries/$mid-$v-recovery.conf"
 	KERNEL=1:/$mid/$v/linux
 }
