@@ -4,15 +4,20 @@
 # 'guestboot extract' takes out of its image, as its own boot configuration
 # says. Cases:
 #   grub   GRUB's arm64 layout: the ESP's stub grub.cfg, the root's
-#          /boot/grub/grub.cfg; the disk on virtio-blk-pci
+#          /boot/grub/grub.cfg; extract -f qemu's line boots, the disk on
+#          virtio-blk-pci
 #   bls    systemd-boot's: BLS Type 1 entries and the kernel on the ESP,
-#          loader.conf's default; the disk on virtio-blk-device (MMIO)
+#          loader.conf's default, an entry for arm64 only; the Image that
+#          extract --raw-image -f qemu writes and names boots, the disk on
+#          virtio-blk-device (MMIO)
+# and doctor --target qemu-arm64 must find nothing wrong with either.
 # Each boots to the guest's login: prompt, bounded by GB_E2E_ARM64_TIMEOUT
 # seconds (default 420). Oracles: the image description mkguest_arm64.sh
 # writes (where the configuration is, the default entry's arguments, which
 # end in a token unique to the image), the kernel file in the cached
 # Debian system, and what the booted guest says on its console: the
-# kernel's "Kernel command line:", its own findmnt of / and /proc/cmdline.
+# kernel's "Kernel command line:", its own findmnt of / and /boot/efi and
+# /proc/cmdline.
 #
 # GB_E2E=0 skips the whole script (no output), as it does e2e_qemu. The
 # Debian system is built once into $GB_CACHE (/var/cache/guestboot) and
@@ -25,10 +30,6 @@
 
 mkguest=$GB_TOP/tests/lib/mkguest_arm64.sh
 boot_timeout=${GB_E2E_ARM64_TIMEOUT:-420}
-# TODO(lead, after merging branch arm64): add a case booting the
-# uncompressed Image that 'extract --raw-image' writes (extract -f qemu
-# --raw-image, then the same checks, plus: the kernel is an arm64 Image
-# whose bytes are the decompressed vmlinuz).
 cases="grub bls"
 
 todo=()
@@ -114,7 +115,7 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 		fail "$name" "making the image failed" "$(tail -20 "$layout.mk.log")"
 		continue
 	fi
-	CONFIG="" CMDLINE="" ROOT_MOUNT="" KERNEL="" KVER=""
+	CONFIG="" CMDLINE="" ROOT_MOUNT="" EFI_MOUNT="" KERNEL="" KVER=""
 	. "$img.env"
 
 	# The configuration guestboot runs is the guest's own.
@@ -123,22 +124,32 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 		fail "$name" "guestboot list ran $cfg, not $CONFIG"
 		continue
 	fi
+	# bls boots the uncompressed Image --raw-image writes (Debian's
+	# vmlinuz is one already: the same bytes; Image.gz and EFI zboot
+	# kernels are arm64_kernels.sh's)
+	raw=()
+	[ "$layout" = bls ] && raw=(--raw-image)
 	rm -rf "out-$layout" && mkdir "out-$layout"
-	if ! line=$("$GUESTBOOT" extract -o "out-$layout" -f qemu "$img" 2>&1); then
+	if ! line=$("$GUESTBOOT" extract -o "out-$layout" -f qemu "${raw[@]}" "$img" 2>&1); then
 		fail "$name" "extract: $line"
 		continue
 	fi
 	eval "set -- $line"
 	problems=()
-	if [ $# -ne 6 ] || [ "$1" != -kernel ] || [ "$3" != -initrd ] || [ "$5" != -append ] ||
-		[ "$(args_words "$6")" != "$(words "$CMDLINE")" ]; then
-		problems+=("extract printed: $line" "(want -kernel -initrd -append '$CMDLINE', the default entry's)")
+	want_kernel=$PWD/out-$layout/vmlinuz
+	[ ${#raw[@]} -gt 0 ] && want_kernel=$PWD/out-$layout/Image
+	if [ $# -ne 6 ] || [ "$1" != -kernel ] || [ "$2" != "$want_kernel" ] || [ "$3" != -initrd ] ||
+		[ "$5" != -append ] || [ "$(args_words "$6")" != "$(words "$CMDLINE")" ]; then
+		problems+=("extract printed: $line" "(want -kernel $want_kernel -initrd -append '$CMDLINE', the default entry's)")
 	else
 		# The files are the Debian system's own, as extract found them
 		# (the arm64 kernel goes to QEMU as it is: an Image, or a gzip'd
 		# one, which QEMU unpacks).
 		tar -xOf "$base_tar" "./boot/vmlinuz-$KVER" | cmp -s - "$2" ||
 			problems+=("$2 is not the guest's /boot/vmlinuz-$KVER")
+		# an arm64 Image: "ARM\x64" at byte 56 (the kernel's booting.rst)
+		[ "$(od -An -tx1 -j56 -N4 "$2" | tr -d ' ')" = 41524d64 ] ||
+			problems+=("$2 has no arm64 Image header")
 		tar -xOf "$base_tar" "./boot/initrd.img-$KVER" | cmp -s - "$4" ||
 			problems+=("$4 is not the guest's /boot/initrd.img-$KVER")
 		# json names the same files and line, and the entry's own arguments
@@ -148,6 +159,9 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 			problems+=("extract --print -f json: $json" "(want kernel $KERNEL, args '$CMDLINE')")
 		got=$(jq -r .cmdline <<<"$json" 2>&1)
 		[ "$got" = "$6" ] || problems+=("json cmdline '$got', the qemu line's '$6'")
+		# the guest boots (below), so doctor must not say it would not
+		got=$("$GUESTBOOT" doctor --target qemu-arm64 "$img" 2>&1) ||
+			problems+=("doctor --target qemu-arm64 finds problems with a bootable guest:" "$got")
 	fi
 	if [ ${#problems[@]} -gt 0 ]; then
 		fail "$name" "${problems[@]}"
@@ -173,6 +187,9 @@ for ((n = 0; n < ${#todo[@]}; n++)); do
 	got=$(grep -m1 '^gb-mount / ' "$log")
 	[ "$(words "$got")" = "$(words "gb-mount / $ROOT_MOUNT")" ] ||
 		problems+=("root: '$got', want 'gb-mount / $ROOT_MOUNT'")
+	got=$(grep -m1 '^gb-mount /boot/efi' "$log")
+	[ "$(words "$got")" = "$(words "gb-mount /boot/efi $EFI_MOUNT")" ] ||
+		problems+=("/boot/efi: '$got', want 'gb-mount /boot/efi $EFI_MOUNT'")
 	if [ ${#problems[@]} -eq 0 ]; then
 		pass "$name"
 		echo "  $name: base ready in ${base_secs}s, image made in ${mk_secs}s, login: prompt after ${boot_secs}s" >&2

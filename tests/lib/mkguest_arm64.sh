@@ -15,11 +15,13 @@
 #          and a grub.cfg written in the form Debian's grub-mkconfig gives
 #          on arm64 (a default entry, then "Advanced options" with a
 #          recovery entry)
-#   bls    systemd-boot's layout (kernel-install): the kernel and initrd
-#          on the ESP under /MACHINE-ID/KVER/, BLS Type 1 entries in
+#   bls    systemd-boot's layout: its arm64 binaries where 'bootctl
+#          install' puts them (EFI/systemd/systemd-bootaa64.efi,
+#          EFI/BOOT/BOOTAA64.EFI), the kernel and initrd where
+#          kernel-install does (/MACHINE-ID/KVER/), BLS Type 1 entries in
 #          /loader/entries, loader.conf naming the default entry (not the
 #          first one in systemd-boot's order: the recovery entry sorts
-#          first)
+#          first), which is for "architecture aa64" only
 # Each default entry's command line ends in a token unique to the image
 # (gb.token=...), so a guest booted with some other line shows it.
 #
@@ -40,8 +42,9 @@
 # After IMAGE is made, IMAGE.env holds shell assignments describing it:
 # LAYOUT, KVER, ROOT_UUID, CONFIG (VOLUME:PATH of the boot configuration,
 # as guestboot names it), CMDLINE (its default entry's kernel arguments),
-# ROOT_MOUNT (what the booted guest's findmnt says of /: "SOURCE FSTYPE"),
-# KERNEL (VOLUME:PATH of the default entry's kernel).
+# ROOT_MOUNT and EFI_MOUNT (what the booted guest's findmnt says of / and
+# /boot/efi: "SOURCE FSTYPE"), KERNEL (VOLUME:PATH of the default entry's
+# kernel).
 set -u
 set -o pipefail
 
@@ -51,7 +54,8 @@ DEBS=$GB_CACHE/arm64-debs
 ROOT_PASSWORD=guestboot
 # The generic arm64 kernel, as an arm64 install has it; zstd for the
 # initramfs (initramfs-tools falls back to gzip without it).
-PACKAGES=linux-image-arm64,initramfs-tools,systemd-sysv,udev,zstd
+# systemd-boot-efi: the EFI binaries 'bootctl install' puts on an ESP.
+PACKAGES=linux-image-arm64,initramfs-tools,systemd-sysv,udev,zstd,systemd-boot-efi
 
 die() {
 	echo "mkguest_arm64: $*" >&2
@@ -104,6 +108,7 @@ ensure_binfmt() {
 # before the login prompt:
 #   gb-mount / /dev/vda2 ext4
 #   gb-mount /boot                      (not a mount point here)
+#   gb-mount /boot/efi /dev/vda1 vfat
 #   gb-cmdline root=UUID=... ro console=ttyAMA0 gb.token=...
 configure_base() {
 	local t=$1 u
@@ -124,7 +129,7 @@ configure_base() {
 		Before=getty.target serial-getty@ttyAMA0.service
 		[Service]
 		Type=oneshot
-		ExecStart=/bin/sh -c 'for m in / /boot; do echo "gb-mount $m $(findmnt -n -o SOURCE,FSTYPE $m)"; done; echo "gb-cmdline $(cat /proc/cmdline)"'
+		ExecStart=/bin/sh -c 'for m in / /boot /boot/efi; do echo "gb-mount $m $(findmnt -n -o SOURCE,FSTYPE $m)"; done; echo "gb-cmdline $(cat /proc/cmdline)"'
 		StandardOutput=tty
 		TTYPath=/dev/console
 		[Install]
@@ -332,21 +337,25 @@ write_esp_stub() {
 		"$ROOT_UUID" >"$1/EFI/debian/grub.cfg"
 }
 
-# write_bls ESP TREE KVER: the kernel and initrd where kernel-install puts
-# them, two entries, and loader.conf choosing the normal one.
+# write_bls ESP TREE KVER: systemd-boot, the kernel and initrd where
+# kernel-install puts them, two entries, and loader.conf choosing the
+# normal one.
 write_bls() {
 	local esp=$1 t=$2 v=$3 mid
 	mid=$(tr -d - </proc/sys/kernel/random/uuid)
-	mkdir -p "$esp/$mid/$v" "$esp/loader/entries"
+	mkdir -p "$esp/$mid/$v" "$esp/loader/entries" "$esp/EFI/systemd" "$esp/EFI/BOOT"
+	cp "$t/usr/lib/systemd/boot/efi/systemd-bootaa64.efi" "$esp/EFI/systemd/" || die "no systemd-bootaa64.efi"
+	cp "$t/usr/lib/systemd/boot/efi/systemd-bootaa64.efi" "$esp/EFI/BOOT/BOOTAA64.EFI"
 	cp "$t/boot/vmlinuz-$v" "$esp/$mid/$v/linux"
 	cp "$t/boot/initrd.img-$v" "$esp/$mid/$v/initrd.img-$v"
 	echo "$mid" >"$t/etc/machine-id"
 	printf 'timeout 3\ndefault %s-%s.conf\n' "$mid" "$v" >"$esp/loader/loader.conf"
-	# As kernel-install writes them (no "architecture" key). systemd-boot
+	# As kernel-install writes them, and the default one for arm64 only
+	# (shown because the ESP's systemd-boot is arm64's). systemd-boot
 	# orders by sort-key: the recovery entry comes first.
 	printf '%s\n' "title      Debian GNU/Linux 12 (bookworm)" "version    $v" "machine-id $mid" \
 		"sort-key   debian-b" "options    $CMDLINE" "linux      /$mid/$v/linux" \
-		"initrd     /$mid/$v/initrd.img-$v" >"$esp/loader/entries/$mid-$v.conf"
+		"initrd     /$mid/$v/initrd.img-$v" "architecture aa64" >"$esp/loader/entries/$mid-$v.conf"
 	printf '%s\n' "title      Debian GNU/Linux 12 (bookworm), recovery mode" "version    $v" \
 		"machine-id $mid" "sort-key   debian-a" "options    root=UUID=$ROOT_UUID ro single console=ttyAMA0" \
 		"linux      /$mid/$v/linux" "initrd     /$mid/$v/initrd.img-$v" \
@@ -400,6 +409,7 @@ make_image() {
 		CONFIG=$(printf %q "$CONFIG")
 		CMDLINE=$(printf %q "$CMDLINE")
 		ROOT_MOUNT=$(printf %q "/dev/vda2 ext4")
+		EFI_MOUNT=$(printf %q "/dev/vda1 vfat")
 		KERNEL=$(printf %q "$KERNEL")
 	EOF
 }
