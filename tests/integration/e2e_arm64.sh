@@ -19,14 +19,12 @@
 # kernel's "Kernel command line:", its own findmnt of / and /boot/efi and
 # /proc/cmdline.
 #
-# GB_E2E=0 skips the whole script (no output), as it does e2e_qemu. The
+# GB_E2E=0 skips it (a SKIP line a case), as it does e2e_qemu. The
 # Debian system is built once into $GB_CACHE (/var/cache/guestboot) and
 # reused; building it needs binfmt_misc (mounted and registered here when
 # it is not). Without qemu-system-aarch64, debootstrap or binfmt_misc the
 # cases SKIP with the reason.
 . "$GB_TOP/tests/lib/common.sh"
-
-[ "${GB_E2E:-1}" = 0 ] && exit 0
 
 mkguest=$GB_TOP/tests/lib/mkguest_arm64.sh
 boot_timeout=${GB_E2E_ARM64_TIMEOUT:-420}
@@ -40,11 +38,12 @@ skip_all() {
 	for c in "${todo[@]}"; do skip "e2e-arm64/$c" "$1"; done
 	exit 0
 }
+[ "${GB_E2E:-1}" = 0 ] && skip_all "GB_E2E=0"
 missing=""
 for t in qemu-system-aarch64 debootstrap mke2fs mkfs.fat mcopy sfdisk jq cmp; do
 	command -v "$t" >/dev/null || missing="$missing $t"
 done
-[ -z "$missing" ] || skip_all "needs:$missing (scripts/install-deps)"
+[ -z "$missing" ] || skip_all "not installed:$missing (scripts/install-deps)"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (debootstrap, binfmt_misc)"
 
 # The cached base system (several minutes the first time, emulated).
