@@ -249,14 +249,16 @@ expect_bad() {
 # with its serial console in NAME.serial until a line matches STOP_REGEX,
 # QEMU exits or SECONDS pass. Leaves the console without CRs in NAME.txt,
 # QEMU's own output in NAME.qemu; sets boot_secs. qemu_pid names the
-# running QEMU for the caller's EXIT trap.
+# running QEMU for the caller's EXIT trap; qemu_system is the emulator and
+# machine (a caller booting another architecture sets it).
 qemu_pid=""
+qemu_system=(qemu-system-x86_64 -machine pc -accel tcg -cpu max)
 qemu_until() {
 	local name=$1 secs=$2 stop=$3 i t0
 	shift 3
 	: >"$name.serial"
 	t0=$(date +%s)
-	timeout -k 5 "$secs" qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 1024 \
+	timeout -k 5 "$secs" "${qemu_system[@]}" -m 1024 \
 		-nographic -no-reboot -monitor none -serial "file:$name.serial" \
 		"$@" </dev/null >"$name.qemu" 2>&1 &
 	qemu_pid=$!
