@@ -94,9 +94,13 @@ static char *vol_path(const struct gb_menu *m, const struct gb_boot_file *f)
 	struct gb_volume *v = gb_menu_file_volume(m, f);
 	char *s = NULL;
 	/* The VOL spec, so that LVs and arrays ("lvm/vg0/root") work too. */
-	/* A UKI's kernel or initrd is a section of the file: PATH#.linux */
-	if (asprintf(&s, "%s:%s%s%s", v ? gb_volume_info(v)->id : "-1", f->path,
-		     f->length ? "#" : "", f->length && f->section ? f->section : "") < 0)
+	/* A UKI's kernel or initrd is a section of the file: PATH#.linux; a
+	 * file the bootloader wraps in a cpio archive is written as GRUB's
+	 * initrd command names it: newc:NAME:VOL:PATH */
+	if (asprintf(&s, "%s%s%s%s:%s%s%s", f->cpio_name ? "newc:" : "",
+		     f->cpio_name ? f->cpio_name : "", f->cpio_name ? ":" : "",
+		     v ? gb_volume_info(v)->id : "-1", f->path, f->length ? "#" : "",
+		     f->length && f->section ? f->section : "") < 0)
 		return NULL;
 	return s;
 }

@@ -47,6 +47,13 @@ static void put_file(const struct gb_menu *m, const char *what, const struct gb_
 	/* The VOL spec: a partition number, or "lvm/vg0/root", "md/0". */
 	printf("%s:", v ? gb_volume_info(v)->id : "?");
 	cli_put_safe(stdout, f->path);
+	/* a UKI's section; a file the bootloader puts into a cpio archive */
+	if (f->length && f->section)
+		printf("#%s", f->section);
+	if (f->cpio_name) {
+		printf(" as /");
+		cli_put_safe(stdout, f->cpio_name);
+	}
 	if (f->args && *f->args) {
 		putchar(' ');
 		cli_put_safe(stdout, f->args);
@@ -147,6 +154,20 @@ static json_object *jvol(const struct gb_menu *m, const struct gb_boot_file *f)
 }
 
 
+/* A boot file in full: {path, volume, section, cpio}: section is a UKI's
+ * (".initrd") or null, cpio the member name the bootloader gives it in a
+ * cpio archive it writes (GRUB's newc:NAME:PATH, systemd-stub's /.extra
+ * files) or null. */
+static json_object *jfile(const struct gb_menu *m, const struct gb_boot_file *f)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "path", jstr(f->path));
+	json_object_object_add(o, "volume", jvol(m, f));
+	json_object_object_add(o, "section", jstr(f->length ? f->section : NULL));
+	json_object_object_add(o, "cpio", jstr(f->cpio_name));
+	return o;
+}
+
 static json_object *entries_json(const struct gb_menu *m, const struct gb_entry *list, size_t n,
 				 size_t *path, size_t depth)
 {
@@ -167,15 +188,20 @@ static json_object *entries_json(const struct gb_menu *m, const struct gb_entry 
 		json_object_object_add(o_, "volume", e->kernel.path ? jvol(m, &e->kernel) : json_object_new_null());
 		json_object *initrds = json_object_new_array();
 		json_object *ivols = json_object_new_array();
+		json_object *parts = json_object_new_array();
 		for (size_t k = 0; k < e->ninitrds; k++) {
 			json_object_array_add(initrds, json_object_new_string(e->initrds[k].path));
 			json_object_array_add(ivols, jvol(m, &e->initrds[k]));
+			json_object_array_add(parts, jfile(m, &e->initrds[k]));
 		}
 		json_object_object_add(o_, "initrd", initrds);
 		json_object_object_add(o_, "initrd_volumes", ivols);
+		json_object_object_add(o_, "initrd_parts", parts);
 		json_object_object_add(o_, "devicetree", jstr(e->devicetree.path));
 		json_object_object_add(o_, "devicetree_volume",
 				       e->devicetree.path ? jvol(m, &e->devicetree) : json_object_new_null());
+		json_object_object_add(o_, "devicetree_section",
+				       jstr(e->devicetree.length ? e->devicetree.section : NULL));
 		json_object_object_add(o_, "args", e->kernel.path ? jstr(e->args ? e->args : "") : json_object_new_null());
 		json_object_object_add(o_, "cmdline", !e->kernel.path ? json_object_new_null()
 						      : jstr(e->cmdline ? e->cmdline : e->args ? e->args : ""));

@@ -208,6 +208,25 @@ static void put_field(const char *label, const char *value)
 	fputc('\n', stdout);
 }
 
+/* pygrub prints the initrd line as it is; here the files the entry
+ * loads, as the config lists them (syslinux: commas), in GRUB's words
+ * "newc:NAME:PATH" for one GRUB puts into a cpio archive. One plain initrd
+ * prints as pygrub prints it. */
+static char *initrd_words(const struct gb_entry *e, const char *sep)
+{
+	char *all = strdup("");
+	for (size_t k = 0; all && k < e->ninitrds; k++) {
+		const struct gb_boot_file *f = &e->initrds[k];
+		char *more = NULL;
+		if (asprintf(&more, "%s%s%s%s%s%s", all, k ? sep : "", f->cpio_name ? "newc:" : "",
+			     f->cpio_name ? f->cpio_name : "", f->cpio_name ? ":" : "", f->path) < 0)
+			more = NULL;
+		free(all);
+		all = more;
+	}
+	return all;
+}
+
 /* ARG is the config's kind: pygrub's extlinux images have an empty root,
  * never None. */
 static bool list_one(const struct gb_entry *e, size_t i, void *arg)
@@ -220,7 +239,9 @@ static bool list_one(const struct gb_entry *e, size_t i, void *arg)
 		print_root(e->root);
 	put_field("  kernel: ", e->kernel.path ? e->kernel.path : "None");
 	put_field("  args: ", e->args && *e->args ? e->args : "None");
-	put_field("  initrd: ", e->ninitrds ? e->initrds[0].path : "None");
+	char *initrds = e->ninitrds ? initrd_words(e, arg && !strcmp(arg, "syslinux") ? "," : " ") : NULL;
+	put_field("  initrd: ", initrds ? initrds : "None");
+	free(initrds);
 	return false;
 }
 

@@ -278,6 +278,34 @@ struct gb_boot_file {
 	 * .initrd section); length 0 means the whole file. */
 	uint64_t offset, length;
 	const char *section; /* that part's name (".linux"), NULL for a whole file */
+	/* An initrd the bootloader does not pass as it is but wraps, as the
+	 * member named cpio_name (no leading '/'), in a cpio archive (newc) it
+	 * writes into the ramdisk: GRUB's "initrd newc:NAME:PATH", and the
+	 * files systemd-stub adds under /.extra. How: `cpio`. */
+	char *cpio_name;     /* NULL: the file's bytes as they are */
+	int cpio;            /* enum gb_cpio */
+};
+
+/* The archive layout of an initrd with a cpio_name (see
+ * gb_entry_write_initrd). */
+enum gb_cpio {
+	GB_CPIO_NONE,
+	/* GRUB 2.06 and older (grub-core/loader/linux.c): a run of newc:
+	 * initrds is one archive ending in TRAILER!!! before the next plain
+	 * initrd or at the end; each member is preceded by entries for its
+	 * parent directories (mode 040777) as GRUB's insert_dir makes them;
+	 * members have mode 0100777; inode, uid, gid and mtime 0, nlink 1;
+	 * name sizes without the NUL. */
+	GB_CPIO_GRUB,
+	/* GRUB 2.12 and later: the same with the NUL counted in name sizes. */
+	GB_CPIO_GRUB_NUL,
+	/* systemd-stub: the first member of a new archive, in whose
+	 * directory the archive lies (".extra/credentials"): the entries for
+	 * that directory and its parents, then members numbered from inode 1
+	 * up, mode 0444 (0400 and a 0500 directory for credentials), then a
+	 * trailer; the archive is one of the stub's initrds. */
+	GB_CPIO_STUB,
+	GB_CPIO_STUB_MORE,   /* a further member of the archive before */
 };
 
 struct gb_entry {
@@ -427,8 +455,12 @@ int gb_entry_as_xen_pv(struct gb_ctx *ctx, const struct gb_menu *menu, const str
 		       const char *args, struct gb_entry *pv);
 int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *menu,
 			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
-/* All initrds, joined in order as GRUB loads them: each but the last
- * padded with zeros to a multiple of 4 bytes. */
+/* The ramdisk the bootloader hands the kernel: the initrds in order,
+ * each wrapped in its cpio archive when it has a cpio_name (enum gb_cpio).
+ * As GRUB joins them (grub-core/loader/linux.c), each but the last padded
+ * with zeros to a multiple of 4 bytes; when the kernel is a UKI's .linux
+ * section (kernel.section), as systemd-stub joins them: each part padded
+ * when there is more than one. */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *menu,
 			  const struct gb_entry *e, int fd, const struct gb_boot_limits *lim);
 

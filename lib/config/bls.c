@@ -260,6 +260,8 @@ static void entry_clear(struct gb_bls_entry *e)
 	free(e->linux);
 	free(e->efi);
 	free(e->devicetree);
+	free(e->uki_path);
+	free(e->uki_url);
 	for (size_t k = 0; k < e->ninitrds; k++)
 		free(e->initrds[k]);
 	free(e->initrds);
@@ -366,8 +368,16 @@ static char **single_key(struct gb_bls_entry *e, const char *key)
 	return NULL;
 }
 
-static int entry_key(struct gb_ctx *ctx, struct gb_bls_entry *e, const char *key, char *value)
+/* The keys naming what boots; systemd-boot rejects an entry with two
+ * different ones (LOADER_BAD). */
+static const char *const loader_keys[] = { "linux", "efi", "uki", "uki-url" };
+
+static int entry_key(struct gb_ctx *ctx, struct gb_bls_entry *e, const char *key, char *value,
+		     const char *path, size_t line, struct gb_menu *menu)
 {
+	for (unsigned i = 0; i < 4; i++)
+		if (!strcmp(key, loader_keys[i]))
+			e->loaders |= 1u << i;
 	char **slot = single_key(e, key);
 	if (slot)
 		return gb_set_str(ctx, slot, value);
@@ -375,8 +385,22 @@ static int entry_key(struct gb_ctx *ctx, struct gb_bls_entry *e, const char *key
 		return add_initrd(ctx, e, value);
 	if (!strcmp(key, "options"))
 		return add_options(ctx, e, value);
-	/* devicetree-overlay, grub_*, uki, profile, extra...: not needed to
-	 * find what boots, and the spec says unknown keys are ignored. */
+	if (!strcmp(key, "uki"))
+		return gb_set_str(ctx, &e->uki_path, value);
+	if (!strcmp(key, "uki-url"))
+		return gb_set_str(ctx, &e->uki_url, value);
+	if (!strcmp(key, "profile")) {
+		/* a UKI profile, passed to the stub as "@N" */
+		int p = small_number(value, value + strlen(value));
+		if (p < 0)
+			gb_menu_warn(menu, "%s:%zu: profile '%s' is not a number, ignored", path, line,
+				     value);
+		else
+			e->profile = p;
+		return 0;
+	}
+	/* devicetree-overlay, grub_*, extra...: not needed to find what
+	 * boots, and the spec says unknown keys are ignored. */
 	return 0;
 }
 
@@ -396,7 +420,7 @@ static int parse_entry_text(struct gb_ctx *ctx, struct gb_bls_entry *e, const ch
 			gb_menu_warn(menu, "%s:%zu: '%s' without a value, ignored", path, it.lineno, key);
 			continue;
 		}
-		int r = entry_key(ctx, e, key, rest);
+		int r = entry_key(ctx, e, key, rest, path, it.lineno, menu);
 		if (r)
 			return r;
 	}
@@ -431,8 +455,8 @@ static int read_entry(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int
 	r = set_id_from_filename(ctx, e, name);
 	if (!r)
 		r = parse_entry_text(ctx, e, path, text, len, menu);
-	if (!r && !e->linux && !e->efi) {
-		gb_menu_warn(menu, "%s: no 'linux' or 'efi' key, entry skipped", path);
+	if (!r && !e->loaders) {
+		gb_menu_warn(menu, "%s: no 'linux', 'efi', 'uki' or 'uki-url' key, entry skipped", path);
 		r = GB_E_NOT_MINE;
 	}
 	if (r)
@@ -613,59 +637,60 @@ static int add_initrds(struct gb_ctx *ctx, struct gb_entry *e, int dev,
 	return 0;
 }
 
-/* A UKI's kernel, microcode and initrd: sections of the one file; the
- * microcode goes first, as the kernel looks for it in the first cpio. */
-static int uki_files(struct gb_ctx *ctx, struct gb_entry *e, int dev, const struct gb_bls_entry *b)
+/* What an entry boots, as systemd-boot starts it (call_image_start):
+ * a kernel with its initrds and options; a UKI, Type 2 or named by "uki",
+ * through systemd-stub (gb_uki_boot), which for a Type 1 entry is handed
+ * the entry's options, profile and devicetree but not its initrds
+ * (initrd_prepare serves "linux" entries only); an EFI program. */
+static int bls_to_entry(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, const char *boot_root,
+			struct gb_menu *menu, const struct gb_bls_entry *b)
 {
-	e->kind = GB_ENTRY_LINUX;
-	int r = set_file(ctx, &e->kernel, dev, b->linux);
-	if (r)
-		return r;
-	e->kernel.offset = b->linux_off;
-	e->kernel.length = b->linux_len;
-	e->kernel.section = ".linux";
-	static const char *const names[] = { ".ucode", ".initrd" };
-	const uint64_t off[] = { b->ucode_off, b->initrd_off }, len[] = { b->ucode_len, b->initrd_len };
-	for (size_t i = 0; i < 2 && !r; i++) {
-		if (!len[i])
-			continue;
-		r = gb_entry_add_file(ctx, &e->initrds, &e->ninitrds, dev, e->kernel.path, NULL);
-		if (!r) {
-			struct gb_boot_file *f = &e->initrds[e->ninitrds - 1];
-			f->offset = off[i];
-			f->length = len[i];
-			f->section = names[i];
-		}
+	int dev = b->dev;
+	char *uki = NULL;
+	enum gb_ftype type;
+	if (b->uki_path && !(uki = gb_path_join("/", b->uki_path)))
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	if (uki && (!gb_cfg_exists(devs, dev, uki, &type) || type != GB_FT_REG)) {
+		/* systemd-boot drops an entry whose loader it cannot open */
+		gb_menu_warn(menu, "%s: uki %s: no such file, entry dropped (as systemd-boot drops it)",
+			     b->filename, uki);
+		free(uki);
+		return 0;
 	}
-	return r;
-}
-
-static int bls_to_entry(struct gb_ctx *ctx, struct gb_menu *menu, int dev,
-			const struct gb_bls_entry *b)
-{
 	struct gb_entry *e = gb_menu_add(ctx, menu, &menu->entries, &menu->nentries);
-	if (!e)
+	if (!e) {
+		free(uki);
 		return ctx->code;
+	}
 	e->line = 1;
 	int r;
 	if ((r = gb_set_str(ctx, &e->title, b->title ? b->title : b->id)) ||
 	    (r = gb_set_str(ctx, &e->id, b->id)) ||
 	    (r = gb_set_str(ctx, &e->args, b->options ? b->options : "")))
-		return r;
-	if (b->uki && b->linux)
-		return uki_files(ctx, e, dev, b);
-	if (b->linux) {
+		goto out;
+	if (!b->uki && b->devicetree && (r = set_file(ctx, &e->devicetree, dev, b->devicetree)))
+		goto out;
+	if (b->uki && b->linux) {
+		r = gb_uki_boot(ctx, devs, dev, boot_root, b->linux, b->profile, NULL, menu, e);
+	} else if (uki) {
+		if (b->ninitrds)
+			gb_menu_warn(menu, "%s: its initrd lines are not used: systemd-boot passes none "
+				     "to a UKI", b->filename);
+		r = gb_uki_boot(ctx, devs, dev, boot_root, uki, b->profile, b->options, menu, e);
+	} else if (b->uki_url) {
+		gb_menu_warn(menu, "%s: uki-url %s: a UKI fetched over the network at boot, which "
+			     "guestboot cannot follow in an image", b->filename, b->uki_url);
+	} else if (b->linux) {
 		e->kind = GB_ENTRY_LINUX;
-		r = set_file(ctx, &e->kernel, dev, b->linux);
+		if (!(r = set_file(ctx, &e->kernel, dev, b->linux)))
+			r = add_initrds(ctx, e, dev, b);
 	} else {
 		e->kind = GB_ENTRY_CHAIN;
 		gb_menu_warn(menu, "%s: EFI program entry, not a Linux kernel", b->filename);
 		r = set_file(ctx, &e->kernel, dev, b->efi);
 	}
-	if (!r && b->devicetree)
-		r = set_file(ctx, &e->devicetree, dev, b->devicetree);
-	if (!r)
-		r = add_initrds(ctx, e, dev, b);
+out:
+	free(uki);
 	return r;
 }
 
@@ -870,7 +895,7 @@ static int bls_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int 
 					r = 0;
 			}
 			if (!r)
-				r = gb_bls_scan_uki(ctx, devs, boot_devs[i], root, t2, menu, &be, &n);
+				r = gb_bls_scan_uki(ctx, devs, boot_devs[i], t2, menu, &be, &n);
 			free(t1);
 			free(t2);
 		}
@@ -880,25 +905,37 @@ static int bls_parse(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int 
 		r = gb_error(ctx, GB_E_NOT_FOUND, "%s: no such directory", path);
 	if (!r)
 		gb_bls_sort_uapi(be, n);
+	/* where loader/ lies: the boot root, or above a plain entries dir */
+	char *dir = root ? NULL : gb_path_dir(path);
+	char *lroot = root ? NULL : (dir ? gb_path_dir(dir) : NULL);
+	free(dir);
+	const char *boot_root = root ? root : lroot;
+	if (!r && !boot_root)
+		r = gb_error(ctx, GB_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < n && !r; i++) {
-		if (arch_mismatch(&be[i], opt)) {
+		const struct gb_bls_entry *b = &be[i];
+		if (arch_mismatch(b, opt)) {
 			gb_menu_warn(menu, "%s: architecture %s, not this machine's; hidden",
-				     be[i].filename, be[i].architecture);
+				     b->filename, b->architecture);
 			continue;
 		}
-		r = bls_to_entry(ctx, menu, be[i].dev, &be[i]);
+		if (b->loaders & (b->loaders - 1)) {
+			gb_menu_warn(menu, "%s: more than one of 'linux', 'efi', 'uki' and 'uki-url': "
+				     "systemd-boot rejects the entry", b->filename);
+			continue;
+		}
+		if (b->uki_url && b->uki_url[0] == ':') {
+			gb_menu_warn(menu, "%s: uki-url %s is relative to the URL systemd-boot was loaded "
+				     "from, which a disk boot has none of: hidden, as systemd-boot hides it",
+				     b->filename, b->uki_url);
+			continue;
+		}
+		r = bls_to_entry(ctx, devs, boot_root, menu, b);
 	}
 	gb_bls_free(be, n);
-	if (!r) {
-		char *dir = root ? NULL : gb_path_dir(path);
-		char *lroot = root ? NULL : (dir ? gb_path_dir(dir) : NULL);
-		if (!root && !lroot)
-			r = gb_error(ctx, GB_E_NOMEM, "out of memory");
-		else
-			r = read_loader_conf(ctx, devs, root ? boot_devs[0] : dev, root ? root : lroot, menu);
-		free(dir);
-		free(lroot);
-	}
+	if (!r)
+		r = read_loader_conf(ctx, devs, root ? boot_devs[0] : dev, boot_root, menu);
+	free(lroot);
 	free(root);
 	return r;
 }

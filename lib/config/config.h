@@ -134,17 +134,18 @@ struct gb_bls_entry {
 	char *filename;     /* as found in the directory */
 	char *title, *version, *machine_id, *sort_key, *architecture;
 	char *linux, *efi, *devicetree;
+	char *uki_path, *uki_url; /* Type 1 "uki" and "uki-url" (systemd v254+) */
+	unsigned loaders;   /* which of linux, efi, uki, uki-url the entry has (bits in that order) */
 	char **initrds;     /* in order */
 	size_t ninitrds;
 	char *options;      /* all "options" lines joined with single spaces, unexpanded */
 	int tries_left, tries_done; /* boot counting from the file name; -1 when absent */
 	int dev;            /* the device the entry was found on */
-	/* Type 2: a UKI (`linux` is the PE file; its kernel, microcode and
-	 * initrd are sections of it, length 0 when absent). */
+	/* Type 2: a UKI (`linux` is the PE file, booted as systemd-stub boots
+	 * it: gb_uki_boot). */
 	bool uki;
-	int profile;        /* the UKI profile; 0 otherwise */
+	int profile;        /* the UKI profile (Type 2, or a Type 1 "profile" line); 0 otherwise */
 	char *id_without_profile; /* "name.efi" of a profile entry "name.efi@P"; NULL otherwise */
-	uint64_t linux_off, linux_len, ucode_off, ucode_len, initrd_off, initrd_len;
 };
 
 /* Read every "*.conf" in dir on device dev (at most GB_BLS_MAX_ENTRIES;
@@ -161,11 +162,19 @@ void gb_bls_sort_grub(struct gb_bls_entry *e, size_t n);
 /* Cut a boot-counting suffix "+LEFT[-DONE]" off id (in place). */
 void gb_bls_split_counter(char *id, int *left, int *done);
 /* Type 2 entries: every UKI in dir on device dev ("/EFI/Linux"), one
- * entry per profile, its command line with the add-ons' (boot_root's
- * /loader/addons and NAME.efi.extra.d/), appended to *out (n entries). */
+ * entry per profile, appended to *out (n entries). */
 int gb_bls_scan_uki(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
-		    const char *boot_root, const char *dir, struct gb_menu *menu,
-		    struct gb_bls_entry **out, size_t *n);
+		    const char *dir, struct gb_menu *menu, struct gb_bls_entry **out, size_t *n);
+/* What systemd-stub makes of the UKI at path on device dev when started
+ * with that profile and those options (NULL: none, the UKI's .cmdline is
+ * used): e's kernel (the .linux section), args, devicetree (.dtb, else
+ * what e holds) and initrds, in the stub's order, with boot_root's
+ * loader/addons, loader/credentials and loader/extensions and the UKI's
+ * NAME.efi.extra.d. When the stub would refuse it, a warning and e stays
+ * GB_ENTRY_EMPTY. */
+int gb_uki_boot(struct gb_ctx *ctx, const struct gb_cfg_devices *devs, int dev,
+		const char *boot_root, const char *path, int profile, const char *options,
+		struct gb_menu *menu, struct gb_entry *e);
 /* rpm's rpmvercmp: <0, 0, >0. */
 int gb_rpmvercmp(const char *a, const char *b);
 /* gnulib's filevercmp (GRUB 2.14's blscfg order, `sort -V`): <0, 0, >0;

@@ -43,6 +43,8 @@ int gb_entry_add_file(struct gb_ctx *ctx, struct gb_boot_file **list, size_t *n,
 	f->args = args ? strdup(args) : NULL;
 	f->offset = f->length = 0;
 	f->section = NULL;
+	f->cpio_name = NULL;
+	f->cpio = GB_CPIO_NONE;
 	if (!f->path || (args && !f->args)) {
 		free(f->path);
 		free(f->args);
@@ -312,6 +314,12 @@ static void put_file(struct gb_sbuf *b, int indent, const char *what, const stru
 		gb_sbuf_addf(b, " ");
 		put_quoted(b, f->args);
 	}
+	if (f->cpio_name) {
+		static const char *const layout[] = { "none", "grub", "grub-nul", "stub", "stub+" };
+		gb_sbuf_addf(b, " cpio=%s:", f->cpio >= 0 && f->cpio <= GB_CPIO_STUB_MORE ?
+			     layout[f->cpio] : "?");
+		put_quoted(b, f->cpio_name);
+	}
 	gb_sbuf_addf(b, "\n");
 }
 
@@ -400,6 +408,7 @@ static void free_files(struct gb_boot_file *f, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(f[i].path);
 		free(f[i].args);
+		free(f[i].cpio_name);
 	}
 	free(f);
 }

@@ -398,46 +398,133 @@ static int initrd_inspect(struct gb_ctx *ctx, const void *data, size_t len, stru
 	return walk_segments(ctx, &w, data, len);
 }
 
+/* The ramdisk gathered up to a boundary (gb_ramdisk_build), then walked:
+ * one plain initrd at a time, or a whole archive the bootloader wraps
+ * files in, so that each stretch holds whole segments. */
+struct gather {
+	struct walk *w;
+	const struct gb_menu *m;
+	uint8_t *d;
+	size_t n, cap;
+	uint64_t total;      /* bytes read so far, for GB_DEFAULT_INITRD_MAX */
+};
+
+static int gather_room(struct gb_ctx *ctx, struct gather *g, size_t more)
+{
+	if (more > GB_DEFAULT_INITRD_MAX - g->total)
+		return gb_error(ctx, GB_E_LIMIT, "the ramdisk is more than %llu bytes",
+				(unsigned long long)GB_DEFAULT_INITRD_MAX);
+	if (g->n + more <= g->cap)
+		return 0;
+	size_t cap = g->cap ? g->cap : 4096;
+	while (cap < g->n + more)
+		cap *= 2;
+	uint8_t *d = realloc(g->d, cap);
+	if (!d)
+		return gb_error(ctx, GB_E_NOMEM, "out of memory");
+	g->d = d;
+	g->cap = cap;
+	return 0;
+}
+
+/* Once the walk has stopped nothing more is read. */
+static bool gather_done(const struct gather *g)
+{
+	return g->w->stopped || !g->w->info->complete;
+}
+
+static int gather_bytes(struct gb_ctx *ctx, void *arg, const uint8_t *p, size_t n)
+{
+	struct gather *g = arg;
+	if (gather_done(g))
+		return 0;
+	int r = gather_room(ctx, g, n);
+	if (r)
+		return r;
+	memcpy(g->d + g->n, p, n);
+	g->n += n;
+	g->total += n;
+	return 0;
+}
+
+static int gather_file(struct gb_ctx *ctx, void *arg, const struct gb_boot_file *f, uint64_t size)
+{
+	(void)size;
+	struct gather *g = arg;
+	uint8_t *d;
+	size_t n;
+	if (gather_done(g))
+		return 0;
+	int r = gb_payload_read(ctx, g->m, f, (size_t)(GB_DEFAULT_INITRD_MAX - g->total), &d, &n);
+	if (r)
+		return r;
+	if (!g->n) { /* the common case, a plain initrd: no copy */
+		free(g->d);
+		g->d = d;
+		g->n = g->cap = n;
+		g->total += n;
+		return 0;
+	}
+	r = gather_bytes(ctx, g, d, n);
+	free(d);
+	return r;
+}
+
+static int gather_walk(struct gb_ctx *ctx, void *arg)
+{
+	struct gather *g = arg;
+	int r = g->n && !g->w->stopped ? walk_segments(ctx, g->w, g->d, g->n) : 0;
+	g->n = 0;
+	return r;
+}
+
+/* A key for the memo: the files, the parts of them and how they are
+ * wrapped (two profiles of a UKI name the same file). */
+static bool entry_key(const struct gb_menu *m, const struct gb_entry *e, char *key, size_t cap,
+		      struct gb_work **work)
+{
+	size_t l = (size_t)snprintf(key, cap, "initrd%s", gb_ramdisk_by_stub(e) ? "/stub" : "");
+	for (size_t i = 0; i < e->ninitrds; i++) {
+		const struct gb_boot_file *f = &e->initrds[i];
+		char k[GB_PAYLOAD_KEY_MAX];
+		*work = gb_payload_work(m, f, "", k, sizeof(k));
+		int w = snprintf(key + l, cap - l, "%s#%llu+%llu|%d:%s|", k,
+				 (unsigned long long)f->offset, (unsigned long long)f->length, f->cpio,
+				 f->cpio_name ? f->cpio_name : "");
+		if (!k[0] || w < 0 || (size_t)w >= cap - l)
+			return false;
+		l += (size_t)w;
+	}
+	return true;
+}
+
 static int entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
 				struct gb_initrd_info *out)
 {
 	info_init(out);
 	/* initrds named by several entries are read and inspected once */
-	char key[GB_PAYLOAD_KEY_MAX * 2] = "initrd";
+	char key[GB_PAYLOAD_KEY_MAX * 2];
 	struct gb_work *work = NULL;
-	for (size_t i = 0; i < e->ninitrds; i++) {
-		char k[GB_PAYLOAD_KEY_MAX];
-		work = gb_payload_work(m, &e->initrds[i], "", k, sizeof(k));
-		size_t l = strlen(key);
-		if (!k[0] || strlen(k) >= sizeof(key) - l) {
-			key[0] = '\0';
-			break;
-		}
-		memcpy(key + l, k, strlen(k) + 1);
-	}
-	const struct gb_initrd_info *seen = gb_work_memo_get(work, key, sizeof(*out));
-	if (seen && key[0]) {
+	bool keyed = entry_key(m, e, key, sizeof(key), &work);
+	const struct gb_initrd_info *seen = keyed ? gb_work_memo_get(work, key, sizeof(*out)) : NULL;
+	if (seen) {
 		*out = *seen;
 		return 0;
 	}
 	struct walk w = { out, NULL, NULL, false, work };
-	uint64_t total = 0;
-	/* Each file is a run of segments, so walking them one after another
-	 * sees what the kernel sees in their concatenation, with one file in
-	 * memory at a time. */
-	for (size_t i = 0; i < e->ninitrds && !w.stopped; i++) {
-		uint8_t *d;
-		size_t n;
-		int r = gb_payload_read(ctx, m, &e->initrds[i], GB_DEFAULT_INITRD_MAX - total, &d, &n);
-		if (r)
-			return r;
-		total += n;
-		r = walk_segments(ctx, &w, d, n);
-		free(d);
-		if (r)
-			return r;
-	}
-	gb_work_memo_put(work, key, out, sizeof(*out));
+	/* Each stretch is a run of segments, so walking them one after
+	 * another sees what the kernel sees in their concatenation, with one
+	 * initrd (or one archive of them) in memory at a time. */
+	struct gather g = { &w, m, NULL, 0, 0, 0 };
+	const struct gb_ramdisk_sink sink = { gather_bytes, gather_file, gather_walk, &g };
+	int r = gb_ramdisk_build(ctx, m, e, &sink);
+	if (!r)
+		r = gather_walk(ctx, &g);
+	free(g.d);
+	if (r)
+		return r;
+	if (keyed)
+		gb_work_memo_put(work, key, out, sizeof(*out));
 	return 0;
 }
 

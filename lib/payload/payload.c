@@ -21,8 +21,8 @@ static int open_file_fs(struct gb_ctx *ctx, const struct gb_menu *m,
 	return gb_volume_mount(ctx, v, fs);
 }
 
-static int file_size(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
-		     uint64_t *size)
+int gb_payload_size(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
+		    uint64_t *size)
 {
 	struct gb_fs *fs;
 	int r = open_file_fs(ctx, m, f, &fs);
@@ -123,6 +123,30 @@ int gb_entry_as_xen_pv(struct gb_ctx *ctx, const struct gb_menu *m, const struct
 	return 0;
 }
 
+/* Counting the ramdisk against its limit, reading no file. */
+struct count {
+	uint64_t total, max;
+};
+
+static int count_add(struct gb_ctx *ctx, struct count *c, uint64_t n)
+{
+	if (!gb_add_ok(c->total, n, &c->total) || (c->max && c->total > c->max))
+		return limit_error(ctx, "ramdisk", c->total, c->max);
+	return 0;
+}
+
+static int count_bytes(struct gb_ctx *ctx, void *arg, const uint8_t *p, size_t n)
+{
+	(void)p;
+	return count_add(ctx, arg, n);
+}
+
+static int count_file(struct gb_ctx *ctx, void *arg, const struct gb_boot_file *f, uint64_t size)
+{
+	(void)f;
+	return count_add(ctx, arg, size);
+}
+
 int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
 			 const struct gb_boot_limits *caller_lim)
 {
@@ -132,22 +156,16 @@ int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const stru
 		r = bootable(ctx, e);
 	if (r)
 		return r;
-	uint64_t size, total = 0;
-	if ((r = file_size(ctx, m, &e->kernel, &size)))
+	uint64_t size;
+	if ((r = gb_payload_size(ctx, m, &e->kernel, &size)))
 		return r;
 	if (lim->kernel_max && size > lim->kernel_max)
 		return limit_error(ctx, "kernel", size, lim->kernel_max);
-	for (size_t i = 0; i < e->ninitrds; i++) {
-		if ((r = file_size(ctx, m, &e->initrds[i], &size)))
-			return r;
-		/* the one before was padded to 4 bytes (gb_entry_write_initrd) */
-		if (i && !gb_add_ok(total, -total & 3, &total))
-			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
-		if (!gb_add_ok(total, size, &total) ||
-		    (lim->initrd_max && total > lim->initrd_max))
-			return limit_error(ctx, "ramdisk", total, lim->initrd_max);
-	}
-	return 0;
+	/* every initrd exists, and the whole ramdisk (padding and the
+	 * bootloader's cpio headers included) is within the limit */
+	struct count c = { 0, lim->initrd_max };
+	const struct gb_ramdisk_sink sink = { count_bytes, count_file, NULL, &c };
+	return gb_ramdisk_build(ctx, m, e, &sink);
 }
 
 int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
@@ -163,18 +181,34 @@ int gb_entry_write_kernel(struct gb_ctx *ctx, const struct gb_menu *m, const str
 	return copy_boot_file(ctx, fs, &e->kernel, fd, lim->kernel_max);
 }
 
-static int write_zeros(struct gb_ctx *ctx, int fd, size_t n)
+/* Writing the ramdisk to a descriptor. */
+struct ramdisk_fd {
+	const struct gb_menu *m;
+	int fd;
+	uint64_t max;
+};
+
+static int fd_bytes(struct gb_ctx *ctx, void *arg, const uint8_t *p, size_t n)
 {
-	static const char zeros[4];
-	if (gb_write_all(fd, zeros, n))
+	struct ramdisk_fd *w = arg;
+	if (gb_write_all(w->fd, p, n))
 		return gb_error(ctx, GB_E_IO, "writing the ramdisk: %s", strerror(errno));
 	return 0;
 }
 
-/* Several initrds are joined in order as GRUB loads them
- * (grub-core/loader/linux.c, grub_initrd_load): each but the last is
- * padded with zeros to a multiple of 4 bytes, where the kernel looks for
- * the next cpio archive. syslinux's initramfs chain aligns the same way. */
+static int fd_file(struct gb_ctx *ctx, void *arg, const struct gb_boot_file *f, uint64_t size)
+{
+	(void)size;
+	struct ramdisk_fd *w = arg;
+	struct gb_fs *fs;
+	int r = open_file_fs(ctx, w->m, f, &fs);
+	return r ? r : copy_boot_file(ctx, fs, f, w->fd, w->max);
+}
+
+/* The ramdisk as the entry's bootloader builds it (gb_ramdisk_build):
+ * GRUB's rule (grub-core/loader/linux.c, grub_initrd_load), which
+ * syslinux's initramfs chain and systemd-boot's Type 1 entries follow too,
+ * or systemd-stub's for a UKI. */
 int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
 			  int fd, const struct gb_boot_limits *caller_lim)
 {
@@ -182,16 +216,11 @@ int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const str
 	int r = GB_ABI_IN(ctx, &l, caller_lim);
 	if (!r)
 		r = gb_entry_check_files(ctx, m, e, lim);
-	for (size_t i = 0; !r && i < e->ninitrds; i++) {
-		struct gb_fs *fs;
-		uint64_t size = 0;
-		if (!(r = file_size(ctx, m, &e->initrds[i], &size)) &&
-		    !(r = open_file_fs(ctx, m, &e->initrds[i], &fs)))
-			r = copy_boot_file(ctx, fs, &e->initrds[i], fd, lim->initrd_max);
-		if (!r && i + 1 < e->ninitrds)
-			r = write_zeros(ctx, fd, (size_t)(-size & 3));
-	}
-	return r;
+	if (r)
+		return r;
+	struct ramdisk_fd w = { m, fd, lim->initrd_max };
+	const struct gb_ramdisk_sink sink = { fd_bytes, fd_file, NULL, &w };
+	return gb_ramdisk_build(ctx, m, e, &sink);
 }
 
 int gb_payload_read(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,

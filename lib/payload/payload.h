@@ -51,6 +51,30 @@ struct gb_boot_file;
 int gb_payload_read(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
 		    size_t max, uint8_t **data, size_t *len);
 
+/* The size of a boot file, or of the part of it the entry names (checked
+ * against the file's size). */
+int gb_payload_size(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_boot_file *f,
+		    uint64_t *size);
+
+/* Where the pieces of a ramdisk go, in order. */
+struct gb_entry;
+struct gb_ramdisk_sink {
+	/* bytes the bootloader makes: cpio headers, trailers, padding */
+	int (*bytes)(struct gb_ctx *ctx, void *arg, const uint8_t *p, size_t n);
+	/* a boot file's bytes (size of them, as gb_payload_size gave) */
+	int (*file)(struct gb_ctx *ctx, void *arg, const struct gb_boot_file *f, uint64_t size);
+	/* what came so far ends with whole archives or initrds (NULL: not
+	 * wanted): each stretch between two can be walked on its own */
+	int (*boundary)(struct gb_ctx *ctx, void *arg);
+	void *arg;
+};
+/* Lay out the ramdisk of entry e as its bootloader builds it (see
+ * gb_entry_write_initrd): GRUB's rule, or systemd-stub's for a UKI. */
+int gb_ramdisk_build(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
+		     const struct gb_ramdisk_sink *s);
+/* Whether systemd-stub joins e's initrds: its kernel is a UKI's .linux. */
+bool gb_ramdisk_by_stub(const struct gb_entry *e);
+
 /* The command's work account for an entry's file (NULL when its volume is
  * unknown), and in key a name for the file ("KIND:volume:path") under
  * which inspection results are kept in the account's memo. */

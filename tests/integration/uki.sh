@@ -1,20 +1,38 @@
-# Unified Kernel Images (BLS Type 2, systemd-boot): GPT disks built here
-# with an EFI system partition (FAT) and an XBOOTLDR partition, UKIs laid
-# out by tests/lib/mkuki.py. Oracles: the bytes put into each section (the
-# kernel and initrd extract must give back exactly those), the command
-# lines written into .cmdline sections and add-ons, and systemd-boot's
-# order (sort-key, machine-id, version; boot counting) worked out by hand
-# for each image.
+# Unified Kernel Images (BLS Type 2, and Type 1 "uki" entries): GPT disks
+# built here with an EFI system partition (FAT) and an XBOOTLDR partition,
+# UKIs and add-ons laid out by tests/lib/mkuki.py. Oracles: the bytes put
+# into each section (extract must give back exactly those), the ramdisk
+# systemd-stub would build from them as tests/lib/ramdisk_model.py models
+# stub.c (not guestboot's code), GNU cpio reading the archives the stub
+# makes, the command lines written into .cmdline sections and add-ons, and
+# systemd-boot's order (sort-key, machine-id, version; boot counting)
+# worked out by hand for each image.
 . "$GB_TOP/tests/lib/common.sh"
 
 need uki mkfs.fat mcopy sfdisk jq || exit 0
 
 MKUKI="python3 $GB_TOP/tests/lib/mkuki.py"
+MODEL="python3 $GB_TOP/tests/lib/ramdisk_model.py"
 ESP=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
 XBOOTLDR=BC13C2FF-59E6-4262-A352-B275FD6F7172
 GB() { timeout 60 "$GUESTBOOT" "$@"; }
 # same NAME WANT GOT
 same() { [ "$2" = "$3" ] && pass "$1" || fail "$1" "want: $2" "got:  $3"; }
+a4() { echo $(( ($1 + 3) & ~3 )); }
+size() { stat -c %s "$1"; }
+# cpio_list FILE OFFSET: what GNU cpio reads in the archive at OFFSET
+# (mode, name, and for files the contents' checksum)
+cpio_list() {
+	rm -rf cpx && mkdir cpx
+	tail -c +$(($2 + 1)) "$1" | (cd cpx && cpio -idv --quiet --no-absolute-filenames 2>&1 >/dev/null) >/dev/null
+	(cd cpx && find . -mindepth 1 | sort | while read -r f; do
+		printf '%s %s' "$(stat -c %a "$f")" "${f#./}"
+		[ -f "$f" ] && printf ' %s' "$(md5sum <"$f" | cut -c1-8)"
+		echo
+	done)
+}
+# text FILE WORDS: write text, \n standing for a newline as mkuki.py has it
+text() { printf '%b' "$2" >"$1"; }
 
 # mkdisk IMG TREE1 [TYPE1] [TREE2 TYPE2]: a GPT disk with a 32 MiB FAT
 # partition per tree (type ESP unless given), each holding the tree's files.
@@ -42,6 +60,8 @@ head -c 300001 /dev/urandom >linux.bin
 head -c 4096 /dev/urandom >ucode.bin
 head -c 70003 /dev/urandom >initrd.bin
 OSREL='NAME="Fedora Linux"\nID=fedora\nVERSION_ID=41\nPRETTY_NAME="Fedora Linux 41 (Cloud)"\n'
+# what the stub writes into /.extra from the UKI's own sections
+mkdir -p meta && text meta/os-release "$OSREL"
 
 # ---- a UKI-only ESP: the whole menu comes from /EFI/Linux ----------------
 rm -rf esp1 && mkdir -p esp1/EFI/Linux
@@ -69,16 +89,24 @@ if wanted uki/esp-only/extract; then
 		fail uki/esp-only/extract "$line"
 	elif ! cmp -s x1/vmlinuz linux.bin; then
 		fail uki/esp-only/extract "vmlinuz is not the .linux section's bytes"
-	elif ! cmp -s x1/initrd <(cat ucode.bin initrd.bin); then
-		fail uki/esp-only/extract "initrd is not .ucode then .initrd"
+	elif ! $MODEL stub want1 ucode.bin initrd.bin cpio:.extra:meta/os-release ||
+		! cmp x1/initrd want1; then
+		fail uki/esp-only/extract "initrd is not .ucode, .initrd, then .osrel as /.extra/os-release"
 	else
 		same uki/esp-only/extract "root=UUID=1234 ro" "$(jq -r .args <<<"$line")"
 	fi
 fi
 if wanted uki/esp-only/print; then
 	line=$(GB extract --print -f json esp1.img 2>&1)
-	same uki/esp-only/print "1:/EFI/Linux/fedora-6.11.efi#.linux|1:/EFI/Linux/fedora-6.11.efi#.ucode 1:/EFI/Linux/fedora-6.11.efi#.initrd" \
+	same uki/esp-only/print "1:/EFI/Linux/fedora-6.11.efi#.linux|1:/EFI/Linux/fedora-6.11.efi#.ucode 1:/EFI/Linux/fedora-6.11.efi#.initrd newc:.extra/os-release:1:/EFI/Linux/fedora-6.11.efi#.osrel" \
 		"$(jq -r '"\(.kernel)|\(.initrd)"' <<<"$line" 2>&1)"
+fi
+# the archive the stub makes of .osrel, as GNU cpio reads it
+if wanted uki/esp-only/osrel-cpio; then
+	[ -s x1/initrd ] || GB extract -o x1 esp1.img >/dev/null 2>&1
+	same uki/esp-only/osrel-cpio "555 .extra
+444 .extra/os-release $(md5sum <meta/os-release | cut -c1-8)" \
+		"$(cpio_list x1/initrd $(( $(a4 4096) + $(a4 70003) )))"
 fi
 if wanted uki/esp-only/warnings; then
 	out=$(GB list esp1.img 2>&1)
@@ -116,7 +144,9 @@ fi
 if wanted uki/xbootldr/extract; then
 	rm -rf x2 && mkdir x2
 	line=$(GB extract -o x2 -f json --entry fedora-6.10.efi esp-xbl.img 2>&1)
-	cmp -s x2/vmlinuz ucode.bin && [ "$(jq -r .args <<<"$line")" = xbl-uki ] && [ ! -s x2/initrd ] &&
+	# the .osrel archive alone: one initrd, handed over unpadded
+	$MODEL stub want2 cpio:.extra:meta/os-release
+	cmp -s x2/vmlinuz ucode.bin && [ "$(jq -r .args <<<"$line")" = xbl-uki ] && cmp -s x2/initrd want2 &&
 		pass uki/xbootldr/extract || fail uki/xbootldr/extract "$line"
 fi
 
@@ -141,8 +171,11 @@ debian.efi@factory|Debian GNU/Linux 13 (factory)|factory-reset quiet console=tty
 fi
 if wanted uki/profiles/initrd; then
 	rm -rf x3 && mkdir x3
-	GB extract -o x3 --entry debian.efi@factory profiles.img >/dev/null 2>&1 &&
-		cmp -s x3/initrd ucode.bin && cmp -s x3/vmlinuz linux.bin &&
+	mkdir -p meta3 && text meta3/os-release 'PRETTY_NAME="Debian GNU/Linux 13"\nID=debian\n' &&
+		text meta3/profile 'ID=factory' &&
+		$MODEL stub want3 ucode.bin cpio:.extra:meta3/os-release cpio:.extra:meta3/profile &&
+		GB extract -o x3 --entry debian.efi@factory profiles.img >/dev/null 2>&1 &&
+		cmp -s x3/initrd want3 && cmp -s x3/vmlinuz linux.bin &&
 		pass uki/profiles/initrd || fail uki/profiles/initrd "the factory profile's own .initrd was not taken"
 fi
 
@@ -189,7 +222,8 @@ fi
 if wanted uki/bounds/initrd-wraps; then
 	mkbad bad3.img .initrd offset 4294967295
 	out=$(GB list --json bad3.img 2>&1)
-	[ "$(jq -r '.entries[0].initrd | length' <<<"$out" 2>&1)" = 1 ] && grep -q 'section lies outside the file' <<<"$out" &&
+	[ "$(jq -r '[.entries[0].initrd_parts[].section] | join(" ")' <<<"$out" 2>&1)" = ".ucode .osrel" ] &&
+		grep -q 'section lies outside the file' <<<"$out" &&
 		pass uki/bounds/initrd-wraps || fail uki/bounds/initrd-wraps "$out"
 fi
 

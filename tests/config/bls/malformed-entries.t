@@ -29,4 +29,4 @@ entry 0 "Spaced   title" id=a kind=linux
   devicetree 0:/dtbs/board.dtb
   args "console=ttyS0"
 warning /loader/entries/a.conf:9: 'initrd' without a value, ignored
-warning /loader/entries/b.conf: no 'linux' or 'efi' key, entry skipped
+warning /loader/entries/b.conf: no 'linux', 'efi', 'uki' or 'uki-url' key, entry skipped

@@ -151,6 +151,7 @@ static void clear_files(struct gb_boot_file **f, size_t *n)
 	for (size_t i = 0; i < *n; i++) {
 		free((*f)[i].path);
 		free((*f)[i].args);
+		free((*f)[i].cpio_name);
 	}
 	free(*f);
 	*f = NULL;
@@ -238,7 +239,19 @@ static int add_files(struct gb_grub2 *g, struct gb_boot_file **list, size_t *nli
 	return 0;
 }
 
-/* initrd: needs a loaded kernel; a new initrd command replaces the list. */
+/* The layout GRUB gives newc: initrds. GRUB 2.12 counts the NUL in name
+ * sizes (loader/linux.c, "Ensure the newc pathname is NULL-terminated");
+ * the interpreter follows GRUB 2.06, which does not. */
+static int newc_layout(const struct gb_grub2 *g)
+{
+	(void)g;
+	return GB_CPIO_GRUB;
+}
+
+/* initrd: needs a loaded kernel; a new initrd command replaces the list.
+ * "newc:NAME:PATH" puts PATH into the ramdisk as the cpio member NAME
+ * (grub_initrd_init: NAME loses its leading slashes and ends at the first
+ * ':' after them; without that ':' the whole word is a file name). */
 int gb_grub2_cmd_initrd(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
 {
 	(void)n;
@@ -251,7 +264,27 @@ int gb_grub2_cmd_initrd(struct gb_grub2 *g, int argc, char **argv, const struct 
 	if (i >= argc)
 		return gb_grub2_usage(g, argv[0], "filename expected");
 	clear_files(&e->initrds, &e->ninitrds);
-	return add_files(g, &e->initrds, &e->ninitrds, argv + i, argc - i, NULL);
+	for (; i < argc; i++) {
+		const char *file = argv[i], *name = NULL, *colon = NULL;
+		if (!strncmp(file, "newc:", 5)) {
+			name = file + 5;
+			while (*name == '/')
+				name++;
+			if ((colon = strchr(name, ':')))
+				file = colon + 1;
+		}
+		char *word = (char *)file;
+		int r = add_files(g, &e->initrds, &e->ninitrds, &word, 1, NULL);
+		if (r)
+			return r;
+		if (!colon)
+			continue;
+		struct gb_boot_file *f = &e->initrds[e->ninitrds - 1];
+		if (!(f->cpio_name = strndup(name, (size_t)(colon - name))))
+			return gb_grub2_nomem(g);
+		f->cpio = newc_layout(g);
+	}
+	return 0;
 }
 
 int gb_grub2_cmd_module(struct gb_grub2 *g, int argc, char **argv, const struct gb_grub2_node *n)
