@@ -136,6 +136,54 @@ if wanted extract/print; then
 	[ "$(jq -r '"\(.kernel) \(.initrd)"' <<<"$json")" = "1:/boot/vmlinuz-lts 1:/boot/intel-ucode.img 1:/boot/initramfs-lts" ] &&
 		[ -z "$(ls out)" ] && pass extract/print || fail extract/print "$json"
 fi
+# GRUB's "initrd newc:NAME:PATH" (grub-core/loader/linux.c): PATH goes
+# into the ramdisk as the cpio member NAME, after entries for its parent
+# directories, and the run of newc: initrds ends with a TRAILER!!! before
+# the next plain one. Oracles: tests/lib/ramdisk_model.py, a model of
+# GRUB 2.06's grub_initrd_load (name sizes without the NUL, insert_dir's
+# inverted name test: the second member's "etc" is made again), and GNU
+# cpio reading the archive (see below for what it can read of it).
+mkdir -p newc/boot/grub newc/etc
+head -c 300001 /dev/urandom >newc/vmlinuz
+head -c 1001 /dev/urandom >newc/a.img
+head -c 2002 /dev/urandom >newc/b.img
+printf 'option=1\n' >newc/foo.conf
+head -c 333 /dev/urandom >newc/y.bin
+cat >newc/boot/grub/grub.cfg <<'EOF2'
+menuentry "newc" {
+	linux /vmlinuz root=/dev/vda1
+	initrd /a.img newc:/etc/foo.conf:/foo.conf newc:etc/x/y.conf:/y.bin /b.img
+}
+EOF2
+truncate -s 48M newc.img
+printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q newc.img
+mke2fs -q -F -t ext4 -d newc -E offset=1048576 newc.img 40000k
+if wanted extract/grub-newc; then
+	rm -rf out && mkdir out
+	python3 "$GB_TOP/tests/lib/ramdisk_model.py" grub want-newc newc/a.img newc:/etc/foo.conf:newc/foo.conf \
+		newc:etc/x/y.conf:newc/y.bin newc/b.img
+	out=$("$GUESTBOOT" extract -o out newc.img 2>&1)
+	cmp -s out/initrd want-newc && cmp -s out/vmlinuz newc/vmlinuz &&
+		pass extract/grub-newc || fail extract/grub-newc "$out" "$(cmp out/initrd want-newc 2>&1)"
+fi
+# GNU cpio reads a name of exactly its stated size into a buffer that
+# keeps a longer name read before: it is shown the first member alone (its
+# directory entry, header and data: 1004 + 116 + 124 + 9 bytes in).
+if wanted extract/grub-newc-cpio; then
+	[ -s out/initrd ] || "$GUESTBOOT" extract -o out newc.img >/dev/null 2>&1
+	rm -rf cpx && mkdir cpx
+	head -c $((1004 + 116 + 124 + 9)) out/initrd | tail -c +1005 >first.cpio
+	(cd cpx && cpio -id --quiet <../first.cpio 2>/dev/null)
+	list=$(TZ=UTC cpio -tv --quiet <first.cpio 2>/dev/null | awk '{ print $1, $2, $3, $4, $5, $8, $NF }' | tr '\n' '|')
+	[ "$list" = "drwxrwxrwx 1 root root 0 1970 etc|-rwxrwxrwx 1 root root 9 1970 etc/foo.conf|" ] &&
+		cmp -s cpx/etc/foo.conf newc/foo.conf &&
+		pass extract/grub-newc-cpio || fail extract/grub-newc-cpio "listed: $list" "$(ls -lR cpx)"
+fi
+if wanted extract/grub-newc-print; then
+	json=$("$GUESTBOOT" extract --print newc.img)
+	[ "$(jq -r .initrd <<<"$json")" = "1:/a.img newc:etc/foo.conf:1:/foo.conf newc:etc/x/y.conf:1:/y.bin 1:/b.img" ] &&
+		pass extract/grub-newc-print || fail extract/grub-newc-print "$json"
+fi
 # a missing initrd: an error, and neither file appears
 if wanted extract/missing-initrd; then
 	rm -rf out && mkdir out

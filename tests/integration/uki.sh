@@ -179,6 +179,112 @@ if wanted uki/profiles/initrd; then
 		pass uki/profiles/initrd || fail uki/profiles/initrd "the factory profile's own .initrd was not taken"
 fi
 
+# ---- what systemd-stub adds: add-ons, credentials, extensions -------------
+# stub.c's order: the add-ons' .ucode (last loaded first), .ucode, .initrd,
+# credentials (the UKI's, then /loader/credentials), system extensions,
+# configuration extensions (each the UKI's, then /loader/extensions),
+# .pcrsig, .pcrpkey, .osrel, .profile, the add-ons' .initrd (global ones
+# first); each padded to 4 bytes. The drop-in directory drops the boot
+# counter (arch+3-1.efi -> arch.efi.extra.d). An add-on whose .uname is
+# not the UKI's, or that holds a kernel, is ignored; the last .dtb wins.
+# Command lines: blanks at either end dropped, each control character
+# inside a space (mangle_stub_cmdline); the add-ons' after .cmdline.
+rm -rf esp6 && mkdir -p esp6/EFI/Linux/arch.efi.extra.d esp6/loader/addons \
+	esp6/loader/credentials esp6/loader/extensions parts6
+for f in ucodeA ucodeG initA initG initX dtb0 dtbB; do
+	head -c $((1000 + RANDOM % 3000)) /dev/urandom >parts6/$f
+done
+D=esp6/EFI/Linux/arch.efi.extra.d
+OSREL6='NAME=Arch\nID=arch\nPRETTY_NAME="Arch Linux"\n'
+$MKUKI "esp6/EFI/Linux/arch+3-1.efi" .osrel="$OSREL6" ".cmdline=  root=/dev/vda2"$'\t\t'"rw  " \
+	.uname=6.12.1-arch1 .linux=@linux.bin .ucode=@ucode.bin .initrd=@initrd.bin .dtb=@parts6/dtb0 \
+	.pcrpkey='PEM KEY\n'
+$MKUKI $D/a-ucode.addon.efi .ucode=@parts6/ucodeA .initrd=@parts6/initA .cmdline=a1
+$MKUKI $D/b-dtb.addon.efi .dtb=@parts6/dtbB .uname=6.12.1-arch1
+$MKUKI $D/c-other.addon.efi .uname=5.10.0 .cmdline=never .initrd=@parts6/initX
+$MKUKI $D/d-kernel.addon.efi .cmdline=evil .linux=@linux.bin
+$MKUKI esp6/loader/addons/g.addon.efi .ucode=@parts6/ucodeG .initrd=@parts6/initG .cmdline=g1
+printf 'secret-x' >$D/x.cred; printf 'secret-yy' >$D/y.cred; printf 'global-z' >esp6/loader/credentials/z.cred
+head -c 5001 /dev/urandom >$D/foo.raw; head -c 3002 /dev/urandom >$D/bar.confext.raw
+head -c 2003 /dev/urandom >esp6/loader/extensions/ext.raw
+head -c 1004 /dev/urandom >esp6/loader/extensions/conf.confext.raw
+printf 'not picked up' >$D/notes.txt
+mkdisk stub.img esp6
+mkdir -p meta6 && text meta6/os-release "$OSREL6" && text meta6/tpm2-pcr-public-key.pem 'PEM KEY\n'
+if wanted uki/stub/ramdisk; then
+	rm -rf x6 && mkdir x6
+	$MODEL stub want6 parts6/ucodeA parts6/ucodeG ucode.bin initrd.bin \
+		cpio:.extra/credentials:$D/x.cred:$D/y.cred cpio:.extra/global_credentials:esp6/loader/credentials/z.cred \
+		cpio:.extra/sysext:$D/foo.raw cpio:.extra/global_sysext:esp6/loader/extensions/ext.raw \
+		cpio:.extra/confext:$D/bar.confext.raw cpio:.extra/global_confext:esp6/loader/extensions/conf.confext.raw \
+		cpio:.extra:meta6/tpm2-pcr-public-key.pem cpio:.extra:meta6/os-release parts6/initG parts6/initA
+	out=$(GB extract -o x6 -f json stub.img 2>&1)
+	cmp -s x6/initrd want6 && cmp -s x6/vmlinuz linux.bin &&
+		pass uki/stub/ramdisk || fail uki/stub/ramdisk "$out" "$(cmp x6/initrd want6 2>&1)"
+fi
+# the credentials archive as GNU cpio reads it: root-only modes
+if wanted uki/stub/credentials-cpio; then
+	[ -s x6/initrd ] || GB extract -o x6 stub.img >/dev/null 2>&1
+	off=0
+	for f in parts6/ucodeA parts6/ucodeG ucode.bin initrd.bin; do off=$((off + $(a4 $(size $f)))); done
+	same uki/stub/credentials-cpio "555 .extra
+500 .extra/credentials
+400 .extra/credentials/x.cred $(md5sum <$D/x.cred | cut -c1-8)
+400 .extra/credentials/y.cred $(md5sum <$D/y.cred | cut -c1-8)" "$(cpio_list x6/initrd $off)"
+fi
+if wanted uki/stub/cmdline; then
+	out=$(GB list --json stub.img)
+	same uki/stub/cmdline "arch.efi|root=/dev/vda2  rw g1 a1|/EFI/Linux/arch.efi.extra.d/b-dtb.addon.efi#.dtb" \
+		"$(jq -r '.entries[0] | "\(.id)|\(.args)|\(.devicetree.path)#\(.devicetree.section)"' <<<"$out" 2>&1)"
+fi
+if wanted uki/stub/refused-addons; then
+	out=$(GB list stub.img 2>&1)
+	grep -q "c-other.addon.efi: its .uname is not the UKI's" <<<"$out" &&
+		grep -q "d-kernel.addon.efi: an add-on with a kernel, ignored" <<<"$out" &&
+		! grep -q "notes.txt" <<<"$out" &&
+		pass uki/stub/refused-addons || fail uki/stub/refused-addons "$out"
+fi
+
+# ---- Type 1 entries naming a UKI ("uki", systemd v254+) -----------------
+# systemd-boot hands the stub the entry's options (which replace .cmdline)
+# prefixed with "@PROFILE", installs the entry's devicetree (which the
+# UKI's .dtb replaces), and passes none of its initrds. The title, version
+# and sort order are the entry's.
+rm -rf esp7 && mkdir -p esp7/loader/entries esp7/images esp7/dtbs parts7
+head -c 2345 /dev/urandom >parts7/initB
+head -c 999 /dev/urandom >esp7/dtbs/board.dtb
+head -c 777 /dev/urandom >parts7/dtbU
+head -c 5555 /dev/urandom >esp7/extra.img
+OSREL7='PRETTY_NAME="Multi OS"\nID=multi\n'
+$MKUKI esp7/images/multi.efi .osrel="$OSREL7" .cmdline=base-cmd .linux=@linux.bin \
+	.profile='ID=a' .profile='ID=b\nTITLE=Bee' .cmdline=b-cmd .initrd=@parts7/initB
+$MKUKI esp7/images/dtb.efi .osrel="$OSREL7" .cmdline=dtb-cmd .linux=@linux.bin .dtb=@parts7/dtbU
+printf 'title T1 options\nsort-key a\nuki /images/multi.efi\nprofile 1\noptions root=/dev/vda3\noptions quiet\ndevicetree /dtbs/board.dtb\ninitrd /extra.img\n' \
+	>esp7/loader/entries/opts.conf
+printf 'title T1 plain\nsort-key b\nuki images/multi.efi\n' >esp7/loader/entries/plain.conf
+printf 'title T1 dtb\nsort-key c\nuki /images/dtb.efi\ndevicetree /dtbs/board.dtb\n' >esp7/loader/entries/dtb.conf
+mkdisk type1.img esp7
+mkdir -p meta7 && text meta7/os-release "$OSREL7" && text meta7/profile 'ID=b\nTITLE=Bee'
+if wanted uki/type1/list; then
+	out=$(GB list --json type1.img 2>&1)
+	same uki/type1/list "opts|T1 options|root=/dev/vda3 quiet|/dtbs/board.dtb#null
+plain|T1 plain|base-cmd|null#null
+dtb|T1 dtb|dtb-cmd|/images/dtb.efi#.dtb" \
+		"$(jq -r '.entries[] | "\(.id)|\(.title)|\(.args)|\(.devicetree.path)#\(.devicetree.section)"' <<<"$out" 2>&1)"
+fi
+if wanted uki/type1/profile-ramdisk; then
+	rm -rf x7 && mkdir x7
+	$MODEL stub want7 parts7/initB cpio:.extra:meta7/os-release cpio:.extra:meta7/profile
+	out=$(GB extract -o x7 --entry opts type1.img 2>&1)
+	cmp -s x7/initrd want7 && cmp -s x7/vmlinuz linux.bin &&
+		pass uki/type1/profile-ramdisk || fail uki/type1/profile-ramdisk "$out"
+fi
+if wanted uki/type1/initrd-ignored; then
+	out=$(GB list type1.img 2>&1)
+	grep -q "opts.conf: its initrd lines are not used" <<<"$out" && ! grep -q "extra.img" <<<"$out" &&
+		pass uki/type1/initrd-ignored || fail uki/type1/initrd-ignored "$out"
+fi
+
 # ---- hostile section tables: one clean line, never a crash ---------------
 # patch SECTION FIELD VALUE FILE: set a section header field (vsize, rsize,
 # offset) of the first section of that name.
