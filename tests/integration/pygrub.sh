@@ -302,6 +302,38 @@ truncate -s 32M fedora.img
 mke2fs -q -F -t ext4 -d fed fedora.img >/dev/null
 boots pygrub/wrong/blscfg fedora.img fed/boot/vmlinuz-6.6.2-201.fc39.x86_64 "root=UUID=abcd ro rhgb quiet"
 
+# GRUB's "initrd newc:NAME:PATH" and several initrds: pygrub opens the
+# whole argument string as one file and fails; guestboot hands over the
+# ramdisk GRUB builds (tests/lib/ramdisk_model.py: GRUB 2.06's rule), and
+# -l prints the initrds in GRUB's words.
+mkdir -p nc/boot/grub
+kernel nc/vmlinuz
+head -c 1001 /dev/urandom >nc/a.img
+printf 'option=1\n' >nc/foo.conf
+head -c 2002 /dev/urandom >nc/b.img
+printf 'menuentry "newc" {\n\tlinux /vmlinuz root=/dev/xvda1\n\tinitrd /a.img newc:/etc/foo.conf:/foo.conf /b.img\n}\n' \
+	>nc/boot/grub/grub.cfg
+truncate -s 32M newc.img
+mke2fs -q -F -t ext4 -d nc newc.img >/dev/null
+if wanted pygrub/wrong/grub-newc; then
+	rm -rf g p && mkdir g p
+	python3 "$GB_TOP/tests/lib/ramdisk_model.py" grub want-nc nc/a.img newc:/etc/foo.conf:nc/foo.conf nc/b.img
+	out=$("$GUESTBOOT" pygrub -q --output-format=simple --output-directory=g newc.img 2>err)
+	prc=0
+	if $have_pygrub; then
+		"$PYGRUB" -q --output-format=simple --output-directory=p newc.img >/dev/null 2>&1
+		prc=$?
+	fi
+	cmp -s g/boot_ramdisk.* want-nc && cmp -s g/boot_kernel.* nc/vmlinuz &&
+		grep -q "^args root=/dev/xvda1$" <<<"$out" && { ! $have_pygrub || [ $prc -ne 0 ]; } &&
+		pass pygrub/wrong/grub-newc || fail pygrub/wrong/grub-newc "$out" "$(cat err)" "pygrub: exit $prc, $(ls p)"
+fi
+if wanted pygrub/grub-newc-list; then
+	got=$("$GUESTBOOT" pygrub -l newc.img 2>&1 | grep initrd:)
+	[ "$got" = "  initrd: /a.img newc:etc/foo.conf:/foo.conf /b.img" ] &&
+		pass pygrub/grub-newc-list || fail pygrub/grub-newc-list "$got"
+fi
+
 # extlinux with paths relative to the config's directory (Alpine)
 mkdir -p al/boot/extlinux
 kernel al/boot/vmlinuz-virt
