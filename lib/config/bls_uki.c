@@ -530,7 +530,9 @@ static int stub_boot(struct stub_run *s, const char *boot_root, int profile, con
 	struct pe_file *pe = malloc(sizeof(*pe));
 	char *cmdline = NULL, *extra = extra_dir(s->uki);
 	int v[S_COUNT], r = pe && extra ? 0 : gb_error(s->ctx, GB_E_NOMEM, "out of memory");
-	if (r || !read_pe(s->fs, s->uki, s->menu, pe))
+	if (!r && !read_pe(s->fs, s->uki, s->menu, pe))
+		r = GB_E_NOT_MINE;
+	if (r)
 		goto out;
 	no_sections(v);
 	locate_profile(pe, -1, v);

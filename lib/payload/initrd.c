@@ -516,7 +516,7 @@ static int entry_inspect_initrd(struct gb_ctx *ctx, const struct gb_menu *m, con
 	 * another sees what the kernel sees in their concatenation, with one
 	 * initrd (or one archive of them) in memory at a time. */
 	struct gather g = { &w, m, NULL, 0, 0, 0 };
-	const struct gb_ramdisk_sink sink = { gather_bytes, gather_file, gather_walk, &g };
+	const struct gb_ramdisk_sink sink = { gather_bytes, NULL, gather_file, gather_walk, &g };
 	int r = gb_ramdisk_build(ctx, m, e, &sink);
 	if (!r)
 		r = gather_walk(ctx, &g);

@@ -164,7 +164,7 @@ int gb_entry_check_files(struct gb_ctx *ctx, const struct gb_menu *m, const stru
 	/* every initrd exists, and the whole ramdisk (padding and the
 	 * bootloader's cpio headers included) is within the limit */
 	struct count c = { 0, lim->initrd_max };
-	const struct gb_ramdisk_sink sink = { count_bytes, count_file, NULL, &c };
+	const struct gb_ramdisk_sink sink = { count_bytes, NULL, count_file, NULL, &c };
 	return gb_ramdisk_build(ctx, m, e, &sink);
 }
 
@@ -219,7 +219,7 @@ int gb_entry_write_initrd(struct gb_ctx *ctx, const struct gb_menu *m, const str
 	if (r)
 		return r;
 	struct ramdisk_fd w = { m, fd, lim->initrd_max };
-	const struct gb_ramdisk_sink sink = { fd_bytes, fd_file, NULL, &w };
+	const struct gb_ramdisk_sink sink = { fd_bytes, NULL, fd_file, NULL, &w };
 	return gb_ramdisk_build(ctx, m, e, &sink);
 }
 

@@ -61,7 +61,9 @@ struct gb_entry;
 struct gb_ramdisk_sink {
 	/* bytes the bootloader makes: cpio headers, trailers, padding */
 	int (*bytes)(struct gb_ctx *ctx, void *arg, const uint8_t *p, size_t n);
-	/* a boot file's bytes (size of them, as gb_payload_size gave) */
+	/* a boot file's size (NULL: gb_payload_size) */
+	int (*size)(struct gb_ctx *ctx, void *arg, const struct gb_boot_file *f, uint64_t *size);
+	/* a boot file's bytes (size of them, as size gave) */
 	int (*file)(struct gb_ctx *ctx, void *arg, const struct gb_boot_file *f, uint64_t size);
 	/* what came so far ends with whole archives or initrds (NULL: not
 	 * wanted): each stretch between two can be walked on its own */

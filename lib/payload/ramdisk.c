@@ -21,8 +21,14 @@
 struct out {
 	struct gb_ctx *ctx;
 	const struct gb_ramdisk_sink *s;
+	const struct gb_menu *m;
 	uint64_t at;         /* bytes emitted so far */
 };
+
+static int part_size(struct out *o, const struct gb_boot_file *f, uint64_t *size)
+{
+	return o->s->size ? o->s->size(o->ctx, o->s->arg, f, size) : gb_payload_size(o->ctx, o->m, f, size);
+}
 
 static int put(struct out *o, const void *p, size_t n)
 {
@@ -159,7 +165,7 @@ static bool grub_newc(const struct gb_boot_file *f)
 /* grub_initrd_load: before each initrd, zeros to pad the one before to 4
  * bytes; a newc: one is preceded by its directories and its header; the
  * first plain one after a run of them by the run's trailer. */
-static int grub_join(struct out *o, const struct gb_menu *m, const struct gb_entry *e)
+static int grub_join(struct out *o, const struct gb_entry *e)
 {
 	struct grub_dir *dirs = NULL;
 	uint64_t cursize = 0;
@@ -168,7 +174,7 @@ static int grub_join(struct out *o, const struct gb_menu *m, const struct gb_ent
 	for (size_t i = 0; !r && i < e->ninitrds; i++) {
 		const struct gb_boot_file *f = &e->initrds[i];
 		uint64_t size;
-		if ((r = gb_payload_size(o->ctx, m, f, &size)) || (r = put_zeros(o, (size_t)(-cursize & 3))))
+		if ((r = part_size(o, f, &size)) || (r = put_zeros(o, (size_t)(-cursize & 3))))
 			break;
 		if (grub_newc(f)) {
 			nul = f->cpio == GB_CPIO_GRUB_NUL;
@@ -217,8 +223,7 @@ static bool stub_private(const char *dir, size_t n)
 /* One archive as pack_cpio makes it: its directory and the directory's
  * parents (pack_cpio_prefix: 0555 but the last), the members from inode 1
  * on, each padded to 4 bytes from the archive's start, the trailer. */
-static int stub_archive(struct out *o, const struct gb_menu *m, const struct gb_entry *e,
-			size_t first, size_t *end)
+static int stub_archive(struct out *o, const struct gb_entry *e, size_t first, size_t *end)
 {
 	uint64_t start = o->at;
 	const char *name = e->initrds[first].cpio_name;
@@ -244,7 +249,7 @@ static int stub_archive(struct out *o, const struct gb_menu *m, const struct gb_
 		const struct gb_boot_file *f = &e->initrds[i];
 		uint64_t size;
 		if (!r)
-			r = gb_payload_size(o->ctx, m, f, &size);
+			r = part_size(o, f, &size);
 		if (!r)
 			r = put_header(o, ino++, 0100000 | (priv ? 0400 : 0444), size, f->cpio_name,
 				       strlen(f->cpio_name) + 1, start);
@@ -266,7 +271,7 @@ static bool stub_member(const struct gb_boot_file *f)
 
 /* combine_initrds: with more than one initrd, each is padded to 4 bytes
  * (the last too); a single one is handed over as it is. */
-static int stub_join(struct out *o, const struct gb_menu *m, const struct gb_entry *e)
+static int stub_join(struct out *o, const struct gb_entry *e)
 {
 	size_t parts = 0;
 	for (size_t i = 0; i < e->ninitrds; i++)
@@ -277,12 +282,12 @@ static int stub_join(struct out *o, const struct gb_menu *m, const struct gb_ent
 		const struct gb_boot_file *f = &e->initrds[i];
 		uint64_t start = o->at, size;
 		if (stub_member(f)) {
-			r = stub_archive(o, m, e, i, &i);
+			r = stub_archive(o, e, i, &i);
 		} else if (f->cpio_name) {
 			i++; /* a stray further member: no archive to go into */
 			continue;
 		} else {
-			if (!(r = gb_payload_size(o->ctx, m, f, &size)))
+			if (!(r = part_size(o, f, &size)))
 				r = put_file(o, f, size);
 			i++;
 		}
@@ -302,6 +307,6 @@ bool gb_ramdisk_by_stub(const struct gb_entry *e)
 int gb_ramdisk_build(struct gb_ctx *ctx, const struct gb_menu *m, const struct gb_entry *e,
 		     const struct gb_ramdisk_sink *s)
 {
-	struct out o = { ctx, s, 0 };
-	return gb_ramdisk_by_stub(e) ? stub_join(&o, m, e) : grub_join(&o, m, e);
+	struct out o = { ctx, s, m, 0 };
+	return gb_ramdisk_by_stub(e) ? stub_join(&o, e) : grub_join(&o, e);
 }
