@@ -191,9 +191,10 @@ fi
 # inside a space (mangle_stub_cmdline); the add-ons' after .cmdline.
 rm -rf esp6 && mkdir -p esp6/EFI/Linux/arch.efi.extra.d esp6/loader/addons \
 	esp6/loader/credentials esp6/loader/extensions parts6
-for f in ucodeA ucodeG initA initG initX dtb0 dtbB; do
+for f in ucodeA ucodeG initA initG initX; do
 	head -c $((1000 + RANDOM % 3000)) /dev/urandom >parts6/$f
 done
+$MKUKI --fdt parts6/dtb0 uki && $MKUKI --fdt parts6/dtbB addon-b
 D=esp6/EFI/Linux/arch.efi.extra.d
 OSREL6='NAME=Arch\nID=arch\nPRETTY_NAME="Arch Linux"\n'
 $MKUKI "esp6/EFI/Linux/arch+3-1.efi" .osrel="$OSREL6" ".cmdline=  root=/dev/vda2"$'\t\t'"rw  " \
@@ -219,7 +220,8 @@ if wanted uki/stub/ramdisk; then
 		cpio:.extra/confext:$D/bar.confext.raw cpio:.extra/global_confext:esp6/loader/extensions/conf.confext.raw \
 		cpio:.extra:meta6/tpm2-pcr-public-key.pem cpio:.extra:meta6/os-release parts6/initG parts6/initA
 	out=$(GB extract -o x6 -f json stub.img 2>&1)
-	cmp -s x6/initrd want6 && cmp -s x6/vmlinuz linux.bin &&
+	# the last add-on's .dtb replaced the UKI's
+	cmp -s x6/initrd want6 && cmp -s x6/vmlinuz linux.bin && cmp -s x6/dtb parts6/dtbB &&
 		pass uki/stub/ramdisk || fail uki/stub/ramdisk "$out" "$(cmp x6/initrd want6 2>&1)"
 fi
 # the credentials archive as GNU cpio reads it: root-only modes
@@ -235,7 +237,7 @@ fi
 if wanted uki/stub/cmdline; then
 	out=$(GB list --json stub.img)
 	same uki/stub/cmdline "arch.efi|root=/dev/vda2  rw g1 a1|/EFI/Linux/arch.efi.extra.d/b-dtb.addon.efi#.dtb" \
-		"$(jq -r '.entries[0] | "\(.id)|\(.args)|\(.devicetree.path)#\(.devicetree.section)"' <<<"$out" 2>&1)"
+		"$(jq -r '.entries[0] | "\(.id)|\(.args)|\(.devicetree)#\(.devicetree_section)"' <<<"$out" 2>&1)"
 fi
 if wanted uki/stub/refused-addons; then
 	out=$(GB list stub.img 2>&1)
@@ -252,8 +254,7 @@ fi
 # and sort order are the entry's.
 rm -rf esp7 && mkdir -p esp7/loader/entries esp7/images esp7/dtbs parts7
 head -c 2345 /dev/urandom >parts7/initB
-head -c 999 /dev/urandom >esp7/dtbs/board.dtb
-head -c 777 /dev/urandom >parts7/dtbU
+$MKUKI --fdt esp7/dtbs/board.dtb board && $MKUKI --fdt parts7/dtbU in-the-uki
 head -c 5555 /dev/urandom >esp7/extra.img
 OSREL7='PRETTY_NAME="Multi OS"\nID=multi\n'
 $MKUKI esp7/images/multi.efi .osrel="$OSREL7" .cmdline=base-cmd .linux=@linux.bin \
@@ -270,14 +271,19 @@ if wanted uki/type1/list; then
 	same uki/type1/list "opts|T1 options|root=/dev/vda3 quiet|/dtbs/board.dtb#null
 plain|T1 plain|base-cmd|null#null
 dtb|T1 dtb|dtb-cmd|/images/dtb.efi#.dtb" \
-		"$(jq -r '.entries[] | "\(.id)|\(.title)|\(.args)|\(.devicetree.path)#\(.devicetree.section)"' <<<"$out" 2>&1)"
+		"$(jq -r '.entries[] | "\(.id)|\(.title)|\(.args)|\(.devicetree)#\(.devicetree_section)"' <<<"$out" 2>&1)"
 fi
 if wanted uki/type1/profile-ramdisk; then
 	rm -rf x7 && mkdir x7
 	$MODEL stub want7 parts7/initB cpio:.extra:meta7/os-release cpio:.extra:meta7/profile
 	out=$(GB extract -o x7 --entry opts type1.img 2>&1)
-	cmp -s x7/initrd want7 && cmp -s x7/vmlinuz linux.bin &&
+	cmp -s x7/initrd want7 && cmp -s x7/vmlinuz linux.bin && cmp -s x7/dtb esp7/dtbs/board.dtb &&
 		pass uki/type1/profile-ramdisk || fail uki/type1/profile-ramdisk "$out"
+fi
+if wanted uki/type1/uki-dtb; then
+	rm -rf x8 && mkdir x8
+	out=$(GB extract -o x8 --entry dtb type1.img 2>&1)
+	cmp -s x8/dtb parts7/dtbU && pass uki/type1/uki-dtb || fail uki/type1/uki-dtb "$out" "$(ls -l x8)"
 fi
 if wanted uki/type1/initrd-ignored; then
 	out=$(GB list type1.img 2>&1)

@@ -4,6 +4,8 @@
 # the sections given in order (UKI profiles depend on the order):
 #
 #   mkuki.py OUT NAME=VALUE ...
+#   mkuki.py --fdt OUT MODEL: a minimal flattened devicetree blob (a root
+#       node with a "model" property), for .dtb sections and devicetree keys
 #
 # NAME is a section name (".linux", ".osrel", ".profile", ...); VALUE is
 # @FILE for a file's bytes, else text in which \n stands for a newline.
@@ -15,7 +17,30 @@ import struct
 import sys
 
 
+def fdt(out, model):
+    # version 17 layout: header, empty memory reservation map, structure
+    # block (FDT_BEGIN_NODE "", FDT_PROP model, FDT_END_NODE, FDT_END),
+    # strings block
+    def pad4(b):
+        return b + b'\0' * (-len(b) % 4)
+    value = model.encode() + b'\0'
+    struct_ = struct.pack('>I', 1) + pad4(b'\0') + \
+        struct.pack('>III', 3, len(value), 0) + pad4(value) + struct.pack('>II', 2, 9)
+    strings = b'model\0'
+    rsv = b'\0' * 16
+    off_rsv = 40
+    off_struct = off_rsv + len(rsv)
+    off_strings = off_struct + len(struct_)
+    total = off_strings + len(strings)
+    hdr = struct.pack('>10I', 0xd00dfeed, total, off_struct, off_strings, off_rsv, 17, 16, 0,
+                      len(strings), len(struct_))
+    open(out, 'wb').write(hdr + rsv + struct_ + strings)
+
+
 def main():
+    if sys.argv[1] == '--fdt':
+        fdt(sys.argv[2], sys.argv[3])
+        return
     out, specs = sys.argv[1], sys.argv[2:]
     secs = []
     for spec in specs:
