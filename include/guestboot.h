@@ -297,7 +297,8 @@ enum gb_cpio {
 	 * members have mode 0100777; inode, uid, gid and mtime 0, nlink 1;
 	 * name sizes without the NUL. */
 	GB_CPIO_GRUB,
-	/* GRUB 2.12 and later: the same with the NUL counted in name sizes. */
+	/* GRUB 2.12 and later: the same with the NUL counted in name sizes
+	 * (the image's GRUB decides; GB_CPIO_GRUB when it is unknown). */
 	GB_CPIO_GRUB_NUL,
 	/* systemd-stub: the first member of a new archive, in whose
 	 * directory the archive lies (".extra/credentials"): the entries for

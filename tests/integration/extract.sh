@@ -179,6 +179,23 @@ if wanted extract/grub-newc-cpio; then
 		cmp -s cpx/etc/foo.conf newc/foo.conf &&
 		pass extract/grub-newc-cpio || fail extract/grub-newc-cpio "listed: $list" "$(ls -lR cpx)"
 fi
+# an image with GRUB 2.12 (its modinfo.sh says so): name sizes count the
+# NUL, and GNU cpio reads the whole archive
+mkdir -p newc/boot/grub/i386-pc
+printf 'grub_version="2.12"\n' >newc/boot/grub/i386-pc/modinfo.sh
+truncate -s 48M newc212.img
+printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q newc212.img
+mke2fs -q -F -t ext4 -d newc -E offset=1048576 newc212.img 40000k
+rm newc/boot/grub/i386-pc/modinfo.sh
+if wanted extract/grub-newc-2.12; then
+	rm -rf out212 && mkdir out212
+	python3 "$GB_TOP/tests/lib/ramdisk_model.py" grub --nul want-newc212 newc/a.img \
+		newc:/etc/foo.conf:newc/foo.conf newc:etc/x/y.conf:newc/y.bin newc/b.img
+	out=$("$GUESTBOOT" extract -o out212 newc212.img 2>&1)
+	list=$(tail -c +1005 out212/initrd | cpio -t --quiet 2>&1 | tr '\n' ' ')
+	cmp -s out212/initrd want-newc212 && [ "$list" = "etc etc/foo.conf etc etc/x etc/x/y.conf " ] &&
+		pass extract/grub-newc-2.12 || fail extract/grub-newc-2.12 "$out" "cpio: $list"
+fi
 if wanted extract/grub-newc-print; then
 	json=$("$GUESTBOOT" extract --print newc.img)
 	[ "$(jq -r .initrd <<<"$json")" = "1:/a.img newc:etc/foo.conf:1:/foo.conf newc:etc/x/y.conf:1:/y.bin 1:/b.img" ] &&

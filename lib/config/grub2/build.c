@@ -44,13 +44,18 @@ static bool set_version(char *dst, size_t cap, const char *s, size_t n)
 	return n && gb_copy_str(dst, cap, s, n);
 }
 
-/* Is the version "2.14" or later? */
-static bool at_least_2_14(const char *v)
+bool gb_grub2_version_at_least(const char *v, unsigned long want_major, unsigned long want_minor)
 {
 	char *end;
 	unsigned long major = strtoul(v, &end, 10);
 	unsigned long minor = *end == '.' ? strtoul(end + 1, NULL, 10) : 0;
-	return end != v && (major > 2 || (major == 2 && minor >= 14));
+	return end != v && (major > want_major || (major == want_major && minor >= want_minor));
+}
+
+/* Is the version "2.14" or later? */
+static bool at_least_2_14(const char *v)
+{
+	return gb_grub2_version_at_least(v, 2, 14);
 }
 
 static char *read_file(struct gb_grub2 *g, int dev, const char *path, size_t *len)

@@ -215,6 +215,9 @@ struct gb_grub2_build {
 	char source[300];  /* where it was read, as a GRUB file name */
 };
 void gb_grub2_probe_build(struct gb_grub2 *g);
+/* Is version v ("2.12", as struct gb_grub2_build holds it) MAJOR.MINOR
+ * or later? False when it is unknown (""). */
+bool gb_grub2_version_at_least(const char *v, unsigned long major, unsigned long minor);
 
 struct gb_grub2 {
 	struct gb_ctx *ctx;

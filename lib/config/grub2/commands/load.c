@@ -239,13 +239,15 @@ static int add_files(struct gb_grub2 *g, struct gb_boot_file **list, size_t *nli
 	return 0;
 }
 
-/* The layout GRUB gives newc: initrds. GRUB 2.12 counts the NUL in name
- * sizes (loader/linux.c, "Ensure the newc pathname is NULL-terminated");
- * the interpreter follows GRUB 2.06, which does not. */
-static int newc_layout(const struct gb_grub2 *g)
+/* The layout GRUB gives newc: initrds: GRUB 2.12 counts the NUL in name
+ * sizes (loader/linux.c, "Ensure the newc pathname is NULL-terminated"),
+ * 2.06 and the distributions' 2.06 builds do not. The image's GRUB
+ * (gb_grub2_probe_build) decides; when it is not known, 2.06's, which the
+ * interpreter follows. */
+static int newc_layout(struct gb_grub2 *g)
 {
-	(void)g;
-	return GB_CPIO_GRUB;
+	gb_grub2_probe_build(g);
+	return gb_grub2_version_at_least(g->build.version, 2, 12) ? GB_CPIO_GRUB_NUL : GB_CPIO_GRUB;
 }
 
 /* initrd: needs a loaded kernel; a new initrd command replaces the list.
