@@ -13,7 +13,7 @@ PI=$GB_BUILD/payload-inspect
 MKINITRD="bash $GB_TOP/tests/lib/mkinitrd.sh"
 COMPRESSORS="gzip bzip2 lzma xz lzop lz4 zstd" # as initramfs.conf names them
 # the drivers guestboot looks for, in the order it lists them
-DRIVERS="xen-blkfront xen-netfront virtio_blk virtio_scsi virtio_net nvme ext4 xfs btrfs"
+DRIVERS="xen-blkfront xen-netfront virtio_blk virtio_scsi virtio_net nvme ext4 xfs btrfs virtio_mmio virtio_pci"
 
 need_root initramfs "mkinitramfs runs in a chroot" || exit 0
 if ! CH=$($MKINITRD chroot 2>setup.log); then

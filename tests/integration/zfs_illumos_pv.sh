@@ -124,8 +124,8 @@ expect_error zfs/illumos-pv/extract-hypervisor 4 "is not a Xen PV kernel" \
 if wanted zfs/illumos-pv/inspect-kernels; then
 	out=$("$GUESTBOOT" inspect --kernels xpv.img 2>&1)
 	notes="Xen notes GUEST_OS=SunOS XEN_VERSION=xen-3.0 LOADER=generic ENTRY=0x40000000 HYPERCALL_PAGE=0x40002000"
-	if grep -q "kernel /ROOT/omnios@$unix: elf illumos, none, version unknown, Xen PV yes, PVH no, $notes" <<<"$out" &&
-		grep -q "kernel /ROOT/omnios@/boot/xen.gz: multiboot xen, gzip, version unknown, Xen PV no" <<<"$out"; then
+	if grep -q "kernel /ROOT/omnios@$unix: elf illumos, none, x86_64 ELF, version unknown, Xen PV yes, PVH no, $notes" <<<"$out" &&
+		grep -q "kernel /ROOT/omnios@/boot/xen.gz: multiboot xen, gzip, multiboot, version unknown, Xen PV no" <<<"$out"; then
 		pass zfs/illumos-pv/inspect-kernels
 	else
 		fail zfs/illumos-pv/inspect-kernels "$out"
