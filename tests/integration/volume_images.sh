@@ -78,6 +78,8 @@ partx_agrees() {
 	if [ -n "$want" ] && [ "$got" = "$want" ]; then pass "$1"; else fail "$1" "partx: $want" "guestboot: $got"; fi
 }
 
+# LVM images are made by the real tools on loop devices: root only.
+if need_root lvm "pvcreate and vgcreate work on loop devices; tests/images/lvm reads LVM without root"; then
 # ---- LVM: two PVs (partitions 1, 2); root linear on pv0, boot-lv in two
 # segments on pv0 and pv1, data striped over both (64 KiB stripes)
 truncate -s 64M lvm.img
@@ -282,6 +284,8 @@ expect_json "lvm/whole-disk-pv/inspect" wpv.img '[.volumes[] | [.id, .stack, .co
 	'[["0","disk","LVM physical volume",""],["lvm/wvg/whole","disk > lvm/wvg/whole",null,""],["lvm/wvg/other","disk > lvm/wvg/other",null,"missing PV: pv1"]]'
 grub_ls "lvm/whole-disk-pv/grub-ls" wpv.img lvm/wvg-whole lvm/wvg/whole /boot
 
+fi # need_root lvm
+
 # ---- MD RAID1: one member of each metadata version, partitions 1-4
 truncate -s 80M md.img
 sfdisk -q md.img <<'P'
@@ -346,6 +350,7 @@ expect_error "md/data-offset-past-end" 3 "lies outside the member" "$GUESTBOOT" 
 expect_error "md/data-offset-past-end/no-array" 3 "no volume md/r3" "$GUESTBOOT" ls badoff.img md/r3:/
 compare_tree "md/data-offset-past-end/others-read" badoff.img md/r2 src
 
+if need_root md-lvm "pvcreate works on a loop device"; then
 # LVM on an md array: partition 1 > md/r0 > lvm/mdvg/root
 truncate -s 40M mdlvm.img
 sfdisk -q mdlvm.img <<'P'
@@ -386,6 +391,7 @@ mke2fs -q -F -t ext4 -L mdroot -d src -E offset=$((A + MiB)) mdlvm.img 8M
 compare_tree "md-lvm/cat" mdlvm.img lvm/mdvg/root src
 grub_ls "md-lvm/grub-ls" mdlvm.img lvm/mdvg-root lvm/mdvg/root /boot
 expect_json "md-lvm/stack" mdlvm.img '.volumes[-1].stack' '"partition 1 > md/r0 > lvm/mdvg/root"'
+fi # need_root md-lvm
 
 # ---- BSD disklabel in an MBR slice (0xa5), absolute offsets as older
 # FreeBSD, NetBSD and OpenBSD write them: a (ext4), b (swap), c (the whole
