@@ -40,18 +40,8 @@ static void __attribute__((format(printf, 2, 3))) warn(struct gb_menu *menu, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	gb_menu_vwarn(menu, true, fmt, ap);
 	va_end(ap);
-	for (size_t i = 0; s && i < menu->nwarnings; i++)
-		if (!strcmp(menu->warnings[i], s)) {
-			free(s);
-			return;
-		}
-	if (s)
-		gb_menu_warn(menu, "%s", s);
-	free(s);
 }
 
 struct pe_file {

@@ -74,14 +74,16 @@ const char *gb_menu_trace(const struct gb_menu *m)
 	return m->trace ? m->trace : "";
 }
 
-void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
+void gb_menu_vwarn(struct gb_menu *m, bool once, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	char *s = NULL;
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
-	va_end(ap);
+	for (size_t i = 0; once && s && i < m->nwarnings; i++)
+		if (!strcmp(m->warnings[i], s)) {
+			free(s);
+			return;
+		}
 	if (s && m->trace_on) {
 		/* as GRUB prints its errors, in order with echo's output */
 		gb_menu_trace_add(m, "error: ", 7);
@@ -92,6 +94,14 @@ void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
 		m->warnings[m->nwarnings++] = s;
 	else
 		free(s);
+}
+
+void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gb_menu_vwarn(m, false, fmt, ap);
+	va_end(ap);
 }
 
 /* One component of a GRUB default path: up to a single '>' (">>" stands

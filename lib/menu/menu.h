@@ -5,6 +5,7 @@
 #ifndef GB_MENU_H
 #define GB_MENU_H
 
+#include <stdarg.h>
 #include "core/core.h"
 
 #define GB_MENU_MAX_ENTRIES 1024 /* all entries of a menu, submenus included */
@@ -85,6 +86,9 @@ int gb_entry_add_file(struct gb_ctx *ctx, struct gb_boot_file **list, size_t *n,
 /* Record a warning (a printf line); silently dropped past the cap. */
 void gb_menu_warn(struct gb_menu *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same with a va_list; once: not when the same text was said before. */
+void gb_menu_vwarn(struct gb_menu *m, bool once, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* After parsing: clean every file path ("/boot/extlinux/../vmlinuz" is
  * "/boot/vmlinuz") and choose the default (gb_menu_choose). */
