@@ -54,6 +54,18 @@ static bool is_zboot(const uint8_t *d, size_t n)
 	return n >= 0x40 && d[0] == 'M' && d[1] == 'Z' && !memcmp(d + 4, "zimg", 4);
 }
 
+/* A zboot image's compressed Image (its header's offset and size, checked
+ * against the file); false when it lies outside. */
+static bool zboot_payload(const uint8_t *d, size_t n, const uint8_t **p, size_t *pn)
+{
+	uint32_t off = gb_le32(d + ZBOOT_PAYLOAD), len = gb_le32(d + ZBOOT_PAYLOAD + 4);
+	if (!len || !gb_range_ok(off, len, n))
+		return false;
+	*p = d + off;
+	*pn = len;
+	return true;
+}
+
 /* The file-name suffix of a compressor ("Image.gz"). */
 static const char *comp_ext(enum gb_comp c)
 {
@@ -410,12 +422,13 @@ static int inspect_zboot(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct 
 	set_str(k->os, sizeof(k->os), "linux");
 	set_once(k->format, sizeof(k->format), "zboot");
 	set_once(k->arch, sizeof(k->arch), pe_arch(d, n));
-	uint32_t off = gb_le32(d + ZBOOT_PAYLOAD), len = gb_le32(d + ZBOOT_PAYLOAD + 4);
-	if (!len || !gb_range_ok(off, len, n)) {
+	const uint8_t *p;
+	size_t len;
+	if (!zboot_payload(d, n, &p, &len)) {
 		note_why(k, "the zboot payload offset or size lies outside the file");
 		return 0;
 	}
-	int r = inspect_payload(ctx, d + off, len, k, depth, work);
+	int r = inspect_payload(ctx, p, len, k, depth, work);
 	if (!strcmp(k->kind, "unknown"))
 		note_why(k, "the zboot payload is not a kernel image guestboot knows");
 	return r;
@@ -792,13 +805,10 @@ static int raw_image(struct gb_ctx *ctx, const uint8_t *d, size_t n, struct gb_w
 	size_t pn = n;
 	const char *what = "compressed kernel";
 	if (is_zboot(d, n)) {
-		uint32_t off = gb_le32(d + ZBOOT_PAYLOAD), len = gb_le32(d + ZBOOT_PAYLOAD + 4);
-		if (!len || !gb_range_ok(off, len, n))
+		if (!zboot_payload(d, n, &p, &pn))
 			return gb_error(ctx, GB_E_CORRUPT,
 					"no arm64 Image in this kernel: the zboot payload offset or size "
 					"lies outside the file");
-		p = d + off;
-		pn = len;
 		what = "zboot payload";
 	} else if (n >= 0x40 && d[0] == 'M' && d[1] == 'Z') {
 		struct gb_pe_section sec[GB_PE_MAX_SECTIONS];
